@@ -27,4 +27,7 @@ pub mod cutpoint;
 pub mod score;
 pub mod split;
 
+// Synthetic cohorts with a known truth (issue 6)
+pub mod simulate;
+
 pub use error::{CoreError, Result};

@@ -1,1 +1,21 @@
-//! (to be written)
+//! # sigsurv-io
+//!
+//! Tables in and results out. Reads CSV/TSV, Parquet and Arrow IPC through polars lazy scans (only the columns an
+//! analysis uses are materialised; `--where` filters are pushed into the scan), decodes event columns, reports
+//! dropped rows, and writes results atomically. Depends on no other sigsurv crate: it hands plain vectors to the
+//! caller.
+
+pub mod error;
+pub mod event;
+pub mod format;
+pub mod frame_out;
+pub mod suggest;
+pub mod table;
+pub mod write;
+
+pub use error::{IoError, Result};
+pub use event::{decode_event, EventCoding};
+pub use format::Format;
+pub use frame_out::{write_columns, OutColumn};
+pub use table::{read_table, ColumnValues, Table, TableSpec};
+pub use write::{write_atomic, write_atomic_with};

@@ -1,0 +1,211 @@
+//! Reading survival data for a command: the table, validated times, decoded events, group and strata codes,
+//! and the note about rows dropped for missing values.
+
+use crate::args::{DataArgs, OutputArgs};
+use crate::failure::{CliResult, Failure};
+use sigsurv_core::CoreError;
+use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
+
+/// A categorical column as 0-based codes and its levels in R's factor order.
+#[derive(Clone, Debug)]
+pub struct Factor {
+    pub column: String,
+    pub codes: Vec<u32>,
+    pub levels: Vec<String>,
+}
+
+/// Validated survival data.
+pub struct SurvInput {
+    pub table: Table,
+    pub time: Vec<f64>,
+    pub event: Vec<bool>,
+    pub coding: EventCoding,
+}
+
+impl SurvInput {
+    /// Reads time, event and the `extra` columns; drops (and reports) rows with a missing value in any of them.
+    pub fn read(data: &DataArgs, extra: &[&str], out: &OutputArgs) -> CliResult<SurvInput> {
+        let spec = TableSpec {
+            path: data.data.clone(),
+            delimiter: data.delimiter.map(|c| c as u8),
+            filter: data.filter.clone(),
+        };
+        let mut columns = vec![data.time.as_str(), data.event.as_str()];
+        columns.extend_from_slice(extra);
+        let table = sigsurv_io::read_table(&spec, &columns)?;
+        let path = table.path.display().to_string();
+        if table.n_read == 0 {
+            return Err(match &data.filter {
+                Some(f) => Failure::input(format!("no rows left in {path} after --where \"{f}\""))
+                    .hint("check the condition against the data; values of text columns are case-sensitive"),
+                None => Failure::input(format!("{path} has no data rows")),
+            });
+        }
+        if table.n_dropped > 0 {
+            let per: Vec<String> = table
+                .missing_by_column
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect();
+            out.note(&format!(
+                "dropped {} of {} rows with a missing value (as R's na.omit; missing per column: {})",
+                table.n_dropped,
+                table.n_read,
+                per.join(", ")
+            ));
+        }
+        if table.n() == 0 {
+            return Err(Failure::input(format!(
+                "no rows left in {path} after dropping rows with missing values"
+            )));
+        }
+        let time = table.numeric(&data.time)?;
+        for (i, &t) in time.iter().enumerate() {
+            if !t.is_finite() || t < 0.0 {
+                let what = if t.is_nan() {
+                    "NaN time"
+                } else if t < 0.0 {
+                    "negative time"
+                } else {
+                    "infinite time"
+                };
+                return Err(Failure::input(format!(
+                    "{what} {t} in column \"{}\" at {} of {path}",
+                    data.time,
+                    table.location(i)
+                ))
+                .hint("follow-up times must be finite and >= 0 (zero is allowed, as in R)"));
+            }
+        }
+        let (event, coding) = decode_event(
+            table.get(&data.event),
+            data.event_value.as_deref(),
+            &table.path,
+            &data.event,
+        )?;
+        Ok(SurvInput {
+            table,
+            time,
+            event,
+            coding,
+        })
+    }
+
+    /// The factor of a column read with [`SurvInput::read`].
+    pub fn factor(&self, column: &str) -> Factor {
+        factor_of(column, self.table.get(column))
+    }
+
+    /// One code per distinct combination of the given columns (e.g. several strata), levels "a, b".
+    pub fn combined_factor(&self, columns: &[String]) -> Option<Factor> {
+        let factors: Vec<Factor> = columns.iter().map(|c| self.factor(c)).collect();
+        match factors.len() {
+            0 => None,
+            1 => factors.into_iter().next(),
+            _ => Some(combine(&factors)),
+        }
+    }
+
+    /// Maps a core error to a message naming the file line of the row it is about.
+    pub fn core_failure(&self, e: CoreError) -> Failure {
+        let path = self.table.path.display();
+        match e {
+            CoreError::NegativeTime { row, value } | CoreError::NonFiniteTime { row, value } => {
+                Failure::input(format!(
+                    "invalid time {value} at {} of {path}",
+                    self.table.location(row)
+                ))
+            }
+            other => Failure::input(format!("{other} (in {path})")),
+        }
+    }
+}
+
+/// Levels in R's factor order: numbers in numeric order, text in byte order, false before true.
+pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
+    let n = values.len();
+    let (codes, levels) = match values {
+        ColumnValues::Numeric(v) => {
+            let mut u: Vec<f64> = v.clone();
+            u.sort_by(f64::total_cmp);
+            u.dedup();
+            let codes = v
+                .iter()
+                .map(|x| u.partition_point(|y| y.total_cmp(x).is_lt()) as u32)
+                .collect();
+            (
+                codes,
+                u.into_iter()
+                    .map(sigsurv_io::table::format_number)
+                    .collect(),
+            )
+        }
+        ColumnValues::Text(v) => {
+            let mut u: Vec<&str> = v.iter().map(String::as_str).collect();
+            u.sort_unstable();
+            u.dedup();
+            let codes = v
+                .iter()
+                .map(|x| u.binary_search(&x.as_str()).unwrap_or(0) as u32)
+                .collect();
+            (codes, u.into_iter().map(str::to_string).collect())
+        }
+        ColumnValues::Bool(v) => {
+            let has_false = v.iter().any(|b| !b);
+            let has_true = v.iter().any(|b| *b);
+            let mut levels = Vec::new();
+            if has_false {
+                levels.push("false".to_string());
+            }
+            if has_true {
+                levels.push("true".to_string());
+            }
+            let codes = v
+                .iter()
+                .map(|&b| if b && has_false { 1 } else { 0 })
+                .collect();
+            (codes, levels)
+        }
+    };
+    debug_assert_eq!(codes.len(), n);
+    Factor {
+        column: column.to_string(),
+        codes,
+        levels,
+    }
+}
+
+fn combine(factors: &[Factor]) -> Factor {
+    let n = factors[0].codes.len();
+    let mut keys: Vec<Vec<u32>> = (0..n)
+        .map(|i| factors.iter().map(|f| f.codes[i]).collect())
+        .collect();
+    let mut distinct = keys.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let codes = keys
+        .iter_mut()
+        .map(|k| distinct.binary_search(k).unwrap_or(0) as u32)
+        .collect();
+    let levels = distinct
+        .iter()
+        .map(|k| {
+            k.iter()
+                .zip(factors)
+                .map(|(c, f)| f.levels[*c as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    let column = factors
+        .iter()
+        .map(|f| f.column.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Factor {
+        column,
+        codes,
+        levels,
+    }
+}

@@ -1,0 +1,116 @@
+//! Aligned text tables and R-like number formatting for the `table` output format.
+
+/// A table printed with right-aligned columns (the first column left-aligned), as R prints matrices.
+pub struct TextTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TextTable {
+    pub fn new(headers: &[&str]) -> TextTable {
+        TextTable {
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let ncol = self.headers.len();
+        let mut width = vec![0usize; ncol];
+        for r in std::iter::once(&self.headers).chain(&self.rows) {
+            for (j, c) in r.iter().enumerate().take(ncol) {
+                width[j] = width[j].max(c.chars().count());
+            }
+        }
+        // Row labels (an unnamed first column) align left, as R prints a matrix; data columns align right.
+        let label_column = self.headers.first().is_some_and(|h| h.is_empty());
+        let mut out = String::new();
+        for r in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut line = String::new();
+            for (j, c) in r.iter().enumerate().take(ncol) {
+                if j == 0 && label_column {
+                    line.push_str(&format!("{c:<w$}", w = width[0]));
+                } else if j == 0 {
+                    line.push_str(&format!("{c:>w$}", w = width[0]));
+                } else {
+                    line.push_str(&format!("  {c:>w$}", w = width[j]));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// `x` with `digits` significant digits, trailing zeros removed (R's `signif` then print); NA for NaN/None.
+pub fn sig(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        return "NA".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let exp = x.abs().log10().floor() as i32;
+    if exp < -4 || exp >= 15 {
+        let s = format!("{:.*e}", digits.saturating_sub(1), x);
+        return trim_exp(&s);
+    }
+    let decimals = (digits as i32 - 1 - exp).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Optional value: NA when absent.
+pub fn sig_opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "NA".into(), |v| sig(v, digits))
+}
+
+/// A p-value as a reader wants it: 3 significant digits, scientific below 1e-3; 0 (underflow) as "< 1e-300".
+pub fn pval(p: f64) -> String {
+    if p.is_nan() {
+        "NA".into()
+    } else if p == 0.0 {
+        "< 1e-300".into()
+    } else if p < 1e-3 {
+        trim_exp(&format!("{p:.2e}"))
+    } else {
+        sig(p, 3)
+    }
+}
+
+/// Rust prints 1.5e-5 as "1.5e-5"; R as "1.5e-05". Keep Rust's short form but drop a mantissa's trailing zeros.
+fn trim_exp(s: &str) -> String {
+    match s.split_once('e') {
+        Some((m, e)) if m.contains('.') => {
+            format!("{}e{}", m.trim_end_matches('0').trim_end_matches('.'), e)
+        }
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(sig(1528.0, 4), "1528");
+        assert_eq!(sig(0.123456, 3), "0.123");
+        assert_eq!(sig(0.5, 3), "0.5");
+        assert_eq!(sig(f64::NAN, 3), "NA");
+        assert_eq!(pval(2.0884875837625688e-45), "2.09e-45");
+        assert_eq!(pval(0.0034), "0.0034");
+    }
+}

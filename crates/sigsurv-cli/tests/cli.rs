@@ -1,0 +1,407 @@
+//! Runs the `sigsurv` binary: every output format, numbers against R on the quick-start data, and every
+//! bad-input error with its message and exit code.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn gbsg2() -> String {
+    root()
+        .join("fixtures/GBSG2/GBSG2.csv")
+        .display()
+        .to_string()
+}
+
+fn sigsurv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let o = sigsurv(args);
+    assert!(o.status.success(), "failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON on stdout")
+}
+
+fn reference() -> Value {
+    let text = std::fs::read_to_string(root().join("fixtures/GBSG2/cli_reference.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn assert_rel(what: &str, ours: f64, r: f64) {
+    if r.is_nan() {
+        assert!(ours.is_nan(), "{what}: ours {ours}, R NA");
+        return;
+    }
+    assert!(
+        ((ours - r) / r).abs() < 1e-9 || ours == r,
+        "{what}: ours {ours}, R {r}"
+    );
+}
+
+/// Writes a small CSV into a temporary directory and returns its path.
+fn temp_csv(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn fails_with(args: &[&str], code: i32, needles: &[&str]) -> String {
+    let o = sigsurv(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "exit code; stderr: {err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}:\n{err}");
+    }
+    assert!(o.stdout.is_empty(), "nothing on stdout when failing");
+    err
+}
+
+#[test]
+fn km_json_matches_r_on_gbsg2() {
+    let g = gbsg2();
+    let v = ok_json(&[
+        "km", &g, "--time", "time", "--event", "cens", "--by", "horTh", "--rmst", "2000",
+        "--format", "json",
+    ]);
+    let r = reference();
+    assert_eq!(v["analysis"], "km");
+    assert_eq!(v["conf_type"], "log");
+    assert_eq!(v["n_dropped"], 0);
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    let mut times = Vec::new();
+    let mut surv = Vec::new();
+    let mut lower = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        assert_eq!(g["group"], r["km"]["groups"][i]);
+        assert_eq!(g["n"], r["km"]["n"][i]);
+        assert_eq!(g["n_events"], r["km"]["n_events"][i]);
+        for key in ["median", "median_lower", "median_upper"] {
+            assert_rel(key, num(&g[key]), num(&r["km"][key][i]));
+        }
+        assert_rel("rmst", num(&g["rmst"]), num(&r["km"]["rmst_2000"][i]));
+        assert_rel(
+            "rmst_se",
+            num(&g["rmst_se"]),
+            num(&r["km"]["rmst_2000_se"][i]),
+        );
+        times.extend(g["table"]["time"].as_array().unwrap().iter().map(num));
+        surv.extend(g["table"]["surv"].as_array().unwrap().iter().map(num));
+        lower.extend(g["table"]["lower"].as_array().unwrap().iter().map(num));
+    }
+    let rt: Vec<f64> = r["km"]["time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(num)
+        .collect();
+    assert_eq!(
+        times, rt,
+        "one row per distinct event or censoring time, as summary(fit, censored = TRUE)"
+    );
+    for (i, (a, b)) in surv
+        .iter()
+        .zip(r["km"]["surv"].as_array().unwrap())
+        .enumerate()
+    {
+        assert_rel(&format!("surv[{i}]"), *a, num(b));
+    }
+    for (i, (a, b)) in lower
+        .iter()
+        .zip(r["km"]["lower"].as_array().unwrap())
+        .enumerate()
+    {
+        assert_rel(&format!("lower[{i}]"), *a, num(b));
+    }
+}
+
+#[test]
+fn logrank_json_matches_r_on_gbsg2() {
+    let g = gbsg2();
+    let v = ok_json(&[
+        "logrank", &g, "--time", "time", "--event", "cens", "--by", "horTh", "--format", "json",
+    ]);
+    let r = reference();
+    assert_eq!(v["analysis"], "logrank");
+    assert_rel("chisq", num(&v["chisq"]), num(&r["logrank"]["chisq"]));
+    assert_rel("p_value", num(&v["p_value"]), num(&r["logrank"]["p_value"]));
+    assert_eq!(v["df"], 1);
+    assert_eq!(v["rho"], 0.0);
+    for i in 0..2 {
+        assert_rel(
+            "observed",
+            num(&v["groups"][i]["observed"]),
+            num(&r["logrank"]["observed"][i]),
+        );
+        assert_rel(
+            "expected",
+            num(&v["groups"][i]["expected"]),
+            num(&r["logrank"]["expected"][i]),
+        );
+        assert_eq!(v["groups"][i]["n"], r["logrank"]["n"][i]);
+    }
+}
+
+#[test]
+fn table_and_csv_formats() {
+    let g = gbsg2();
+    let o = sigsurv(&[
+        "km", &g, "--time", "time", "--event", "cens", "--by", "horTh",
+    ]);
+    assert!(o.status.success());
+    let t = stdout(&o);
+    assert!(
+        t.contains("horTh=no") && t.contains("0.95LCL") && t.contains("n.risk"),
+        "{t}"
+    );
+    let o = sigsurv(&[
+        "km", &g, "--time", "time", "--event", "cens", "--format", "csv",
+    ]);
+    let c = stdout(&o);
+    assert!(
+        c.starts_with("group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz\n"),
+        "{c}"
+    );
+    assert!(c.lines().nth(1).unwrap().starts_with("all,"));
+    let o = sigsurv(&[
+        "logrank",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "tgrade",
+        "--pairwise",
+    ]);
+    let t = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        t.contains("Chisq=") && t.contains("Pairwise comparisons") && t.contains("I vs II"),
+        "{t}"
+    );
+    let o = sigsurv(&[
+        "logrank", &g, "--time", "time", "--event", "cens", "--by", "horTh", "--format", "csv",
+    ]);
+    assert!(stdout(&o).starts_with("group,n,observed,expected,chisq,df,p_value,rho\n"));
+}
+
+#[test]
+fn output_file_is_written_and_format_follows_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("km.json");
+    let o = sigsurv(&[
+        "km",
+        &gbsg2(),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["groups"][0]["group"], "all");
+}
+
+#[test]
+fn where_filters_rows() {
+    let v = ok_json(&[
+        "km",
+        &gbsg2(),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--where",
+        "age >= 50 AND horTh = 'yes'",
+        "--format",
+        "json",
+    ]);
+    let n = v["groups"][0]["n"].as_u64().unwrap();
+    assert!(n > 100 && n < 246, "{n}");
+}
+
+#[test]
+fn missing_file() {
+    fails_with(
+        &["km", "no/such.csv", "--time", "t", "--event", "e"],
+        2,
+        &["cannot read no/such.csv", "no such file"],
+    );
+}
+
+#[test]
+fn unknown_column_suggests_close_names() {
+    fails_with(
+        &["km", &gbsg2(), "--time", "tiem", "--event", "cens"],
+        2,
+        &[
+            "column \"tiem\" not found",
+            "available columns: horTh, age",
+            "did you mean \"time\"?",
+        ],
+    );
+}
+
+#[test]
+fn non_numeric_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(dir.path(), "d.csv", "time,status\n1,1\n2,0\nabc,1\n");
+    fails_with(
+        &["km", &p, "--time", "time", "--event", "status"],
+        2,
+        &["non-numeric value \"abc\"", "line 4"],
+    );
+}
+
+#[test]
+fn negative_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(dir.path(), "d.csv", "time,status\n1,1\n-3.5,0\n4,1\n");
+    fails_with(
+        &["km", &p, "--time", "time", "--event", "status"],
+        2,
+        &["negative time -3.5", "line 3"],
+    );
+}
+
+#[test]
+fn event_with_three_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(dir.path(), "d.csv", "time,status\n1,0\n2,1\n3,2\n");
+    fails_with(
+        &["km", &p, "--time", "time", "--event", "status"],
+        2,
+        &["has 3 distinct values: 0, 1, 2", "--event-value"],
+    );
+}
+
+#[test]
+fn empty_after_where() {
+    fails_with(
+        &[
+            "km",
+            &gbsg2(),
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--where",
+            "age > 200",
+        ],
+        2,
+        &["no rows left", "after --where \"age > 200\""],
+    );
+}
+
+#[test]
+fn group_with_one_row_warns_and_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(
+        dir.path(),
+        "d.csv",
+        "time,status,g\n1,1,a\n2,0,a\n3,1,a\n4,1,b\n",
+    );
+    let o = sigsurv(&["km", &p, "--time", "time", "--event", "status", "--by", "g"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("group g=b has only one row"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn malformed_csv_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(dir.path(), "d.csv", "time,status\n1,1\n2,0,7,8\n3,1\n");
+    fails_with(
+        &["km", &p, "--time", "time", "--event", "status"],
+        2,
+        &["line 3"],
+    );
+}
+
+#[test]
+fn unwritable_output_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing-dir").join("out.json");
+    fails_with(
+        &[
+            "km",
+            &gbsg2(),
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "-o",
+            target.to_str().unwrap(),
+        ],
+        2,
+        &["cannot write"],
+    );
+    assert!(!target.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn dropped_rows_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = temp_csv(dir.path(), "d.csv", "time,status\n1,1\nNA,0\n3,\n4,1\n");
+    let o = sigsurv(&[
+        "km", &p, "--time", "time", "--event", "status", "--format", "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("dropped 2 of 4 rows"), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["n_dropped"], 2);
+}
+
+#[test]
+fn help_version_and_completions() {
+    let o = sigsurv(&["--help"]);
+    assert!(stdout(&o).contains("Example:"));
+    for sub in ["km", "logrank"] {
+        let o = sigsurv(&[sub, "--help"]);
+        assert!(
+            stdout(&o).contains("Example:"),
+            "{sub} --help has an example"
+        );
+    }
+    let o = sigsurv(&["--version"]);
+    assert!(stdout(&o).starts_with("sigsurv "));
+    let o = sigsurv(&["completions", "bash"]);
+    assert!(o.status.success() && stdout(&o).contains("sigsurv"));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let o = sigsurv(&["km"]);
+    assert_eq!(o.status.code(), Some(2));
+}

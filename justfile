@@ -1,0 +1,24 @@
+# Everyday recipes. `just --list` shows them.
+
+# Run the main job on the shipped GBSG2 breast-cancer data: KM by hormone therapy, then the log-rank test
+demo:
+    cargo run --release -p sigsurv-cli -- km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
+    cargo run --release -p sigsurv-cli -- logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
+
+# All tests (what CI runs)
+test:
+    cargo test --workspace --locked
+
+# Formatting and lints
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# Regenerate every R reference under fixtures/ (needs R with survival, TH.data, GSVA, maxstat, jsonlite)
+reference:
+    cd fixtures && Rscript export_datasets.R
+    cd fixtures && for f in $(find . -name 'make_*.R' | sort); do echo "== $f"; Rscript "$f"; done
+
+# Benchmarks (release build); see docs/benchmarks.md
+bench:
+    bash bench/run.sh
