@@ -366,16 +366,18 @@ fn chi_square(obs: &[f64], exp: &[f64], var: &[f64], g: usize) -> Result<(f64, u
     let m = idx.len();
     let v = DMatrix::from_fn(m, m, |i, j| var[idx[i] * g + idx[j]]);
     let u = DVector::from_fn(m, |i, _| obs[idx[i]] - exp[idx[i]]);
-    let x = v
-        .clone()
-        .lu()
-        .solve(&u)
-        .filter(|x| x.iter().all(|v| v.is_finite()))
-        .ok_or_else(|| {
-            CoreError::Numerical(
-                "the log-rank variance matrix is singular (R's solve() fails here too)".into(),
-            )
-        })?;
+    let lu = v.lu();
+    // R's solve() refuses a (computationally) singular matrix; a pivot ratio below machine epsilon stands in
+    // for its reciprocal-condition test.
+    let piv = lu.u().diagonal().map(f64::abs);
+    let singular = piv.max() == 0.0 || piv.min() / piv.max() < f64::EPSILON;
+    let x = lu.solve(&u).filter(|x| !singular && x.iter().all(|v| v.is_finite())).ok_or_else(|| {
+        CoreError::Numerical(
+            "the log-rank variance matrix is singular (e.g. a group whose only time at risk has no variance); \
+             R's survdiff stops here too"
+                .into(),
+        )
+    })?;
     Ok((x.dot(&u), m))
 }
 
@@ -430,5 +432,19 @@ mod tests {
         assert!((r1.variance[0] - (0.25 + 0.5625 * 0.25)).abs() < 1e-15);
         assert_eq!(r.df, 1);
         assert_eq!(r.n, vec![2, 3]);
+    }
+
+    /// R: survdiff(Surv(t, e) ~ g) with t = 1,1,1, e = 1,1,1, g = a,b,c stops in solve() ("exactly
+    /// singular"): everyone dies at the only event time, so the variance is zero.
+    #[test]
+    fn singular_variance_is_an_error_as_in_r() {
+        let err = survdiff(&[1.0; 3], &[true; 3], &[0, 1, 2], 3, None, &LogRankOptions::default()).unwrap_err();
+        assert!(matches!(err, CoreError::Numerical(_)), "{err}");
+        // R: t = 1,2,3,4,10, e = 1,0,1,1,1, g = a,b,a,b,c: chisq 3.94 on 2 df (not singular).
+        let t = [1.0, 2.0, 3.0, 4.0, 10.0];
+        let e = [true, false, true, true, true];
+        let r = survdiff(&t, &e, &[0, 1, 0, 1, 2], 3, None, &LogRankOptions::default()).unwrap();
+        assert_eq!(r.df, 2);
+        assert!((r.chisq - 3.94).abs() < 5e-3);
     }
 }
