@@ -1,0 +1,314 @@
+//! Kaplan-Meier (product-limit) survival curves with Greenwood standard errors, pointwise confidence limits,
+//! and the Nelson-Aalen cumulative hazard; one curve or one per group.
+//!
+//! The summaries of a curve (median and quantiles with their CIs, restricted mean, values at given times) are
+//! in [`summary`]. The shared sort and input checks are in `order` (also used by the log-rank test).
+
+pub(crate) mod order;
+pub mod summary;
+
+pub use summary::{QuantileEstimate, Rmst};
+
+use crate::confint::{surv_confint, ConfType};
+use crate::error::{CoreError, Result};
+use crate::pvalue::z_for_level;
+use order::{partition, sort_by_time, validate, validate_codes};
+use rayon::prelude::*;
+
+/// Options of [`kaplan_meier`] and [`kaplan_meier_by`].
+#[derive(Clone, Debug)]
+pub struct KmOptions {
+    /// Transform for the pointwise confidence limits (R's `conf.type`; default log).
+    pub conf_type: ConfType,
+    /// Confidence level in (0, 1) (R's `conf.int`; default 0.95).
+    pub conf_level: f64,
+    /// Merge times that differ by floating-point noise first, as R's `timefix = TRUE` (default true).
+    pub timefix: bool,
+}
+
+impl Default for KmOptions {
+    fn default() -> Self {
+        KmOptions {
+            conf_type: ConfType::Log,
+            conf_level: 0.95,
+            timefix: true,
+        }
+    }
+}
+
+/// A Kaplan-Meier curve: one row at every distinct time with an event or a censoring (as
+/// `summary(fit, censored = TRUE)`).
+#[derive(Clone, Debug)]
+pub struct KmCurve {
+    /// Number of observations (R's `n`).
+    pub n: usize,
+    /// Total number of events.
+    pub n_events: usize,
+    /// Distinct times, increasing.
+    pub time: Vec<f64>,
+    /// Number at risk just before each time.
+    pub n_risk: Vec<usize>,
+    /// Events at each time.
+    pub n_event: Vec<usize>,
+    /// Censorings at each time.
+    pub n_censor: Vec<usize>,
+    /// S(t), the product-limit estimate, right-continuous.
+    pub surv: Vec<f64>,
+    /// Standard error of S(t) (Greenwood), as `summary.survfit` reports it: `surv · log_se`. NaN where
+    /// S = 0 after every remaining subject died (R: `0 · Inf`).
+    pub std_err: Vec<f64>,
+    /// survfit's own `std.err`: the Greenwood standard error of −log S(t) (infinite once S = 0).
+    pub log_se: Vec<f64>,
+    /// Lower pointwise confidence limit of S(t); `None` where R gives NA (or for `ConfType::None`).
+    pub lower: Vec<Option<f64>>,
+    /// Upper pointwise confidence limit of S(t); `None` where R gives NA.
+    pub upper: Vec<Option<f64>>,
+    /// Nelson-Aalen cumulative hazard Σ d/n (R's `cumhaz`, `ctype = 1`).
+    pub cumhaz: Vec<f64>,
+    /// Its standard error sqrt(Σ d/n²) (R's `std.chaz`).
+    pub cumhaz_se: Vec<f64>,
+    /// The transform used for `lower`/`upper`.
+    pub conf_type: ConfType,
+    /// The confidence level used for `lower`/`upper`.
+    pub conf_level: f64,
+}
+
+impl KmCurve {
+    fn empty(opts: &KmOptions) -> KmCurve {
+        KmCurve {
+            n: 0,
+            n_events: 0,
+            time: Vec::new(),
+            n_risk: Vec::new(),
+            n_event: Vec::new(),
+            n_censor: Vec::new(),
+            surv: Vec::new(),
+            std_err: Vec::new(),
+            log_se: Vec::new(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+            cumhaz: Vec::new(),
+            cumhaz_se: Vec::new(),
+            conf_type: opts.conf_type,
+            conf_level: opts.conf_level,
+        }
+    }
+}
+
+/// Kaplan-Meier estimate of S(t) with Greenwood standard errors, confidence limits and the Nelson-Aalen
+/// cumulative hazard.
+///
+/// # Formula
+/// At the distinct times t_i with n_i at risk and d_i events:
+/// ```text
+/// S(t)        = ∏_{t_i ≤ t} (1 − d_i/n_i)
+/// se(−log S)  = sqrt(Σ_{t_i ≤ t} d_i / (n_i (n_i − d_i)))          (Greenwood; infinite once n_i = d_i)
+/// se(S)       = S(t) · se(−log S)
+/// H(t)        = Σ_{t_i ≤ t} d_i/n_i,   se(H) = sqrt(Σ d_i/n_i²)    (Nelson-Aalen)
+/// ```
+/// Limits: [`surv_confint`] with `z = qnorm(1 − (1 − conf_level)/2)`.
+///
+/// # Reference
+/// Kaplan & Meier (1958), JASA 53:457-481; Greenwood (1926); Nelson (1972), Technometrics 14:945-966;
+/// Aalen (1978), Ann Stat 6:701-726. Therneau, survival's `survfitkm.c`.
+///
+/// # R equivalent
+/// `survfit(Surv(time, event) ~ 1, conf.type, conf.int)` with `summary(fit, censored = TRUE)$std.err` for
+/// `std_err`. Zero times are kept (no row at time 0 is added, as R). No known differences.
+///
+/// # Errors
+/// [`CoreError::LengthMismatch`], [`CoreError::Empty`], [`CoreError::NegativeTime`] /
+/// [`CoreError::NonFiniteTime`] with the first bad row, [`CoreError::InvalidArgument`] for a confidence level
+/// outside (0, 1).
+#[doc(alias = "survfit")]
+pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<KmCurve> {
+    validate(time, event)?;
+    check_level(opts)?;
+    let sorted = sort_by_time(time, None, opts.timefix);
+    Ok(curve_from_sorted(&sorted.time, &sorted.row, event, opts))
+}
+
+/// One Kaplan-Meier curve per group code `0..n_groups` (an empty group gives an empty curve with `n = 0`).
+///
+/// Near-tied times are merged once over all rows before the split (as `survfit` does), and the curves are
+/// computed in parallel; each is identical to what [`kaplan_meier`] gives on that group's rows when no
+/// merging happens across groups.
+///
+/// # Formula, Reference
+/// As [`kaplan_meier`].
+///
+/// # R equivalent
+/// `survfit(Surv(time, event) ~ group)`; curve k is `fit[k]`.
+///
+/// # Errors
+/// As [`kaplan_meier`], plus [`CoreError::InvalidArgument`] for a group code `>= n_groups` (naming the row).
+#[doc(alias = "survfit")]
+pub fn kaplan_meier_by(
+    time: &[f64],
+    event: &[bool],
+    group: &[u32],
+    n_groups: usize,
+    opts: &KmOptions,
+) -> Result<Vec<KmCurve>> {
+    validate(time, event)?;
+    validate_codes(group, n_groups, time.len(), "group")?;
+    check_level(opts)?;
+    let sorted = sort_by_time(time, None, opts.timefix);
+    let (parts, offsets) = partition(&sorted, group, n_groups);
+    Ok((0..n_groups)
+        .into_par_iter()
+        .map(|g| {
+            let (a, b) = (offsets[g], offsets[g + 1]);
+            if a == b {
+                KmCurve::empty(opts)
+            } else {
+                curve_from_sorted(&parts.time[a..b], &parts.row[a..b], event, opts)
+            }
+        })
+        .collect())
+}
+
+fn check_level(opts: &KmOptions) -> Result<()> {
+    if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
+        return Err(CoreError::InvalidArgument(format!(
+            "confidence level must be in (0, 1), got {}",
+            opts.conf_level
+        )));
+    }
+    Ok(())
+}
+
+/// The product-limit pass over rows already in time order (`time` sorted, `row` indexing `event`).
+fn curve_from_sorted(time: &[f64], row: &[u32], event: &[bool], opts: &KmOptions) -> KmCurve {
+    let n = time.len();
+    let z = z_for_level(opts.conf_level);
+    // Distinct times are usually far fewer than rows on tied data; reserve modestly and let Vec grow.
+    let mut c = KmCurve::empty(opts);
+    c.n = n;
+    let (mut km, mut greenwood, mut na, mut na_var) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut at_risk = n;
+    let mut i = 0;
+    while i < n {
+        let t = time[i];
+        let (mut d, mut cens) = (0usize, 0usize);
+        while i < n && time[i] == t {
+            if event[row[i] as usize] {
+                d += 1;
+            } else {
+                cens += 1;
+            }
+            i += 1;
+        }
+        if d > 0 {
+            let (nr, dd) = (at_risk as f64, d as f64);
+            km *= (nr - dd) / nr;
+            greenwood += dd / (nr * (nr - dd));
+            na += dd / nr;
+            na_var += dd / (nr * nr);
+        }
+        let se = greenwood.sqrt();
+        let (lo, hi) = surv_confint(km, se, z, opts.conf_type);
+        c.time.push(t);
+        c.n_risk.push(at_risk);
+        c.n_event.push(d);
+        c.n_censor.push(cens);
+        c.surv.push(km);
+        c.log_se.push(se);
+        c.std_err.push(se * km);
+        c.lower.push(lo);
+        c.upper.push(hi);
+        c.cumhaz.push(na);
+        c.cumhaz_se.push(na_var.sqrt());
+        c.n_events += d;
+        at_risk -= d + cens;
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// aml, maintained group (Miller 1997): times 9 13 13+ 18 23 28+ 31 34 45+ 48 161+.
+    #[test]
+    fn aml_maintained_by_hand() {
+        let time = [
+            9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0,
+        ];
+        let event = [
+            true, true, false, true, true, false, true, true, false, true, false,
+        ];
+        let c = kaplan_meier(&time, &event, &KmOptions::default()).unwrap();
+        assert_eq!(
+            c.time,
+            vec![9.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0]
+        );
+        assert_eq!(c.n_risk, vec![11, 10, 8, 7, 6, 5, 4, 3, 2, 1]);
+        assert_eq!(c.n_event, vec![1, 1, 1, 1, 0, 1, 1, 0, 1, 0]);
+        assert_eq!(c.n_censor, vec![0, 1, 0, 0, 1, 0, 0, 1, 0, 1]);
+        // S = 10/11, ·9/10, ·7/8, ·6/7, ·4/5, ·3/4, ·1/2
+        let s = [
+            10.0 / 11.0,
+            9.0 / 11.0,
+            63.0 / 88.0,
+            54.0 / 88.0,
+            54.0 / 88.0,
+            0.490_909_090_909_090_9,
+        ];
+        for (a, b) in c.surv.iter().zip(s) {
+            assert!((a - b).abs() < 1e-15, "{a} vs {b}");
+        }
+        assert!((c.surv[9] - 0.184_090_909_090_909_1).abs() < 1e-15);
+        // Greenwood at t = 9: sqrt(1/(11·10)); at 13: sqrt(1/110 + 1/90).
+        assert!((c.log_se[0] - (1.0f64 / 110.0).sqrt()).abs() < 1e-15);
+        assert!((c.log_se[1] - (1.0f64 / 110.0 + 1.0 / 90.0).sqrt()).abs() < 1e-15);
+        // R: survfit(...)$lower[1] = 0.75413385, $upper[1] = 1
+        assert!((c.lower[0].unwrap() - 0.754_133_85).abs() < 1e-8);
+        assert_eq!(c.upper[0], Some(1.0));
+        // Median: S drops to 0.4909 at 31 (R's summary table: 31).
+        assert_eq!(c.median().estimate, Some(31.0));
+        assert_eq!(c.n_events, 7);
+    }
+
+    #[test]
+    fn errors_name_the_row() {
+        let o = KmOptions::default();
+        assert_eq!(kaplan_meier(&[], &[], &o).unwrap_err(), CoreError::Empty);
+        assert!(matches!(
+            kaplan_meier(&[1.0, -2.0], &[true, true], &o),
+            Err(CoreError::NegativeTime { row: 1, .. })
+        ));
+        assert!(matches!(
+            kaplan_meier(&[1.0, f64::NAN], &[true, true], &o),
+            Err(CoreError::NonFiniteTime { row: 1, .. })
+        ));
+        assert!(matches!(
+            kaplan_meier(&[1.0], &[true, true], &o),
+            Err(CoreError::LengthMismatch { .. })
+        ));
+        assert!(matches!(
+            kaplan_meier_by(&[1.0, 2.0], &[true, true], &[0, 3], 2, &o),
+            Err(CoreError::InvalidArgument(_))
+        ));
+        let bad = KmOptions {
+            conf_level: 1.0,
+            ..KmOptions::default()
+        };
+        assert!(kaplan_meier(&[1.0], &[true], &bad).is_err());
+    }
+
+    #[test]
+    fn empty_group_gives_empty_curve() {
+        let cs = kaplan_meier_by(
+            &[1.0, 2.0],
+            &[true, false],
+            &[0, 0],
+            2,
+            &KmOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(cs[1].n, 0);
+        assert!(cs[1].time.is_empty());
+        assert_eq!(cs[1].median().estimate, None);
+    }
+}

@@ -1,0 +1,107 @@
+//! Invariants of Kaplan-Meier and the log-rank test on random data (proptest).
+
+use proptest::prelude::*;
+use sigsurv_core::confint::ConfType;
+use sigsurv_core::km::{kaplan_meier, kaplan_meier_by, KmOptions};
+use sigsurv_core::logrank::{survdiff, LogRankOptions};
+use sigsurv_core::CoreError;
+
+/// Rows of (time, event, group): times on a coarse grid so that ties are common, zero included.
+fn rows(max_groups: u32) -> impl Strategy<Value = Vec<(f64, bool, u32)>> {
+    prop::collection::vec((0u32..40, any::<bool>(), 0..max_groups), 1..120)
+        .prop_map(|v| v.into_iter().map(|(t, e, g)| (t as f64 * 0.5, e, g)).collect())
+}
+
+fn split(v: &[(f64, bool, u32)]) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
+    (v.iter().map(|r| r.0).collect(), v.iter().map(|r| r.1).collect(), v.iter().map(|r| r.2).collect())
+}
+
+proptest! {
+    #[test]
+    fn km_invariants(v in rows(1), ct in prop::sample::select(ConfType::ALL.to_vec())) {
+        let (t, e, _) = split(&v);
+        let c = kaplan_meier(&t, &e, &KmOptions { conf_type: ct, ..KmOptions::default() }).unwrap();
+        prop_assert_eq!(c.n, t.len());
+        prop_assert_eq!(c.n_risk[0], t.len());
+        prop_assert_eq!(c.n_events, e.iter().filter(|&&x| x).count());
+        prop_assert!(c.time.windows(2).all(|w| w[0] < w[1]));
+        for i in 0..c.time.len() {
+            prop_assert!((0.0..=1.0).contains(&c.surv[i]));
+            if i + 1 < c.time.len() {
+                prop_assert!(c.surv[i + 1] <= c.surv[i]);
+                prop_assert_eq!(c.n_risk[i + 1], c.n_risk[i] - c.n_event[i] - c.n_censor[i]);
+            } else {
+                prop_assert_eq!(c.n_risk[i], c.n_event[i] + c.n_censor[i]);
+            }
+            if let (Some(lo), Some(hi)) = (c.lower[i], c.upper[i]) {
+                prop_assert!(lo <= c.surv[i] + 1e-12 && c.surv[i] <= hi + 1e-12, "{} {} {}", lo, c.surv[i], hi);
+                prop_assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi));
+            }
+        }
+        let m = c.median();
+        if let (Some(a), Some(b)) = (m.lower, m.estimate) { prop_assert!(a <= b); }
+        if let (Some(a), Some(b)) = (m.estimate, m.upper) { prop_assert!(a <= b); }
+        let tau = t.iter().cloned().fold(0.0, f64::max);
+        let r = c.rmst(tau);
+        prop_assert!(r.rmst >= 0.0 && r.rmst <= tau + 1e-12 && r.se >= 0.0);
+    }
+
+    #[test]
+    fn km_is_invariant_to_row_order(v in rows(3), seed in any::<u64>()) {
+        let (t, e, g) = split(&v);
+        let mut perm: Vec<usize> = (0..v.len()).collect();
+        let mut s = seed | 1;
+        for i in (1..perm.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            perm.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let (t2, e2, g2): (Vec<f64>, Vec<bool>, Vec<u32>) =
+            (perm.iter().map(|&i| t[i]).collect(), perm.iter().map(|&i| e[i]).collect(), perm.iter().map(|&i| g[i]).collect());
+        let o = KmOptions::default();
+        let a = kaplan_meier_by(&t, &e, &g, 3, &o).unwrap();
+        let b = kaplan_meier_by(&t2, &e2, &g2, 3, &o).unwrap();
+        for (x, y) in a.iter().zip(&b) {
+            prop_assert_eq!(&x.time, &y.time);
+            prop_assert_eq!(&x.surv, &y.surv);
+            prop_assert_eq!(&x.log_se, &y.log_se);
+            prop_assert_eq!(&x.n_risk, &y.n_risk);
+        }
+        if g.iter().any(|&x| x != g[0]) {
+            let lo = LogRankOptions::default();
+            let r1 = survdiff(&t, &e, &g, 3, None, &lo).unwrap();
+            let r2 = survdiff(&t2, &e2, &g2, 3, None, &lo).unwrap();
+            prop_assert_eq!(r1.chisq.to_bits(), r2.chisq.to_bits());
+            prop_assert_eq!(r1.expected, r2.expected);
+        }
+    }
+
+    #[test]
+    fn logrank_sums(v in rows(4), strata in prop::collection::vec(0u32..3, 120), rho in prop::sample::select(vec![0.0, 0.5, 1.0])) {
+        let (t, e, g) = split(&v);
+        prop_assume!(g.iter().any(|&x| x != g[0]));
+        let s = &strata[..t.len()];
+        for st in [None, Some(s)] {
+            let r = match survdiff(&t, &e, &g, 4, st, &LogRankOptions { rho, timefix: true }) {
+                Ok(r) => r,
+                // R's survdiff stops on a singular variance matrix too; nothing else may fail here.
+                Err(CoreError::Numerical(_)) => continue,
+                Err(other) => return Err(TestCaseError::fail(other.to_string())),
+            };
+            let o: f64 = r.observed.iter().sum();
+            let ex: f64 = r.expected.iter().sum();
+            prop_assert!((o - ex).abs() <= 1e-9 * o.max(1.0), "sum O {} vs sum E {}", o, ex);
+            if rho == 0.0 {
+                prop_assert_eq!(o, e.iter().filter(|&&x| x).count() as f64);
+            }
+            // Rows of the variance matrix sum to zero; it is symmetric.
+            for i in 0..4 {
+                let row: f64 = (0..4).map(|j| r.variance[i * 4 + j]).sum();
+                prop_assert!(row.abs() < 1e-9 * (1.0 + r.variance[i * 4 + i].abs()));
+                for j in 0..4 {
+                    prop_assert!((r.variance[i * 4 + j] - r.variance[j * 4 + i]).abs() < 1e-12);
+                }
+            }
+            prop_assert!(r.chisq >= -1e-9 && (0.0..=1.0).contains(&r.p_value));
+        }
+    }
+}
