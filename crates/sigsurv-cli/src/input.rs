@@ -125,7 +125,7 @@ impl SurvInput {
 /// Levels in R's factor order: numbers in numeric order, text in byte order, false before true.
 pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
     let n = values.len();
-    let (codes, levels) = match values {
+    let (codes, levels): (Vec<u32>, Vec<String>) = match values {
         ColumnValues::Numeric(v) => {
             let mut u: Vec<f64> = v.clone();
             u.sort_by(f64::total_cmp);

@@ -31,7 +31,7 @@ fn writes_each_format_reproducibly() {
 
 #[test]
 fn rejects_bad_parameters() {
-    let o = sigsurv(&["simulate", "--n", "10", "--hr", "-1", "-o", "/tmp/never-written.csv"]);
+    let o = sigsurv(&["simulate", "--n", "10", "--hr=-1", "-o", "/tmp/never-written.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--hr -1 must be a positive number"));
 }
