@@ -73,7 +73,7 @@ fn standardise(x: &[f64]) -> Option<Vec<f64>> {
     let mean = x.iter().sum::<f64>() / n;
     let centred: Vec<f64> = x.iter().map(|v| v - mean).collect();
     let sd = (centred.iter().map(|c| c * c).sum::<f64>() / (n - 1.0)).sqrt();
-    if !(sd >= CONSTANT_SD) {
+    if sd.is_nan() || sd < CONSTANT_SD {
         return None;
     }
     Some(centred.into_iter().map(|c| c / sd).collect())
