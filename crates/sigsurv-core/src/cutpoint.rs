@@ -6,6 +6,8 @@ mod naive;
 mod permutation;
 mod scores;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, normal_two_sided};
 
@@ -104,9 +106,9 @@ pub fn maxstat_logrank(
     let n = time.len();
     let nf = n as f64;
 
-    let a = scores::logrank_scores(time, event);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| score[i].total_cmp(&score[j]));
+    let by_time = sorted_order(time);
+    let a = scores::logrank_scores(time, event, &by_time);
+    let order = sorted_order(score);
     let x: Vec<f64> = order.iter().map(|&i| score[i]).collect();
     let y: Vec<f64> = order.iter().map(|&i| a[i]).collect();
 
@@ -152,7 +154,7 @@ pub fn maxstat_logrank(
     let (cutpoint, n_low) = (candidates[best].0, ms[best]);
 
     let high: Vec<bool> = score.iter().map(|&s| s > cutpoint).collect();
-    let naive_chisq = naive::logrank_chisq(time, event, &high);
+    let naive_chisq = naive::logrank_chisq(time, event, &high, &by_time);
     let p_value_permutation = (opts.permutations > 0)
         .then(|| permutation::permutation_p(&y, &cuts, statistic, opts.permutations, opts.seed));
 
@@ -194,6 +196,14 @@ pub fn lausen94_p(b: f64, n: usize, m: &[usize]) -> f64 {
         })
         .sum();
     normal_two_sided(b) + d
+}
+
+/// Positions sorted by value ascending, ties in index order (R's stable `order()`). Sorting (value, index) pairs
+/// gives a unique order, so the parallel unstable sort is deterministic.
+fn sorted_order(v: &[f64]) -> Vec<usize> {
+    let mut pairs: Vec<(f64, usize)> = v.iter().copied().zip(0..).collect();
+    pairs.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    pairs.into_iter().map(|p| p.1).collect()
 }
 
 /// The low-group sizes `m` of the candidate cuts, as maxstat's `cmaxstat` selects them. `x` is sorted.

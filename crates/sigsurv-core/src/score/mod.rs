@@ -223,9 +223,10 @@ fn transpose(by_sample: &[Vec<f64>], n_sets: usize, n_samples: usize) -> Vec<Vec
 
 /// Sample positions sorted by value ascending, ties in index order (R's stable `order`).
 fn ascending_order(column: &[f64]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..column.len()).collect();
-    idx.sort_by(|&a, &b| column[a].total_cmp(&column[b]));
-    idx
+    // Sorting (value, index) pairs is cache-friendly and, with the index as tie-break, gives the stable order.
+    let mut pairs: Vec<(f64, usize)> = column.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    pairs.into_iter().map(|p| p.1).collect()
 }
 
 #[cfg(test)]

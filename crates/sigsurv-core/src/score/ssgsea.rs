@@ -1,8 +1,6 @@
 //! ssGSEA as GSVA 1.46 computes it (`method = "ssgsea"`): a rank-weighted walk per sample, written in its closed
 //! form (GSVA's `.fastRndWalk`), then the whole score matrix divided by its range.
 
-use std::cmp::Reverse;
-
 use super::by_sample;
 use crate::error::{CoreError, Result};
 
@@ -45,14 +43,7 @@ pub(super) fn score(
 /// The unnormalised ssGSEA score of every set in one sample.
 fn sample_walks(column: &[f64], sets: &[Vec<usize>], alpha: f64) -> Vec<f64> {
     let n = column.len();
-    let rank = truncated_average_ranks(column);
-    // Position (1-based) in the ranking by rank decreasing; equal ranks keep row order (R's stable order()).
-    let mut by_rank: Vec<usize> = (0..n).collect();
-    by_rank.sort_unstable_by_key(|&g| (Reverse(rank[g]), g));
-    let mut pos = vec![0usize; n];
-    for (p, &g) in by_rank.iter().enumerate() {
-        pos[g] = p + 1;
-    }
+    let (rank, pos) = ranks_and_positions(column);
 
     let nf = n as f64;
     let mut hits: Vec<(usize, f64)> = Vec::new();
@@ -74,25 +65,33 @@ fn sample_walks(column: &[f64], sets: &[Vec<usize>], alpha: f64) -> Vec<f64> {
         .collect()
 }
 
-/// Ascending average ranks (ties share the mean of their positions), truncated to integers: GSVA stores
-/// `colRanks(ties.method = "average")` in an integer matrix, so a rank of 4.5 becomes 4.
-fn truncated_average_ranks(column: &[f64]) -> Vec<u64> {
+/// For each gene: its ascending average rank (ties share the mean of their positions) truncated to an integer —
+/// GSVA stores `colRanks(ties.method = "average")` in an integer matrix, so 4.5 becomes 4 — and its 1-based
+/// position when genes are ordered by that rank decreasing, equal ranks in row order (R's stable `order()`).
+///
+/// A tie block at sorted positions i..=j gets ⌊(i + j + 2) / 2⌋ ≥ i + 1, above every rank of the blocks below it,
+/// so distinct blocks have distinct ranks: the decreasing order is the blocks from the top, each in row order
+/// (which the ascending order already has within a block).
+fn ranks_and_positions(column: &[f64]) -> (Vec<u64>, Vec<usize>) {
+    let n = column.len();
     let order = super::ascending_order(column);
-    let mut rank = vec![0u64; column.len()];
+    let mut rank = vec![0u64; n];
+    let mut pos = vec![0usize; n];
     let mut i = 0;
-    while i < order.len() {
+    while i < n {
         let mut j = i;
-        while j + 1 < order.len() && column[order[j + 1]] == column[order[i]] {
+        while j + 1 < n && column[order[j + 1]] == column[order[i]] {
             j += 1;
         }
-        // Mean of the 1-based positions i+1..=j+1, truncated.
         let r = (i + j + 2) as u64 / 2;
-        for &g in &order[i..=j] {
+        // Genes above this block: n - 1 - j; this block's genes follow them in row order.
+        for (offset, &g) in order[i..=j].iter().enumerate() {
             rank[g] = r;
+            pos[g] = n - j + offset;
         }
         i = j + 1;
     }
-    rank
+    (rank, pos)
 }
 
 #[cfg(test)]
@@ -102,10 +101,10 @@ mod tests {
     #[test]
     fn truncated_ranks_match_r() {
         // R: x <- c(5, 3, 5, 1, 3, 3); R <- rank(x); mode(R) <- "integer"  ->  5 3 5 1 3 3
-        assert_eq!(
-            truncated_average_ranks(&[5.0, 3.0, 5.0, 1.0, 3.0, 3.0]),
-            vec![5, 3, 5, 1, 3, 3]
-        );
+        let (rank, pos) = ranks_and_positions(&[5.0, 3.0, 5.0, 1.0, 3.0, 3.0]);
+        assert_eq!(rank, vec![5, 3, 5, 1, 3, 3]);
+        // R: order(c(5L, 3L, 5L, 1L, 3L, 3L), decreasing = TRUE) = 1 3 2 5 6 4
+        assert_eq!(pos, vec![1, 3, 2, 6, 4, 5]);
     }
 
     #[test]
