@@ -438,12 +438,28 @@ mod tests {
     /// singular"): everyone dies at the only event time, so the variance is zero.
     #[test]
     fn singular_variance_is_an_error_as_in_r() {
-        let err = survdiff(&[1.0; 3], &[true; 3], &[0, 1, 2], 3, None, &LogRankOptions::default()).unwrap_err();
+        let err = survdiff(
+            &[1.0; 3],
+            &[true; 3],
+            &[0, 1, 2],
+            3,
+            None,
+            &LogRankOptions::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, CoreError::Numerical(_)), "{err}");
         // R: t = 1,2,3,4,10, e = 1,0,1,1,1, g = a,b,a,b,c: chisq 3.94 on 2 df (not singular).
         let t = [1.0, 2.0, 3.0, 4.0, 10.0];
         let e = [true, false, true, true, true];
-        let r = survdiff(&t, &e, &[0, 1, 0, 1, 2], 3, None, &LogRankOptions::default()).unwrap();
+        let r = survdiff(
+            &t,
+            &e,
+            &[0, 1, 0, 1, 2],
+            3,
+            None,
+            &LogRankOptions::default(),
+        )
+        .unwrap();
         assert_eq!(r.df, 2);
         assert!((r.chisq - 3.94).abs() < 5e-3);
     }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 /// `fixtures/<rel>` at the workspace root.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
 }
 
 /// A CSV fixture read as strings, column by column ("NA" and "" stay as they are).
@@ -19,9 +21,11 @@ pub struct Csv {
 impl Csv {
     pub fn read(rel: &str) -> Csv {
         let path = fixture(rel);
-        let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut rdr =
+            csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-        let mut columns: HashMap<String, Vec<String>> = headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+        let mut columns: HashMap<String, Vec<String>> =
+            headers.iter().map(|h| (h.clone(), Vec::new())).collect();
         let mut n_rows = 0;
         for rec in rdr.records() {
             let rec = rec.unwrap();
@@ -34,14 +38,22 @@ impl Csv {
     }
 
     pub fn str(&self, name: &str) -> &[String] {
-        self.columns.get(name).unwrap_or_else(|| panic!("no column {name}"))
+        self.columns
+            .get(name)
+            .unwrap_or_else(|| panic!("no column {name}"))
     }
 
     /// A numeric column; "NA"/"" become NaN.
     pub fn f64(&self, name: &str) -> Vec<f64> {
         self.str(name)
             .iter()
-            .map(|s| if s == "NA" || s.is_empty() { f64::NAN } else { s.parse().unwrap_or_else(|_| panic!("{name}: {s}")) })
+            .map(|s| {
+                if s == "NA" || s.is_empty() {
+                    f64::NAN
+                } else {
+                    s.parse().unwrap_or_else(|_| panic!("{name}: {s}"))
+                }
+            })
             .collect()
     }
 }
@@ -73,13 +85,27 @@ pub fn close(a: f64, b: f64, rel: f64) -> bool {
 }
 
 pub fn assert_close(what: &str, ours: f64, r: f64, rel: f64) {
-    assert!(close(ours, r, rel), "{what}: ours {ours:e}, R {r:e}, rel err {:e}", ((ours - r) / r).abs());
+    assert!(
+        close(ours, r, rel),
+        "{what}: ours {ours:e}, R {r:e}, rel err {:e}",
+        ((ours - r) / r).abs()
+    );
 }
 
 pub fn assert_all_close(what: &str, ours: &[f64], r: &[f64], rel: f64) {
-    assert_eq!(ours.len(), r.len(), "{what}: length ours {} vs R {}", ours.len(), r.len());
+    assert_eq!(
+        ours.len(),
+        r.len(),
+        "{what}: length ours {} vs R {}",
+        ours.len(),
+        r.len()
+    );
     for (i, (a, b)) in ours.iter().zip(r).enumerate() {
-        assert!(close(*a, *b, rel), "{what}[{i}]: ours {a:e}, R {b:e}, rel err {:e}", ((a - b) / b).abs());
+        assert!(
+            close(*a, *b, rel),
+            "{what}[{i}]: ours {a:e}, R {b:e}, rel err {:e}",
+            ((a - b) / b).abs()
+        );
     }
 }
 
