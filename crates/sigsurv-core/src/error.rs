@@ -6,7 +6,11 @@
 #[non_exhaustive]
 pub enum CoreError {
     #[error("input lengths differ: {what} has {got} values, expected {expected}")]
-    LengthMismatch { what: &'static str, got: usize, expected: usize },
+    LengthMismatch {
+        what: &'static str,
+        got: usize,
+        expected: usize,
+    },
     #[error("negative time {value} at row {row}")]
     NegativeTime { row: usize, value: f64 },
     #[error("time is not a finite number ({value}) at row {row}")]
@@ -14,9 +18,17 @@ pub enum CoreError {
     #[error("start time {start} is not before stop time {stop} at row {row}")]
     StartNotBeforeStop { row: usize, start: f64, stop: f64 },
     #[error("non-finite value {value} in {what} at row {row}")]
-    NonFinite { what: String, row: usize, value: f64 },
+    NonFinite {
+        what: String,
+        row: usize,
+        value: f64,
+    },
     #[error("invalid weight {value} at row {row}: weights must be finite and >= 0")]
     InvalidWeight { row: usize, value: f64 },
+    #[error(
+        "invalid weight {value} at row {row}: Cox regression needs weights > 0 (as R's coxph)"
+    )]
+    NonPositiveWeight { row: usize, value: f64 },
     #[error("no observations")]
     Empty,
     #[error("invalid argument: {0}")]
