@@ -221,6 +221,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     let n = prep.n;
     let n_events = data.event.iter().filter(|&&e| e).count();
     let robust = opts.robust || data.cluster.is_some();
+    if robust && data.start.is_some() && data.cluster.is_none() {
+        // R: "one of cluster or id is needed": rows of one subject must be grouped.
+        return Err(CoreError::InvalidArgument(
+            "a robust variance for (start, stop] data needs cluster(id) to group each subject's rows".into(),
+        ));
+    }
     let means = r_means(data, &prep);
     if n_events == 0 {
         return Ok(no_event_fit(data, opts, n, means));
@@ -304,7 +310,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if !nt.converged {
         warnings.insert(0, "Ran out of iterations and did not converge".to_string());
     }
-    let concordance = concordance::from_fit(data, &coef, opts)?;
+    let concordance = concordance::concordance(&prep, data, &linear_predictor(data, &coef));
     Ok(CoxFit {
         n,
         n_events,
@@ -327,6 +333,20 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         dropped,
         robust,
     })
+}
+
+/// `X β` for each row (original order).
+pub(crate) fn linear_predictor(data: &CoxData, coef: &[f64]) -> Vec<f64> {
+    let n = data.stop.len();
+    let mut lp = vec![0.0; n];
+    for (j, &b) in coef.iter().enumerate() {
+        if b != 0.0 {
+            lp.iter_mut()
+                .zip(&data.x[j * n..(j + 1) * n])
+                .for_each(|(l, x)| *l += b * x);
+        }
+    }
+    lp
 }
 
 fn count_kept(dropped: &[bool]) -> usize {
