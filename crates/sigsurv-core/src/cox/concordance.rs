@@ -101,23 +101,43 @@ fn stratum(
     count: &mut [f64; 5],
     inf: &mut [[f64; 5]],
 ) {
-    let eta = |k: usize| lp[prep.order[k]];
-    // Ranks of η within the stratum.
-    let mut vals: Vec<f64> = (b0..b1).map(eta).collect();
-    vals.sort_unstable_by(f64::total_cmp);
-    vals.dedup();
-    let rank = |k: usize| vals.partition_point(|&v| v < eta(k));
-    let mut risk = Fenwick::new(vals.len());
-    let mut deaths = Fenwick::new(vals.len());
+    // η and its rank for each position of the stratum, computed once.
+    let et: Vec<f64> = (b0..b1).map(|k| lp[prep.order[k]]).collect();
+    let eta = |k: usize| et[k - b0];
+    let mut by_eta: Vec<usize> = (0..et.len()).collect();
+    by_eta.sort_unstable_by(|&a, &b| et[a].total_cmp(&et[b]));
+    let mut rk = vec![0usize; et.len()];
+    let mut nranks = 0;
+    for (i, &q) in by_eta.iter().enumerate() {
+        if i > 0 && et[q] != et[by_eta[i - 1]] {
+            nranks += 1;
+        }
+        rk[q] = nranks;
+    }
+    let vals_len = if et.is_empty() { 0 } else { nranks + 1 };
+    let rank = |k: usize| rk[k - b0];
+    let mut risk = Fenwick::new(vals_len);
+    let mut deaths = Fenwick::new(vals_len);
     // Stop time descending, censored before events at a tie, then η ascending (R's sort order).
+    // Positions are already in descending stop order; within a tied stop time put censored rows
+    // first, then η ascending (R's sort order).
     let mut ord: Vec<usize> = (b0..b1).collect();
-    ord.sort_by(|&a, &b| {
-        prep.stop[b]
-            .total_cmp(&prep.stop[a])
-            .then(prep.event[a].cmp(&prep.event[b]))
-            .then(eta(a).total_cmp(&eta(b)))
-            .then(a.cmp(&b))
-    });
+    let mut g = 0;
+    while g < ord.len() {
+        let mut h = g + 1;
+        while h < ord.len() && prep.stop[ord[h]] == prep.stop[ord[g]] {
+            h += 1;
+        }
+        if h - g > 1 {
+            ord[g..h].sort_by(|&a, &b| {
+                prep.event[a]
+                    .cmp(&prep.event[b])
+                    .then(eta(a).total_cmp(&eta(b)))
+                    .then(a.cmp(&b))
+            });
+        }
+        g = h;
+    }
     let mut by_start: Vec<usize> = if prep.counting {
         ord.clone()
     } else {

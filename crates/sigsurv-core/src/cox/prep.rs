@@ -4,6 +4,7 @@
 use super::CoxData;
 use crate::error::{CoreError, Result};
 use crate::timefix::timefix_in_place;
+use rayon::prelude::*;
 
 /// The input sorted once, ready for repeated risk-set passes.
 #[derive(Debug, Clone)]
@@ -55,6 +56,11 @@ impl Prepared {
         }
         if n == 0 {
             return Err(CoreError::Empty);
+        }
+        if n > u32::MAX as usize {
+            return Err(CoreError::InvalidArgument(format!(
+                "{n} rows: at most 2^32 - 1 are supported"
+            )));
         }
         for (row, &v) in d.stop.iter().enumerate() {
             if !v.is_finite() {
@@ -118,13 +124,17 @@ impl Prepared {
         }
 
         let stratum = |i: usize| d.strata.map_or(0, |s| s[i]);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| {
-            stratum(a)
-                .cmp(&stratum(b))
-                .then(stop[b].total_cmp(&stop[a]))
-                .then(a.cmp(&b))
-        });
+        // Sort on plain integer keys (stratum, descending stop, row): no closure indirection per compare.
+        let desc = |v: f64| {
+            let b = v.to_bits();
+            let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+            !asc
+        };
+        let mut keys: Vec<(u32, u64, u32)> = (0..n)
+            .map(|i| (stratum(i), desc(stop[i]), i as u32))
+            .collect();
+        keys.par_sort_unstable();
+        let order: Vec<usize> = keys.into_iter().map(|k| k.2 as usize).collect();
         let stratum_of: Vec<u32> = order.iter().map(|&i| stratum(i)).collect();
         let mut strata = Vec::new();
         let mut b0 = 0;
@@ -171,22 +181,40 @@ impl Prepared {
         // columns with values only in {-1, 0, 1} are left alone (R's nocenter = c(-1, 0, 1)).
         let mut centre = vec![0.0; p];
         let mut scale = vec![1.0; p];
-        let used = || (0..n).filter(|&k| !ignore[k]);
-        let wsum: f64 = used().map(|k| weight[k]).sum();
-        let mut x = vec![0.0; n * p];
+        // Effective weight of each original row (0 for rows that carry no information).
+        let mut w_orig = vec![0.0; n];
+        for k in 0..n {
+            if !ignore[k] {
+                w_orig[order[k]] = weight[k];
+            }
+        }
+        let wsum: f64 = w_orig.iter().sum();
         for j in 0..p {
             let col = &d.x[j * n..(j + 1) * n];
             let zero_one = col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0);
             if !zero_one {
-                let m = used().map(|k| weight[k] * col[order[k]]).sum::<f64>() / wsum;
-                let mad: f64 = used().map(|k| weight[k] * (col[order[k]] - m).abs()).sum();
+                let m = col.iter().zip(&w_orig).map(|(x, w)| w * x).sum::<f64>() / wsum;
+                let mad: f64 = col
+                    .iter()
+                    .zip(&w_orig)
+                    .map(|(x, w)| w * (x - m).abs())
+                    .sum();
                 centre[j] = m;
                 scale[j] = if mad > 0.0 { wsum / mad } else { 1.0 };
             }
-            for k in 0..n {
-                x[k * p + j] = (col[order[k]] - centre[j]) * scale[j];
-            }
         }
+        // Gather rows into sorted, row-major order (parallel over blocks of rows; no reductions).
+        let mut x = vec![0.0; n * p];
+        x.par_chunks_mut(p.max(1) * 4096)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (r, row) in chunk.chunks_exact_mut(p.max(1)).enumerate() {
+                    let i = order[c * 4096 + r];
+                    for j in 0..p {
+                        row[j] = (d.x[j * n + i] - centre[j]) * scale[j];
+                    }
+                }
+            });
         Ok(Prepared {
             n,
             p,
