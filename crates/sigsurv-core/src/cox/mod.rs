@@ -11,6 +11,7 @@ mod engine;
 mod newton;
 mod prep;
 mod resid;
+mod residuals;
 mod risk;
 mod robust;
 
@@ -18,6 +19,7 @@ use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
 use prep::Prepared;
+pub use residuals::{cox_residuals, ResidualType, Residuals};
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -182,6 +184,8 @@ pub struct CoxFit {
     /// Which coefficients were dropped as collinear.
     pub dropped: Vec<bool>,
     pub robust: bool,
+    /// Whether near-tied times were merged (the option used for the fit; residuals and curves reuse it).
+    pub timefix: bool,
 }
 
 /// Fits a Cox proportional-hazards model.
@@ -332,6 +336,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         naive_var,
         dropped,
         robust,
+        timefix: opts.timefix,
     })
 }
 
@@ -461,6 +466,7 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
         naive_var: None,
         dropped: vec![true; p],
         robust: false,
+        timefix: opts.timefix,
     }
 }
 
