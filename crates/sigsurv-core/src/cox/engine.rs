@@ -56,7 +56,15 @@ pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
         .strata
         .par_iter()
         .enumerate()
-        .map(|(s, &(b0, b1))| stratum_pass(prep, beta, ties, s, b0, b1))
+        .map(|(s, &(b0, b1))| {
+            let mut e = Eval::zero(prep.p);
+            stratum_pass(prep, beta, ties, s, b0, b1, &mut |_, ll, u, im| {
+                e.loglik += ll;
+                e.u.iter_mut().zip(u).for_each(|(a, b)| *a += b);
+                e.imat.iter_mut().zip(im).for_each(|(a, b)| *a += b);
+            });
+            e
+        })
         .collect();
     let mut out = Eval::zero(p);
     for e in parts {
@@ -99,7 +107,17 @@ pub(crate) fn eta_shift(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> 
     }
 }
 
-fn stratum_pass(prep: &Prepared, beta: &[f64], ties: Ties, s: usize, b0: usize, b1: usize) -> Eval {
+/// Runs the risk-set pass over stratum `s` (sorted positions b0..b1) and hands each event time's
+/// contribution (time, ℓ_t, U_t, I_t packed) to `sink`, in descending time order.
+pub(crate) fn stratum_pass(
+    prep: &Prepared,
+    beta: &[f64],
+    ties: Ties,
+    s: usize,
+    b0: usize,
+    b1: usize,
+    sink: &mut dyn FnMut(f64, f64, &[f64], &[f64]),
+) {
     let p = prep.p;
     let np = p * (p + 1) / 2;
     let mut out = Eval::zero(p);
@@ -182,6 +200,9 @@ fn stratum_pass(prep: &Prepared, beta: &[f64], ties: Ties, s: usize, b0: usize, 
         }
         a2.iter_mut().for_each(|v| *v = 0.0);
         cmat2.iter_mut().for_each(|v| *v = 0.0);
+        sink(dtime, out.loglik, &out.u, &out.imat);
+        out.loglik = 0.0;
+        out.u.iter_mut().for_each(|v| *v = 0.0);
+        out.imat.iter_mut().for_each(|v| *v = 0.0);
     }
-    out
 }

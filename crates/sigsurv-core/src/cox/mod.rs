@@ -14,12 +14,14 @@ mod resid;
 mod residuals;
 mod risk;
 mod robust;
+mod zph;
 
 use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
 use prep::Prepared;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
+pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
