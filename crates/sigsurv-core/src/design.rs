@@ -172,7 +172,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             },
             Term::Log(c) => match get(c)? {
                 ColumnData::Numeric(v) => {
-                    if let Some(row) = v.iter().position(|&x| !(x > 0.0)) {
+                    if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
                         return Err(CoreError::InvalidArgument(format!(
                             "log({c}) of {} at row {row}: the value must be > 0",
                             v[row]

@@ -10,7 +10,11 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 /// Returns NaN for a non-finite statistic or df <= 0, and 1 for x <= 0.
 pub fn chisq_sf(x: f64, df: f64) -> f64 {
     if !x.is_finite() || !(df > 0.0) {
-        return if x == f64::INFINITY && df > 0.0 { 0.0 } else { f64::NAN };
+        return if x == f64::INFINITY && df > 0.0 {
+            0.0
+        } else {
+            f64::NAN
+        };
     }
     if x <= 0.0 {
         return 1.0;

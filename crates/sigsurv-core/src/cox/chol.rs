@@ -4,6 +4,7 @@
 //! is ignored in solves and zeroed in the inverse. This is how `coxph` drops collinear covariates
 //! (`toler.chol = .Machine$double.eps^0.75`). nalgebra's Cholesky rejects singular matrices, so the
 //! factorisation is written out here (p is small: the number of covariates).
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
 /// A symmetric p × p matrix factored as `L D Lᵀ`, stored row-major in one buffer.
 #[derive(Debug, Clone)]

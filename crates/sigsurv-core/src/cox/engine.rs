@@ -13,6 +13,8 @@
 //! ```
 //! This is R survival's `coxfit6_iter` and `agfit4` (Therneau & Grambsch 2000, sections 3.2–3.3).
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
+
 use super::prep::Prepared;
 use super::Ties;
 use rayon::prelude::*;
@@ -107,6 +109,9 @@ pub(crate) fn eta_shift(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> 
     }
 }
 
+/// Receives (time, ℓ_t, U_t, packed I_t) for each event time.
+pub(crate) type EventSink<'a> = dyn FnMut(f64, f64, &[f64], &[f64]) + 'a;
+
 /// Runs the risk-set pass over stratum `s` (sorted positions b0..b1) and hands each event time's
 /// contribution (time, ℓ_t, U_t, I_t packed) to `sink`, in descending time order.
 pub(crate) fn stratum_pass(
@@ -116,7 +121,7 @@ pub(crate) fn stratum_pass(
     s: usize,
     b0: usize,
     b1: usize,
-    sink: &mut dyn FnMut(f64, f64, &[f64], &[f64]),
+    sink: &mut EventSink,
 ) {
     let p = prep.p;
     let np = p * (p + 1) / 2;

@@ -16,8 +16,6 @@ pub(crate) struct Prepared {
     pub order: Vec<usize>,
     /// Half-open ranges of sorted positions, one per stratum, in stratum-code order.
     pub strata: Vec<(usize, usize)>,
-    /// Stratum code of each sorted position.
-    pub stratum_of: Vec<u32>,
     pub stop: Vec<f64>,
     /// Start times (counting process) or -inf (right-censored), sorted positions.
     pub start: Vec<f64>,
@@ -31,7 +29,6 @@ pub(crate) struct Prepared {
     pub by_start_bounds: Vec<(usize, usize)>,
     /// Positions whose interval holds no event time of their stratum (R's `agreg.fit` drops them).
     pub ignore: Vec<bool>,
-    pub centre: Vec<f64>,
     pub scale: Vec<f64>,
 }
 
@@ -221,7 +218,6 @@ impl Prepared {
             counting: start.is_some(),
             order,
             strata,
-            stratum_of,
             stop: s_stop,
             start: s_start,
             event,
@@ -230,7 +226,6 @@ impl Prepared {
             by_start,
             by_start_bounds,
             ignore,
-            centre,
             scale,
         })
     }

@@ -8,6 +8,8 @@
 //! Reference: Therneau & Grambsch (2000) sections 4.2 and 4.6; R survival `coxmart.c`, `coxscore2.c`,
 //! `agmart3.c`, `agscore3.c`. Both are unweighted per row, as R's `residuals.coxph(weighted = FALSE)`.
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
+
 use super::prep::Prepared;
 use super::risk::EventTable;
 

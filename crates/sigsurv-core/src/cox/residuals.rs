@@ -11,6 +11,8 @@
 //! R: `residuals(fit, type = "martingale" | "deviance" | "score" | "dfbeta" | "schoenfeld")` with R's
 //! defaults for `weighted` (only dfbeta is weighted).
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
+
 use super::prep::Prepared;
 use super::resid::residuals;
 use super::risk::EventTable;

@@ -7,6 +7,8 @@
 //! sub-step k only with weight `1 − k/d`. Breslow is the single sub-step k = 0 with `h = w_d / S0`.
 //! (R survival: `coxscore2.c`, `coxmart.c`, `agscore3.c`, `agsurv.c`.)
 
+#![allow(clippy::needless_range_loop, clippy::type_complexity)] // index loops mirror the matrix formulas
+
 use super::engine::eta_shift;
 use super::prep::Prepared;
 use super::Ties;

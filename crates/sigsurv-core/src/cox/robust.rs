@@ -9,6 +9,8 @@
 //! Reference: Lin & Wei (1989) JASA 84:1074; Therneau & Grambsch (2000) section 7.2.
 //! R: `coxph(..., robust = TRUE)` or `+ cluster(id)`: `fit$var`, `fit$naive.var`, `fit$rscore`.
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
+
 use super::chol::Ldl;
 use super::prep::Prepared;
 use super::resid::residuals;

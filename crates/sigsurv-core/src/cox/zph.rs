@@ -12,6 +12,8 @@
 //! Reference: Grambsch & Therneau (1994) Biometrika 81:515; Therneau & Grambsch (2000) section 6.2.
 //! R: `cox.zph(fit, transform = "km", terms = TRUE, global = TRUE)$table` (survival 3.x).
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
+
 use super::chol::Ldl;
 use super::engine::stratum_pass;
 use super::prep::Prepared;
@@ -195,7 +197,7 @@ fn transform_at_events(prep: &Prepared, tr: ZphTransform) -> Result<impl Fn(f64)
     let values: Vec<f64> = match tr {
         ZphTransform::Identity => uniq.clone(),
         ZphTransform::Log => {
-            if let Some(t) = uniq.iter().find(|&&t| !(t > 0.0)) {
+            if let Some(t) = uniq.iter().find(|&&t| t <= 0.0 || t.is_nan()) {
                 return Err(CoreError::InvalidArgument(format!(
                     "log transform of event time {t} <= 0"
                 )));
