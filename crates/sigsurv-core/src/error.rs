@@ -25,6 +25,10 @@ pub enum CoreError {
     },
     #[error("invalid weight {value} at row {row}: weights must be finite and >= 0")]
     InvalidWeight { row: usize, value: f64 },
+    #[error(
+        "invalid weight {value} at row {row}: Cox regression needs weights > 0 (as R's coxph)"
+    )]
+    NonPositiveWeight { row: usize, value: f64 },
     #[error("no observations")]
     Empty,
     #[error("invalid argument: {0}")]

@@ -1,1 +1,485 @@
-//! (to be written)
+//! R model formulas for Cox regression, parsed without any data.
+//!
+//! Grammar (a subset of R's, enough for survival models):
+//! ```text
+//! formula  = response "~" term ("+" term)*
+//! response = "Surv(" col "," col ")" | "Surv(" col "," col "," col ")"      (time, event | start, stop, event)
+//! term     = col | "log(" col ")" | "factor(" col ["," "ref" "=" value] ")"
+//!          | "relevel(factor(" col ")," ["ref" "="] value ")" | "strata(" col ("," col)* ")" | "cluster(" col ")"
+//! col      = name of letters, digits, '.', '_' (not starting with a digit), or `any text` in backticks
+//! value    = "text" | 'text' | a bare word or number
+//! ```
+//! R equivalent: the same formula given to `coxph`; `factor(x, ref = "2")` is sigsurv's shorthand for R's
+//! `relevel(factor(x), ref = "2")`. Interactions, `.`, `-`, offsets and other functions are rejected.
+
+use crate::error::{CoreError, Result};
+
+/// The left-hand side `Surv(...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// `Surv(time, event)`: right-censored.
+    Right { time: String, event: String },
+    /// `Surv(start, stop, event)`: counting-process (start, stop] intervals.
+    Counting {
+        start: String,
+        stop: String,
+        event: String,
+    },
+}
+
+/// One right-hand-side term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// A column entered as it is (a text column becomes a factor, as in R).
+    Numeric(String),
+    /// `log(col)`.
+    Log(String),
+    /// `factor(col)` with an optional reference level.
+    Factor {
+        column: String,
+        reference: Option<String>,
+    },
+    /// `strata(col)`; several strata columns combine into one stratum per distinct combination.
+    Strata(String),
+    /// `cluster(col)`: robust variance grouped by this column.
+    Cluster(String),
+}
+
+/// A parsed formula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formula {
+    pub response: Response,
+    pub terms: Vec<Term>,
+}
+
+impl Formula {
+    /// Every column the formula uses, response first, each once, in order of appearance.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |c: &String| {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        };
+        match &self.response {
+            Response::Right { time, event } => {
+                push(time);
+                push(event);
+            }
+            Response::Counting { start, stop, event } => {
+                push(start);
+                push(stop);
+                push(event);
+            }
+        }
+        for t in &self.terms {
+            match t {
+                Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => push(c),
+                Term::Factor { column, .. } => push(column),
+            }
+        }
+        out
+    }
+}
+
+/// Parses an R survival formula such as
+/// `Surv(time, status) ~ age + factor(grade, ref = "2") + strata(cohort) + cluster(id) + log(x)`.
+///
+/// # Errors
+/// [`CoreError::InvalidArgument`] naming what was expected and where.
+pub fn parse_formula(s: &str) -> Result<Formula> {
+    let toks = tokenize(s)?;
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        src: s,
+    };
+    let response = p.response()?;
+    p.expect(&Tok::Tilde)?;
+    let mut terms = vec![p.term()?];
+    while p.peek() == Some(&Tok::Plus) {
+        p.pos += 1;
+        terms.push(p.term()?);
+    }
+    if let Some(t) = p.peek() {
+        return Err(p.err(&format!(
+            "unexpected {} (only '+' between terms is supported)",
+            t.show()
+        )));
+    }
+    if terms
+        .iter()
+        .filter(|t| matches!(t, Term::Cluster(_)))
+        .count()
+        > 1
+    {
+        return Err(p.err("a formula cannot have more than one cluster() term"));
+    }
+    let mut seen = Vec::new();
+    for t in &terms {
+        if let Term::Numeric(c) | Term::Log(c) | Term::Factor { column: c, .. } = t {
+            if seen.contains(&t) {
+                return Err(p.err(&format!("term {c} appears twice")));
+            }
+            seen.push(t);
+        }
+    }
+    Ok(Formula { response, terms })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    Str(String),
+    LParen,
+    RParen,
+    Comma,
+    Tilde,
+    Plus,
+    Eq,
+    Other(char),
+}
+
+impl Tok {
+    fn show(&self) -> String {
+        match self {
+            Tok::Ident(s) => format!("'{s}'"),
+            Tok::Str(s) => format!("\"{s}\""),
+            Tok::LParen => "'('".into(),
+            Tok::RParen => "')'".into(),
+            Tok::Comma => "','".into(),
+            Tok::Tilde => "'~'".into(),
+            Tok::Plus => "'+'".into(),
+            Tok::Eq => "'='".into(),
+            Tok::Other(c) => format!("'{c}'"),
+        }
+    }
+}
+
+fn tokenize(s: &str) -> Result<Vec<Tok>> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' | ')' | ',' | '~' | '+' | '=' => {
+                chars.next();
+                out.push(match c {
+                    '(' => Tok::LParen,
+                    ')' => Tok::RParen,
+                    ',' => Tok::Comma,
+                    '~' => Tok::Tilde,
+                    '+' => Tok::Plus,
+                    _ => Tok::Eq,
+                });
+            }
+            '"' | '\'' | '`' => {
+                chars.next();
+                let mut v = String::new();
+                loop {
+                    match chars.next() {
+                        Some(d) if d == c => break,
+                        Some(d) => v.push(d),
+                        None => {
+                            return Err(CoreError::InvalidArgument(format!(
+                                "formula: unterminated {c}{v} in \"{s}\""
+                            )))
+                        }
+                    }
+                }
+                out.push(if c == '`' { Tok::Ident(v) } else { Tok::Str(v) });
+            }
+            c if c.is_alphanumeric()
+                || c == '.'
+                || c == '_'
+                || c == '-' && matches!(out.last(), Some(Tok::Eq | Tok::Comma)) =>
+            {
+                let mut v = String::new();
+                while let Some(&d) = chars.peek() {
+                    if d.is_alphanumeric() || d == '.' || d == '_' || (d == '-' && v.is_empty()) {
+                        v.push(d);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Tok::Ident(v));
+            }
+            other => {
+                chars.next();
+                out.push(Tok::Other(other));
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    toks: Vec<Tok>,
+    pos: usize,
+    src: &'a str,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+
+    fn err(&self, msg: &str) -> CoreError {
+        CoreError::InvalidArgument(format!("formula \"{}\": {msg}", self.src))
+    }
+
+    fn expect(&mut self, t: &Tok) -> Result<()> {
+        match self.peek() {
+            Some(x) if x == t => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(x) => Err(self.err(&format!("expected {} but found {}", t.show(), x.show()))),
+            None => Err(self.err(&format!("expected {} at the end", t.show()))),
+        }
+    }
+
+    fn ident(&mut self) -> Result<String> {
+        match self.peek().cloned() {
+            Some(Tok::Ident(s)) => {
+                self.pos += 1;
+                Ok(s)
+            }
+            Some(x) => Err(self.err(&format!("expected a column name but found {}", x.show()))),
+            None => Err(self.err("expected a column name at the end")),
+        }
+    }
+
+    fn column(&mut self) -> Result<String> {
+        let c = self.ident()?;
+        if c.starts_with(|ch: char| ch.is_ascii_digit()) {
+            return Err(self.err(&format!(
+                "'{c}' is not a column name (quote it in backticks if it is)"
+            )));
+        }
+        Ok(c)
+    }
+
+    /// A level value: quoted text, or a bare word / number.
+    fn value(&mut self) -> Result<String> {
+        match self.peek().cloned() {
+            Some(Tok::Ident(s)) | Some(Tok::Str(s)) => {
+                self.pos += 1;
+                Ok(s)
+            }
+            Some(x) => Err(self.err(&format!("expected a level but found {}", x.show()))),
+            None => Err(self.err("expected a level at the end")),
+        }
+    }
+
+    fn call_args(&mut self) -> Result<Vec<String>> {
+        self.expect(&Tok::LParen)?;
+        let mut args = vec![self.column()?];
+        while self.peek() == Some(&Tok::Comma) {
+            self.pos += 1;
+            args.push(self.column()?);
+        }
+        self.expect(&Tok::RParen)?;
+        Ok(args)
+    }
+
+    fn response(&mut self) -> Result<Response> {
+        let head = self.ident()?;
+        if head != "Surv" {
+            return Err(self.err(&format!(
+                "the response must be Surv(time, event) or Surv(start, stop, event), not {head}"
+            )));
+        }
+        let args = self.call_args()?;
+        match args.as_slice() {
+            [t, e] => Ok(Response::Right {
+                time: t.clone(),
+                event: e.clone(),
+            }),
+            [a, b, e] => Ok(Response::Counting {
+                start: a.clone(),
+                stop: b.clone(),
+                event: e.clone(),
+            }),
+            _ => Err(self.err("Surv() takes 2 columns (time, event) or 3 (start, stop, event)")),
+        }
+    }
+
+    /// `, ref = value` or `, value` before the closing parenthesis.
+    fn reference(&mut self) -> Result<String> {
+        self.expect(&Tok::Comma)?;
+        if let (Some(Tok::Ident(k)), Some(Tok::Eq)) = (
+            self.toks.get(self.pos).cloned(),
+            self.toks.get(self.pos + 1),
+        ) {
+            if k != "ref" {
+                return Err(self.err(&format!("unknown argument {k} (only ref = level)")));
+            }
+            self.pos += 2;
+        }
+        self.value()
+    }
+
+    fn term(&mut self) -> Result<Term> {
+        let name = self.column()?;
+        if self.peek() != Some(&Tok::LParen) {
+            return Ok(Term::Numeric(name));
+        }
+        match name.as_str() {
+            "log" => Ok(Term::Log(self.single()?)),
+            "cluster" => Ok(Term::Cluster(self.single()?)),
+            "strata" => {
+                let args = self.call_args()?;
+                // strata(a, b) is one stratum per (a, b) combination: the same as strata(a) + strata(b).
+                let mut it = args.into_iter().map(Term::Strata).collect::<Vec<_>>();
+                let first = it.remove(0);
+                self.pending_strata(it);
+                Ok(first)
+            }
+            "factor" | "as.factor" => {
+                self.expect(&Tok::LParen)?;
+                let column = self.column()?;
+                let reference = if self.peek() == Some(&Tok::Comma) {
+                    Some(self.reference()?)
+                } else {
+                    None
+                };
+                self.expect(&Tok::RParen)?;
+                Ok(Term::Factor { column, reference })
+            }
+            "relevel" => {
+                self.expect(&Tok::LParen)?;
+                let inner = self.column()?;
+                let column = if self.peek() == Some(&Tok::LParen) {
+                    if inner != "factor" && inner != "as.factor" {
+                        return Err(self.err(&format!(
+                            "relevel() takes a column or factor(column), not {inner}()"
+                        )));
+                    }
+                    self.single()?
+                } else {
+                    inner
+                };
+                let reference = Some(self.reference()?);
+                self.expect(&Tok::RParen)?;
+                Ok(Term::Factor { column, reference })
+            }
+            other => Err(self.err(&format!(
+                "unsupported function {other}() (supported: factor, relevel, log, strata, cluster)"
+            ))),
+        }
+    }
+
+    fn single(&mut self) -> Result<String> {
+        self.expect(&Tok::LParen)?;
+        let c = self.column()?;
+        self.expect(&Tok::RParen)?;
+        Ok(c)
+    }
+
+    /// Re-inserts extra `strata(a, b, ...)` columns as `+ strata(b)` tokens so they parse as terms.
+    fn pending_strata(&mut self, extra: Vec<Term>) {
+        let mut ins = Vec::new();
+        for t in extra {
+            if let Term::Strata(c) = t {
+                ins.extend([
+                    Tok::Plus,
+                    Tok::Ident("strata".into()),
+                    Tok::LParen,
+                    Tok::Ident(c),
+                    Tok::RParen,
+                ]);
+            }
+        }
+        let tail = self.toks.split_off(self.pos);
+        self.toks.extend(ins);
+        self.toks.extend(tail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_full_formula() {
+        let f = parse_formula(
+            "Surv(time, status) ~ age + factor(grade, ref = \"2\") + er + strata(cohort) + cluster(id) + log(x)",
+        )
+        .unwrap();
+        assert_eq!(
+            f.response,
+            Response::Right {
+                time: "time".into(),
+                event: "status".into()
+            }
+        );
+        assert_eq!(
+            f.terms,
+            vec![
+                Term::Numeric("age".into()),
+                Term::Factor {
+                    column: "grade".into(),
+                    reference: Some("2".into())
+                },
+                Term::Numeric("er".into()),
+                Term::Strata("cohort".into()),
+                Term::Cluster("id".into()),
+                Term::Log("x".into()),
+            ]
+        );
+        assert_eq!(
+            f.columns(),
+            ["time", "status", "age", "grade", "er", "cohort", "id", "x"]
+        );
+    }
+
+    #[test]
+    fn parses_counting_relevel_and_multi_strata() {
+        let f = parse_formula(
+            "Surv(start, stop, event) ~ relevel(factor(cell), ref = 'large') + strata(a, b)",
+        )
+        .unwrap();
+        assert!(matches!(f.response, Response::Counting { .. }));
+        assert_eq!(
+            f.terms,
+            vec![
+                Term::Factor {
+                    column: "cell".into(),
+                    reference: Some("large".into())
+                },
+                Term::Strata("a".into()),
+                Term::Strata("b".into()),
+            ]
+        );
+        let f = parse_formula("Surv(t, e) ~ factor(g, -1) + `odd name`").unwrap();
+        assert_eq!(
+            f.terms[0],
+            Term::Factor {
+                column: "g".into(),
+                reference: Some("-1".into())
+            }
+        );
+        assert_eq!(f.terms[1], Term::Numeric("odd name".into()));
+    }
+
+    #[test]
+    fn rejects_what_it_does_not_support() {
+        for bad in [
+            "time ~ age",
+            "Surv(time) ~ age",
+            "Surv(time, status) ~ age * sex",
+            "Surv(time, status) ~ ns(age)",
+            "Surv(time, status) ~",
+            "Surv(time, status) age",
+            "Surv(time, status) ~ age + age",
+            "Surv(time, status) ~ cluster(a) + cluster(b)",
+            "Surv(time, status) ~ factor(g, lvl = 2)",
+        ] {
+            assert!(parse_formula(bad).is_err(), "{bad}");
+        }
+    }
+}
