@@ -31,6 +31,16 @@ pub enum Command {
         after_help = "Example:\n  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by tgrade --pairwise"
     )]
     Logrank(LogrankArgs),
+    /// Cox proportional-hazards regression from an R formula (R: coxph, cox.zph, residuals.coxph)
+    #[command(
+        after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ horTh + age + factor(tgrade) + pnodes\" --zph"
+    )]
+    Cox(CoxArgs),
+    /// Optimal cut-point of a continuous score: maximally selected log-rank statistic (R: maxstat.test)
+    #[command(
+        after_help = "Example:\n  sigsurv cutpoint fixtures/GBSG2/GBSG2.csv --time time --event cens --score pnodes --permutations 1000 --seed 1"
+    )]
+    Cutpoint(CutpointArgs),
     /// Write a synthetic cohort with a known truth (Weibull baseline, score, groups, covariates, cohorts)
     #[command(after_help = "Example:\n  sigsurv simulate --n 100000 --seed 1 -o cohort.parquet")]
     Simulate(SimulateArgs),
@@ -187,4 +197,102 @@ pub struct SimulateArgs {
     /// Output file: .parquet, .csv, .tsv or .arrow
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+}
+
+/// Where the data of a formula-driven model come from.
+#[derive(Args, Debug, Clone)]
+pub struct ModelDataArgs {
+    /// Table to read: .csv, .tsv/.txt, .parquet, .arrow/.ipc/.feather
+    pub data: PathBuf,
+    /// Value of the event column that marks an event (for codings other than 0/1, true/false, 1/2, cBioPortal)
+    #[arg(long, value_name = "VALUE")]
+    pub event_value: Option<String>,
+    /// Keep only rows matching this SQL condition, e.g. "age >= 50 AND er = 1"
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Field delimiter of a text table (default: from the extension)
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TiesArg {
+    Efron,
+    Breslow,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZphTransformArg {
+    Km,
+    Identity,
+    Rank,
+    Log,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResidualArg {
+    Martingale,
+    Deviance,
+    Schoenfeld,
+    Score,
+    Dfbeta,
+}
+
+#[derive(Args, Debug)]
+pub struct CoxArgs {
+    #[command(flatten)]
+    pub data: ModelDataArgs,
+    /// Model formula as in R: "Surv(time, event) ~ x + factor(g, ref = \"B\") + strata(s) + cluster(id) + log(y)";
+    /// counting-process data as Surv(start, stop, event)
+    #[arg(long, short = 'f')]
+    pub formula: String,
+    /// Method for tied event times
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
+    /// Robust (sandwich) standard errors; implied by cluster() in the formula
+    #[arg(long)]
+    pub robust: bool,
+    /// Column of case weights (> 0)
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Confidence level of the hazard-ratio intervals
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Also test proportional hazards (R: cox.zph)
+    #[arg(long)]
+    pub zph: bool,
+    /// Time transform of the proportional-hazards test
+    #[arg(long, value_enum, default_value = "km")]
+    pub zph_transform: ZphTransformArg,
+    /// Write residuals of this type instead of the fit summary (CSV unless --format json)
+    #[arg(long, value_enum)]
+    pub residuals: Option<ResidualArg>,
+    /// Newton-Raphson iteration limit (R: coxph.control(iter.max))
+    #[arg(long, default_value_t = 20)]
+    pub iter_max: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CutpointArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Continuous column to cut (e.g. a signature score)
+    #[arg(long, value_name = "COL")]
+    pub score: String,
+    /// Smallest fraction of patients in the low group
+    #[arg(long, default_value_t = 0.1)]
+    pub min_prop: f64,
+    /// Largest fraction of patients in the low group
+    #[arg(long, default_value_t = 0.9)]
+    pub max_prop: f64,
+    /// Number of permutations for a permutation p-value (0: none)
+    #[arg(long, default_value_t = 0)]
+    pub permutations: usize,
+    /// Seed of the permutations (the same seed gives the same p-value on any number of threads)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -3,6 +3,7 @@
 
 use crate::args::{DataArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
+use sigsurv_core::design::collate;
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
 
@@ -22,62 +23,101 @@ pub struct SurvInput {
     pub coding: EventCoding,
 }
 
+/// Reads `columns` of the table named by `data` (its path, delimiter and --where), drops rows with a missing value
+/// in any of them and says so on standard error. Fails when no row is left.
+pub fn read_columns(data: &DataArgs, columns: &[&str], out: &OutputArgs) -> CliResult<Table> {
+    let spec = TableSpec {
+        path: data.data.clone(),
+        delimiter: data.delimiter.map(|c| c as u8),
+        filter: data.filter.clone(),
+    };
+    let table = sigsurv_io::read_table(&spec, columns)?;
+    let path = table.path.display().to_string();
+    if table.n_read == 0 {
+        return Err(match &data.filter {
+            Some(f) => Failure::input(format!("no rows left in {path} after --where \"{f}\""))
+                .hint(
+                "check the condition against the data; values of text columns are case-sensitive",
+            ),
+            None => Failure::input(format!("{path} has no data rows")),
+        });
+    }
+    if table.n_dropped > 0 {
+        let per: Vec<String> = table
+            .missing_by_column
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
+        out.note(&format!(
+            "dropped {} of {} rows with a missing value (as R's na.omit; missing per column: {})",
+            table.n_dropped,
+            table.n_read,
+            per.join(", ")
+        ));
+    }
+    if table.n() == 0 {
+        return Err(Failure::input(format!(
+            "no rows left in {path} after dropping rows with missing values"
+        )));
+    }
+    Ok(table)
+}
+
+/// A time column: numeric, finite and >= 0, or an error naming the line.
+pub fn read_times(table: &Table, column: &str) -> CliResult<Vec<f64>> {
+    let time = table.numeric(column)?;
+    for (i, &t) in time.iter().enumerate() {
+        if !t.is_finite() || t < 0.0 {
+            let what = if t.is_nan() {
+                "NaN time"
+            } else if t < 0.0 {
+                "negative time"
+            } else {
+                "infinite time"
+            };
+            return Err(Failure::input(format!(
+                "{what} {t} in column \"{column}\" at {} of {}",
+                table.location(i),
+                table.path.display()
+            ))
+            .hint("follow-up times must be finite and >= 0 (zero is allowed, as in R)"));
+        }
+    }
+    Ok(time)
+}
+
+/// Maps a core error to a message naming the file line of the row it is about.
+pub fn core_failure(table: &Table, e: CoreError) -> Failure {
+    let path = table.path.display();
+    match e {
+        CoreError::NegativeTime { row, value } | CoreError::NonFiniteTime { row, value } => {
+            Failure::input(format!(
+                "invalid time {value} at {} of {path}",
+                table.location(row)
+            ))
+        }
+        CoreError::StartNotBeforeStop { row, start, stop } => Failure::input(format!(
+            "start time {start} is not before stop time {stop} at {} of {path}",
+            table.location(row)
+        )),
+        CoreError::InvalidWeight { row, value } | CoreError::NonPositiveWeight { row, value } => {
+            Failure::input(format!(
+                "invalid weight {value} at {} of {path}: weights must be finite and > 0",
+                table.location(row)
+            ))
+        }
+        other => Failure::input(format!("{other} (in {path})")),
+    }
+}
+
 impl SurvInput {
     /// Reads time, event and the `extra` columns; drops (and reports) rows with a missing value in any of them.
     pub fn read(data: &DataArgs, extra: &[&str], out: &OutputArgs) -> CliResult<SurvInput> {
-        let spec = TableSpec {
-            path: data.data.clone(),
-            delimiter: data.delimiter.map(|c| c as u8),
-            filter: data.filter.clone(),
-        };
         let mut columns = vec![data.time.as_str(), data.event.as_str()];
         columns.extend_from_slice(extra);
-        let table = sigsurv_io::read_table(&spec, &columns)?;
-        let path = table.path.display().to_string();
-        if table.n_read == 0 {
-            return Err(match &data.filter {
-                Some(f) => Failure::input(format!("no rows left in {path} after --where \"{f}\""))
-                    .hint("check the condition against the data; values of text columns are case-sensitive"),
-                None => Failure::input(format!("{path} has no data rows")),
-            });
-        }
-        if table.n_dropped > 0 {
-            let per: Vec<String> = table
-                .missing_by_column
-                .iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(c, n)| format!("{c}: {n}"))
-                .collect();
-            out.note(&format!(
-                "dropped {} of {} rows with a missing value (as R's na.omit; missing per column: {})",
-                table.n_dropped,
-                table.n_read,
-                per.join(", ")
-            ));
-        }
-        if table.n() == 0 {
-            return Err(Failure::input(format!(
-                "no rows left in {path} after dropping rows with missing values"
-            )));
-        }
-        let time = table.numeric(&data.time)?;
-        for (i, &t) in time.iter().enumerate() {
-            if !t.is_finite() || t < 0.0 {
-                let what = if t.is_nan() {
-                    "NaN time"
-                } else if t < 0.0 {
-                    "negative time"
-                } else {
-                    "infinite time"
-                };
-                return Err(Failure::input(format!(
-                    "{what} {t} in column \"{}\" at {} of {path}",
-                    data.time,
-                    table.location(i)
-                ))
-                .hint("follow-up times must be finite and >= 0 (zero is allowed, as in R)"));
-            }
-        }
+        let table = read_columns(data, &columns, out)?;
+        let time = read_times(&table, &data.time)?;
         let (event, coding) = decode_event(
             table.get(&data.event),
             data.event_value.as_deref(),
@@ -109,20 +149,11 @@ impl SurvInput {
 
     /// Maps a core error to a message naming the file line of the row it is about.
     pub fn core_failure(&self, e: CoreError) -> Failure {
-        let path = self.table.path.display();
-        match e {
-            CoreError::NegativeTime { row, value } | CoreError::NonFiniteTime { row, value } => {
-                Failure::input(format!(
-                    "invalid time {value} at {} of {path}",
-                    self.table.location(row)
-                ))
-            }
-            other => Failure::input(format!("{other} (in {path})")),
-        }
+        core_failure(&self.table, e)
     }
 }
 
-/// Levels in R's factor order: numbers in numeric order, text in byte order, false before true.
+/// Levels in R's factor order: numbers in numeric order, text as R's `sort()` collates it, false before true.
 pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
     let n = values.len();
     let (codes, levels): (Vec<u32>, Vec<String>) = match values {
@@ -143,11 +174,11 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
         }
         ColumnValues::Text(v) => {
             let mut u: Vec<&str> = v.iter().map(String::as_str).collect();
-            u.sort_unstable();
+            u.sort_unstable_by(|a, b| collate(a, b));
             u.dedup();
             let codes = v
                 .iter()
-                .map(|x| u.binary_search(&x.as_str()).unwrap_or(0) as u32)
+                .map(|x| u.binary_search_by(|y| collate(y, x)).unwrap_or(0) as u32)
                 .collect();
             (codes, u.into_iter().map(str::to_string).collect())
         }

@@ -405,3 +405,271 @@ fn usage_error_exits_2() {
     let o = sigsurv(&["km"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().map(num).collect())
+        .unwrap_or_else(|| vec![num(v)])
+}
+
+#[test]
+fn cox_json_matches_r_on_gbsg2() {
+    let v = ok_json(&[
+        "cox",
+        &gbsg2(),
+        "--formula",
+        "Surv(time, cens) ~ horTh + age + menostat + tsize + factor(tgrade) + pnodes + progrec + estrec",
+        "--zph",
+        "--format",
+        "json",
+    ]);
+    let r = &reference()["cox"];
+    assert_eq!(v["analysis"], "cox");
+    assert_eq!(v["n"], 686);
+    assert_eq!(v["n_events"], 299);
+    assert_eq!(v["ties"], "efron");
+    assert_eq!(v["converged"], true);
+    let terms = v["terms"].as_array().unwrap();
+    let names: Vec<&str> = terms.iter().map(|t| t["term"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "horTh=yes",
+            "age",
+            "menostat=Pre",
+            "tsize",
+            "tgrade=II",
+            "tgrade=III",
+            "pnodes",
+            "progrec",
+            "estrec"
+        ]
+    );
+    for (key, rkey) in [
+        ("coef", "coef"),
+        ("se", "se"),
+        ("p_value", "p"),
+        ("lower", "lower"),
+        ("upper", "upper"),
+    ] {
+        for (i, t) in terms.iter().enumerate() {
+            assert_rel_tol(
+                &format!("{key}[{i}]"),
+                num(&t[key]),
+                nums(&r[rkey])[i],
+                1e-6,
+            );
+        }
+    }
+    assert!(terms.iter().all(|t| t["robust_se"].is_null()));
+    assert_rel_tol(
+        "loglik_null",
+        num(&v["loglik_null"]),
+        nums(&r["loglik"])[0],
+        1e-9,
+    );
+    assert_rel_tol("loglik", num(&v["loglik"]), nums(&r["loglik"])[1], 1e-9);
+    for (key, rkey) in [("lrt", "lrt"), ("wald", "wald"), ("score", "score")] {
+        assert_rel_tol(key, num(&v[key]["statistic"]), nums(&r[rkey])[0], 1e-6);
+        assert_eq!(v[key]["df"].as_f64().unwrap(), nums(&r[rkey])[1]);
+        assert_rel_tol(key, num(&v[key]["p_value"]), nums(&r[rkey])[2], 1e-6);
+    }
+    assert_rel_tol(
+        "c",
+        num(&v["concordance"]["c"]),
+        nums(&r["concordance"])[0],
+        1e-9,
+    );
+    assert_rel_tol(
+        "c se",
+        num(&v["concordance"]["se"]),
+        nums(&r["concordance"])[1],
+        1e-6,
+    );
+    let zph = v["zph"].as_array().unwrap();
+    assert_eq!(zph.len(), 9, "8 terms (tgrade is one) + GLOBAL");
+    assert_eq!(zph[4]["term"], "tgrade");
+    assert_eq!(zph[4]["df"], 2);
+    assert_eq!(zph[8]["term"], "GLOBAL");
+    for (i, z) in zph.iter().enumerate() {
+        assert_rel_tol(
+            "zph chisq",
+            num(&z["chisq"]),
+            nums(&r["zph_chisq"])[i],
+            1e-6,
+        );
+        assert_rel_tol("zph p", num(&z["p_value"]), nums(&r["zph_p"])[i], 1e-6);
+    }
+}
+
+#[test]
+fn cox_breslow_reference_level_and_robust() {
+    let v = ok_json(&[
+        "cox",
+        &gbsg2(),
+        "-f",
+        "Surv(time, cens) ~ horTh + factor(tgrade, ref = \"II\") + pnodes",
+        "--ties",
+        "breslow",
+        "--robust",
+        "--format",
+        "json",
+    ]);
+    let r = &reference()["cox_breslow_robust"];
+    let terms = v["terms"].as_array().unwrap();
+    assert_eq!(terms[1]["term"], "tgrade=I");
+    assert_eq!(terms[2]["term"], "tgrade=III");
+    for (i, t) in terms.iter().enumerate() {
+        assert_rel_tol("coef", num(&t["coef"]), nums(&r["coef"])[i], 1e-6);
+        assert_rel_tol(
+            "robust_se",
+            num(&t["robust_se"]),
+            nums(&r["robust_se"])[i],
+            1e-6,
+        );
+        assert_rel_tol(
+            "lower (from the robust se)",
+            num(&t["lower"]),
+            nums(&r["lower"])[i],
+            1e-6,
+        );
+        assert_rel_tol("upper", num(&t["upper"]), nums(&r["upper"])[i], 1e-6);
+    }
+    assert_rel_tol(
+        "robust wald",
+        num(&v["wald"]["statistic"]),
+        nums(&r["wald"])[0],
+        1e-6,
+    );
+    assert_rel_tol(
+        "robust score",
+        num(&v["robust_score"]["statistic"]),
+        nums(&r["robust_score"])[0],
+        1e-6,
+    );
+}
+
+#[test]
+fn cox_table_csv_and_residuals() {
+    let g = gbsg2();
+    let o = sigsurv(&["cox", &g, "-f", "Surv(time, cens) ~ horTh + pnodes"]);
+    let t = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        t.contains("exp(coef)")
+            && t.contains("Concordance=")
+            && t.contains("Likelihood ratio test"),
+        "{t}"
+    );
+    let o = sigsurv(&[
+        "cox",
+        &g,
+        "-f",
+        "Surv(time, cens) ~ horTh + pnodes",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        stdout(&o).starts_with("term,coef,exp_coef,se,robust_se,z,p_value,lower,upper\nhorTh=yes,")
+    );
+    let o = sigsurv(&[
+        "cox",
+        &g,
+        "-f",
+        "Surv(time, cens) ~ horTh + pnodes",
+        "--residuals",
+        "martingale",
+    ]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("row,martingale\n1,"), "{csv}");
+    assert_eq!(csv.lines().count(), 687);
+    let o = sigsurv(&[
+        "cox",
+        &g,
+        "-f",
+        "Surv(time, cens) ~ horTh + pnodes",
+        "--residuals",
+        "schoenfeld",
+    ]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("row,time,horTh=yes,pnodes\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 300, "one row per event");
+}
+
+#[test]
+fn cox_bad_formula_and_column() {
+    fails_with(
+        &["cox", &gbsg2(), "-f", "time ~ age"],
+        2,
+        &["invalid --formula"],
+    );
+    fails_with(
+        &["cox", &gbsg2(), "-f", "Surv(time, cens) ~ agee"],
+        2,
+        &["column \"agee\" not found", "did you mean \"age\"?"],
+    );
+}
+
+#[test]
+fn cutpoint_matches_maxstat() {
+    let v = ok_json(&[
+        "cutpoint",
+        &gbsg2(),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--score",
+        "pnodes",
+        "--permutations",
+        "100",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let r = &reference()["cutpoint"];
+    assert_eq!(v["analysis"], "cutpoint");
+    assert_eq!(num(&v["cutpoint"]), num(&r["cutpoint"]));
+    assert_rel_tol(
+        "statistic",
+        num(&v["statistic"]),
+        num(&r["statistic"]),
+        1e-9,
+    );
+    // maxstat's own Lau94 arithmetic loses ~0.3% at this M; ours evaluates the normal tail directly.
+    assert_rel_tol("p_value", num(&v["p_value"]), num(&r["p_value"]), 1e-2);
+    assert_eq!(
+        v["n_low"].as_u64().unwrap() + v["n_high"].as_u64().unwrap(),
+        686
+    );
+    let p1 = num(&v["p_value_permutation"]);
+    assert!(p1 > 0.0 && p1 <= 1.0);
+    let again = ok_json(&[
+        "cutpoint",
+        &gbsg2(),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--score",
+        "pnodes",
+        "--permutations",
+        "100",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        again["p_value_permutation"], v["p_value_permutation"],
+        "seeded: reproducible"
+    );
+}
+
+fn assert_rel_tol(what: &str, ours: f64, r: f64, tol: f64) {
+    assert!(
+        ours == r || ((ours - r) / r).abs() < tol,
+        "{what}: ours {ours}, R {r}"
+    );
+}

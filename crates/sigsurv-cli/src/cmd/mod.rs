@@ -1,5 +1,7 @@
 //! Subcommands: each reads with sigsurv-io, computes with sigsurv-core and renders.
 
+mod cox;
+mod cutpoint;
 mod km;
 mod logrank;
 mod simulate;
@@ -12,6 +14,8 @@ pub fn run(cli: Cli) -> CliResult<()> {
     match cli.command {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
+        Command::Cox(a) => cox::run(&a),
+        Command::Cutpoint(a) => cutpoint::run(&a),
         Command::Simulate(a) => simulate::run(&a),
         Command::Completions { shell } => {
             clap_complete::generate(
