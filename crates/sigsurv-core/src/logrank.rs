@@ -1,7 +1,7 @@
 //! The log-rank test and its G-rho family (Harrington & Fleming), stratified or not, and pairwise tests.
 
 use crate::error::{CoreError, Result};
-use crate::km::order::{partition, sort_by_time, validate, validate_codes, Sorted};
+use crate::km::order::{partition, sort_by_time, validate, validate_codes, Item};
 use crate::padjust::{p_adjust, PAdjust};
 use crate::pvalue::chisq_sf;
 use nalgebra::{DMatrix, DVector};
@@ -248,11 +248,21 @@ fn test_rows(
     opts: &LogRankOptions,
 ) -> Result<LogRank> {
     let g = n_groups;
-    let sorted = sort_by_time(time, rows, opts.timefix);
+    // Each sorted row carries stratum·g + group, so the passes below never index back into the inputs.
     let (sorted, offsets) = match strata {
-        Some((codes, k)) => partition(&sorted, codes, k),
+        Some((codes, k)) => {
+            let sorted = sort_by_time(
+                time,
+                event,
+                rows,
+                |r| codes[r] * g as u32 + group[r],
+                opts.timefix,
+            );
+            partition(&sorted, |tag| tag as usize / g, k)
+        }
         None => {
-            let n = sorted.row.len();
+            let sorted = sort_by_time(time, event, rows, |r| group[r], opts.timefix);
+            let n = sorted.len();
             (sorted, vec![0, n])
         }
     };
@@ -260,7 +270,7 @@ fn test_rows(
         .windows(2)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|w| stratum_sums(&sorted, w[0], w[1], event, group, g, opts.rho))
+        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, opts.rho))
         .collect();
     // Sum the strata in order, so that the result does not depend on the thread count.
     let mut obs = vec![0.0; g];
@@ -289,39 +299,30 @@ fn test_rows(
     })
 }
 
-fn stratum_sums(
-    sorted: &Sorted,
-    a: usize,
-    b: usize,
-    event: &[bool],
-    group: &[u32],
-    g: usize,
-    rho: f64,
-) -> Sums {
+fn stratum_sums(rows: &[Item], g: usize, rho: f64) -> Sums {
     let mut s = Sums {
         obs: vec![0.0; g],
         exp: vec![0.0; g],
         var: vec![0.0; g * g],
     };
     let mut risk = vec![0.0f64; g]; // at risk per group, as f64 for the arithmetic
-    for &r in &sorted.row[a..b] {
-        risk[group[r as usize] as usize] += 1.0;
+    for it in rows {
+        risk[it.tag as usize % g] += 1.0;
     }
     let mut deaths = vec![0.0f64; g];
     let mut leaving = vec![0.0f64; g];
     let mut km = 1.0f64; // pooled KM just before the current time
-    let mut nrisk = (b - a) as f64;
-    let mut i = a;
-    while i < b {
-        let t = sorted.time[i];
+    let mut nrisk = rows.len() as f64;
+    let mut i = 0;
+    while i < rows.len() {
+        let t = rows[i].time();
         deaths.iter_mut().for_each(|x| *x = 0.0);
         leaving.iter_mut().for_each(|x| *x = 0.0);
         let mut d = 0.0;
-        while i < b && sorted.time[i] == t {
-            let r = sorted.row[i] as usize;
-            let k = group[r] as usize;
+        while i < rows.len() && rows[i].time() == t {
+            let k = rows[i].tag as usize % g;
             leaving[k] += 1.0;
-            if event[r] {
+            if rows[i].event() {
                 deaths[k] += 1.0;
                 d += 1.0;
             }
@@ -340,17 +341,16 @@ fn stratum_sums(
                         continue;
                     }
                     let tmp = w2 * d * risk[j] * (nrisk - d) / (nrisk * (nrisk - 1.0));
-                    s.var[j * g + j] += tmp;
-                    for k in 0..g {
-                        s.var[j * g + k] -= tmp * risk[k] / nrisk;
+                    let row = &mut s.var[j * g..(j + 1) * g];
+                    row[j] += tmp;
+                    for (v, r) in row.iter_mut().zip(&risk) {
+                        *v -= tmp * r / nrisk;
                     }
                 }
             }
             km = km * (nrisk - d) / nrisk;
         }
-        for k in 0..g {
-            risk[k] -= leaving[k];
-        }
+        risk.iter_mut().zip(&leaving).for_each(|(r, l)| *r -= l);
         nrisk -= leaving.iter().sum::<f64>();
     }
     s
@@ -438,12 +438,28 @@ mod tests {
     /// singular"): everyone dies at the only event time, so the variance is zero.
     #[test]
     fn singular_variance_is_an_error_as_in_r() {
-        let err = survdiff(&[1.0; 3], &[true; 3], &[0, 1, 2], 3, None, &LogRankOptions::default()).unwrap_err();
+        let err = survdiff(
+            &[1.0; 3],
+            &[true; 3],
+            &[0, 1, 2],
+            3,
+            None,
+            &LogRankOptions::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, CoreError::Numerical(_)), "{err}");
         // R: t = 1,2,3,4,10, e = 1,0,1,1,1, g = a,b,a,b,c: chisq 3.94 on 2 df (not singular).
         let t = [1.0, 2.0, 3.0, 4.0, 10.0];
         let e = [true, false, true, true, true];
-        let r = survdiff(&t, &e, &[0, 1, 0, 1, 2], 3, None, &LogRankOptions::default()).unwrap();
+        let r = survdiff(
+            &t,
+            &e,
+            &[0, 1, 0, 1, 2],
+            3,
+            None,
+            &LogRankOptions::default(),
+        )
+        .unwrap();
         assert_eq!(r.df, 2);
         assert!((r.chisq - 3.94).abs() < 5e-3);
     }

@@ -21,10 +21,24 @@ fn strings(v: &Value) -> Vec<String> {
 
 /// R's value (null = NA, NaN or ±Inf: jsonlite writes all of them as null) against ours.
 fn check(what: &str, ours: &[f64], r: &Value, rel: f64) {
-    let r = if r.is_null() { vec![f64::NAN; ours.len()] } else { nums(r) };
-    assert_eq!(ours.len(), r.len(), "{what}: length ours {} vs R {}", ours.len(), r.len());
+    let r = if r.is_null() {
+        vec![f64::NAN; ours.len()]
+    } else {
+        nums(r)
+    };
+    assert_eq!(
+        ours.len(),
+        r.len(),
+        "{what}: length ours {} vs R {}",
+        ours.len(),
+        r.len()
+    );
     for (i, (&a, &b)) in ours.iter().zip(&r).enumerate() {
-        let ok = if b.is_nan() { !a.is_finite() } else { common::close(a, b, rel) };
+        let ok = if b.is_nan() {
+            !a.is_finite()
+        } else {
+            common::close(a, b, rel)
+        };
         assert!(ok, "{what}[{i}]: ours {a:e}, R {b:e}");
     }
 }
@@ -50,7 +64,12 @@ fn load(case: &Value) -> Case {
     let levels = strings(&case["levels"]);
     let (t, s) = (csv.str(tcol), csv.str(scol));
     let g = gcol.map(|c| csv.str(c));
-    let mut out = Case { time: vec![], event: vec![], group: vec![], levels: levels.clone() };
+    let mut out = Case {
+        time: vec![],
+        event: vec![],
+        group: vec![],
+        levels: levels.clone(),
+    };
     for i in 0..csv.n_rows {
         let used = [Some(&t[i]), Some(&s[i]), g.map(|g| &g[i])];
         if used.iter().flatten().any(|v| *v == "NA" || v.is_empty()) {
@@ -59,7 +78,10 @@ fn load(case: &Value) -> Case {
         out.time.push(t[i].parse().unwrap());
         out.event.push(s[i].parse::<f64>().unwrap() == ev_value);
         out.group.push(match g {
-            Some(g) => levels.iter().position(|l| *l == g[i]).unwrap_or_else(|| panic!("level {}", g[i])) as u32,
+            Some(g) => levels
+                .iter()
+                .position(|l| *l == g[i])
+                .unwrap_or_else(|| panic!("level {}", g[i])) as u32,
             None => 0,
         });
     }
@@ -70,34 +92,83 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64, at_t
     assert_eq!(c.n as f64, r["n"].as_f64().unwrap(), "{what}: n");
     check(&format!("{what} time"), &c.time, &r["time"], 0.0);
     let as_f = |v: &[usize]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
-    check(&format!("{what} n_risk"), &as_f(&c.n_risk), &r["n_risk"], 0.0);
-    check(&format!("{what} n_event"), &as_f(&c.n_event), &r["n_event"], 0.0);
-    check(&format!("{what} n_censor"), &as_f(&c.n_censor), &r["n_censor"], 0.0);
+    check(
+        &format!("{what} n_risk"),
+        &as_f(&c.n_risk),
+        &r["n_risk"],
+        0.0,
+    );
+    check(
+        &format!("{what} n_event"),
+        &as_f(&c.n_event),
+        &r["n_event"],
+        0.0,
+    );
+    check(
+        &format!("{what} n_censor"),
+        &as_f(&c.n_censor),
+        &r["n_censor"],
+        0.0,
+    );
     check(&format!("{what} surv"), &c.surv, &r["surv"], REL);
     check(&format!("{what} log_se"), &c.log_se, &r["log_se"], REL);
     check(&format!("{what} std_err"), &c.std_err, &r["std_err"], REL);
     check(&format!("{what} cumhaz"), &c.cumhaz, &r["cumhaz"], REL);
-    check(&format!("{what} cumhaz_se"), &c.cumhaz_se, &r["cumhaz_se"], REL);
+    check(
+        &format!("{what} cumhaz_se"),
+        &c.cumhaz_se,
+        &r["cumhaz_se"],
+        REL,
+    );
     if c.conf_type == ConfType::None {
         assert!(c.lower.iter().chain(&c.upper).all(Option::is_none));
     } else {
-        check(&format!("{what} lower"), &opts_f64(&c.lower), &r["lower"], REL);
-        check(&format!("{what} upper"), &opts_f64(&c.upper), &r["upper"], REL);
+        check(
+            &format!("{what} lower"),
+            &opts_f64(&c.lower),
+            &r["lower"],
+            REL,
+        );
+        check(
+            &format!("{what} upper"),
+            &opts_f64(&c.upper),
+            &r["upper"],
+            REL,
+        );
     }
     let m = c.median();
     check(
         &format!("{what} median/LCL/UCL"),
         &opts_f64(&[m.estimate, m.lower, m.upper]),
-        &Value::Array(vec![r["median"].clone(), r["median_lcl"].clone(), r["median_ucl"].clone()]),
+        &Value::Array(vec![
+            r["median"].clone(),
+            r["median_lcl"].clone(),
+            r["median_ucl"].clone(),
+        ]),
         REL,
     );
     let q: Vec<_> = probs.iter().map(|&p| c.quantile(p)).collect();
-    check(&format!("{what} quantile"), &opts_f64(&q.iter().map(|q| q.estimate).collect::<Vec<_>>()), &r["quantile"], REL);
+    check(
+        &format!("{what} quantile"),
+        &opts_f64(&q.iter().map(|q| q.estimate).collect::<Vec<_>>()),
+        &r["quantile"],
+        REL,
+    );
     if c.conf_type != ConfType::None {
         let lo: Vec<_> = q.iter().map(|q| q.lower).collect();
         let hi: Vec<_> = q.iter().map(|q| q.upper).collect();
-        check(&format!("{what} quantile lower"), &opts_f64(&lo), &r["quantile_lower"], REL);
-        check(&format!("{what} quantile upper"), &opts_f64(&hi), &r["quantile_upper"], REL);
+        check(
+            &format!("{what} quantile lower"),
+            &opts_f64(&lo),
+            &r["quantile_lower"],
+            REL,
+        );
+        check(
+            &format!("{what} quantile upper"),
+            &opts_f64(&hi),
+            &r["quantile_upper"],
+            REL,
+        );
     }
     let rm = c.rmst(tau);
     check(&format!("{what} rmean"), &[rm.rmst], &r["rmean"], REL);
@@ -105,12 +176,22 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64, at_t
     let s_at: Vec<f64> = at_times.iter().map(|&t| c.surv_at(t)).collect();
     let n_at: Vec<f64> = at_times.iter().map(|&t| c.n_risk_at(t) as f64).collect();
     check(&format!("{what} surv at times"), &s_at, &r["at_surv"], REL);
-    check(&format!("{what} n.risk at times"), &n_at, &r["at_n_risk"], 0.0);
+    check(
+        &format!("{what} n.risk at times"),
+        &n_at,
+        &r["at_n_risk"],
+        0.0,
+    );
 }
 
 fn run_case(name: &str) -> usize {
     let refs = json("km/km.json");
-    let case = refs["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap();
+    let case = refs["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap();
     let data = load(case);
     let probs = nums(&case["probs"]);
     let tau = case["tau"].as_f64().unwrap();
@@ -118,13 +199,30 @@ fn run_case(name: &str) -> usize {
     let mut n_checked = 0;
     for fit in case["fits"].as_array().unwrap() {
         let ct = ConfType::parse(fit["conf_type"].as_str().unwrap()).unwrap();
-        let opts = KmOptions { conf_type: ct, ..KmOptions::default() };
-        let curves = kaplan_meier_by(&data.time, &data.event, &data.group, data.levels.len(), &opts).unwrap();
+        let opts = KmOptions {
+            conf_type: ct,
+            ..KmOptions::default()
+        };
+        let curves = kaplan_meier_by(
+            &data.time,
+            &data.event,
+            &data.group,
+            data.levels.len(),
+            &opts,
+        )
+        .unwrap();
         let rc = fit["curves"].as_array().unwrap();
         assert_eq!(curves.len(), rc.len());
         for (k, (c, r)) in curves.iter().zip(rc).enumerate() {
             assert_eq!(r["level"].as_str().unwrap(), data.levels[k]);
-            check_curve(&format!("{name} [{}] {}", ct.name(), data.levels[k]), c, r, &probs, tau, &at_times);
+            check_curve(
+                &format!("{name} [{}] {}", ct.name(), data.levels[k]),
+                c,
+                r,
+                &probs,
+                tau,
+                &at_times,
+            );
             n_checked += 1;
         }
         if data.levels.len() == 1 {

@@ -34,8 +34,18 @@ fn load(case: &Value) -> Data {
     let st = case["strata"].as_str().map(|c| csv.str(c));
     let ev_value = case["event_value"].as_f64().unwrap();
     let levels = strings(&case["levels"]);
-    let slevels = if case["strata_levels"].is_null() { vec![] } else { strings(&case["strata_levels"]) };
-    let mut d = Data { time: vec![], event: vec![], group: vec![], strata: st.map(|_| vec![]), n_groups: levels.len() };
+    let slevels = if case["strata_levels"].is_null() {
+        vec![]
+    } else {
+        strings(&case["strata_levels"])
+    };
+    let mut d = Data {
+        time: vec![],
+        event: vec![],
+        group: vec![],
+        strata: st.map(|_| vec![]),
+        n_groups: levels.len(),
+    };
     for i in 0..csv.n_rows {
         let used = [Some(&t[i]), Some(&s[i]), Some(&g[i]), st.map(|x| &x[i])];
         if used.iter().flatten().any(|v| *v == "NA" || v.is_empty()) {
@@ -43,7 +53,8 @@ fn load(case: &Value) -> Data {
         }
         d.time.push(t[i].parse().unwrap());
         d.event.push(s[i].parse::<f64>().unwrap() == ev_value);
-        d.group.push(levels.iter().position(|l| *l == g[i]).unwrap() as u32);
+        d.group
+            .push(levels.iter().position(|l| *l == g[i]).unwrap() as u32);
         if let (Some(out), Some(x)) = (d.strata.as_mut(), st) {
             // Strata codes in reverse level order: any labels must work, R's numbering must not matter.
             let k = slevels.iter().position(|l| *l == x[i]).unwrap();
@@ -55,37 +66,94 @@ fn load(case: &Value) -> Data {
 
 fn run_case(name: &str) -> usize {
     let refs = json("logrank/logrank.json");
-    let case = refs["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap();
+    let case = refs["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap();
     let d = load(case);
     let mut n = 0;
     for test in case["tests"].as_array().unwrap() {
         let rho = test["rho"].as_f64().unwrap();
         let what = format!("{name} rho={rho}");
         let opts = LogRankOptions { rho, timefix: true };
-        let r = survdiff(&d.time, &d.event, &d.group, d.n_groups, d.strata.as_deref(), &opts).unwrap();
+        let r = survdiff(
+            &d.time,
+            &d.event,
+            &d.group,
+            d.n_groups,
+            d.strata.as_deref(),
+            &opts,
+        )
+        .unwrap();
         let n_r: Vec<f64> = r.n.iter().map(|&x| x as f64).collect();
         assert_all_close(&format!("{what} n"), &n_r, &nums(&test["n"]), 0.0);
-        assert_all_close(&format!("{what} observed"), &r.observed, &nums(&test["observed"]), REL);
-        assert_all_close(&format!("{what} expected"), &r.expected, &nums(&test["expected"]), REL);
-        assert_all_close(&format!("{what} variance"), &r.variance, &nums(&test["variance"]), REL);
-        assert_close(&format!("{what} chisq"), r.chisq, test["chisq"].as_f64().unwrap(), REL);
+        assert_all_close(
+            &format!("{what} observed"),
+            &r.observed,
+            &nums(&test["observed"]),
+            REL,
+        );
+        assert_all_close(
+            &format!("{what} expected"),
+            &r.expected,
+            &nums(&test["expected"]),
+            REL,
+        );
+        assert_all_close(
+            &format!("{what} variance"),
+            &r.variance,
+            &nums(&test["variance"]),
+            REL,
+        );
+        assert_close(
+            &format!("{what} chisq"),
+            r.chisq,
+            test["chisq"].as_f64().unwrap(),
+            REL,
+        );
         assert_eq!(r.df as f64, test["df"].as_f64().unwrap(), "{what} df");
-        assert_close(&format!("{what} p"), r.p_value, test["p_value"].as_f64().unwrap(), REL);
+        assert_close(
+            &format!("{what} p"),
+            r.p_value,
+            test["p_value"].as_f64().unwrap(),
+            REL,
+        );
         let sum_oe: f64 = r.observed.iter().zip(&r.expected).map(|(o, e)| o - e).sum();
-        assert!(sum_oe.abs() < 1e-9 * r.observed.iter().sum::<f64>().max(1.0), "{what}: sum(O-E) = {sum_oe}");
+        assert!(
+            sum_oe.abs() < 1e-9 * r.observed.iter().sum::<f64>().max(1.0),
+            "{what}: sum(O-E) = {sum_oe}"
+        );
         n += 1;
         let adjusted = &test["pairwise_adjusted"];
-        let Some(adjusted) = adjusted.as_object() else { continue };
+        let Some(adjusted) = adjusted.as_object() else {
+            continue;
+        };
         let raw = nums(&test["pairwise_p"]);
         let pairs = test["pairs"].as_array().unwrap();
         for (method, want) in adjusted {
             let m = PAdjust::parse(method).unwrap();
-            let got = pairwise_survdiff(&d.time, &d.event, &d.group, d.n_groups, d.strata.as_deref(), &opts, m).unwrap();
+            let got = pairwise_survdiff(
+                &d.time,
+                &d.event,
+                &d.group,
+                d.n_groups,
+                d.strata.as_deref(),
+                &opts,
+                m,
+            )
+            .unwrap();
             assert_eq!(got.len(), pairs.len(), "{what}: number of pairs");
             for (k, (g, p)) in got.iter().zip(pairs).enumerate() {
                 assert_eq!(g.group_a as f64, p["a"].as_f64().unwrap());
                 assert_eq!(g.group_b as f64, p["b"].as_f64().unwrap());
-                assert_close(&format!("{what} pair {k} chisq"), g.chisq, p["chisq"].as_f64().unwrap(), REL);
+                assert_close(
+                    &format!("{what} pair {k} chisq"),
+                    g.chisq,
+                    p["chisq"].as_f64().unwrap(),
+                    REL,
+                );
                 assert_close(&format!("{what} pair {k} p"), g.p_value, raw[k], REL);
             }
             let adj: Vec<f64> = got.iter().map(|g| g.p_adjusted).collect();
@@ -161,5 +229,10 @@ fn tail_p_value_keeps_precision() {
     let group: Vec<u32> = (0..n).map(|i| u32::from(i >= n / 2)).collect();
     let r = survdiff(&time, &event, &group, 2, None, &LogRankOptions::default()).unwrap();
     assert!(r.p_value > 0.0 && r.p_value < 1e-40, "{}", r.p_value);
-    assert_close("tail p", r.p_value, sigsurv_core::pvalue::chisq_sf(r.chisq, 1.0), 1e-15);
+    assert_close(
+        "tail p",
+        r.p_value,
+        sigsurv_core::pvalue::chisq_sf(r.chisq, 1.0),
+        1e-15,
+    );
 }

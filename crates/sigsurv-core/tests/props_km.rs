@@ -8,12 +8,19 @@ use sigsurv_core::CoreError;
 
 /// Rows of (time, event, group): times on a coarse grid so that ties are common, zero included.
 fn rows(max_groups: u32) -> impl Strategy<Value = Vec<(f64, bool, u32)>> {
-    prop::collection::vec((0u32..40, any::<bool>(), 0..max_groups), 1..120)
-        .prop_map(|v| v.into_iter().map(|(t, e, g)| (t as f64 * 0.5, e, g)).collect())
+    prop::collection::vec((0u32..40, any::<bool>(), 0..max_groups), 1..120).prop_map(|v| {
+        v.into_iter()
+            .map(|(t, e, g)| (t as f64 * 0.5, e, g))
+            .collect()
+    })
 }
 
 fn split(v: &[(f64, bool, u32)]) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
-    (v.iter().map(|r| r.0).collect(), v.iter().map(|r| r.1).collect(), v.iter().map(|r| r.2).collect())
+    (
+        v.iter().map(|r| r.0).collect(),
+        v.iter().map(|r| r.1).collect(),
+        v.iter().map(|r| r.2).collect(),
+    )
 }
 
 proptest! {
