@@ -248,17 +248,15 @@ fn test_rows(
     opts: &LogRankOptions,
 ) -> Result<LogRank> {
     let g = n_groups;
-    // Each sorted row carries stratum·g + group, so the passes below never index back into the inputs.
+    // Each sorted row carries its stratum (high bits) and group (low `gbits` bits), so the passes below never
+    // index back into the inputs and split the tag with a shift and a mask.
+    let gbits = usize::BITS - g.saturating_sub(1).leading_zeros();
+    let mask = (1u32 << gbits) - 1;
     let (sorted, offsets) = match strata {
         Some((codes, k)) => {
-            let sorted = sort_by_time(
-                time,
-                event,
-                rows,
-                |r| codes[r] * g as u32 + group[r],
-                opts.timefix,
-            );
-            partition(&sorted, |tag| tag as usize / g, k)
+            let tag = |r: usize| (codes[r] << gbits) | group[r];
+            let sorted = sort_by_time(time, event, rows, tag, opts.timefix);
+            partition(&sorted, |tag| (tag >> gbits) as usize, k)
         }
         None => {
             let sorted = sort_by_time(time, event, rows, |r| group[r], opts.timefix);
@@ -270,7 +268,7 @@ fn test_rows(
         .windows(2)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, opts.rho))
+        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, mask, opts.rho))
         .collect();
     // Sum the strata in order, so that the result does not depend on the thread count.
     let mut obs = vec![0.0; g];
@@ -299,7 +297,7 @@ fn test_rows(
     })
 }
 
-fn stratum_sums(rows: &[Item], g: usize, rho: f64) -> Sums {
+fn stratum_sums(rows: &[Item], g: usize, mask: u32, rho: f64) -> Sums {
     let mut s = Sums {
         obs: vec![0.0; g],
         exp: vec![0.0; g],
@@ -307,7 +305,7 @@ fn stratum_sums(rows: &[Item], g: usize, rho: f64) -> Sums {
     };
     let mut risk = vec![0.0f64; g]; // at risk per group, as f64 for the arithmetic
     for it in rows {
-        risk[it.tag as usize % g] += 1.0;
+        risk[(it.tag & mask) as usize] += 1.0;
     }
     let mut deaths = vec![0.0f64; g];
     let mut leaving = vec![0.0f64; g];
@@ -316,12 +314,12 @@ fn stratum_sums(rows: &[Item], g: usize, rho: f64) -> Sums {
     let mut i = 0;
     while i < rows.len() {
         let t = rows[i].time();
-        deaths.iter_mut().for_each(|x| *x = 0.0);
-        leaving.iter_mut().for_each(|x| *x = 0.0);
         let mut d = 0.0;
+        let mut left = 0.0;
         while i < rows.len() && rows[i].time() == t {
-            let k = rows[i].tag as usize % g;
+            let k = (rows[i].tag & mask) as usize;
             leaving[k] += 1.0;
+            left += 1.0;
             if rows[i].event() {
                 deaths[k] += 1.0;
                 d += 1.0;
@@ -330,28 +328,36 @@ fn stratum_sums(rows: &[Item], g: usize, rho: f64) -> Sums {
         }
         if d > 0.0 {
             let wt = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+            let inv_n = 1.0 / nrisk;
+            let e = wt * d * inv_n;
             for k in 0..g {
                 s.obs[k] += deaths[k] * wt;
-                s.exp[k] += wt * d * risk[k] / nrisk;
+                s.exp[k] += e * risk[k];
             }
             if nrisk > 1.0 {
-                let w2 = wt * wt;
+                // tmp_j = w²·d·n_j·(n − d)/(n(n − 1)); V_jj += tmp_j; V_jk −= tmp_j·n_k/n
+                let c = wt * wt * d * (nrisk - d) / (nrisk * (nrisk - 1.0));
                 for j in 0..g {
                     if risk[j] == 0.0 {
                         continue;
                     }
-                    let tmp = w2 * d * risk[j] * (nrisk - d) / (nrisk * (nrisk - 1.0));
+                    let tmp = c * risk[j];
                     let row = &mut s.var[j * g..(j + 1) * g];
                     row[j] += tmp;
+                    let tn = tmp * inv_n;
                     for (v, r) in row.iter_mut().zip(&risk) {
-                        *v -= tmp * r / nrisk;
+                        *v -= tn * r;
                     }
                 }
             }
-            km = km * (nrisk - d) / nrisk;
+            km *= (nrisk - d) * inv_n;
         }
-        risk.iter_mut().zip(&leaving).for_each(|(r, l)| *r -= l);
-        nrisk -= leaving.iter().sum::<f64>();
+        for k in 0..g {
+            risk[k] -= leaving[k];
+            leaving[k] = 0.0;
+            deaths[k] = 0.0;
+        }
+        nrisk -= left;
     }
     s
 }
