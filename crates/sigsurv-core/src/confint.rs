@@ -102,11 +102,9 @@ pub fn surv_confint(
             if s == 0.0 || s.is_nan() {
                 return (None, None);
             }
-            let h = z * log_se;
-            (
-                some((s.ln() - h).exp()),
-                some(nan_min((s.ln() + h).exp(), 1.0)),
-            )
+            // S·exp(∓h) equals R's exp(log S ∓ h) to rounding, with one exp instead of two exp and a log.
+            let e = (z * log_se).exp();
+            (some(s / e), some(nan_min(s * e, 1.0)))
         }
         ConfType::LogLog => {
             if s == 0.0 || s == 1.0 || s.is_nan() {

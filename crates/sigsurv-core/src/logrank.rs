@@ -1,7 +1,7 @@
 //! The log-rank test and its G-rho family (Harrington & Fleming), stratified or not, and pairwise tests.
 
 use crate::error::{CoreError, Result};
-use crate::km::order::{partition, sort_by_time, validate, validate_codes, Sorted};
+use crate::km::order::{partition, sort_by_time, validate, validate_codes, Item};
 use crate::padjust::{p_adjust, PAdjust};
 use crate::pvalue::chisq_sf;
 use nalgebra::{DMatrix, DVector};
@@ -248,11 +248,19 @@ fn test_rows(
     opts: &LogRankOptions,
 ) -> Result<LogRank> {
     let g = n_groups;
-    let sorted = sort_by_time(time, rows, opts.timefix);
+    // Each sorted row carries its stratum (high bits) and group (low `gbits` bits), so the passes below never
+    // index back into the inputs and split the tag with a shift and a mask.
+    let gbits = usize::BITS - g.saturating_sub(1).leading_zeros();
+    let mask = (1u32 << gbits) - 1;
     let (sorted, offsets) = match strata {
-        Some((codes, k)) => partition(&sorted, codes, k),
+        Some((codes, k)) => {
+            let tag = |r: usize| (codes[r] << gbits) | group[r];
+            let sorted = sort_by_time(time, event, rows, tag, opts.timefix);
+            partition(&sorted, |tag| (tag >> gbits) as usize, k)
+        }
         None => {
-            let n = sorted.row.len();
+            let sorted = sort_by_time(time, event, rows, |r| group[r], opts.timefix);
+            let n = sorted.len();
             (sorted, vec![0, n])
         }
     };
@@ -260,7 +268,7 @@ fn test_rows(
         .windows(2)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|w| stratum_sums(&sorted, w[0], w[1], event, group, g, opts.rho))
+        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, mask, opts.rho))
         .collect();
     // Sum the strata in order, so that the result does not depend on the thread count.
     let mut obs = vec![0.0; g];
@@ -289,39 +297,30 @@ fn test_rows(
     })
 }
 
-fn stratum_sums(
-    sorted: &Sorted,
-    a: usize,
-    b: usize,
-    event: &[bool],
-    group: &[u32],
-    g: usize,
-    rho: f64,
-) -> Sums {
+fn stratum_sums(rows: &[Item], g: usize, mask: u32, rho: f64) -> Sums {
     let mut s = Sums {
         obs: vec![0.0; g],
         exp: vec![0.0; g],
         var: vec![0.0; g * g],
     };
     let mut risk = vec![0.0f64; g]; // at risk per group, as f64 for the arithmetic
-    for &r in &sorted.row[a..b] {
-        risk[group[r as usize] as usize] += 1.0;
+    for it in rows {
+        risk[(it.tag & mask) as usize] += 1.0;
     }
     let mut deaths = vec![0.0f64; g];
     let mut leaving = vec![0.0f64; g];
     let mut km = 1.0f64; // pooled KM just before the current time
-    let mut nrisk = (b - a) as f64;
-    let mut i = a;
-    while i < b {
-        let t = sorted.time[i];
-        deaths.iter_mut().for_each(|x| *x = 0.0);
-        leaving.iter_mut().for_each(|x| *x = 0.0);
+    let mut nrisk = rows.len() as f64;
+    let mut i = 0;
+    while i < rows.len() {
+        let t = rows[i].time();
         let mut d = 0.0;
-        while i < b && sorted.time[i] == t {
-            let r = sorted.row[i] as usize;
-            let k = group[r] as usize;
+        let mut left = 0.0;
+        while i < rows.len() && rows[i].time() == t {
+            let k = (rows[i].tag & mask) as usize;
             leaving[k] += 1.0;
-            if event[r] {
+            left += 1.0;
+            if rows[i].event() {
                 deaths[k] += 1.0;
                 d += 1.0;
             }
@@ -329,29 +328,36 @@ fn stratum_sums(
         }
         if d > 0.0 {
             let wt = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+            let inv_n = 1.0 / nrisk;
+            let e = wt * d * inv_n;
             for k in 0..g {
                 s.obs[k] += deaths[k] * wt;
-                s.exp[k] += wt * d * risk[k] / nrisk;
+                s.exp[k] += e * risk[k];
             }
             if nrisk > 1.0 {
-                let w2 = wt * wt;
+                // tmp_j = w²·d·n_j·(n − d)/(n(n − 1)); V_jj += tmp_j; V_jk −= tmp_j·n_k/n
+                let c = wt * wt * d * (nrisk - d) / (nrisk * (nrisk - 1.0));
                 for j in 0..g {
                     if risk[j] == 0.0 {
                         continue;
                     }
-                    let tmp = w2 * d * risk[j] * (nrisk - d) / (nrisk * (nrisk - 1.0));
-                    s.var[j * g + j] += tmp;
-                    for k in 0..g {
-                        s.var[j * g + k] -= tmp * risk[k] / nrisk;
+                    let tmp = c * risk[j];
+                    let row = &mut s.var[j * g..(j + 1) * g];
+                    row[j] += tmp;
+                    let tn = tmp * inv_n;
+                    for (v, r) in row.iter_mut().zip(&risk) {
+                        *v -= tn * r;
                     }
                 }
             }
-            km = km * (nrisk - d) / nrisk;
+            km *= (nrisk - d) * inv_n;
         }
         for k in 0..g {
             risk[k] -= leaving[k];
+            leaving[k] = 0.0;
+            deaths[k] = 0.0;
         }
-        nrisk -= leaving.iter().sum::<f64>();
+        nrisk -= left;
     }
     s
 }

@@ -117,3 +117,55 @@ proptest! {
         }
     }
 }
+
+/// Large enough for the parallel sort: results must not depend on row order or on how ties were ordered.
+#[test]
+fn large_input_is_invariant_to_row_order() {
+    let n = 200_000usize;
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let rows: Vec<(f64, bool, u32, u32)> = (0..n)
+        .map(|_| {
+            (
+                (next() % 5000) as f64 * 0.25,
+                next() % 3 != 0,
+                (next() % 3) as u32,
+                (next() % 2) as u32,
+            )
+        })
+        .collect();
+    let mut shuffled = rows.clone();
+    for i in (1..n).rev() {
+        shuffled.swap(i, (next() % (i as u64 + 1)) as usize);
+    }
+    let cols = |v: &[(f64, bool, u32, u32)]| {
+        (
+            v.iter().map(|r| r.0).collect::<Vec<_>>(),
+            v.iter().map(|r| r.1).collect::<Vec<_>>(),
+            v.iter().map(|r| r.2).collect::<Vec<_>>(),
+            v.iter().map(|r| r.3).collect::<Vec<_>>(),
+        )
+    };
+    let (t1, e1, g1, s1) = cols(&rows);
+    let (t2, e2, g2, s2) = cols(&shuffled);
+    let a = kaplan_meier_by(&t1, &e1, &g1, 3, &KmOptions::default()).unwrap();
+    let b = kaplan_meier_by(&t2, &e2, &g2, 3, &KmOptions::default()).unwrap();
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.surv, y.surv);
+        assert_eq!(x.log_se, y.log_se);
+        assert_eq!(x.n_risk, y.n_risk);
+    }
+    let lo = LogRankOptions {
+        rho: 1.0,
+        timefix: true,
+    };
+    let r1 = survdiff(&t1, &e1, &g1, 3, Some(&s1), &lo).unwrap();
+    let r2 = survdiff(&t2, &e2, &g2, 3, Some(&s2), &lo).unwrap();
+    assert_eq!(r1.chisq.to_bits(), r2.chisq.to_bits());
+    assert_eq!(r1.variance, r2.variance);
+}

@@ -12,7 +12,7 @@ pub use summary::{QuantileEstimate, Rmst};
 use crate::confint::{surv_confint, ConfType};
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
-use order::{partition, sort_by_time, validate, validate_codes};
+use order::{partition, sort_by_time, validate, validate_codes, Item};
 use rayon::prelude::*;
 
 /// Options of [`kaplan_meier`] and [`kaplan_meier_by`].
@@ -75,20 +75,24 @@ pub struct KmCurve {
 
 impl KmCurve {
     fn empty(opts: &KmOptions) -> KmCurve {
+        KmCurve::with_capacity(0, opts)
+    }
+
+    fn with_capacity(k: usize, opts: &KmOptions) -> KmCurve {
         KmCurve {
             n: 0,
             n_events: 0,
-            time: Vec::new(),
-            n_risk: Vec::new(),
-            n_event: Vec::new(),
-            n_censor: Vec::new(),
-            surv: Vec::new(),
-            std_err: Vec::new(),
-            log_se: Vec::new(),
-            lower: Vec::new(),
-            upper: Vec::new(),
-            cumhaz: Vec::new(),
-            cumhaz_se: Vec::new(),
+            time: Vec::with_capacity(k),
+            n_risk: Vec::with_capacity(k),
+            n_event: Vec::with_capacity(k),
+            n_censor: Vec::with_capacity(k),
+            surv: Vec::with_capacity(k),
+            std_err: Vec::with_capacity(k),
+            log_se: Vec::with_capacity(k),
+            lower: Vec::with_capacity(k),
+            upper: Vec::with_capacity(k),
+            cumhaz: Vec::with_capacity(k),
+            cumhaz_se: Vec::with_capacity(k),
             conf_type: opts.conf_type,
             conf_level: opts.conf_level,
         }
@@ -124,8 +128,8 @@ impl KmCurve {
 pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<KmCurve> {
     validate(time, event)?;
     check_level(opts)?;
-    let sorted = sort_by_time(time, None, opts.timefix);
-    Ok(curve_from_sorted(&sorted.time, &sorted.row, event, opts))
+    let sorted = sort_by_time(time, event, None, |_| 0, opts.timefix);
+    Ok(curve_from_sorted(&sorted, opts))
 }
 
 /// One Kaplan-Meier curve per group code `0..n_groups` (an empty group gives an empty curve with `n = 0`).
@@ -153,8 +157,9 @@ pub fn kaplan_meier_by(
     validate(time, event)?;
     validate_codes(group, n_groups, time.len(), "group")?;
     check_level(opts)?;
-    let sorted = sort_by_time(time, None, opts.timefix);
-    let (parts, offsets) = partition(&sorted, group, n_groups);
+    let sorted = sort_by_time(time, event, None, |r| group[r], opts.timefix);
+    let (parts, offsets) = partition(&sorted, |g| g as usize, n_groups);
+    drop(sorted);
     Ok((0..n_groups)
         .into_par_iter()
         .map(|g| {
@@ -162,7 +167,7 @@ pub fn kaplan_meier_by(
             if a == b {
                 KmCurve::empty(opts)
             } else {
-                curve_from_sorted(&parts.time[a..b], &parts.row[a..b], event, opts)
+                curve_from_sorted(&parts[a..b], opts)
             }
         })
         .collect())
@@ -178,21 +183,24 @@ fn check_level(opts: &KmOptions) -> Result<()> {
     Ok(())
 }
 
-/// The product-limit pass over rows already in time order (`time` sorted, `row` indexing `event`).
-fn curve_from_sorted(time: &[f64], row: &[u32], event: &[bool], opts: &KmOptions) -> KmCurve {
-    let n = time.len();
+/// The product-limit pass over rows already in time order.
+fn curve_from_sorted(rows: &[Item], opts: &KmOptions) -> KmCurve {
+    let n = rows.len();
     let z = z_for_level(opts.conf_level);
-    // Distinct times are usually far fewer than rows on tied data; reserve modestly and let Vec grow.
-    let mut c = KmCurve::empty(opts);
+    let n_times = 1 + rows
+        .windows(2)
+        .filter(|w| w[0].time() != w[1].time())
+        .count();
+    let mut c = KmCurve::with_capacity(n_times, opts);
     c.n = n;
     let (mut km, mut greenwood, mut na, mut na_var) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut at_risk = n;
     let mut i = 0;
     while i < n {
-        let t = time[i];
+        let t = rows[i].time();
         let (mut d, mut cens) = (0usize, 0usize);
-        while i < n && time[i] == t {
-            if event[row[i] as usize] {
+        while i < n && rows[i].time() == t {
+            if rows[i].event() {
                 d += 1;
             } else {
                 cens += 1;
