@@ -14,6 +14,7 @@ mod resid;
 mod residuals;
 mod risk;
 mod robust;
+mod survfit;
 mod zph;
 
 use crate::error::{CoreError, Result};
@@ -21,6 +22,7 @@ use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
 use prep::Prepared;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
+pub use survfit::{cox_survfit, CoxCurve, NewData};
 pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
 
 /// How tied event times enter the partial likelihood.

@@ -29,6 +29,8 @@ pub(crate) struct Prepared {
     pub by_start_bounds: Vec<(usize, usize)>,
     /// Positions whose interval holds no event time of their stratum (R's `agreg.fit` drops them).
     pub ignore: Vec<bool>,
+    /// The prepared covariates are `(x − centre) · scale`.
+    pub centre: Vec<f64>,
     pub scale: Vec<f64>,
 }
 
@@ -226,6 +228,7 @@ impl Prepared {
             by_start,
             by_start_bounds,
             ignore,
+            centre,
             scale,
         })
     }
