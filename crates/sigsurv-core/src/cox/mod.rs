@@ -6,6 +6,7 @@
 //! p-values, confidence intervals, likelihood-ratio / Wald / score (and robust score) tests, and Harrell's
 //! concordance as `coxph` stores it. See `docs/methods/cox.md` for every formula and default.
 
+mod blocked;
 mod chol;
 mod engine;
 mod newton;
@@ -475,3 +476,4 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
 }
 
 mod concordance;
+mod concordance_sweep;
