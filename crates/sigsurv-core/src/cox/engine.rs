@@ -53,6 +53,15 @@ impl Eval {
 /// ℓ, U and I at `beta` (on the centred, scaled covariates of `prep`). Strata run in parallel and are
 /// added in stratum order, so the result does not depend on the number of threads.
 pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
+    if !prep.counting {
+        // Right-censored data: parallel blocks within strata (see blocked.rs).
+        return super::blocked::evaluate_blocked(prep, beta, ties);
+    }
+    evaluate_by_strata(prep, beta, ties)
+}
+
+/// [`evaluate`] by one sequential pass per stratum (strata in parallel); any kind of data.
+pub(crate) fn evaluate_by_strata(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
     let p = prep.p;
     let parts: Vec<Eval> = prep
         .strata

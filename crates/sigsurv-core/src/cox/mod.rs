@@ -6,6 +6,7 @@
 //! p-values, confidence intervals, likelihood-ratio / Wald / score (and robust score) tests, and Harrell's
 //! concordance as `coxph` stores it. See `docs/methods/cox.md` for every formula and default.
 
+mod blocked;
 mod chol;
 mod engine;
 mod newton;
@@ -14,6 +15,7 @@ mod resid;
 mod residuals;
 mod risk;
 mod robust;
+mod survfit;
 mod zph;
 
 use crate::error::{CoreError, Result};
@@ -21,6 +23,7 @@ use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
 use prep::Prepared;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
+pub use survfit::{cox_survfit, CoxCurve, NewData};
 pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
 
 /// How tied event times enter the partial likelihood.
@@ -473,3 +476,4 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
 }
 
 mod concordance;
+mod concordance_sweep;

@@ -6,6 +6,9 @@ use crate::error::{CoreError, Result};
 use crate::timefix::timefix_in_place;
 use rayon::prelude::*;
 
+/// Target number of rows per block of the parallel risk-set passes.
+pub(crate) const BLOCK_ROWS: usize = 1 << 15;
+
 /// The input sorted once, ready for repeated risk-set passes.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
@@ -29,6 +32,13 @@ pub(crate) struct Prepared {
     pub by_start_bounds: Vec<(usize, usize)>,
     /// Positions whose interval holds no event time of their stratum (R's `agreg.fit` drops them).
     pub ignore: Vec<bool>,
+    /// Start position of each tie group (rows of one stratum with one stop time), plus `n` at the end.
+    pub groups: Vec<u32>,
+    /// Fixed partition of the groups into blocks of about [`BLOCK_ROWS`] rows that never cross a
+    /// stratum: (first group, end group, stratum index). Depends on the data only, never on threads.
+    pub blocks: Vec<(usize, usize, usize)>,
+    /// The prepared covariates are `(x − centre) · scale`.
+    pub centre: Vec<f64>,
     pub scale: Vec<f64>,
 }
 
@@ -152,6 +162,8 @@ impl Prepared {
             .map(|&i| d.weights.map_or(1.0, |w| w[i]))
             .collect();
 
+        let (groups, blocks) = tie_groups(&strata, &s_stop);
+
         // Rows whose (start, stop] holds no event time of their stratum carry no information.
         let mut ignore = vec![false; n];
         let mut by_start = Vec::new();
@@ -226,6 +238,9 @@ impl Prepared {
             by_start,
             by_start_bounds,
             ignore,
+            groups,
+            blocks,
+            centre,
             scale,
         })
     }
@@ -235,6 +250,31 @@ impl Prepared {
     pub fn row(&self, k: usize) -> &[f64] {
         &self.x[k * self.p..(k + 1) * self.p]
     }
+}
+
+/// Tie groups (runs of equal stop time within a stratum) and blocks of whole groups.
+fn tie_groups(strata: &[(usize, usize)], stop: &[f64]) -> (Vec<u32>, Vec<(usize, usize, usize)>) {
+    let mut groups = Vec::new();
+    let mut blocks = Vec::new();
+    for (s, &(b0, b1)) in strata.iter().enumerate() {
+        let first = groups.len();
+        let mut block_start = first;
+        for k in b0..b1 {
+            if k == b0 || stop[k] != stop[k - 1] {
+                let g = groups.len();
+                if g > block_start && k - groups[block_start] as usize >= BLOCK_ROWS {
+                    blocks.push((block_start, g, s));
+                    block_start = g;
+                }
+                groups.push(k as u32);
+            }
+        }
+        if groups.len() > block_start {
+            blocks.push((block_start, groups.len(), s));
+        }
+    }
+    groups.push(stop.len() as u32);
+    (groups, blocks)
 }
 
 fn check_len(what: &'static str, got: usize, expected: usize) -> Result<()> {
