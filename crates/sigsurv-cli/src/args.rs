@@ -267,6 +267,10 @@ pub struct CoxArgs {
     /// Write residuals of this type instead of the fit summary (CSV unless --format json)
     #[arg(long, value_enum)]
     pub residuals: Option<ResidualArg>,
+    /// Predicted survival curves instead of the summary: "mean" (at the covariate means, R's default curve) or a
+    /// table of covariate profiles (one row each, with the formula's covariate columns); CSV unless --format json
+    #[arg(long, value_name = "FILE|mean", conflicts_with = "residuals")]
+    pub predict: Option<String>,
     /// Newton-Raphson iteration limit (R: coxph.control(iter.max))
     #[arg(long, default_value_t = 20)]
     pub iter_max: usize,

@@ -99,6 +99,10 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         };
         return a.output.emit(&text);
     }
+    if let Some(profiles) = &a.predict {
+        let text = super::cox_predict::predict(&model, profiles, a.conf_level, format)?;
+        return a.output.emit(&text);
+    }
     let zph = if a.zph {
         Some(
             cox_zph(

@@ -1,6 +1,7 @@
 //! Subcommands: each reads with sigsurv-io, computes with sigsurv-core and renders.
 
 mod cox;
+mod cox_predict;
 mod cutpoint;
 mod km;
 mod logrank;
