@@ -1,0 +1,308 @@
+//! Expected results for `sigsurv check`: numbers from a publication, each with a tolerance, compared with an
+//! analysis' `summary.json`.
+//!
+//! ```toml
+//! [defaults]
+//! rel_tol = 0.05                       # used where an expectation gives no tolerance
+//!
+//! [[expect]]
+//! name = "HR high vs low"
+//! path = "cox_groups.terms[term=group=high].exp_coef"
+//! value = 1.8
+//! abs_tol = 0.1
+//!
+//! [[expect]]
+//! path = "logrank.p_value"
+//! max = 0.05                           # a bound instead of a value
+//!
+//! [[curve]]                            # a point of a published Kaplan-Meier curve
+//! group = "high"
+//! time = 60
+//! surv = 0.72
+//! abs_tol = 0.03
+//! ```
+//! A path walks the JSON: `key`, `key[3]` (an array index) or `key[field=value]` (the array element whose `field`
+//! equals `value`, compared as text), separated by dots.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFile {
+    #[serde(default)]
+    pub defaults: Tolerance,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+    #[serde(default)]
+    pub curve: Vec<CurvePoint>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerance {
+    pub rel_tol: Option<f64>,
+    pub abs_tol: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub name: Option<String>,
+    pub path: String,
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub rel_tol: Option<f64>,
+    pub abs_tol: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurvePoint {
+    pub name: Option<String>,
+    /// The group as named in the analysis (`low`, `high`, ...); omit for a single curve.
+    pub group: Option<String>,
+    pub time: f64,
+    pub surv: f64,
+    pub rel_tol: Option<f64>,
+    pub abs_tol: Option<f64>,
+}
+
+/// One line of the check report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub name: String,
+    pub expected: String,
+    pub observed: Option<f64>,
+    pub ok: bool,
+    pub note: String,
+}
+
+/// Evaluates every expectation against `summary`.
+pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for e in &file.expect {
+        let name = e.name.clone().unwrap_or_else(|| e.path.clone());
+        let observed = lookup(summary, &e.path);
+        let tol = Tolerance { rel_tol: e.rel_tol.or(file.defaults.rel_tol), abs_tol: e.abs_tol.or(file.defaults.abs_tol) };
+        out.push(match observed {
+            Err(why) => Outcome { name, expected: describe(e, tol), observed: None, ok: false, note: why },
+            Ok(x) => {
+                let (ok, note) = judge(x, e.value, e.min, e.max, tol);
+                Outcome { name, expected: describe(e, tol), observed: Some(x), ok, note }
+            }
+        });
+    }
+    for c in &file.curve {
+        let name = c.name.clone().unwrap_or_else(|| {
+            format!("S({}){}", c.time, c.group.as_ref().map(|g| format!(" in {g}")).unwrap_or_default())
+        });
+        let tol = Tolerance { rel_tol: c.rel_tol.or(file.defaults.rel_tol), abs_tol: c.abs_tol.or(file.defaults.abs_tol) };
+        let expected = format!("{} {}", c.surv, tol_text(tol));
+        out.push(match surv_at(summary, c.group.as_deref(), c.time) {
+            Err(why) => Outcome { name, expected, observed: None, ok: false, note: why },
+            Ok(s) => {
+                let (ok, note) = judge(s, Some(c.surv), None, None, tol);
+                Outcome { name, expected, observed: Some(s), ok, note }
+            }
+        });
+    }
+    out
+}
+
+fn tol_text(t: Tolerance) -> String {
+    match (t.abs_tol, t.rel_tol) {
+        (Some(a), _) => format!("± {a}"),
+        (None, Some(r)) => format!("± {}%", r * 100.0),
+        (None, None) => "exactly".into(),
+    }
+}
+
+fn describe(e: &Expectation, tol: Tolerance) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = e.value {
+        parts.push(format!("{v} {}", tol_text(tol)));
+    }
+    if let Some(m) = e.min {
+        parts.push(format!(">= {m}"));
+    }
+    if let Some(m) = e.max {
+        parts.push(format!("<= {m}"));
+    }
+    parts.join(", ")
+}
+
+/// Whether `x` agrees with the expectation; a note says by how much it misses.
+fn judge(x: f64, value: Option<f64>, min: Option<f64>, max: Option<f64>, tol: Tolerance) -> (bool, String) {
+    if x.is_nan() {
+        return (false, "not a number (undefined in the analysis)".into());
+    }
+    if let Some(v) = value {
+        let diff = (x - v).abs();
+        let ok = match (tol.abs_tol, tol.rel_tol) {
+            (Some(a), _) => diff <= a,
+            (None, Some(r)) => diff <= r * v.abs(),
+            (None, None) => diff == 0.0,
+        };
+        if !ok {
+            return (false, format!("off by {}", crate::render::text::sig(x - v, 3)));
+        }
+    }
+    if let Some(m) = min {
+        if x < m {
+            return (false, format!("below the minimum {m}"));
+        }
+    }
+    if let Some(m) = max {
+        if x > m {
+            return (false, format!("above the maximum {m}"));
+        }
+    }
+    (true, String::new())
+}
+
+/// The number at `path` in `v`.
+pub fn lookup(v: &Value, path: &str) -> Result<f64, String> {
+    let mut cur = v;
+    for seg in split_path(path) {
+        let (key, selector) = match seg.find('[') {
+            Some(i) if seg.ends_with(']') => (&seg[..i], Some(&seg[i + 1..seg.len() - 1])),
+            _ => (seg.as_str(), None),
+        };
+        if !key.is_empty() {
+            cur = cur.get(key).ok_or_else(|| {
+                let keys: Vec<String> =
+                    cur.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+                format!("no key \"{key}\" (keys here: {})", keys.join(", "))
+            })?;
+        }
+        if let Some(sel) = selector {
+            let arr = cur.as_array().ok_or_else(|| format!("\"{key}\" is not a list"))?;
+            cur = match sel.split_once('=') {
+                None => {
+                    let i: usize = sel.parse().map_err(|_| format!("bad index [{sel}]"))?;
+                    arr.get(i).ok_or_else(|| format!("index {i} beyond the {} elements of \"{key}\"", arr.len()))?
+                }
+                Some((field, want)) => arr
+                    .iter()
+                    .find(|el| el.get(field).map(text).as_deref() == Some(want))
+                    .ok_or_else(|| {
+                        let have: Vec<String> = arr.iter().filter_map(|el| el.get(field).map(text)).collect();
+                        format!("no element of \"{key}\" with {field} = {want} (have: {})", have.join(", "))
+                    })?,
+            };
+        }
+    }
+    match cur {
+        Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Null => Ok(f64::NAN),
+        other => Err(format!("not a number: {other}")),
+    }
+}
+
+/// Splits on dots outside brackets (a selector value may contain dots, e.g. `[term=log(x.1)]`).
+fn split_path(path: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut depth = 0;
+    for ch in path.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            '.' if depth == 0 => {
+                out.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        out.last_mut().expect("never empty").push(ch);
+    }
+    out
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// S(t) of a group's Kaplan-Meier curve in `summary.km` (the step function: 1 before the first time).
+fn surv_at(summary: &Value, group: Option<&str>, t: f64) -> Result<f64, String> {
+    let groups = summary["km"]["groups"].as_array().ok_or("the summary has no km.groups")?;
+    let g = match group {
+        Some(name) => groups.iter().find(|g| g["group"].as_str() == Some(name)).ok_or_else(|| {
+            let have: Vec<String> = groups.iter().filter_map(|g| g["group"].as_str().map(str::to_string)).collect();
+            format!("no group \"{name}\" (have: {})", have.join(", "))
+        })?,
+        None if groups.len() == 1 => &groups[0],
+        None => return Err("several curves: name the group".into()),
+    };
+    let times = g["table"]["time"].as_array().ok_or("curve without times")?;
+    let surv = g["table"]["surv"].as_array().ok_or("curve without surv")?;
+    let mut s = 1.0;
+    for (ti, si) in times.iter().zip(surv) {
+        if ti.as_f64().unwrap_or(f64::NAN) <= t {
+            s = si.as_f64().unwrap_or(f64::NAN);
+        } else {
+            break;
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn summary() -> Value {
+        json!({
+            "logrank": {"p_value": 0.01},
+            "cox_groups": {"terms": [{"term": "group=high", "exp_coef": 1.82, "lower": 1.3}]},
+            "km": {"groups": [{"group": "high", "table": {"time": [1.0, 5.0], "surv": [0.9, 0.7]}}]},
+        })
+    }
+
+    #[test]
+    fn paths_and_selectors() {
+        let s = summary();
+        assert_eq!(lookup(&s, "logrank.p_value"), Ok(0.01));
+        assert_eq!(lookup(&s, "cox_groups.terms[term=group=high].exp_coef"), Ok(1.82));
+        assert_eq!(lookup(&s, "cox_groups.terms[0].lower"), Ok(1.3));
+        assert!(lookup(&s, "cox_groups.terms[term=group=mid].exp_coef").unwrap_err().contains("have: group=high"));
+        assert!(lookup(&s, "logrank.chisq").unwrap_err().contains("keys here: p_value"));
+    }
+
+    #[test]
+    fn tolerances_bounds_and_curves() {
+        let file: ExpectedFile = toml::from_str(
+            r#"
+            [defaults]
+            rel_tol = 0.05
+            [[expect]]
+            path = "cox_groups.terms[term=group=high].exp_coef"
+            value = 1.8
+            [[expect]]
+            path = "logrank.p_value"
+            max = 0.005
+            [[curve]]
+            group = "high"
+            time = 4
+            surv = 0.88
+            abs_tol = 0.03
+            "#,
+        )
+        .unwrap();
+        let r = evaluate(&file, &summary());
+        assert!(r[0].ok, "{r:?}");
+        assert!(!r[1].ok && r[1].note.contains("above the maximum"));
+        assert!(r[2].ok && r[2].observed == Some(0.9));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = toml::from_str::<ExpectedFile>("[[expect]]\npath = \"x\"\nvalue = 1\ntolerance = 0.1\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `tolerance`"), "{err}");
+    }
+}
