@@ -58,6 +58,38 @@ pub enum IoError {
     Write { path: PathBuf, reason: String },
     #[error("reading {}: {message}", path.display())]
     Polars { path: PathBuf, message: String },
+    #[error("malformed gene set file {}{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
+    GeneSets {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+    #[error("unknown gene set \"{name}\" (looked in {searched})")]
+    UnknownSet {
+        name: String,
+        searched: String,
+        available: Vec<String>,
+    },
+    #[error("duplicate sample {} in {}: {}", if samples.len() == 1 { "name" } else { "names" }, path.display(), samples.join(", "))]
+    DuplicateSamples { path: PathBuf, samples: Vec<String> },
+    #[error("non-numeric expression value \"{value}\" for gene \"{gene}\", sample \"{sample}\" at {location} of {}", path.display())]
+    NonNumericExpression {
+        path: PathBuf,
+        gene: String,
+        sample: String,
+        location: String,
+        value: String,
+    },
+    #[error("none of the {n_genes} genes of set \"{set}\" is in {}", path.display())]
+    NoGenesMatched {
+        path: PathBuf,
+        set: String,
+        n_genes: usize,
+        /// A few row identifiers of the matrix, to show what the file's identifiers look like.
+        examples: Vec<String>,
+    },
+    #[error("cBioPortal study {}: {message}", dir.display())]
+    Study { dir: PathBuf, message: String },
 }
 
 impl IoError {
@@ -79,6 +111,40 @@ impl IoError {
             IoError::NonNumeric { .. } => {
                 vec!["fix or remove the value; missing values may be written as NA or left empty".into()]
             }
+            IoError::UnknownSet {
+                name, available, ..
+            } => {
+                let mut h = Vec::new();
+                if available.is_empty() {
+                    h.push("no gene sets available: pass a GMT file with --gmt".into());
+                } else if available.len() <= 30 {
+                    h.push(format!("available sets: {}", available.join(", ")));
+                } else {
+                    h.push(format!(
+                        "available sets ({} in all), e.g.: {}",
+                        available.len(),
+                        available[..30].join(", ")
+                    ));
+                }
+                if let Some(s) = crate::suggest::closest(name, available) {
+                    h.push(format!("did you mean \"{s}\"?"));
+                }
+                h
+            }
+            IoError::DuplicateSamples { .. } => vec![
+                "every sample must have one column (or row, with --samples-in-rows); rename or remove the repeats".into(),
+            ],
+            IoError::NonNumericExpression { .. } => vec![
+                "expression values must be numbers; missing values may be written as NA, NaN or left empty".into(),
+                "if the file has samples in rows and genes in columns, pass --samples-in-rows".into(),
+            ],
+            IoError::NoGenesMatched { examples, .. } => vec![
+                format!("the matrix's gene identifiers look like: {}", examples.join(", ")),
+                "genes are matched by symbol (any case, known aliases such as IL8 = CXCL8); check the identifier column (--gene-column) and the layout (--samples-in-rows)".into(),
+            ],
+            IoError::GeneSets { .. } => vec![
+                "GMT lines are: set name<TAB>description<TAB>gene<TAB>gene...".into(),
+            ],
             IoError::UnknownFormat { .. } => vec!["for other delimited text files pass --delimiter".into()],
             IoError::Where { .. } => vec![
                 "write an SQL condition over the table's columns, e.g. --where \"age >= 50 AND er = 1\"".into(),

@@ -5,17 +5,28 @@
 //! dropped rows, and writes results atomically. Depends on no other sigsurv crate: it hands plain vectors to the
 //! caller.
 
+pub mod builtin_sets;
+pub mod cbioportal;
 pub mod error;
 pub mod event;
+pub mod expression;
 pub mod format;
 pub mod frame_out;
+pub mod genes;
+pub mod gmt;
 pub mod suggest;
 pub mod table;
 pub mod write;
 
+pub use cbioportal::{read_cbioportal_study, CbioStudy, SurvivalColumns};
 pub use error::{IoError, Result};
 pub use event::{decode_event, EventCoding};
+pub use expression::{
+    read_expression, Collapse, ExpressionMatrix, ExpressionSpec, Layout, MissingReport,
+};
 pub use format::Format;
 pub use frame_out::{write_columns, OutColumn};
+pub use genes::{match_set, match_sets, SetMatch};
+pub use gmt::{read_gmt, resolve_sets, GeneSet};
 pub use table::{read_table, ColumnValues, Table, TableSpec};
 pub use write::{write_atomic, write_atomic_with};

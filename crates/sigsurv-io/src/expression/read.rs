@@ -1,0 +1,530 @@
+//! The polars read: header and layout first, then every value column as Float64 in one pass.
+//!
+//! Delimited text is read without polars' header handling (`has_header = false`, the header lines skipped) and with
+//! an explicit schema over synthetic column names: no type inference over 20,000 columns, and duplicate or odd
+//! header names (R's empty row-name header, repeated genes) cannot trip the reader. If the Float64 pass fails, the
+//! file is read again as text to name the offending cell.
+
+use super::{ExpressionSpec, Layout};
+use crate::error::{IoError, Result};
+use crate::format::Format;
+use polars::prelude::*;
+use std::io::BufRead;
+use std::path::Path;
+
+/// Strings read as a missing expression value (besides nulls in Parquet/IPC). Compared exactly by polars, and
+/// case-insensitively after trimming on the slow path.
+const NULLS: [&str; 10] = [
+    "",
+    "NA",
+    "NaN",
+    "nan",
+    "NULL",
+    "null",
+    "N/A",
+    "#N/A",
+    "na",
+    "[Not Available]",
+];
+
+const CBIO_SYMBOL: &str = "Hugo_Symbol";
+const CBIO_ENTREZ: &str = "Entrez_Gene_Id";
+
+/// The file as read: identifiers of its rows, names of its value columns, and the values already arranged
+/// genes × samples (row-major).
+pub(super) struct Raw {
+    pub format: Format,
+    pub layout: Layout,
+    pub ids: Vec<String>,
+    pub value_names: Vec<String>,
+    pub values: Vec<f64>,
+    pub n_entrez_fallback: usize,
+}
+
+/// Which columns are what.
+struct Plan {
+    layout: Layout,
+    id: usize,
+    /// cBioPortal: the Entrez column used when the symbol is missing.
+    fallback: Option<usize>,
+    values: Vec<usize>,
+}
+
+pub(super) fn read_raw(spec: &ExpressionSpec) -> Result<Raw> {
+    let path = &spec.path;
+    if !path.exists() {
+        return Err(open_err(path, "no such file".into()));
+    }
+    if path.is_dir() {
+        return Err(open_err(path, "it is a directory".into()));
+    }
+    let format = Format::detect(path, spec.delimiter)?;
+    let (df, header, plan, first_data_line) = match format {
+        Format::Delimited(sep) => read_delimited(spec, sep)?,
+        Format::Parquet | Format::Ipc => read_binary(spec, format)?,
+    };
+    let location = |row: usize| match format {
+        Format::Delimited(_) => format!("line {}", first_data_line + row as u64),
+        _ => format!("row {}", row + 1),
+    };
+    let columns = df.columns();
+    let n_rows = df.height();
+
+    // Row identifiers.
+    let id_text = text_column(&columns[plan.id]).map_err(|e| polars_err(path, e))?;
+    let fallback = match plan.fallback {
+        Some(c) => Some(text_column(&columns[c]).map_err(|e| polars_err(path, e))?),
+        None => None,
+    };
+    let mut ids = Vec::with_capacity(n_rows);
+    let mut n_entrez_fallback = 0;
+    for (r, id) in id_text.into_iter().enumerate() {
+        let id = match (id, &fallback) {
+            (Some(s), _) => s,
+            (None, Some(fb)) if fb[r].is_some() => {
+                n_entrez_fallback += 1;
+                fb[r].clone().unwrap_or_default()
+            }
+            _ => {
+                let what = if plan.layout == Layout::SamplesInRows {
+                    "sample id"
+                } else {
+                    "gene identifier"
+                };
+                return Err(IoError::Malformed {
+                    path: path.clone(),
+                    line: match format {
+                        Format::Delimited(_) => Some(first_data_line + r as u64),
+                        _ => None,
+                    },
+                    message: format!(
+                        "missing {what} in column \"{}\"{}",
+                        header[plan.id],
+                        match format {
+                            Format::Delimited(_) => String::new(),
+                            _ => format!(" at row {}", r + 1),
+                        }
+                    ),
+                });
+            }
+        };
+        ids.push(id);
+    }
+
+    // Values, arranged genes × samples.
+    let value_names: Vec<String> = plan.values.iter().map(|&c| header[c].clone()).collect();
+    let n_cols = plan.values.len();
+    let mut values = vec![f64::NAN; n_rows * n_cols];
+    for (j, &c) in plan.values.iter().enumerate() {
+        let col = column_f64(&columns[c]).map_err(|e| match e {
+            Bad::Polars(e) => polars_err(path, e),
+            Bad::Text(row, value) => {
+                let (gene, sample) = if plan.layout == Layout::SamplesInRows {
+                    (value_names[j].clone(), ids[row].clone())
+                } else {
+                    (ids[row].clone(), value_names[j].clone())
+                };
+                IoError::NonNumericExpression {
+                    path: path.clone(),
+                    gene,
+                    sample,
+                    location: location(row),
+                    value,
+                }
+            }
+        })?;
+        if let Some(r) = col.iter().position(|v| v.is_infinite()) {
+            let (gene, sample) = if plan.layout == Layout::SamplesInRows {
+                (&value_names[j], &ids[r])
+            } else {
+                (&ids[r], &value_names[j])
+            };
+            return Err(IoError::InvalidValue {
+                path: path.clone(),
+                column: header[c].clone(),
+                location: format!("{} (gene \"{gene}\", sample \"{sample}\")", location(r)),
+                value: col[r].to_string(),
+                what: "infinite expression value".into(),
+            });
+        }
+        if plan.layout == Layout::SamplesInRows {
+            // Column j is gene j: one contiguous row of the output.
+            values[j * n_rows..(j + 1) * n_rows].copy_from_slice(&col);
+        } else {
+            // Column j is sample j: a strided column of the output.
+            for (r, v) in col.into_iter().enumerate() {
+                values[r * n_cols + j] = v;
+            }
+        }
+    }
+    Ok(Raw {
+        format,
+        layout: plan.layout,
+        ids,
+        value_names,
+        values,
+        n_entrez_fallback,
+    })
+}
+
+/// Reads delimited text: returns the frame, the header names, the plan and the 1-based line of the first data row.
+fn read_delimited(spec: &ExpressionSpec, sep: u8) -> Result<(DataFrame, Vec<String>, Plan, u64)> {
+    let path = &spec.path;
+    let file = std::fs::File::open(path).map_err(|e| open_err(path, e.to_string()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut next_line = || -> Result<Option<String>> {
+        let mut buf = Vec::new();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| open_err(path, e.to_string()))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let s = String::from_utf8_lossy(&buf);
+        Ok(Some(s.trim_end_matches(['\n', '\r']).to_string()))
+    };
+    let first = next_line()?.ok_or_else(|| IoError::Empty {
+        path: path.clone(),
+        reason: "(the file is empty)".into(),
+    })?;
+    let first = first.strip_prefix('\u{feff}').unwrap_or(&first).to_string();
+    let is_gct = first.starts_with("#1.");
+    let mut gct_dims = None;
+    let header_line_text = if is_gct {
+        if !first.starts_with("#1.2") {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "GCT version \"{}\" is not supported (only #1.2)",
+                    first.trim()
+                ),
+            ));
+        }
+        let dims = next_line()?.unwrap_or_default();
+        let d: Vec<usize> = dims
+            .split(sep as char)
+            .filter(|f| !f.trim().is_empty())
+            .filter_map(|f| f.trim().parse().ok())
+            .collect();
+        if d.len() != 2 {
+            return Err(malformed(
+                path,
+                Some(2),
+                format!(
+                    "expected the GCT dimensions line \"<rows><TAB><samples>\", found \"{dims}\""
+                ),
+            ));
+        }
+        gct_dims = Some((d[0], d[1]));
+        next_line()?.unwrap_or_default()
+    } else {
+        first
+    };
+    let header_line_no: u64 = if is_gct { 3 } else { 1 };
+    let mut header = split_fields(&header_line_text, sep);
+    // R's write.table leaves the row-name column without a header: the data lines have one field more.
+    if let Some(data) = next_line()? {
+        if split_fields(&data, sep).len() == header.len() + 1 {
+            header.insert(0, String::new());
+        }
+    }
+    let plan = plan_columns(spec, &header, is_gct)?;
+    if let (Some((rows, cols)), Layout::Gct) = (gct_dims, plan.layout) {
+        if cols != plan.values.len() {
+            return Err(malformed(
+                path,
+                Some(2),
+                format!(
+                    "the GCT dimensions line says {cols} samples but the header has {}",
+                    plan.values.len()
+                ),
+            ));
+        }
+        let _ = rows; // checked after reading
+    }
+
+    let text_cols: Vec<usize> = (0..header.len())
+        .filter(|c| !plan.values.contains(c))
+        .collect();
+    let scan = |all_text: bool| -> PolarsResult<DataFrame> {
+        let schema: Schema = (0..header.len())
+            .map(|i| {
+                let dtype = if all_text || text_cols.contains(&i) {
+                    DataType::String
+                } else {
+                    DataType::Float64
+                };
+                Field::new(format!("c{i}").into(), dtype)
+            })
+            .collect();
+        LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
+            .with_has_header(false)
+            .with_skip_lines(header_line_no as usize)
+            .with_separator(sep)
+            .with_comment_prefix(None)
+            .with_schema(Some(Arc::new(schema)))
+            .with_null_values(Some(NullValues::AllColumns(
+                NULLS.iter().map(|s| (*s).into()).collect(),
+            )))
+            .finish()?
+            .collect()
+    };
+    let df = match scan(false) {
+        Ok(df) => df,
+        // A non-numeric cell (or a ragged line): read as text to find it.
+        Err(_) => scan(true).map_err(|e| {
+            match first_ragged_line(path, sep, header_line_no, header.len()) {
+                Some((line, message)) => malformed(path, Some(line), message),
+                None => polars_err(path, e),
+            }
+        })?,
+    };
+    if let Some((rows, _)) = gct_dims {
+        if rows != df.height() {
+            return Err(malformed(
+                path,
+                Some(2),
+                format!(
+                    "the GCT dimensions line says {rows} rows but the file has {}",
+                    df.height()
+                ),
+            ));
+        }
+    }
+    Ok((df, header, plan, header_line_no + 1))
+}
+
+/// Parquet / Arrow IPC: column names from the schema, all columns read.
+fn read_binary(
+    spec: &ExpressionSpec,
+    format: Format,
+) -> Result<(DataFrame, Vec<String>, Plan, u64)> {
+    let path = &spec.path;
+    let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
+    let lf = match format {
+        Format::Parquet => LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()),
+        _ => LazyFrame::scan_ipc(
+            pl_path,
+            IpcScanOptions::default(),
+            UnifiedScanArgs::default(),
+        ),
+    }
+    .map_err(|e| polars_err(path, e))?;
+    let df = lf.collect().map_err(|e| polars_err(path, e))?;
+    let header: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let plan = plan_columns(spec, &header, false)?;
+    Ok((df, header, plan, 0))
+}
+
+/// Decides the layout and which columns hold identifiers and values.
+fn plan_columns(spec: &ExpressionSpec, header: &[String], is_gct: bool) -> Result<Plan> {
+    let index_of = |name: &str| -> Result<usize> {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| IoError::UnknownColumn {
+                path: spec.path.clone(),
+                column: name.to_string(),
+                available: header.iter().take(50).cloned().collect(),
+            })
+    };
+    let chosen = match &spec.gene_column {
+        Some(name) => Some(index_of(name)?),
+        None => None,
+    };
+    let rest = |skip: &[usize]| -> Vec<usize> {
+        (0..header.len()).filter(|c| !skip.contains(c)).collect()
+    };
+    if spec.samples_in_rows {
+        if is_gct {
+            return Err(malformed(
+                &spec.path,
+                None,
+                "GCT files have genes in rows; drop --samples-in-rows".into(),
+            ));
+        }
+        let id = chosen.unwrap_or(0);
+        return Ok(Plan {
+            layout: Layout::SamplesInRows,
+            id,
+            fallback: None,
+            values: rest(&[id]),
+        });
+    }
+    if is_gct {
+        if header.len() < 2 {
+            return Err(malformed(
+                &spec.path,
+                Some(3),
+                "a GCT header needs Name and Description columns".into(),
+            ));
+        }
+        let id = chosen.unwrap_or(0);
+        let mut skip = vec![0, 1];
+        skip.push(id);
+        return Ok(Plan {
+            layout: Layout::Gct,
+            id,
+            fallback: None,
+            values: rest(&skip),
+        });
+    }
+    let leading: Vec<usize> = header
+        .iter()
+        .take_while(|h| *h == CBIO_SYMBOL || *h == CBIO_ENTREZ)
+        .enumerate()
+        .map(|(i, _)| i)
+        .collect();
+    if !leading.is_empty() {
+        let symbol = leading.iter().copied().find(|&i| header[i] == CBIO_SYMBOL);
+        let entrez = leading.iter().copied().find(|&i| header[i] == CBIO_ENTREZ);
+        let (id, fallback) = match chosen {
+            Some(c) => (c, None),
+            None => match symbol {
+                Some(s) => (s, entrez),
+                None => (entrez.unwrap_or(0), None),
+            },
+        };
+        let mut skip = leading.clone();
+        skip.push(id);
+        return Ok(Plan {
+            layout: Layout::Cbioportal,
+            id,
+            fallback,
+            values: rest(&skip),
+        });
+    }
+    let id = chosen.unwrap_or(0);
+    Ok(Plan {
+        layout: Layout::GenesInRows,
+        id,
+        fallback: None,
+        values: rest(&[id]),
+    })
+}
+
+/// A column's values as trimmed text (`None` for null or empty).
+fn text_column(column: &Column) -> PolarsResult<Vec<Option<String>>> {
+    let cast = column.cast(&DataType::String)?;
+    Ok(cast
+        .str()?
+        .iter()
+        .map(|s| {
+            s.map(|s| s.trim().trim_matches('"').trim())
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
+                .map(str::to_string)
+        })
+        .collect())
+}
+
+enum Bad {
+    Polars(PolarsError),
+    /// 0-based row and the text that is not a number.
+    Text(usize, String),
+}
+
+/// A value column as f64, nulls as NaN. Text is parsed after trimming; the missing-value spellings read as NaN.
+fn column_f64(column: &Column) -> std::result::Result<Vec<f64>, Bad> {
+    let dtype = column.dtype();
+    if dtype.is_primitive_numeric() {
+        let cast = column.cast(&DataType::Float64).map_err(Bad::Polars)?;
+        let ca = cast.f64().map_err(Bad::Polars)?.rechunk();
+        if ca.null_count() == 0 {
+            return Ok(ca.cont_slice().map_err(Bad::Polars)?.to_vec());
+        }
+        return Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect());
+    }
+    let cast = column.cast(&DataType::String).map_err(Bad::Polars)?;
+    let ca = cast.str().map_err(Bad::Polars)?;
+    let mut out = Vec::with_capacity(ca.len());
+    for (r, s) in ca.iter().enumerate() {
+        let v = match s {
+            None => f64::NAN,
+            Some(s) => {
+                let t = s.trim().trim_matches('"').trim();
+                match t.parse::<f64>() {
+                    Ok(v) => v,
+                    Err(_) if NULLS.iter().any(|n| n.eq_ignore_ascii_case(t)) => f64::NAN,
+                    Err(_) => return Err(Bad::Text(r, s.to_string())),
+                }
+            }
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// Splits one line into fields, honouring double quotes; fields are unquoted and trimmed.
+pub(crate) fn split_fields(line: &str, sep: u8) -> Vec<String> {
+    let sep = sep as char;
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_quotes = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => in_quotes = !in_quotes,
+            c if c == sep && !in_quotes => out.push(std::mem::take(&mut cur).trim().to_string()),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+/// The first data line (after `skip` header lines) whose field count is not `expected`.
+fn first_ragged_line(path: &Path, sep: u8, skip: u64, expected: usize) -> Option<(u64, String)> {
+    let file = std::fs::File::open(path).ok()?;
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line_no = i as u64 + 1;
+        let line = line.ok()?;
+        if line_no <= skip || line.trim().is_empty() {
+            continue;
+        }
+        let n = split_fields(&line, sep).len();
+        if n != expected {
+            return Some((
+                line_no,
+                format!("expected {expected} fields as in the header, found {n}"),
+            ));
+        }
+    }
+    None
+}
+
+fn open_err(path: &Path, reason: String) -> IoError {
+    IoError::Open {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+fn malformed(path: &Path, line: Option<u64>, message: String) -> IoError {
+    IoError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn polars_err(path: &Path, e: PolarsError) -> IoError {
+    IoError::Polars {
+        path: path.to_path_buf(),
+        message: e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+    }
+}

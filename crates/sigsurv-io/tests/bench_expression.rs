@@ -1,0 +1,41 @@
+//! Read-speed check on a large generated matrix (ignored by default; needs the file).
+//!
+//! ```text
+//! python3 bench/gen_expression.py 2000 20000 /tmp/expr_genes_rows.csv
+//! python3 bench/gen_expression.py 2000 20000 /tmp/expr_samples_rows.csv --samples-in-rows
+//! SIGSURV_BENCH_DIR=/tmp cargo test --release -p sigsurv-io --test bench_expression -- --ignored --nocapture
+//! ```
+
+use sigsurv_io::{read_expression, ExpressionSpec};
+use std::time::Instant;
+
+#[test]
+#[ignore]
+fn read_2000_by_20000() {
+    let dir = std::env::var("SIGSURV_BENCH_DIR").unwrap_or_else(|_| "/tmp".into());
+    for (file, samples_in_rows) in [
+        ("expr_genes_rows.csv", false),
+        ("expr_samples_rows.csv", true),
+    ] {
+        let path = std::path::Path::new(&dir).join(file);
+        if !path.exists() {
+            eprintln!("skipping {}: not generated", path.display());
+            continue;
+        }
+        for run in 0..3 {
+            let t = Instant::now();
+            let m = read_expression(&ExpressionSpec {
+                path: path.clone(),
+                samples_in_rows,
+                ..Default::default()
+            })
+            .unwrap();
+            eprintln!(
+                "{file} run {run}: {} genes x {} samples in {:.2} s",
+                m.n_genes(),
+                m.n_samples(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
