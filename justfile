@@ -17,7 +17,7 @@ lint:
 # Regenerate every R reference under fixtures/ (needs R with survival, TH.data, GSVA, maxstat, jsonlite)
 reference:
     cd fixtures && Rscript export_datasets.R
-    cd fixtures && for f in $(find . -name 'make_*.R' | sort); do echo "== $f"; Rscript "$f"; done
+    cd fixtures && for f in $(find . -name 'make_*.R' | sort); do echo "== $f"; (cd "$(dirname "$f")" && Rscript "$(basename "$f")"); done
 
 # Benchmarks (release build); see docs/benchmarks.md
 bench:

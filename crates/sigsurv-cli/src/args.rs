@@ -41,6 +41,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv cutpoint fixtures/GBSG2/GBSG2.csv --time time --event cens --score pnodes --permutations 1000 --seed 1"
     )]
     Cutpoint(CutpointArgs),
+    /// Signature scores per sample from an expression matrix and gene sets (mean-z, GSVA zscore/ssGSEA, singscore)
+    #[command(
+        after_help = "Example:\n  sigsurv score fixtures/gse1992/expression.csv --samples-in-rows --set IL1 --method mean-z --format csv"
+    )]
+    Score(ScoreArgs),
     /// Write a synthetic cohort with a known truth (Weibull baseline, score, groups, covariates, cohorts)
     #[command(after_help = "Example:\n  sigsurv simulate --n 100000 --seed 1 -o cohort.parquet")]
     Simulate(SimulateArgs),
@@ -297,6 +302,60 @@ pub struct CutpointArgs {
     /// Seed of the permutations (the same seed gives the same p-value on any number of threads)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where the expression matrix comes from and how it is laid out.
+#[derive(Args, Debug, Clone)]
+pub struct ExpressionArgs {
+    /// Samples in rows and genes in columns (default: genes in rows, samples in columns; cBioPortal and GCT files
+    /// are recognised)
+    #[arg(long)]
+    pub samples_in_rows: bool,
+    /// How rows with the same gene identifier are merged
+    #[arg(long, value_enum, default_value = "mean")]
+    pub collapse: CollapseArg,
+    /// The identifier column (genes in rows: the gene column; samples in rows: the sample column)
+    #[arg(long, value_name = "COL")]
+    pub gene_column: Option<String>,
+    /// Gene sets in GMT format (MSigDB); without it the built-in sets (IL1) are available
+    #[arg(long, value_name = "GMT")]
+    pub gene_sets: Option<PathBuf>,
+    /// Gene set(s) to score (repeatable); default: every set of the GMT file, or the built-in IL1 set
+    #[arg(long = "set", value_name = "NAME")]
+    pub sets: Vec<String>,
+    /// Scoring method
+    #[arg(long, value_enum, default_value = "mean-z")]
+    pub method: ScoreMethodArg,
+    /// Smallest number of a set's genes that must be present in the matrix
+    #[arg(long, default_value_t = 3)]
+    pub min_genes: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollapseArg {
+    Mean,
+    #[value(name = "max-mean")]
+    MaxMean,
+    First,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreMethodArg {
+    #[value(name = "mean-z")]
+    MeanZ,
+    Zscore,
+    Ssgsea,
+    Singscore,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// Expression matrix: .csv, .tsv/.txt, .gct, .parquet (genes x samples unless --samples-in-rows)
+    pub expression: PathBuf,
+    #[command(flatten)]
+    pub expr: ExpressionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -1,12 +1,14 @@
 //! The `sigsurv` binary: parse the command line, run the subcommand, report failures with exit codes
 //! 0 (success), 2 (bad input) and 1 (internal failure).
 
+mod analysis;
 mod args;
 mod cmd;
 mod failure;
 mod input;
 mod output;
 mod render;
+mod signature;
 
 use clap::Parser;
 

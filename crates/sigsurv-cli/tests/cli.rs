@@ -677,10 +677,24 @@ fn assert_rel_tol(what: &str, ours: f64, r: f64, tol: f64) {
 #[test]
 fn cox_predict_matches_survfit_coxph() {
     let dir = tempfile::tempdir().unwrap();
-    let prof = temp_csv(dir.path(), "p.csv", "id,age,sex,ph.ecog\nold,70,1,2\nyoung,50,2,0\n");
+    let prof = temp_csv(
+        dir.path(),
+        "p.csv",
+        "id,age,sex,ph.ecog\nold,70,1,2\nyoung,50,2,0\n",
+    );
     let lung = root().join("fixtures/lung/lung.csv").display().to_string();
     let f = "Surv(time, status) ~ age + sex + ph.ecog";
-    let v = ok_json(&["cox", &lung, "-f", f, "--predict", &prof, "--format", "json", "-q"]);
+    let v = ok_json(&[
+        "cox",
+        &lung,
+        "-f",
+        f,
+        "--predict",
+        &prof,
+        "--format",
+        "json",
+        "-q",
+    ]);
     let r = &reference()["cox_predict"];
     let curves = v["curves"].as_array().unwrap();
     assert_eq!(curves.len(), 2);
@@ -692,13 +706,35 @@ fn cox_predict_matches_survfit_coxph() {
             assert_rel_tol(&format!("{key}[{i}]"), *a, b, 1e-8);
         }
     }
-    for (i, (a, b)) in nums(&curves[1]["table"]["std_err"]).iter().zip(nums(&r["std_err_young"])).enumerate() {
+    for (i, (a, b)) in nums(&curves[1]["table"]["std_err"])
+        .iter()
+        .zip(nums(&r["std_err_young"]))
+        .enumerate()
+    {
         assert_rel_tol(&format!("std_err[{i}]"), *a, b, 1e-8);
     }
-    let m = ok_json(&["cox", &lung, "-f", f, "--predict", "mean", "--format", "json", "-q"]);
-    for (i, (a, b)) in nums(&m["curves"][0]["table"]["surv"]).iter().zip(nums(&r["surv_mean"])).enumerate() {
+    let m = ok_json(&[
+        "cox",
+        &lung,
+        "-f",
+        f,
+        "--predict",
+        "mean",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    for (i, (a, b)) in nums(&m["curves"][0]["table"]["surv"])
+        .iter()
+        .zip(nums(&r["surv_mean"]))
+        .enumerate()
+    {
         assert_rel_tol(&format!("mean surv[{i}]"), *a, b, 1e-8);
     }
     let bad = temp_csv(dir.path(), "b.csv", "age,sex\n70,1\n");
-    fails_with(&["cox", &lung, "-f", f, "--predict", &bad], 2, &["column \"ph.ecog\" not found"]);
+    fails_with(
+        &["cox", &lung, "-f", f, "--predict", &bad],
+        2,
+        &["column \"ph.ecog\" not found"],
+    );
 }

@@ -85,26 +85,63 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
     for e in &file.expect {
         let name = e.name.clone().unwrap_or_else(|| e.path.clone());
         let observed = lookup(summary, &e.path);
-        let tol = Tolerance { rel_tol: e.rel_tol.or(file.defaults.rel_tol), abs_tol: e.abs_tol.or(file.defaults.abs_tol) };
+        let tol = Tolerance {
+            rel_tol: e.rel_tol.or(file.defaults.rel_tol),
+            abs_tol: e.abs_tol.or(file.defaults.abs_tol),
+        };
         out.push(match observed {
-            Err(why) => Outcome { name, expected: describe(e, tol), observed: None, ok: false, note: why },
+            Err(why) => Outcome {
+                name,
+                expected: describe(e, tol),
+                observed: None,
+                ok: false,
+                note: why,
+            },
             Ok(x) => {
                 let (ok, note) = judge(x, e.value, e.min, e.max, tol);
-                Outcome { name, expected: describe(e, tol), observed: Some(x), ok, note }
+                Outcome {
+                    name,
+                    expected: describe(e, tol),
+                    observed: Some(x),
+                    ok,
+                    note,
+                }
             }
         });
     }
     for c in &file.curve {
         let name = c.name.clone().unwrap_or_else(|| {
-            format!("S({}){}", c.time, c.group.as_ref().map(|g| format!(" in {g}")).unwrap_or_default())
+            format!(
+                "S({}){}",
+                c.time,
+                c.group
+                    .as_ref()
+                    .map(|g| format!(" in {g}"))
+                    .unwrap_or_default()
+            )
         });
-        let tol = Tolerance { rel_tol: c.rel_tol.or(file.defaults.rel_tol), abs_tol: c.abs_tol.or(file.defaults.abs_tol) };
+        let tol = Tolerance {
+            rel_tol: c.rel_tol.or(file.defaults.rel_tol),
+            abs_tol: c.abs_tol.or(file.defaults.abs_tol),
+        };
         let expected = format!("{} {}", c.surv, tol_text(tol));
         out.push(match surv_at(summary, c.group.as_deref(), c.time) {
-            Err(why) => Outcome { name, expected, observed: None, ok: false, note: why },
+            Err(why) => Outcome {
+                name,
+                expected,
+                observed: None,
+                ok: false,
+                note: why,
+            },
             Ok(s) => {
                 let (ok, note) = judge(s, Some(c.surv), None, None, tol);
-                Outcome { name, expected, observed: Some(s), ok, note }
+                Outcome {
+                    name,
+                    expected,
+                    observed: Some(s),
+                    ok,
+                    note,
+                }
             }
         });
     }
@@ -134,7 +171,13 @@ fn describe(e: &Expectation, tol: Tolerance) -> String {
 }
 
 /// Whether `x` agrees with the expectation; a note says by how much it misses.
-fn judge(x: f64, value: Option<f64>, min: Option<f64>, max: Option<f64>, tol: Tolerance) -> (bool, String) {
+fn judge(
+    x: f64,
+    value: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    tol: Tolerance,
+) -> (bool, String) {
     if x.is_nan() {
         return (false, "not a number (undefined in the analysis)".into());
     }
@@ -146,7 +189,10 @@ fn judge(x: f64, value: Option<f64>, min: Option<f64>, max: Option<f64>, tol: To
             (None, None) => diff == 0.0,
         };
         if !ok {
-            return (false, format!("off by {}", crate::render::text::sig(x - v, 3)));
+            return (
+                false,
+                format!("off by {}", crate::render::text::sig(x - v, 3)),
+            );
         }
     }
     if let Some(m) = min {
@@ -172,24 +218,36 @@ pub fn lookup(v: &Value, path: &str) -> Result<f64, String> {
         };
         if !key.is_empty() {
             cur = cur.get(key).ok_or_else(|| {
-                let keys: Vec<String> =
-                    cur.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+                let keys: Vec<String> = cur
+                    .as_object()
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
                 format!("no key \"{key}\" (keys here: {})", keys.join(", "))
             })?;
         }
         if let Some(sel) = selector {
-            let arr = cur.as_array().ok_or_else(|| format!("\"{key}\" is not a list"))?;
+            let arr = cur
+                .as_array()
+                .ok_or_else(|| format!("\"{key}\" is not a list"))?;
             cur = match sel.split_once('=') {
                 None => {
                     let i: usize = sel.parse().map_err(|_| format!("bad index [{sel}]"))?;
-                    arr.get(i).ok_or_else(|| format!("index {i} beyond the {} elements of \"{key}\"", arr.len()))?
+                    arr.get(i).ok_or_else(|| {
+                        format!("index {i} beyond the {} elements of \"{key}\"", arr.len())
+                    })?
                 }
                 Some((field, want)) => arr
                     .iter()
                     .find(|el| el.get(field).map(text).as_deref() == Some(want))
                     .ok_or_else(|| {
-                        let have: Vec<String> = arr.iter().filter_map(|el| el.get(field).map(text)).collect();
-                        format!("no element of \"{key}\" with {field} = {want} (have: {})", have.join(", "))
+                        let have: Vec<String> = arr
+                            .iter()
+                            .filter_map(|el| el.get(field).map(text))
+                            .collect();
+                        format!(
+                            "no element of \"{key}\" with {field} = {want} (have: {})",
+                            have.join(", ")
+                        )
                     })?,
             };
         }
@@ -229,12 +287,20 @@ fn text(v: &Value) -> String {
 
 /// S(t) of a group's Kaplan-Meier curve in `summary.km` (the step function: 1 before the first time).
 fn surv_at(summary: &Value, group: Option<&str>, t: f64) -> Result<f64, String> {
-    let groups = summary["km"]["groups"].as_array().ok_or("the summary has no km.groups")?;
+    let groups = summary["km"]["groups"]
+        .as_array()
+        .ok_or("the summary has no km.groups")?;
     let g = match group {
-        Some(name) => groups.iter().find(|g| g["group"].as_str() == Some(name)).ok_or_else(|| {
-            let have: Vec<String> = groups.iter().filter_map(|g| g["group"].as_str().map(str::to_string)).collect();
-            format!("no group \"{name}\" (have: {})", have.join(", "))
-        })?,
+        Some(name) => groups
+            .iter()
+            .find(|g| g["group"].as_str() == Some(name))
+            .ok_or_else(|| {
+                let have: Vec<String> = groups
+                    .iter()
+                    .filter_map(|g| g["group"].as_str().map(str::to_string))
+                    .collect();
+                format!("no group \"{name}\" (have: {})", have.join(", "))
+            })?,
         None if groups.len() == 1 => &groups[0],
         None => return Err("several curves: name the group".into()),
     };
@@ -268,10 +334,17 @@ mod tests {
     fn paths_and_selectors() {
         let s = summary();
         assert_eq!(lookup(&s, "logrank.p_value"), Ok(0.01));
-        assert_eq!(lookup(&s, "cox_groups.terms[term=group=high].exp_coef"), Ok(1.82));
+        assert_eq!(
+            lookup(&s, "cox_groups.terms[term=group=high].exp_coef"),
+            Ok(1.82)
+        );
         assert_eq!(lookup(&s, "cox_groups.terms[0].lower"), Ok(1.3));
-        assert!(lookup(&s, "cox_groups.terms[term=group=mid].exp_coef").unwrap_err().contains("have: group=high"));
-        assert!(lookup(&s, "logrank.chisq").unwrap_err().contains("keys here: p_value"));
+        assert!(lookup(&s, "cox_groups.terms[term=group=mid].exp_coef")
+            .unwrap_err()
+            .contains("have: group=high"));
+        assert!(lookup(&s, "logrank.chisq")
+            .unwrap_err()
+            .contains("keys here: p_value"));
     }
 
     #[test]
@@ -302,7 +375,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected() {
-        let err = toml::from_str::<ExpectedFile>("[[expect]]\npath = \"x\"\nvalue = 1\ntolerance = 0.1\n").unwrap_err();
-        assert!(err.to_string().contains("unknown field `tolerance`"), "{err}");
+        let err = toml::from_str::<ExpectedFile>(
+            "[[expect]]\npath = \"x\"\nvalue = 1\ntolerance = 0.1\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `tolerance`"),
+            "{err}"
+        );
     }
 }

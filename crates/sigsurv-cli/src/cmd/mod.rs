@@ -5,6 +5,7 @@ mod cox_predict;
 mod cutpoint;
 mod km;
 mod logrank;
+mod score;
 mod simulate;
 
 use crate::args::{Cli, Command};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Logrank(a) => logrank::run(&a),
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),
+        Command::Score(a) => score::run(&a),
         Command::Simulate(a) => simulate::run(&a),
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -26,8 +26,11 @@ impl TextTable {
                 width[j] = width[j].max(c.chars().count());
             }
         }
-        // Row labels (an unnamed first column) align left, as R prints a matrix; data columns align right.
-        let label_column = self.headers.first().is_some_and(|h| h.is_empty());
+        // Row labels align left, as R prints a matrix; numbers (data columns, a first column of times) align right.
+        let label_column = self.rows.iter().any(|r| {
+            r.first()
+                .is_some_and(|c| c.parse::<f64>().is_err() && c != "NA")
+        });
         let mut out = String::new();
         for r in std::iter::once(&self.headers).chain(&self.rows) {
             let mut line = String::new();

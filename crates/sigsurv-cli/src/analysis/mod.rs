@@ -1,0 +1,3 @@
+//! Analysis files and expected results (`sigsurv run`, `sigsurv check`).
+
+pub mod expect;
