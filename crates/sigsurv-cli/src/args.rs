@@ -46,6 +46,19 @@ pub enum Command {
         after_help = "Example:\n  sigsurv score fixtures/gse1992/expression.csv --samples-in-rows --set IL1 --method mean-z --format csv"
     )]
     Score(ScoreArgs),
+    /// Score a signature, split the cohort, and compare survival (KM, log-rank, Cox) in one command
+    #[command(
+        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/"
+    )]
+    Analyze(Box<AnalyzeArgs>),
+    /// Run an analysis declared in a file (TOML); the resolved file is written next to the results
+    #[command(after_help = "Example:\n  sigsurv run examples/il1_gse1992/analysis.toml")]
+    Run(RunArgs),
+    /// Run an analysis file and compare its results with expected numbers; exit 0 only when all agree
+    #[command(
+        after_help = "Example:\n  sigsurv check examples/il1_gse1992/analysis.toml --expected examples/il1_gse1992/expected.toml\n\nExit codes: 0 all agree, 3 some disagree, 2 bad input, 1 internal failure."
+    )]
+    Check(CheckArgs),
     /// Write a synthetic cohort with a known truth (Weibull baseline, score, groups, covariates, cohorts)
     #[command(after_help = "Example:\n  sigsurv simulate --n 100000 --seed 1 -o cohort.parquet")]
     Simulate(SimulateArgs),
@@ -358,4 +371,103 @@ pub struct ScoreArgs {
     pub expr: ExpressionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Clinical table, one row per sample (CSV/TSV/Parquet/IPC)
+    #[arg(long, value_name = "FILE")]
+    pub clinical: Option<PathBuf>,
+    /// Expression matrix (genes x samples unless --samples-in-rows)
+    #[arg(long, value_name = "FILE")]
+    pub expression: Option<PathBuf>,
+    /// A cBioPortal study folder: clinical and expression files, and OS/DFS/RFS columns by default
+    #[arg(long, value_name = "DIR")]
+    pub study: Option<PathBuf>,
+    /// Samples in rows and genes in columns
+    #[arg(long)]
+    pub samples_in_rows: bool,
+    /// How rows with the same gene identifier are merged
+    #[arg(long, value_enum, default_value = "mean")]
+    pub collapse: CollapseArg,
+    /// The identifier column of the expression matrix
+    #[arg(long, value_name = "COL")]
+    pub gene_column: Option<String>,
+    /// Transform expression values to log2(x + 1) before scoring (RNA-seq counts, RSEM)
+    #[arg(long)]
+    pub log2: bool,
+    /// Gene sets in GMT format (default: the built-in sets)
+    #[arg(long, value_name = "GMT")]
+    pub gene_sets: Option<PathBuf>,
+    /// The gene set scored
+    #[arg(long, default_value = "IL1")]
+    pub set: String,
+    /// Scoring method
+    #[arg(long, value_enum, default_value = "mean-z")]
+    pub method: ScoreMethodArg,
+    /// Smallest number of the set's genes that must be present
+    #[arg(long, default_value_t = 3)]
+    pub min_genes: usize,
+    /// How the score splits patients: median, tertiles, quartiles, quantiles:P,.., cut:V,.., optimal
+    #[arg(long, default_value = "median")]
+    pub split: String,
+    /// For --split optimal: smallest and largest share of patients in the low group
+    #[arg(long, default_value_t = 0.1)]
+    pub min_prop: f64,
+    #[arg(long, default_value_t = 0.9)]
+    pub max_prop: f64,
+    /// Survival time column of the clinical table (default with --study: OS_MONTHS, else DFS/RFS)
+    #[arg(long, value_name = "COL")]
+    pub time: Option<String>,
+    /// Event column of the clinical table
+    #[arg(long, value_name = "COL")]
+    pub event: Option<String>,
+    /// Value of the event column that marks an event
+    #[arg(long, value_name = "VALUE")]
+    pub event_value: Option<String>,
+    /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"
+    #[arg(long, value_name = "TERMS")]
+    pub covariates: Option<String>,
+    /// Stratify the log-rank test and the Cox models by this column (repeatable)
+    #[arg(long, value_name = "COL")]
+    pub strata: Vec<String>,
+    /// Method for tied event times in the Cox models
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
+    /// The clinical column with the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the first column)
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Keep only clinical rows matching this SQL condition
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Output folder (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The analysis file (TOML)
+    pub file: PathBuf,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The analysis file (TOML)
+    pub file: PathBuf,
+    /// Expected numbers with tolerances (TOML; see docs/check.md)
+    #[arg(long, value_name = "FILE")]
+    pub expected: PathBuf,
+    /// Write the comparison as JSON to FILE too
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -1,3 +1,6 @@
-//! Analysis files and expected results (`sigsurv run`, `sigsurv check`).
+//! Analyses in one command (`sigsurv analyze`), from a file (`sigsurv run`), checked against expected numbers
+//! (`sigsurv check`).
 
 pub mod expect;
+pub mod pipeline;
+pub mod spec;

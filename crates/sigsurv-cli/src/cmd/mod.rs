@@ -1,10 +1,12 @@
 //! Subcommands: each reads with sigsurv-io, computes with sigsurv-core and renders.
 
-mod cox;
+mod analyze;
+mod check;
+pub(crate) mod cox;
 mod cox_predict;
-mod cutpoint;
-mod km;
-mod logrank;
+pub(crate) mod cutpoint;
+pub(crate) mod km;
+pub(crate) mod logrank;
 mod score;
 mod simulate;
 
@@ -19,6 +21,9 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),
         Command::Score(a) => score::run(&a),
+        Command::Analyze(a) => analyze::run(&a),
+        Command::Run(a) => analyze::run_file(&a),
+        Command::Check(a) => check::run(&a),
         Command::Simulate(a) => simulate::run(&a),
         Command::Completions { shell } => {
             clap_complete::generate(

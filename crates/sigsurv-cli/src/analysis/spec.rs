@@ -1,0 +1,267 @@
+//! The analysis file (`sigsurv run analysis.toml`): everything `sigsurv analyze` takes, declared and versioned.
+//!
+//! ```toml
+//! version = 1
+//!
+//! [data]
+//! clinical = "clinical.csv"          # paths are relative to this file
+//! expression = "expression.csv"
+//! samples_in_rows = true
+//! id = "sample_id"
+//!
+//! [signature]
+//! set = "IL1"
+//! method = "mean-z"
+//!
+//! [survival]
+//! time = "os_months"
+//! event = "os_event"
+//!
+//! [groups]
+//! split = "median"
+//!
+//! [model]
+//! covariates = "age + factor(grade) + er"
+//!
+//! [output]
+//! dir = "results"
+//! ```
+//! Unknown keys are errors (a typo must not silently fall back to a default).
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The analysis file format version this sigsurv writes and reads.
+pub const SPEC_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSpec {
+    pub version: u32,
+    pub data: DataSpec,
+    #[serde(default)]
+    pub signature: SignatureSpec,
+    pub survival: SurvivalSpec,
+    #[serde(default)]
+    pub groups: GroupsSpec,
+    #[serde(default)]
+    pub model: ModelSpec,
+    pub output: OutputSpec,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    /// The clinical table (one row per sample).
+    pub clinical: Option<PathBuf>,
+    /// The expression matrix.
+    pub expression: Option<PathBuf>,
+    /// A cBioPortal study folder (instead of clinical + expression).
+    pub study: Option<PathBuf>,
+    #[serde(default)]
+    pub samples_in_rows: bool,
+    #[serde(default = "default_collapse")]
+    pub collapse: String,
+    pub gene_column: Option<String>,
+    /// log2(x + 1) of the expression values before scoring (RNA-seq counts, RSEM).
+    #[serde(default)]
+    pub log2: bool,
+    /// The clinical column with the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the first).
+    pub id: Option<String>,
+    /// Rows of the clinical table to keep (SQL condition).
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureSpec {
+    pub gene_sets: Option<PathBuf>,
+    #[serde(default = "default_set")]
+    pub set: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+    #[serde(default = "default_min_genes")]
+    pub min_genes: usize,
+}
+
+impl Default for SignatureSpec {
+    fn default() -> Self {
+        SignatureSpec {
+            gene_sets: None,
+            set: default_set(),
+            method: default_method(),
+            min_genes: default_min_genes(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SurvivalSpec {
+    pub time: String,
+    pub event: String,
+    pub event_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GroupsSpec {
+    /// median | tertiles | quartiles | quantiles:P,.. | cut:V,.. | optimal
+    #[serde(default = "default_split")]
+    pub split: String,
+    /// For `optimal`: the allowed range of the low group's share (maxstat's minprop / maxprop).
+    #[serde(default = "default_min_prop")]
+    pub min_prop: f64,
+    #[serde(default = "default_max_prop")]
+    pub max_prop: f64,
+}
+
+impl Default for GroupsSpec {
+    fn default() -> Self {
+        GroupsSpec {
+            split: default_split(),
+            min_prop: default_min_prop(),
+            max_prop: default_max_prop(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Right-hand side terms added to both Cox models, in the formula language of `sigsurv cox`.
+    pub covariates: Option<String>,
+    #[serde(default)]
+    pub strata: Vec<String>,
+    #[serde(default = "default_ties")]
+    pub ties: String,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec {
+            covariates: None,
+            strata: Vec::new(),
+            ties: default_ties(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub dir: PathBuf,
+}
+
+fn default_collapse() -> String {
+    "mean".into()
+}
+fn default_set() -> String {
+    "IL1".into()
+}
+fn default_method() -> String {
+    "mean-z".into()
+}
+fn default_min_genes() -> usize {
+    3
+}
+fn default_split() -> String {
+    "median".into()
+}
+fn default_min_prop() -> f64 {
+    0.1
+}
+fn default_max_prop() -> f64 {
+    0.9
+}
+fn default_ties() -> String {
+    "efron".into()
+}
+
+impl AnalysisSpec {
+    /// Parses an analysis file; errors say which key and where.
+    pub fn parse(text: &str) -> Result<AnalysisSpec, String> {
+        let spec: AnalysisSpec =
+            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        if spec.version != SPEC_VERSION {
+            return Err(format!(
+                "version = {} is not supported (this sigsurv reads version {SPEC_VERSION})",
+                spec.version
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// Makes every relative path relative to `base` (the analysis file's folder) instead.
+    pub fn rebase(&mut self, base: &Path) {
+        let fix = |p: &mut Option<PathBuf>| {
+            if let Some(path) = p {
+                if path.is_relative() {
+                    *path = base.join(&*path);
+                }
+            }
+        };
+        fix(&mut self.data.clinical);
+        fix(&mut self.data.expression);
+        fix(&mut self.data.study);
+        fix(&mut self.signature.gene_sets);
+        if self.output.dir.is_relative() {
+            self.output.dir = base.join(&self.output.dir);
+        }
+    }
+
+    /// The file as written into the output folder: absolute paths, every default spelt out.
+    pub fn resolved_text(&self) -> String {
+        let mut s = self.clone();
+        let abs = |p: &mut Option<PathBuf>| {
+            if let Some(path) = p {
+                if let Ok(a) = std::path::absolute(&*path) {
+                    *path = a;
+                }
+            }
+        };
+        abs(&mut s.data.clinical);
+        abs(&mut s.data.expression);
+        abs(&mut s.data.study);
+        abs(&mut s.signature.gene_sets);
+        if let Ok(a) = std::path::absolute(&s.output.dir) {
+            s.output.dir = a;
+        }
+        format!(
+            "# Written by sigsurv {} as run; rerun with: sigsurv run <this file>\n{}",
+            env!("CARGO_PKG_VERSION"),
+            toml::to_string(&s).expect("the spec always serialises")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_file_gets_defaults() {
+        let s = AnalysisSpec::parse(
+            "version = 1\n[data]\nclinical = \"c.csv\"\nexpression = \"e.csv\"\n[survival]\ntime = \"t\"\nevent = \"e\"\n[output]\ndir = \"out\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.signature.set, "IL1");
+        assert_eq!(s.groups.split, "median");
+        assert_eq!(s.model.ties, "efron");
+        let again = AnalysisSpec::parse(s.resolved_text().split_once('\n').unwrap().1).unwrap();
+        assert_eq!(again.signature, s.signature);
+    }
+
+    #[test]
+    fn unknown_key_says_which_and_where() {
+        let err = AnalysisSpec::parse(
+            "version = 1\n[data]\nclinical = \"c.csv\"\nexpresion = \"e.csv\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("unknown field `expresion`") && err.contains("line 4"),
+            "{err}"
+        );
+    }
+}

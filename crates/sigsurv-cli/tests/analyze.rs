@@ -1,0 +1,279 @@
+//! `sigsurv analyze`, `run` and `check` end to end on GSE1992, against R (fixtures/gse1992/make_analyze.R).
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(rel: &str) -> String {
+    root().join("fixtures").join(rel).display().to_string()
+}
+
+fn sigsurv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn close(what: &str, ours: &Value, r: &Value, tol: f64) {
+    let (a, b) = (
+        ours.as_f64().unwrap_or(f64::NAN),
+        r.as_f64().unwrap_or(f64::NAN),
+    );
+    assert!(
+        a == b || ((a - b) / b).abs() < tol || (a.is_nan() && b.is_nan()),
+        "{what}: ours {a}, R {b}"
+    );
+}
+
+fn analyze(dir: &Path, extra: &[&str]) -> Value {
+    let out = dir.display().to_string();
+    let mut args = vec![
+        "analyze",
+        "--clinical",
+        &fixture("gse1992/clinical.csv") as &str,
+        "--expression",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--method",
+        "mean-z",
+        "--out",
+        &out,
+        "-q",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = sigsurv(&refs);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("log-rank: chisq"));
+    read_json(&dir.join("summary.json"))
+}
+
+#[test]
+fn median_split_matches_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = analyze(dir.path(), &["--time", "os_months", "--event", "os_event"]);
+    let r = &read_json(&root().join("fixtures/gse1992/analyze.json"))["os_median"];
+    assert_eq!(s["analysis"], "analyze");
+    assert_eq!(s["n"], r["n"]);
+    assert_eq!(s["n_events"], r["n_events"]);
+    assert_eq!(s["genes_used"].as_array().unwrap().len(), 27);
+    assert!(s["genes_missing"].as_array().unwrap().is_empty());
+    close("cut", &s["cutpoints"][0], &r["cutpoints"], 1e-9);
+    assert_eq!(s["groups"][0]["n"], r["counts"][0]);
+    assert_eq!(s["km"]["groups"][0]["group"], "low");
+    close("chisq", &s["logrank"]["chisq"], &r["chisq"], 1e-9);
+    close("p", &s["logrank"]["p_value"], &r["p"], 1e-9);
+    assert_eq!(s["cox_score"]["terms"][0]["term"], "score");
+    close(
+        "score coef",
+        &s["cox_score"]["terms"][0]["coef"],
+        &r["score_coef"],
+        1e-6,
+    );
+    close(
+        "score se",
+        &s["cox_score"]["terms"][0]["se"],
+        &r["score_se"],
+        1e-6,
+    );
+    assert_eq!(s["cox_groups"]["terms"][0]["term"], "group=high");
+    close(
+        "group coef",
+        &s["cox_groups"]["terms"][0]["coef"],
+        &r["groups_coef"],
+        1e-6,
+    );
+    // The files a CI job picks up.
+    for f in ["summary.json", "scores.csv", "analysis.toml"] {
+        assert!(dir.path().join(f).is_file(), "{f}");
+    }
+    let scores = std::fs::read_to_string(dir.path().join("scores.csv")).unwrap();
+    assert!(scores.starts_with("sample,score,score_per_sd,group\n"));
+    assert_eq!(scores.lines().count(), 125);
+}
+
+#[test]
+fn tertiles_adjusted_with_missing_covariates_match_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = analyze(
+        dir.path(),
+        &[
+            "--time",
+            "rfs_months",
+            "--event",
+            "rfs_event",
+            "--split",
+            "tertiles",
+            "--covariates",
+            "age + grade",
+        ],
+    );
+    let r = &read_json(&root().join("fixtures/gse1992/analyze.json"))["rfs_tertiles_adjusted"];
+    assert_eq!(
+        s["n"], r["n"],
+        "rows with a missing age or grade are dropped"
+    );
+    assert!(s["n_dropped"].as_u64().unwrap() > 0);
+    for i in 0..2 {
+        close("cut", &s["cutpoints"][i], &r["cutpoints"][i], 1e-9);
+    }
+    for i in 0..3 {
+        assert_eq!(s["groups"][i]["n"], r["counts"][i]);
+    }
+    close("chisq", &s["logrank"]["chisq"], &r["chisq"], 1e-9);
+    let terms = s["cox_groups"]["terms"].as_array().unwrap();
+    for (i, rname) in r["groups_terms"].as_array().unwrap().iter().enumerate() {
+        let name = rname.as_str().unwrap().replacen("group", "group=", 1);
+        let t = terms
+            .iter()
+            .find(|t| t["term"].as_str() == Some(name.as_str()) || t["term"] == *rname)
+            .unwrap();
+        close(&name, &t["coef"], &r["groups_coef"][i], 1e-6);
+        close(&name, &t["se"], &r["groups_se"][i], 1e-6);
+    }
+    for i in 0..3 {
+        close(
+            "score model",
+            &s["cox_score"]["terms"][i]["coef"],
+            &r["score_coef"][i],
+            1e-6,
+        );
+    }
+}
+
+#[test]
+fn run_and_check_reproduce_and_fail_when_they_should() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "version = 1\n[data]\nclinical = \"{}\"\nexpression = \"{}\"\nsamples_in_rows = true\n\n[survival]\ntime = \"os_months\"\nevent = \"os_event\"\n\n[output]\ndir = \"out\"\n",
+        fixture("gse1992/clinical.csv"),
+        fixture("gse1992/expression.csv")
+    );
+    let file = dir.path().join("analysis.toml");
+    std::fs::write(&file, spec).unwrap();
+    let o = sigsurv(&["run", file.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let resolved = dir.path().join("out/analysis.toml");
+    let first = read_json(&dir.path().join("out/summary.json"));
+    // The resolved file reruns to the same numbers.
+    let o = sigsurv(&["run", resolved.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read_json(&dir.path().join("out/summary.json")), first);
+
+    let good = dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        "[[expect]]\nname = \"log-rank p\"\npath = \"logrank.p_value\"\nvalue = 0.0653\nabs_tol = 0.001\n\n\
+         [[expect]]\npath = \"cox_groups.terms[term=group=high].exp_coef\"\nmin = 1.0\n\n\
+         [[curve]]\ngroup = \"low\"\ntime = 24\nsurv = 0.9\nabs_tol = 0.1\n",
+    )
+    .unwrap();
+    let o = sigsurv(&[
+        "check",
+        file.to_str().unwrap(),
+        "--expected",
+        good.to_str().unwrap(),
+        "-q",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("3 of 3 checks agree"), "{text}");
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[expect]]\nname = \"published HR\"\npath = \"cox_score.terms[term=score].exp_coef\"\nvalue = 1.8\nrel_tol = 0.05\n").unwrap();
+    let report = dir.path().join("report.json");
+    let o = sigsurv(&[
+        "check",
+        file.to_str().unwrap(),
+        "--expected",
+        bad.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "a disagreeing check exits 3");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("FAIL"));
+    assert_eq!(read_json(&report)["agree"], false);
+}
+
+#[test]
+fn bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    // An analysis file with a misspelt key.
+    let file = dir.path().join("a.toml");
+    std::fs::write(
+        &file,
+        "version = 1\n[data]\nclinical = \"c.csv\"\nexpresion = \"e.csv\"\n",
+    )
+    .unwrap();
+    let o = sigsurv(&["run", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("unknown field `expresion`") && err.contains("line 4"),
+        "{err}"
+    );
+    // Clinical ids that match no expression sample (expression read with genes in rows by mistake).
+    let out = dir.path().join("o").display().to_string();
+    let o = sigsurv(&[
+        "analyze",
+        "--clinical",
+        &fixture("gse1992/clinical.csv"),
+        "--expression",
+        &fixture("gse1992/expression.csv"),
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("matches a sample") || err.contains("genes"),
+        "{err}"
+    );
+    // A split that leaves a group empty.
+    let o = sigsurv(&[
+        "analyze",
+        "--clinical",
+        &fixture("gse1992/clinical.csv"),
+        "--expression",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--split",
+        "cut:100",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("empty"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
