@@ -376,28 +376,10 @@ pub(crate) fn glim_start(
     let n = data.n();
     let nv = data.p + 1;
     let (dg, ddg) = data.derivs_at_zero(log_sigma.exp());
-    let mut m = vec![0.0; nv * nv];
-    let mut r = vec![0.0; nv];
-    let mut xrow = vec![1.0; nv];
-    for i in 0..n {
-        let w = data.weights.map_or(1.0, |w| w[i]);
-        for j in 0..data.p {
-            xrow[j + 1] = data.x[j * n + i];
-        }
-        let wt = -ddg[i] * w;
-        let resp = wt * data.y[i] + w * dg[i];
-        for a in 0..nv {
-            r[a] += resp * xrow[a];
-            for b in 0..=a {
-                m[a * nv + b] += wt * xrow[a] * xrow[b];
-            }
-        }
-    }
-    for a in 0..nv {
-        for b in 0..a {
-            m[b * nv + a] = m[a * nv + b];
-        }
-    }
+    let w = |i: usize| data.weights.map_or(1.0, |w| w[i]);
+    let wt: Vec<f64> = (0..n).map(|i| -ddg[i] * w(i)).collect();
+    let resp: Vec<f64> = (0..n).map(|i| wt[i] * data.y[i] + w(i) * dg[i]).collect();
+    let (m, r) = data.weighted_cross_products(&wt, &resp);
     // coxph.wtest's rule: a pivot below toler x the largest diagonal marks a redundant column.
     let mut ms = m.clone();
     if let Some(rs) = rescale {

@@ -240,7 +240,7 @@ fn check_inputs(
             opts.conf_level
         )));
     }
-    if !(opts.rel_tol > 0.0) {
+    if opts.rel_tol.is_nan() || opts.rel_tol <= 0.0 {
         return Err(CoreError::InvalidArgument(format!(
             "rel_tol {} must be > 0",
             opts.rel_tol
