@@ -508,19 +508,45 @@ fn running_out_of_iterations_warns() {
 }
 
 #[test]
-fn single_event_and_equal_times_do_not_panic() {
-    // One event among censored times: the Weibull scale goes to 0 (no finite MLE) or converges; either way
-    // a result or a clear error, never a panic.
+fn single_event_intercept_only_matches_r() {
+    // R: survreg(Surv(c(5, 8, 9, 12, 20), c(1, 0, 0, 0, 0)) ~ 1, dist = d): coef, scale, iter.
     let time = [5.0, 8.0, 9.0, 12.0, 20.0];
     let event = [true, false, false, false, false];
-    for dist in ALL {
+    #[allow(clippy::excessive_precision)]
+    let r = [
+        (AftDist::Weibull, 3.8376824827181681, 0.89861949570631894, 6),
+        (AftDist::Exponential, 3.9889840465641502, 1.0, 5),
+        (
+            AftDist::LogNormal,
+            3.5795760493821582,
+            1.3621862432877678,
+            5,
+        ),
+        (
+            AftDist::LogLogistic,
+            3.5509196030257995,
+            0.80217052426707602,
+            6,
+        ),
+    ];
+    for (dist, coef, scale, iter) in r {
         let opts = AftOptions {
             dist,
             ..Default::default()
         };
-        let _ = aft_fit(&time, &event, &[], 0, &[], None, &opts);
+        let f = aft_fit(&time, &event, &[], 0, &[], None, &opts).unwrap();
+        assert_close(&format!("{dist:?} coef"), f.terms[0].coef, coef, 1e-9);
+        assert_close(&format!("{dist:?} scale"), f.scale, scale, 1e-9);
+        assert_eq!(f.iterations, iter, "{dist:?}");
+        assert!(f.lrt.is_none());
+        assert_eq!(f.loglik, f.loglik_null);
     }
-    // All times equal: no variance to start from.
+}
+
+#[test]
+fn equal_times_have_no_scale_to_estimate() {
+    // R gives an NA intercept for Weibull / log-normal / log-logistic; the exponential (fixed scale) fits:
+    // R: coef(survreg(Surv(rep(4, 6), rep(1, 6)) ~ 1, dist = "exponential")) = 1.386294 = log(4).
     let time = [4.0; 6];
     let event = [true; 6];
     for dist in ALL {
@@ -528,9 +554,10 @@ fn single_event_and_equal_times_do_not_panic() {
             dist,
             ..Default::default()
         };
-        match aft_fit(&time, &event, &[], 0, &[], None, &opts) {
-            Ok(f) => assert!(f.terms[0].coef.is_finite()),
-            Err(e) => assert!(!e.to_string().is_empty()),
+        match (dist, aft_fit(&time, &event, &[], 0, &[], None, &opts)) {
+            (AftDist::Exponential, Ok(f)) => assert_close("exp", f.terms[0].coef, 4f64.ln(), 1e-12),
+            (_, Err(CoreError::Numerical(m))) => assert!(m.contains("all times equal"), "{m}"),
+            (d, other) => panic!("{d:?}: {other:?}"),
         }
     }
 }
