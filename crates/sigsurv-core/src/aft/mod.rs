@@ -48,6 +48,9 @@ pub enum AftDist {
 
 impl AftDist {
     /// R's `dist =` name.
+    ///
+    /// # R equivalent
+    /// The `dist` argument of `survreg` (`names(survreg.distributions)`).
     pub fn name(self) -> &'static str {
         match self {
             AftDist::Weibull => "weibull",
@@ -58,6 +61,9 @@ impl AftDist {
     }
 
     /// Parses R's names (case-insensitive; `loggaussian` is accepted for `lognormal` as in R).
+    ///
+    /// # R equivalent
+    /// `survreg(..., dist = s)`; R's other names (`rayleigh`, `gaussian`, `logistic`, `extreme`, `t`) are errors.
     pub fn parse(s: &str) -> Result<AftDist> {
         match s.to_ascii_lowercase().as_str() {
             "weibull" => Ok(AftDist::Weibull),
