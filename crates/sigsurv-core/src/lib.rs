@@ -18,6 +18,7 @@ pub mod logrank;
 pub mod padjust;
 
 // Cox regression (issue 3)
+pub mod aft;
 pub mod cox;
 pub mod design;
 pub mod formula;

@@ -1,0 +1,428 @@
+//! Parametric accelerated-failure-time (AFT) survival models: Weibull, exponential, log-normal and log-logistic,
+//! fitted by maximum likelihood as R's `survreg` does.
+//!
+//! # Formula
+//! ```text
+//! log T = x'β + σ W,     W ~ extreme value (Weibull; exponential with σ = 1), normal (log-normal),
+//!                            logistic (log-logistic)
+//! log L = Σ_i w_i [ δ_i (log f(z_i) - log σ - log t_i) + (1 - δ_i) log S(z_i) ],   z_i = (log t_i - x_i'β) / σ
+//! ```
+//! The log-likelihood is that of `T` (the `-log t_i` Jacobian of events included), as R reports it. Standard
+//! errors come from the inverse observed information over `(β, log σ)`; Wald `z = coef / se` with two-sided normal
+//! p-values; the likelihood-ratio test compares against the intercept-only model with `df = p`
+//! (R's `print.survreg`: "Chisq= .. on .. degrees of freedom").
+//!
+//! # Reference
+//! Kalbfleisch & Prentice (2002), *The Statistical Analysis of Failure Time Data*, 2nd ed., ch. 2-3;
+//! Therneau & Grambsch (2000), *Modeling Survival Data*; `survival` package sources (`survreg.fit`, `survreg6.c`).
+//!
+//! # R equivalent
+//! `survreg(Surv(time, status) ~ x, data, weights, dist = "weibull" | "exponential" | "lognormal" | "loglogistic")`
+//! with `summary()` and `predict(type = "quantile")`. Differences from R: a design with collinear columns is an
+//! error (R drops the column with an `NA` coefficient); `weights` must be > 0 as in R. See `docs/methods/aft.md`.
+
+mod chol;
+pub mod distributions;
+mod fit;
+mod likelihood;
+mod predict;
+
+use crate::error::{CoreError, Result};
+use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
+use distributions::ErrorDist;
+use fit::{glim_start, moment_start, newton, Rescale, NULL_MODEL_MAX_ITER};
+use likelihood::{AftData, AftModel};
+
+/// The distribution of `T` (its log is a location-scale family).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AftDist {
+    /// `log T` minimum extreme value; hazard `λ k t^(k-1)` with shape `k = 1/σ`.
+    Weibull,
+    /// Weibull with `σ` fixed at 1 (constant hazard).
+    Exponential,
+    /// `log T` normal.
+    LogNormal,
+    /// `log T` logistic.
+    LogLogistic,
+}
+
+impl AftDist {
+    /// R's `dist =` name.
+    ///
+    /// # R equivalent
+    /// The `dist` argument of `survreg` (`names(survreg.distributions)`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AftDist::Weibull => "weibull",
+            AftDist::Exponential => "exponential",
+            AftDist::LogNormal => "lognormal",
+            AftDist::LogLogistic => "loglogistic",
+        }
+    }
+
+    /// Parses R's names (case-insensitive; `loggaussian` is accepted for `lognormal` as in R).
+    ///
+    /// # R equivalent
+    /// `survreg(..., dist = s)`; R's other names (`rayleigh`, `gaussian`, `logistic`, `extreme`, `t`) are errors.
+    pub fn parse(s: &str) -> Result<AftDist> {
+        match s.to_ascii_lowercase().as_str() {
+            "weibull" => Ok(AftDist::Weibull),
+            "exponential" => Ok(AftDist::Exponential),
+            "lognormal" | "loggaussian" => Ok(AftDist::LogNormal),
+            "loglogistic" => Ok(AftDist::LogLogistic),
+            other => Err(CoreError::InvalidArgument(format!(
+                "unknown distribution {other:?}: expected weibull, exponential, lognormal or loglogistic"
+            ))),
+        }
+    }
+
+    /// The standardised error distribution of `log T`.
+    pub fn error_dist(self) -> ErrorDist {
+        match self {
+            AftDist::Weibull | AftDist::Exponential => ErrorDist::ExtremeValue,
+            AftDist::LogNormal => ErrorDist::Gaussian,
+            AftDist::LogLogistic => ErrorDist::Logistic,
+        }
+    }
+
+    /// `Some(σ)` when the scale is fixed by the distribution.
+    pub fn fixed_scale(self) -> Option<f64> {
+        match self {
+            AftDist::Exponential => Some(1.0),
+            _ => None,
+        }
+    }
+}
+
+/// Fitting options; the defaults are R's `survreg.control()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AftOptions {
+    pub dist: AftDist,
+    /// Maximum Newton-Raphson iterations (R: `maxiter = 30`).
+    pub max_iter: usize,
+    /// Convergence: relative change of the log-likelihood (R: `rel.tolerance = 1e-9`).
+    pub rel_tol: f64,
+    /// Level of the Wald confidence intervals in [`AftTerm`].
+    pub conf_level: f64,
+}
+
+impl Default for AftOptions {
+    fn default() -> Self {
+        AftOptions {
+            dist: AftDist::Weibull,
+            max_iter: 30,
+            rel_tol: 1e-9,
+            conf_level: 0.95,
+        }
+    }
+}
+
+/// One coefficient with its Wald statistics (R: a row of `summary(fit)$table`, plus `confint`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AftTerm {
+    pub term: String,
+    pub coef: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p_value: f64,
+    /// Wald interval `coef ± z_{(1+level)/2} se` (R: `confint(fit)`).
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl AftTerm {
+    fn wald(term: String, coef: f64, se: f64, zcrit: f64) -> AftTerm {
+        let z = coef / se;
+        AftTerm {
+            term,
+            coef,
+            se,
+            z,
+            p_value: normal_two_sided(z),
+            lower: coef - zcrit * se,
+            upper: coef + zcrit * se,
+        }
+    }
+}
+
+/// A chi-square test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AftTest {
+    pub statistic: f64,
+    pub df: f64,
+    pub p_value: f64,
+}
+
+/// A fitted AFT model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AftFit {
+    pub dist: AftDist,
+    /// Rows used.
+    pub n: usize,
+    /// Rows with an event (unweighted count).
+    pub n_events: usize,
+    /// `(Intercept)` then one term per covariate, in the order given (R: `coef(fit)`).
+    pub terms: Vec<AftTerm>,
+    /// σ (R: `fit$scale`); 1 for the exponential.
+    pub scale: f64,
+    /// `Log(scale)` as R's summary table reports it; `None` when the scale is fixed (exponential).
+    pub log_scale: Option<AftTerm>,
+    /// Log-likelihood of the model (R: `fit$loglik[2]`).
+    pub loglik: f64,
+    /// Log-likelihood of the intercept-only model (R: `fit$loglik[1]`).
+    pub loglik_null: f64,
+    /// Likelihood-ratio test against the intercept-only model, `df = p` (`None` when p = 0).
+    pub lrt: Option<AftTest>,
+    pub converged: bool,
+    /// Newton-Raphson iterations of the full model (R: `fit$iter`).
+    pub iterations: usize,
+    /// Covariance of `(β, log σ)` (log σ only when estimated), row-major (R: `fit$var`).
+    pub var: Vec<f64>,
+    pub warnings: Vec<String>,
+}
+
+fn check_inputs(
+    time: &[f64],
+    event: &[bool],
+    x: &[f64],
+    p: usize,
+    names: &[String],
+    weights: Option<&[f64]>,
+    opts: &AftOptions,
+) -> Result<()> {
+    let n = time.len();
+    if n == 0 {
+        return Err(CoreError::Empty);
+    }
+    let expect = |what: &'static str, got: usize, expected: usize| {
+        if got == expected {
+            Ok(())
+        } else {
+            Err(CoreError::LengthMismatch {
+                what,
+                got,
+                expected,
+            })
+        }
+    };
+    expect("event", event.len(), n)?;
+    expect("x (n * p)", x.len(), n * p)?;
+    expect("names", names.len(), p)?;
+    if let Some(w) = weights {
+        expect("weights", w.len(), n)?;
+        if let Some((row, &value)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v > 0.0))
+        {
+            return Err(CoreError::InvalidArgument(format!(
+                "weight {value} at row {row}: survreg needs finite weights > 0"
+            )));
+        }
+    }
+    for (row, &t) in time.iter().enumerate() {
+        if !t.is_finite() {
+            return Err(CoreError::NonFiniteTime { row, value: t });
+        }
+        if t <= 0.0 {
+            return Err(CoreError::InvalidArgument(format!(
+                "time {t} at row {row}: AFT models on log(time) need times > 0"
+            )));
+        }
+    }
+    for j in 0..p {
+        let col = &x[j * n..(j + 1) * n];
+        if let Some((row, &value)) = col.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(CoreError::NonFinite {
+                what: names[j].clone(),
+                row,
+                value,
+            });
+        }
+    }
+    if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
+        return Err(CoreError::InvalidArgument(format!(
+            "conf_level {} is not in (0, 1)",
+            opts.conf_level
+        )));
+    }
+    if opts.rel_tol.is_nan() || opts.rel_tol <= 0.0 {
+        return Err(CoreError::InvalidArgument(format!(
+            "rel_tol {} must be > 0",
+            opts.rel_tol
+        )));
+    }
+    if !event.iter().any(|&e| e) {
+        return Err(CoreError::InvalidArgument(
+            "no events: every time is censored, so the likelihood has no maximum".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Fits an AFT model by maximum likelihood.
+///
+/// `x` is the column-major `n x p` model matrix **without** the intercept (the fit adds `(Intercept)` as its first
+/// term); `names` names its `p` columns. `event[i]` is true for an observed event, false for a right-censored time.
+/// `weights` are case weights (> 0).
+///
+/// # Formula
+/// See the module docs: `log T = x'β + σ W`; maximum likelihood over `(β, log σ)` by survreg's Newton-Raphson
+/// (`aft::fit`), from survreg's starting values; variance = inverse observed information.
+///
+/// # Reference
+/// Kalbfleisch & Prentice (2002), section 3.9.
+///
+/// # R equivalent
+/// `survreg(Surv(time, event) ~ x, weights = w, dist = opts$dist, control = survreg.control(maxiter =
+/// opts$max_iter, rel.tolerance = opts$rel_tol))`; `fit$loglik`, `summary(fit)$table`, `confint(fit)`.
+/// Differences: collinear columns are an error (R gives them `NA`); the log-likelihood of a fit that ran out of
+/// iterations is the one at the returned coefficients (R reports the previous iterate's).
+///
+/// # Errors
+/// Length mismatches, non-finite or non-positive times, invalid weights, non-finite covariates, no events,
+/// collinear columns, a failed intercept-only fit or a singular information matrix at the estimate.
+pub fn aft_fit(
+    time: &[f64],
+    event: &[bool],
+    x: &[f64],
+    p: usize,
+    names: &[String],
+    weights: Option<&[f64]>,
+    opts: &AftOptions,
+) -> Result<AftFit> {
+    check_inputs(time, event, x, p, names, weights, opts)?;
+    let n = time.len();
+    let y: Vec<f64> = time.iter().map(|t| t.ln()).collect();
+    let data = AftData {
+        y: &y,
+        event,
+        x,
+        p,
+        weights,
+        dist: opts.dist.error_dist(),
+    };
+    let fixed_log_scale = opts.dist.fixed_scale().map(f64::ln);
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    // log L of T = log L of log T - Σ_events w log t.
+    let log_jacobian: f64 = -(0..n)
+        .filter(|&i| event[i])
+        .map(|i| w(i) * y[i])
+        .sum::<f64>();
+    let mut warnings = Vec::new();
+
+    let (mu0, log_sigma0) = moment_start(&data, fixed_log_scale);
+    if !(mu0.is_finite() && log_sigma0.is_finite()) {
+        return Err(CoreError::Numerical(
+            "starting values are not finite (are all times equal?)".into(),
+        ));
+    }
+    let null_model = AftModel {
+        p_used: 0,
+        fixed_log_scale,
+    };
+    let mut init0 = vec![mu0];
+    if fixed_log_scale.is_none() {
+        init0.push(log_sigma0);
+    }
+    let model = AftModel {
+        p_used: p,
+        fixed_log_scale,
+    };
+
+    let (full, loglik_null) = if p == 0 {
+        let full = newton(&data, null_model, init0, opts.max_iter, opts.rel_tol, None)?;
+        let ll = full.loglik;
+        (full, ll)
+    } else {
+        let null = newton(
+            &data,
+            null_model,
+            init0,
+            NULL_MODEL_MAX_ITER,
+            opts.rel_tol,
+            None,
+        )?;
+        if !(null.theta.iter().all(|v| v.is_finite())
+            && null.loglik.is_finite()
+            && null.var.iter().all(|v| v.is_finite()))
+        {
+            return Err(CoreError::Numerical(
+                "the intercept-only model failed (survreg: \"initial iteration failed\")".into(),
+            ));
+        }
+        if !null.converged {
+            warnings.push(format!(
+                "the intercept-only model did not converge in {NULL_MODEL_MAX_ITER} iterations"
+            ));
+        }
+        let log_sigma = fixed_log_scale.unwrap_or_else(|| null.theta[1]);
+        let rescale = Rescale::for_design(x, n, p);
+        let mut init = glim_start(&data, log_sigma, rescale.as_ref()).map_err(|col| {
+            let name = if col == 0 { "(Intercept)" } else { names[col - 1].as_str() };
+            CoreError::InvalidArgument(format!(
+                "the model matrix is singular: column {name} is collinear with the columns before it"
+            ))
+        })?;
+        if fixed_log_scale.is_none() {
+            init.push(log_sigma);
+        }
+        let full = newton(&data, model, init, opts.max_iter, opts.rel_tol, rescale)?;
+        (full, null.loglik)
+    };
+    if !full.converged && opts.max_iter > 0 {
+        warnings.push(format!(
+            "Ran out of iterations and did not converge ({} iterations)",
+            opts.max_iter
+        ));
+    }
+    let k = model.npar();
+    if full.rank < k || !full.theta.iter().all(|v| v.is_finite()) {
+        return Err(CoreError::Numerical(format!(
+            "the information matrix is singular at the estimate (rank {} of {k}): the model is not identifiable",
+            full.rank
+        )));
+    }
+
+    let zcrit = z_for_level(opts.conf_level);
+    let se = |i: usize| full.var[i * k + i].sqrt();
+    let terms: Vec<AftTerm> = (0..=p)
+        .map(|i| {
+            let name = if i == 0 {
+                "(Intercept)".to_string()
+            } else {
+                names[i - 1].clone()
+            };
+            AftTerm::wald(name, full.theta[i], se(i), zcrit)
+        })
+        .collect();
+    let log_scale = fixed_log_scale
+        .is_none()
+        .then(|| AftTerm::wald("Log(scale)".into(), full.theta[p + 1], se(p + 1), zcrit));
+    let scale = fixed_log_scale.unwrap_or_else(|| full.theta[p + 1]).exp();
+    let loglik = full.loglik + log_jacobian;
+    let loglik_null = loglik_null + log_jacobian;
+    let lrt = (p > 0).then(|| {
+        let statistic = 2.0 * (loglik - loglik_null);
+        AftTest {
+            statistic,
+            df: p as f64,
+            p_value: chisq_sf(statistic, p as f64),
+        }
+    });
+    Ok(AftFit {
+        dist: opts.dist,
+        n,
+        n_events: event.iter().filter(|&&e| e).count(),
+        terms,
+        scale,
+        log_scale,
+        loglik,
+        loglik_null,
+        lrt,
+        converged: full.converged,
+        iterations: full.iterations,
+        var: full.var,
+        warnings,
+    })
+}

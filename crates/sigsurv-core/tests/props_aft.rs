@@ -1,0 +1,68 @@
+//! Property tests of the AFT fits: no panic on arbitrary (valid or not) data, and invariants of a converged fit.
+
+use proptest::prelude::*;
+use sigsurv_core::aft::{aft_fit, AftDist, AftOptions};
+
+const ALL: [AftDist; 4] = [
+    AftDist::Weibull,
+    AftDist::Exponential,
+    AftDist::LogNormal,
+    AftDist::LogLogistic,
+];
+
+/// Rows of (time, event, continuous covariate, binary covariate, weight).
+fn rows() -> impl Strategy<Value = Vec<(f64, bool, f64, f64, f64)>> {
+    prop::collection::vec(
+        (
+            0.01f64..1000.0,
+            any::<bool>(),
+            -3.0f64..3.0,
+            prop::bool::ANY.prop_map(|b| if b { 1.0 } else { 0.0 }),
+            0.1f64..5.0,
+        ),
+        2..60,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_and_converged_fits_are_consistent(data in rows(), weighted in any::<bool>()) {
+        let n = data.len();
+        let time: Vec<f64> = data.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = data.iter().map(|r| r.1).collect();
+        let mut x: Vec<f64> = data.iter().map(|r| r.2).collect();
+        x.extend(data.iter().map(|r| r.3));
+        let w: Vec<f64> = data.iter().map(|r| r.4).collect();
+        let names = vec!["x".to_string(), "b".to_string()];
+        for dist in ALL {
+            let opts = AftOptions { dist, ..Default::default() };
+            let w = weighted.then_some(w.as_slice());
+            let Ok(fit) = aft_fit(&time, &event, &x, 2, &names, w, &opts) else { continue };
+            if !fit.converged {
+                prop_assert!(!fit.warnings.is_empty());
+                continue;
+            }
+            prop_assert!(fit.scale > 0.0 && fit.scale.is_finite());
+            prop_assert!(fit.loglik >= fit.loglik_null - 1e-6 * fit.loglik_null.abs());
+            let row = [x[0], x[n]];
+            let q = fit.quantiles(&row, &[0.2, 0.5, 0.8]).unwrap();
+            prop_assert!(q[0] <= q[1] && q[1] <= q[2]);
+            let s = fit.survival(&row, &q).unwrap();
+            for (si, p) in s.iter().zip([0.8, 0.5, 0.2]) {
+                if q.iter().all(|v| v.is_finite() && *v > 0.0) {
+                    prop_assert!((si - p).abs() < 1e-9, "{dist:?}: S(t_p) = {si}, expected {p}");
+                }
+            }
+            // Reversing the row order gives the same fit (up to rounding in the sums).
+            let rev = |v: &[f64]| v.iter().rev().copied().collect::<Vec<_>>();
+            let mut xr = rev(&x[..n]);
+            xr.extend(rev(&x[n..]));
+            let er: Vec<bool> = event.iter().rev().copied().collect();
+            let wr = w.map(rev);
+            let fit2 = aft_fit(&rev(&time), &er, &xr, 2, &names, wr.as_deref(), &opts).unwrap();
+            prop_assert!((fit2.loglik - fit.loglik).abs() <= 1e-8 * fit.loglik.abs().max(1.0));
+        }
+    }
+}
