@@ -36,6 +36,9 @@ pub enum Command {
         after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ horTh + age + factor(tgrade) + pnodes\" --zph"
     )]
     Cox(CoxArgs),
+    /// Parametric accelerated-failure-time models: Weibull, exponential, log-normal, log-logistic (R: survreg)
+    #[command(after_help = "Example:\n  sigsurv aft fixtures/lung/lung.csv --formula \"Surv(time, status) ~ age + sex + factor(ph.ecog)\" --dist weibull")]
+    Aft(AftArgs),
     /// Optimal cut-point of a continuous score: maximally selected log-rank statistic (R: maxstat.test)
     #[command(
         after_help = "Example:\n  sigsurv cutpoint fixtures/GBSG2/GBSG2.csv --time time --event cens --score pnodes --permutations 1000 --seed 1"
@@ -470,4 +473,38 @@ pub struct CheckArgs {
     /// No notes on standard error
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistArg {
+    Weibull,
+    Exponential,
+    Lognormal,
+    Loglogistic,
+}
+
+#[derive(Args, Debug)]
+pub struct AftArgs {
+    #[command(flatten)]
+    pub data: ModelDataArgs,
+    /// Model formula as in R: "Surv(time, event) ~ age + factor(stage)" (no strata or cluster terms)
+    #[arg(long, short = 'f')]
+    pub formula: String,
+    /// Distribution of the survival time
+    #[arg(long, value_enum, default_value = "weibull")]
+    pub dist: DistArg,
+    /// Column of case weights (> 0)
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Confidence level of the intervals
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Predicted quantiles of the survival time for covariate profiles in FILE (R: predict(type = "quantile"))
+    #[arg(long, value_name = "FILE")]
+    pub predict: Option<PathBuf>,
+    /// Probabilities of the predicted quantiles
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.5,0.9")]
+    pub quantiles: Vec<f64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

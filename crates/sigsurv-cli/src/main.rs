@@ -7,6 +7,7 @@ mod cmd;
 mod failure;
 mod input;
 mod output;
+mod profiles;
 mod render;
 mod signature;
 

@@ -1,5 +1,6 @@
 //! Subcommands: each reads with sigsurv-io, computes with sigsurv-core and renders.
 
+mod aft;
 mod analyze;
 mod check;
 pub(crate) mod cox;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
     match cli.command {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
+        Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),
         Command::Score(a) => score::run(&a),
