@@ -37,7 +37,9 @@ pub enum Command {
     )]
     Cox(CoxArgs),
     /// Parametric accelerated-failure-time models: Weibull, exponential, log-normal, log-logistic (R: survreg)
-    #[command(after_help = "Example:\n  sigsurv aft fixtures/lung/lung.csv --formula \"Surv(time, status) ~ age + sex + factor(ph.ecog)\" --dist weibull")]
+    #[command(
+        after_help = "Example:\n  sigsurv aft fixtures/lung/lung.csv --formula \"Surv(time, status) ~ age + sex + factor(ph.ecog)\" --dist weibull"
+    )]
     Aft(AftArgs),
     /// Optimal cut-point of a continuous score: maximally selected log-rank statistic (R: maxstat.test)
     #[command(

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 /// Reads the profiles table and encodes each row on the fit's design: numbers as they are, `log(x)` as ln x,
 /// factor dummies `column=level` as 0/1 (a level the fit did not see is an error). Labels are "1", "2", ... or
 /// the values of an `id`/`profile` column when present.
-pub(crate) fn encode_profiles(d: &Design, fitted: &Table, path: &str) -> CliResult<(Vec<f64>, Vec<String>)> {
+pub(crate) fn encode_profiles(
+    d: &Design,
+    fitted: &Table,
+    path: &str,
+) -> CliResult<(Vec<f64>, Vec<String>)> {
     // The source column of each design column, and how it is encoded.
     enum Enc {
         Number(String),

@@ -277,3 +277,24 @@ fn bad_inputs() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn shipped_example_checks_out() {
+    // Copy the example so its results folder lands in a temporary directory.
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("examples/il1_gse1992");
+    let spec = std::fs::read_to_string(src.join("analysis.toml"))
+        .unwrap()
+        .replace("../../fixtures", &fixture(""));
+    std::fs::write(dir.path().join("analysis.toml"), spec).unwrap();
+    let o = sigsurv(&[
+        "check",
+        dir.path().join("analysis.toml").to_str().unwrap(),
+        "--expected",
+        src.join("expected.toml").to_str().unwrap(),
+        "-q",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("5 of 5 checks agree"), "{text}");
+}

@@ -743,7 +743,17 @@ fn cox_predict_matches_survfit_coxph() {
 fn aft_matches_survreg() {
     let lung = root().join("fixtures/lung/lung.csv").display().to_string();
     let f = "Surv(time, status) ~ age + sex + factor(ph.ecog)";
-    let v = ok_json(&["aft", &lung, "-f", f, "--dist", "loglogistic", "--format", "json", "-q"]);
+    let v = ok_json(&[
+        "aft",
+        &lung,
+        "-f",
+        f,
+        "--dist",
+        "loglogistic",
+        "--format",
+        "json",
+        "-q",
+    ]);
     let r = &reference()["aft"];
     assert_eq!(v["analysis"], "aft");
     assert_eq!(v["dist"], "loglogistic");
@@ -755,20 +765,51 @@ fn aft_matches_survreg() {
         assert_rel_tol("coef", num(&t["coef"]), nums(&r["coef"])[i], 1e-6);
         assert_rel_tol("se", num(&t["se"]), rse[i], 1e-6);
     }
-    assert_rel_tol("log-scale se", num(&v["log_scale"]["se"]), rse[terms.len()], 1e-6);
+    assert_rel_tol(
+        "log-scale se",
+        num(&v["log_scale"]["se"]),
+        rse[terms.len()],
+        1e-6,
+    );
     assert_rel_tol("scale", num(&v["scale"]), num(&r["scale"]), 1e-6);
     assert_rel_tol("loglik", num(&v["loglik"]), nums(&r["loglik"])[1], 1e-9);
-    assert_rel_tol("loglik_null", num(&v["loglik_null"]), nums(&r["loglik"])[0], 1e-9);
+    assert_rel_tol(
+        "loglik_null",
+        num(&v["loglik_null"]),
+        nums(&r["loglik"])[0],
+        1e-9,
+    );
     assert_rel_tol("lrt", num(&v["lrt"]["statistic"]), num(&r["chisq"]), 1e-6);
-    assert!(v["weibull_ph"].is_null(), "PH coefficients only for Weibull/exponential");
+    assert!(
+        v["weibull_ph"].is_null(),
+        "PH coefficients only for Weibull/exponential"
+    );
     let dir = tempfile::tempdir().unwrap();
     let prof = temp_csv(dir.path(), "p.csv", "age,sex,ph.ecog\n70,1,2\n");
-    let o = sigsurv(&["aft", &lung, "-f", f, "--dist", "loglogistic", "--predict", &prof, "-q"]);
+    let o = sigsurv(&[
+        "aft",
+        &lung,
+        "-f",
+        f,
+        "--dist",
+        "loglogistic",
+        "--predict",
+        &prof,
+        "-q",
+    ]);
     let csv = stdout(&o);
     assert!(csv.starts_with("profile,p,time\n1,0.1,"), "{csv}");
-    let q: Vec<f64> = csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+    let q: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
     for (a, b) in q.iter().zip(nums(&r["q"])) {
         assert_rel_tol("quantile", *a, b, 1e-6);
     }
-    fails_with(&["aft", &lung, "-f", "Surv(time, status) ~ age + strata(sex)"], 2, &["not supported"]);
+    fails_with(
+        &["aft", &lung, "-f", "Surv(time, status) ~ age + strata(sex)"],
+        2,
+        &["not supported"],
+    );
 }

@@ -13,18 +13,30 @@ use sigsurv_core::formula::Term;
 
 pub fn run(a: &AftArgs) -> CliResult<()> {
     if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!("--conf-level {} is not between 0 and 1", a.conf_level)));
+        return Err(Failure::input(format!(
+            "--conf-level {} is not between 0 and 1",
+            a.conf_level
+        )));
     }
     if let Some(p) = a.quantiles.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
-        return Err(Failure::input(format!("--quantiles: {p} is not a probability in (0, 1)")));
+        return Err(Failure::input(format!(
+            "--quantiles: {p} is not a probability in (0, 1)"
+        )));
     }
     let formula = parse(&a.formula)?;
-    if formula.terms.iter().any(|t| matches!(t, Term::Strata(_) | Term::Cluster(_))) {
+    if formula
+        .terms
+        .iter()
+        .any(|t| matches!(t, Term::Strata(_) | Term::Cluster(_)))
+    {
         return Err(Failure::input(
             "strata() and cluster() terms are not supported by sigsurv aft yet (survreg's strata give each stratum its own scale)",
         ));
     }
-    if matches!(formula.response, sigsurv_core::formula::Response::Counting { .. }) {
+    if matches!(
+        formula.response,
+        sigsurv_core::formula::Response::Counting { .. }
+    ) {
         return Err(Failure::input("sigsurv aft takes right-censored data, Surv(time, event), not Surv(start, stop, event)"));
     }
     let mut columns = formula.columns();
@@ -43,7 +55,12 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
     };
     let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
     let table = read_columns(&data, &refs, &a.output)?;
-    let ModelFrame { stop, event, design, .. } = model_frame(&a.formula, &formula, &table, a.data.event_value.as_deref())?;
+    let ModelFrame {
+        stop,
+        event,
+        design,
+        ..
+    } = model_frame(&a.formula, &formula, &table, a.data.event_value.as_deref())?;
     let weights = match &a.weights {
         Some(w) => Some(table.numeric(w)?),
         None => None,
@@ -54,19 +71,34 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
         DistArg::Lognormal => AftDist::LogNormal,
         DistArg::Loglogistic => AftDist::LogLogistic,
     };
-    let opts = AftOptions { dist, conf_level: a.conf_level, ..AftOptions::default() };
-    let fit = aft_fit(&stop, &event, &design.x, design.p(), &design.names, weights.as_deref(), &opts)
-        .map_err(|e| core_failure(&table, e))?;
+    let opts = AftOptions {
+        dist,
+        conf_level: a.conf_level,
+        ..AftOptions::default()
+    };
+    let fit = aft_fit(
+        &stop,
+        &event,
+        &design.x,
+        design.p(),
+        &design.names,
+        weights.as_deref(),
+        &opts,
+    )
+    .map_err(|e| core_failure(&table, e))?;
     for w in &fit.warnings {
         a.output.warn(w);
     }
     let format = a.output.resolved_format();
     if let Some(path) = &a.predict {
-        let (x, labels) = crate::profiles::encode_profiles(&design, &table, &path.display().to_string())?;
+        let (x, labels) =
+            crate::profiles::encode_profiles(&design, &table, &path.display().to_string())?;
         let p = design.p();
         let mut rows = Vec::new();
         for (i, label) in labels.iter().enumerate() {
-            let q = fit.quantiles(&x[i * p..(i + 1) * p], &a.quantiles).map_err(|e| Failure::input(e.to_string()))?;
+            let q = fit
+                .quantiles(&x[i * p..(i + 1) * p], &a.quantiles)
+                .map_err(|e| Failure::input(e.to_string()))?;
             rows.push((label.clone(), q));
         }
         let text = match format {
@@ -124,33 +156,77 @@ fn to_json(a: &AftArgs, f: &AftFit, n_dropped: usize) -> Value {
 fn to_csv(f: &AftFit) -> String {
     let mut out = CsvOut::new(&["term", "coef", "se", "z", "p_value", "lower", "upper"]);
     for t in f.terms.iter().chain(f.log_scale.as_ref()) {
-        out.line([t.term.clone(), num(t.coef), num(t.se), num(t.z), num(t.p_value), num(t.lower), num(t.upper)]);
+        out.line([
+            t.term.clone(),
+            num(t.coef),
+            num(t.se),
+            num(t.z),
+            num(t.p_value),
+            num(t.lower),
+            num(t.upper),
+        ]);
     }
     out.finish()
 }
 
 fn to_table(a: &AftArgs, f: &AftFit, n_dropped: usize) -> String {
-    let mut s = format!("Call: survreg({}, dist = \"{}\")\n\n", a.formula, f.dist.name());
+    let mut s = format!(
+        "Call: survreg({}, dist = \"{}\")\n\n",
+        a.formula,
+        f.dist.name()
+    );
     let mut t = TextTable::new(&["", "Value", "Std. Error", "z", "p"]);
     for term in f.terms.iter().chain(f.log_scale.as_ref()) {
-        t.row(vec![term.term.clone(), sig(term.coef, 5), sig(term.se, 5), format!("{:.2}", term.z), pval(term.p_value)]);
+        t.row(vec![
+            term.term.clone(),
+            sig(term.coef, 5),
+            sig(term.se, 5),
+            format!("{:.2}", term.z),
+            pval(term.p_value),
+        ]);
     }
     s.push_str(&t.render());
-    s.push_str(&format!("\nScale= {}\n\n{} distribution\n", sig(f.scale, 4), f.dist.name()));
-    s.push_str(&format!("Loglik(model)= {}   Loglik(intercept only)= {}\n", sig(f.loglik, 6), sig(f.loglik_null, 6)));
+    s.push_str(&format!(
+        "\nScale= {}\n\n{} distribution\n",
+        sig(f.scale, 4),
+        f.dist.name()
+    ));
+    s.push_str(&format!(
+        "Loglik(model)= {}   Loglik(intercept only)= {}\n",
+        sig(f.loglik, 6),
+        sig(f.loglik_null, 6)
+    ));
     if let Some(l) = &f.lrt {
-        s.push_str(&format!("\tChisq= {} on {} degrees of freedom, p= {}\n", sig(l.statistic, 4), l.df, pval(l.p_value)));
+        s.push_str(&format!(
+            "\tChisq= {} on {} degrees of freedom, p= {}\n",
+            sig(l.statistic, 4),
+            l.df,
+            pval(l.p_value)
+        ));
     }
-    s.push_str(&format!("Number of Newton-Raphson Iterations: {}\nn= {}", f.iterations, f.n));
+    s.push_str(&format!(
+        "Number of Newton-Raphson Iterations: {}\nn= {}",
+        f.iterations, f.n
+    ));
     if n_dropped > 0 {
-        s.push_str(&format!(" ({n_dropped} observations deleted due to missingness)"));
+        s.push_str(&format!(
+            " ({n_dropped} observations deleted due to missingness)"
+        ));
     }
     s.push('\n');
     if let Some(ph) = f.weibull_ph(a.conf_level) {
-        s.push_str("\nProportional-hazards coefficients (-coef / scale), as a Cox model reports them:\n");
+        s.push_str(
+            "\nProportional-hazards coefficients (-coef / scale), as a Cox model reports them:\n",
+        );
         let mut t = TextTable::new(&["", "coef", "exp(coef)", "se", "p"]);
         for term in &ph {
-            t.row(vec![term.term.clone(), sig(term.coef, 5), sig(term.coef.exp(), 5), sig(term.se, 5), pval(term.p_value)]);
+            t.row(vec![
+                term.term.clone(),
+                sig(term.coef, 5),
+                sig(term.coef.exp(), 5),
+                sig(term.se, 5),
+                pval(term.p_value),
+            ]);
         }
         s.push_str(&t.render());
     }

@@ -31,6 +31,7 @@ pub fn run(a: &CheckArgs) -> CliResult<()> {
     let outcome = execute(&spec, a.quiet)?;
     let results = evaluate(&expected, &outcome.summary);
     let mut t = TextTable::new(&["", "check", "expected", "observed", "note"]);
+    t.text_columns = vec![1, 2, 4];
     for r in &results {
         t.row(vec![
             if r.ok { "ok".into() } else { "FAIL".into() },

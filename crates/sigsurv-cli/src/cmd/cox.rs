@@ -149,7 +149,9 @@ pub(crate) fn model_frame(
 ) -> CliResult<ModelFrame> {
     let (start_col, stop_col, event_col) = match &formula.response {
         Response::Right { time, event } => (None, time.as_str(), event.as_str()),
-        Response::Counting { start, stop, event } => (Some(start.as_str()), stop.as_str(), event.as_str()),
+        Response::Counting { start, stop, event } => {
+            (Some(start.as_str()), stop.as_str(), event.as_str())
+        }
     };
     let stop = read_times(table, stop_col)?;
     let start = match start_col {
@@ -157,7 +159,10 @@ pub(crate) fn model_frame(
         None => None,
     };
     let (event, coding) = decode_event(table.get(event_col), event_value, &table.path, event_col)?;
-    let response: Vec<&str> = [start_col, Some(stop_col), Some(event_col)].into_iter().flatten().collect();
+    let response: Vec<&str> = [start_col, Some(stop_col), Some(event_col)]
+        .into_iter()
+        .flatten()
+        .collect();
     let columns: Vec<(String, ColumnData)> = formula
         .columns()
         .into_iter()
@@ -165,16 +170,27 @@ pub(crate) fn model_frame(
         .map(|c| {
             let data = match table.get(&c) {
                 ColumnValues::Numeric(v) => ColumnData::Numeric(v.clone()),
-                ColumnValues::Bool(v) => ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect()),
+                ColumnValues::Bool(v) => {
+                    ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
+                }
                 ColumnValues::Text(v) => ColumnData::Text(v.clone()),
             };
             (c, data)
         })
         .collect();
     let design = build_design(formula, &columns).map_err(|e| {
-        Failure::input(format!("cannot build the model for \"{formula_text}\" from {}: {e}", table.path.display()))
+        Failure::input(format!(
+            "cannot build the model for \"{formula_text}\" from {}: {e}",
+            table.path.display()
+        ))
     })?;
-    Ok(ModelFrame { start, stop, event, coding, design })
+    Ok(ModelFrame {
+        start,
+        stop,
+        event,
+        coding,
+        design,
+    })
 }
 
 /// Fits the formula on a table that holds its columns (missing rows already dropped).
@@ -186,7 +202,13 @@ pub(crate) fn fit_on_table(
     event_value: Option<&str>,
     opts: &CoxOptions,
 ) -> CliResult<CoxModel> {
-    let ModelFrame { start, stop, event, coding, design } = model_frame(formula_text, formula, &table, event_value)?;
+    let ModelFrame {
+        start,
+        stop,
+        event,
+        coding,
+        design,
+    } = model_frame(formula_text, formula, &table, event_value)?;
     let weights = match weights {
         Some(w) => Some(table.numeric(w)?),
         None => None,

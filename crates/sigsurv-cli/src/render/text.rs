@@ -4,6 +4,8 @@
 pub struct TextTable {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Columns (besides a label first column) that hold text and align left.
+    pub text_columns: Vec<usize>,
 }
 
 impl TextTable {
@@ -11,6 +13,7 @@ impl TextTable {
         TextTable {
             headers: headers.iter().map(|s| s.to_string()).collect(),
             rows: Vec::new(),
+            text_columns: Vec::new(),
         }
     }
 
@@ -35,8 +38,9 @@ impl TextTable {
         for r in std::iter::once(&self.headers).chain(&self.rows) {
             let mut line = String::new();
             for (j, c) in r.iter().enumerate().take(ncol) {
-                if j == 0 && label_column {
-                    line.push_str(&format!("{c:<w$}", w = width[0]));
+                if (j == 0 && label_column) || self.text_columns.contains(&j) {
+                    let sep = if j == 0 { "" } else { "  " };
+                    line.push_str(&format!("{sep}{c:<w$}", w = width[j]));
                 } else if j == 0 {
                     line.push_str(&format!("{c:>w$}", w = width[0]));
                 } else {
