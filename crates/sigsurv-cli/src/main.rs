@@ -2,6 +2,7 @@
 //! 0 (success), 2 (bad input) and 1 (internal failure).
 
 mod args;
+mod args_plot;
 mod cmd;
 mod failure;
 mod input;

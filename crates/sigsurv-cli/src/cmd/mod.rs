@@ -2,6 +2,7 @@
 
 mod km;
 mod logrank;
+mod plot;
 mod simulate;
 
 use crate::args::{Cli, Command};
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
         Command::Simulate(a) => simulate::run(&a),
+        Command::Plot(a) => plot::run(&a),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
