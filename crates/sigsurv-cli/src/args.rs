@@ -67,6 +67,8 @@ pub enum Command {
     /// Write a synthetic cohort with a known truth (Weibull baseline, score, groups, covariates, cohorts)
     #[command(after_help = "Example:\n  sigsurv simulate --n 100000 --seed 1 -o cohort.parquet")]
     Simulate(SimulateArgs),
+    /// Figures: Kaplan-Meier curves with a risk table, forest plots (SVG or PNG)
+    Plot(crate::args_plot::PlotArgs),
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  sigsurv completions bash > /etc/bash_completion.d/sigsurv"

@@ -19,6 +19,15 @@ impl Failure {
         }
     }
 
+    /// A failure of sigsurv itself (exit code 1).
+    pub fn internal(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            hints: Vec::new(),
+            code: 1,
+        }
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Failure {
         self.hints.push(hint.into());
         self

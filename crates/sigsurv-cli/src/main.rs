@@ -3,6 +3,7 @@
 
 mod analysis;
 mod args;
+mod args_plot;
 mod cmd;
 mod failure;
 mod input;

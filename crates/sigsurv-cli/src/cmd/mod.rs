@@ -8,6 +8,7 @@ mod cox_predict;
 pub(crate) mod cutpoint;
 pub(crate) mod km;
 pub(crate) mod logrank;
+mod plot;
 mod score;
 mod simulate;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Run(a) => analyze::run_file(&a),
         Command::Check(a) => check::run(&a),
         Command::Simulate(a) => simulate::run(&a),
+        Command::Plot(a) => plot::run(&a),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -1,0 +1,287 @@
+//! `sigsurv plot km` and `sigsurv plot forest`: figures as SVG or PNG (drawn by sigsurv-plot).
+
+use crate::args::{DataArgs, OutputArgs};
+use crate::args_plot::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+use crate::failure::{CliResult, Failure};
+use crate::input::SurvInput;
+use serde_json::Value;
+use sigsurv_core::km::{kaplan_meier_by, KmOptions};
+use sigsurv_core::logrank::{survdiff, LogRankOptions};
+use sigsurv_io::{read_table, ColumnValues, TableSpec};
+use sigsurv_plot::{
+    forest_svg, km_svg, p_label, save, ForestOptions, ForestRow, Fun, KmPlotOptions, OverlayCurve,
+    PlotError, PlotGroup,
+};
+use std::path::Path;
+
+pub fn run(a: &PlotArgs) -> CliResult<()> {
+    match &a.kind {
+        PlotKind::Km(k) => km(k),
+        PlotKind::Forest(f) => forest(f),
+    }
+}
+
+/// Checks the output name first, so a typo fails before the data are read.
+fn check_output(f: &FigureArgs) -> CliResult<()> {
+    match f
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") | Some("png") => Ok(()),
+        _ => Err(plot_failure(PlotError::UnknownExtension {
+            path: f.output.clone(),
+        })),
+    }
+}
+
+fn plot_failure(e: PlotError) -> Failure {
+    match e {
+        PlotError::Render(_) => Failure::internal(e.to_string()),
+        _ => Failure::input(e.to_string()),
+    }
+}
+
+fn out_args(f: &FigureArgs) -> OutputArgs {
+    OutputArgs {
+        format: None,
+        output: Some(f.output.clone()),
+        quiet: f.quiet,
+    }
+}
+
+fn km(a: &PlotKmArgs) -> CliResult<()> {
+    check_output(&a.figure)?;
+    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
+        return Err(Failure::input(format!(
+            "--conf-level {} is not between 0 and 1",
+            a.conf_level
+        )));
+    }
+    let out = out_args(&a.figure);
+    let extra: Vec<&str> = a.by.iter().map(String::as_str).collect();
+    let input = SurvInput::read(&a.data, &extra, &out)?;
+    let (codes, levels) = match &a.by {
+        Some(by) => {
+            let f = input.factor(by);
+            (f.codes, f.levels)
+        }
+        None => (vec![0; input.time.len()], vec!["all".to_string()]),
+    };
+    let opts = KmOptions {
+        conf_type: super::km::conf_type(a.conf_type),
+        conf_level: a.conf_level,
+        timefix: true,
+    };
+    let curves = kaplan_meier_by(&input.time, &input.event, &codes, levels.len(), &opts)
+        .map_err(|e| input.core_failure(e))?;
+    let groups: Vec<PlotGroup> = levels
+        .iter()
+        .zip(curves)
+        .map(|(name, curve)| PlotGroup {
+            name: name.clone(),
+            curve,
+        })
+        .collect();
+    let mut annotations = Vec::new();
+    if groups.len() >= 2 && !a.no_pvalue {
+        let lr = survdiff(
+            &input.time,
+            &input.event,
+            &codes,
+            levels.len(),
+            None,
+            &LogRankOptions::default(),
+        )
+        .map_err(|e| input.core_failure(e))?;
+        annotations.push(format!("Log-rank {}", p_label(lr.p_value)));
+    }
+    let overlay = match &a.overlay {
+        Some(path) => read_overlay(path, &a.data, &levels, a.by.is_some())?,
+        None => Vec::new(),
+    };
+    let defaults = KmPlotOptions::default();
+    let f = &a.figure;
+    let po = KmPlotOptions {
+        title: f.title.clone(),
+        xlab: f.xlab.clone(),
+        ylab: a.ylab.clone(),
+        time_unit: a.time_unit.clone(),
+        fun: match a.fun {
+            FunArg::Surv => Fun::Surv,
+            FunArg::Event => Fun::Event,
+        },
+        ci: a.ci,
+        censor_marks: !a.no_censor_marks,
+        median_lines: a.median_lines,
+        risk_table: !a.no_risk_table,
+        breaks: a.breaks,
+        xmax: a.xmax,
+        legend_title: a.by.clone(),
+        annotations,
+        overlay,
+        palette: a.palette.iter().map(|c| c.trim().to_string()).collect(),
+        width: f.width.unwrap_or(defaults.width),
+        height: f.height.unwrap_or(defaults.height),
+        dpi: f.dpi,
+        font_size: f.font_size,
+        ..defaults
+    };
+    let svg = km_svg(&groups, &po).map_err(flag_failure)?;
+    save(&svg, &f.output, f.dpi).map_err(flag_failure)?;
+    out.note(&format!("wrote {}", f.output.display()));
+    Ok(())
+}
+
+/// Words an option error with the command-line flag behind it ("--breaks 0 must be a positive time step").
+fn flag_failure(e: PlotError) -> Failure {
+    match e {
+        PlotError::InvalidOption { option, reason } => {
+            Failure::input(format!("--{} {reason}", option.replace('_', "-")))
+        }
+        PlotError::XmaxBeforeFirstTime { xmax, first } => Failure::input(format!(
+            "--xmax {xmax} is below the first event/censoring time {first}; nothing would be drawn"
+        )),
+        other => plot_failure(other),
+    }
+}
+
+/// Reads the digitised curves: columns time, survival and (with --by) group.
+fn read_overlay(
+    path: &Path,
+    data: &DataArgs,
+    levels: &[String],
+    grouped: bool,
+) -> CliResult<Vec<OverlayCurve>> {
+    let spec = TableSpec {
+        path: path.to_path_buf(),
+        delimiter: data.delimiter.map(|c| c as u8),
+        filter: None,
+    };
+    let names = sigsurv_io::table::column_names(&spec)?;
+    let has_group = names.iter().any(|n| n == "group");
+    if grouped && !has_group {
+        return Err(Failure::input(format!(
+            "--overlay {} has no \"group\" column; with --by it needs columns time, survival, group",
+            path.display()
+        )));
+    }
+    let mut columns = vec!["time", "survival"];
+    if has_group {
+        columns.push("group");
+    }
+    let table = read_table(&spec, &columns)?;
+    let time = table.numeric("time")?;
+    let surv = table.numeric("survival")?;
+    let group: Vec<String> = if has_group {
+        let g: &ColumnValues = table.get("group");
+        (0..g.len()).map(|i| g.label(i)).collect()
+    } else {
+        vec![levels[0].clone(); time.len()]
+    };
+    // One curve per group, in the order the groups first appear in the file.
+    let mut curves: Vec<OverlayCurve> = Vec::new();
+    for ((t, s), g) in time.into_iter().zip(surv).zip(group) {
+        match curves.iter_mut().find(|c| c.group == g) {
+            Some(c) => {
+                c.time.push(t);
+                c.surv.push(s);
+            }
+            None => curves.push(OverlayCurve {
+                group: g,
+                time: vec![t],
+                surv: vec![s],
+            }),
+        }
+    }
+    if curves.is_empty() {
+        return Err(Failure::input(format!(
+            "--overlay {} has no rows",
+            path.display()
+        )));
+    }
+    Ok(curves)
+}
+
+fn forest(a: &PlotForestArgs) -> CliResult<()> {
+    check_output(&a.figure)?;
+    let path = &a.json;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| {
+        Failure::input(format!("{} is not valid JSON: {e}", path.display()))
+            .hint("expected the output of `sigsurv cox --format json`")
+    })?;
+    let rows = forest_rows(&json).map_err(|m| {
+        Failure::input(format!("{}: {m}", path.display()))
+            .hint("expected {\"terms\": [{\"term\", \"exp_coef\", \"lower\", \"upper\", \"p_value\"}, ...]}")
+    })?;
+    let f = &a.figure;
+    let defaults = ForestOptions::default();
+    let xlim = match a.xlim.as_slice() {
+        [lo, hi] => Some((*lo, *hi)),
+        _ => None,
+    };
+    let opts = ForestOptions {
+        title: f.title.clone(),
+        xlab: f.xlab.clone().unwrap_or(defaults.xlab.clone()),
+        label_header: a.label_header.clone(),
+        ci_level: json
+            .get("conf_level")
+            .and_then(Value::as_f64)
+            .unwrap_or(defaults.ci_level),
+        xlim,
+        width: f.width.unwrap_or(defaults.width),
+        height: f.height,
+        dpi: f.dpi,
+        font_size: f.font_size,
+        ..defaults
+    };
+    let svg = forest_svg(&rows, &opts).map_err(flag_failure)?;
+    save(&svg, &f.output, f.dpi).map_err(flag_failure)?;
+    out_args(f).note(&format!("wrote {}", f.output.display()));
+    Ok(())
+}
+
+/// The rows of a forest plot from the `cox` JSON: `terms` (or `rows`), each with a label (`term`, `cohort`
+/// or `label`), `exp_coef` (or `hr`), `lower`, `upper` and an optional `p_value`.
+fn forest_rows(json: &Value) -> Result<Vec<ForestRow>, String> {
+    let terms = json
+        .get("terms")
+        .or_else(|| json.get("rows"))
+        .and_then(Value::as_array)
+        .ok_or("no \"terms\" array")?;
+    if terms.is_empty() {
+        return Err("the \"terms\" array is empty".to_string());
+    }
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let label = ["term", "cohort", "label"]
+                .iter()
+                .find_map(|k| t.get(*k).and_then(Value::as_str))
+                .map(str::to_string)
+                .ok_or(format!("term {} has no \"term\" name", i + 1))?;
+            let num = |keys: &[&str]| -> Result<f64, String> {
+                let v = keys.iter().find_map(|k| t.get(*k)).ok_or(format!(
+                    "term \"{label}\" has no \"{}\"",
+                    keys[0]
+                ))?;
+                v.as_f64().ok_or(format!(
+                    "term \"{label}\": \"{}\" is {v}, not a number (an infinite or missing estimate cannot be plotted)",
+                    keys[0]
+                ))
+            };
+            Ok(ForestRow {
+                estimate: num(&["exp_coef", "hr"])?,
+                lower: num(&["lower"])?,
+                upper: num(&["upper"])?,
+                p_value: t.get("p_value").and_then(Value::as_f64),
+                label,
+            })
+        })
+        .collect()
+}

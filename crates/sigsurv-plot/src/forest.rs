@@ -1,0 +1,377 @@
+//! Forest plots: hazard ratios with confidence intervals on a log axis, one row per term or cohort, with
+//! the numbers beside them.
+
+use crate::error::{PlotError, Result};
+use crate::format::{format_hr, format_p};
+use crate::palette;
+use crate::scale::{log_tick_label, log_ticks};
+use crate::svg::{n, Anchor, PathData, Svg, TextStyle};
+use crate::text::max_width;
+
+/// One row of a forest plot: a ratio (e.g. a hazard ratio, `exp(coef)`) and its confidence interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForestRow {
+    /// Term or cohort name.
+    pub label: String,
+    /// The ratio, > 0.
+    pub estimate: f64,
+    /// Lower confidence limit, ≥ 0 (0 is drawn as an arrow to the axis start).
+    pub lower: f64,
+    /// Upper confidence limit (infinity is drawn as an arrow to the axis end).
+    pub upper: f64,
+    /// p-value of the term, if any.
+    pub p_value: Option<f64>,
+}
+
+/// Options of [`forest_svg`]. Sizes are in px of the SVG (CSS px, 1/96 inch).
+#[derive(Clone, Debug)]
+pub struct ForestOptions {
+    /// Title above the figure (default none).
+    pub title: Option<String>,
+    /// x-axis title (default "Hazard ratio").
+    pub xlab: String,
+    /// Header of the label column (default empty; e.g. "Term" or "Cohort").
+    pub label_header: String,
+    /// Name of the ratio in the numbers column header (default "HR": "HR (95% CI)").
+    pub estimate_label: String,
+    /// Confidence level of the intervals, for the header (default 0.95).
+    pub ci_level: f64,
+    /// Range of the x axis (default: the intervals, 1 and the surrounding ticks); intervals beyond it end
+    /// in arrows.
+    pub xlim: Option<(f64, f64)>,
+    /// Colour of the squares and lines (default black).
+    pub colour: String,
+    /// Figure width in px (default 720).
+    pub width: f64,
+    /// Figure height in px (default: from the number of rows).
+    pub height: Option<f64>,
+    /// Resolution for PNG output (default 300); pass it to [`crate::save`].
+    pub dpi: f64,
+    /// Base font size in px (default 13).
+    pub font_size: f64,
+}
+
+impl Default for ForestOptions {
+    fn default() -> Self {
+        ForestOptions {
+            title: None,
+            xlab: "Hazard ratio".to_string(),
+            label_header: String::new(),
+            estimate_label: "HR".to_string(),
+            ci_level: 0.95,
+            xlim: None,
+            colour: "#000000".to_string(),
+            width: 720.0,
+            height: None,
+            dpi: 300.0,
+            font_size: 13.0,
+        }
+    }
+}
+
+/// Draws a forest plot of ratios with their confidence intervals as SVG.
+///
+/// # Formula
+/// Each row: a square at the estimate and a line from lower to upper, on a log10 x axis (equal distances for
+/// equal ratios, so HR 2 and 0.5 sit symmetric about 1), a dashed reference line at 1, and the text columns
+/// "HR (95% CI)" as `1.80 (1.30–2.40)` and p (two significant digits, "<0.0001").
+///
+/// # Reference
+/// Lewis & Clarke (2001), "Forest plots: trying to see the wood and the trees", BMJ 322:1479-1480.
+///
+/// # R equivalent
+/// `survminer::ggforest(coxph(...))` or `forestplot::forestplot` on `summary(fit)$conf.int`; the numbers
+/// are `exp(coef)`, `lower .95`, `upper .95` and `Pr(>|z|)` of `summary(coxph(...))`.
+///
+/// # Errors
+/// [`PlotError::Nothing`] without rows; [`PlotError::InvalidForestRow`] for an estimate that is not a
+/// positive finite number, limits not around it, a negative or NaN limit, or a p-value outside [0, 1];
+/// [`PlotError::InvalidOption`] for a bad xlim, size, ci_level or colour; [`PlotError::TooSmall`] when the
+/// text columns leave no room for the plot.
+pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
+    if rows.is_empty() {
+        return Err(PlotError::Nothing("no forest rows were given"));
+    }
+    check(rows, opts)?;
+    let fs = opts.font_size;
+    let tick_fs = 0.9 * fs;
+    let pad = fs;
+    let row_h = 1.8 * fs;
+    let w = opts.width;
+    let hr_header = format!(
+        "{} ({}% CI)",
+        opts.estimate_label,
+        crate::svg::n(opts.ci_level * 100.0)
+    );
+    let hr_text: Vec<String> = rows
+        .iter()
+        .map(|r| format_hr(r.estimate, r.lower, r.upper))
+        .collect();
+    let has_p = rows.iter().any(|r| r.p_value.is_some());
+    let p_text: Vec<String> = rows
+        .iter()
+        .map(|r| r.p_value.map(format_p).unwrap_or_default())
+        .collect();
+
+    // Columns: labels | plot | HR (CI) | p.
+    let label_w = max_width(
+        rows.iter()
+            .map(|r| r.label.as_str())
+            .chain([opts.label_header.as_str()]),
+        fs,
+    );
+    let hr_w = max_width(
+        hr_text
+            .iter()
+            .map(String::as_str)
+            .chain([hr_header.as_str()]),
+        fs,
+    );
+    let p_w = if has_p {
+        max_width(p_text.iter().map(String::as_str).chain(["p"]), fs)
+    } else {
+        0.0
+    };
+    let plot_left = pad + label_w + 1.5 * fs;
+    let p_right = w - pad;
+    let hr_x = p_right - p_w - if has_p { 1.5 * fs } else { 0.0 } - hr_w;
+    let plot_right = hr_x - 1.5 * fs;
+    if plot_right - plot_left < 6.0 * fs {
+        return Err(PlotError::TooSmall(format!(
+            "{w} px leave {:.0} px for the plot between the labels and the numbers",
+            (plot_right - plot_left).max(0.0)
+        )));
+    }
+
+    // Vertical: title, header, rows, axis.
+    let mut y = pad;
+    let title_y = y + 1.3 * fs * 0.8;
+    if opts.title.is_some() {
+        y += 1.3 * fs * 1.2 + 0.5 * fs;
+    }
+    let header_y = y + 0.8 * fs;
+    let rows_top = y + 1.6 * fs;
+    let rows_bottom = rows_top + rows.len() as f64 * row_h;
+    let axis_h = 0.4 * fs + 0.3 * fs + tick_fs + 0.5 * fs + fs + 0.2 * fs;
+    let needed = rows_bottom + axis_h + pad;
+    let h = opts.height.unwrap_or(needed.ceil());
+    if h < needed {
+        return Err(PlotError::TooSmall(format!(
+            "{} rows need a height of at least {:.0} px, got {h}",
+            rows.len(),
+            needed.ceil()
+        )));
+    }
+
+    // The log axis.
+    let (lo, hi, ticks) = domain(rows, opts);
+    let (llo, lhi) = (lo.log10(), hi.log10());
+    let x_of = |v: f64| plot_left + (v.log10() - llo) / (lhi - llo) * (plot_right - plot_left);
+
+    let mut svg = Svg::new(w, h);
+    if let Some(t) = &opts.title {
+        svg.text(pad, title_y, t, &TextStyle::new(1.3 * fs, Anchor::Start));
+    }
+    let head = TextStyle::new(fs, Anchor::Start);
+    svg.group(&[("class", "forest-header".to_string())]);
+    if !opts.label_header.is_empty() {
+        svg.text(pad, header_y, &opts.label_header, &head);
+    }
+    svg.text(hr_x, header_y, &hr_header, &head);
+    if has_p {
+        svg.text(p_right, header_y, "p", &TextStyle::new(fs, Anchor::End));
+    }
+    svg.line(
+        pad,
+        rows_top - 0.2 * fs,
+        w - pad,
+        rows_top - 0.2 * fs,
+        "#B3B3B3",
+        0.8,
+    );
+    svg.end_group();
+
+    // Reference line at 1.
+    let x1 = x_of(1.0);
+    svg.el(
+        "line",
+        &[
+            ("class", "forest-ref".to_string()),
+            ("x1", n(x1)),
+            ("y1", n(rows_top)),
+            ("x2", n(x1)),
+            ("y2", n(rows_bottom)),
+            ("stroke", "#7F7F7F".to_string()),
+            ("stroke-width", n(1.0)),
+            ("stroke-dasharray", "4 3".to_string()),
+        ],
+    );
+
+    let colour = opts.colour.as_str();
+    let half = 0.3 * fs;
+    for (i, r) in rows.iter().enumerate() {
+        let yc = rows_top + (i as f64 + 0.5) * row_h;
+        let base = yc + 0.35 * fs;
+        svg.group(&[
+            ("class", "forest-row".to_string()),
+            ("data-row", i.to_string()),
+        ]);
+        svg.text(pad, base, &r.label, &head);
+        // The interval, clamped to the axis, with an arrow where it goes beyond.
+        let (a, b) = (r.lower.max(lo), r.upper.min(hi));
+        if a < b {
+            svg.line(x_of(a), yc, x_of(b), yc, colour, 1.4);
+        }
+        let mut arrows = PathData::default();
+        if r.lower < lo {
+            let x = x_of(lo);
+            arrows.move_to(x + 0.5 * fs, yc - half);
+            arrows.line_to(x, yc);
+            arrows.line_to(x + 0.5 * fs, yc + half);
+        }
+        if r.upper > hi {
+            let x = x_of(hi);
+            arrows.move_to(x - 0.5 * fs, yc - half);
+            arrows.line_to(x, yc);
+            arrows.line_to(x - 0.5 * fs, yc + half);
+        }
+        if !arrows.is_empty() {
+            svg.el(
+                "path",
+                &[
+                    ("d", arrows.into_string()),
+                    ("fill", "none".to_string()),
+                    ("stroke", colour.to_string()),
+                    ("stroke-width", n(1.4)),
+                ],
+            );
+        }
+        if (lo..=hi).contains(&r.estimate) {
+            let x = x_of(r.estimate);
+            svg.el(
+                "rect",
+                &[
+                    ("x", n(x - half)),
+                    ("y", n(yc - half)),
+                    ("width", n(2.0 * half)),
+                    ("height", n(2.0 * half)),
+                    ("fill", colour.to_string()),
+                ],
+            );
+        }
+        svg.text(hr_x, base, &hr_text[i], &head);
+        if has_p {
+            svg.text(p_right, base, &p_text[i], &TextStyle::new(fs, Anchor::End));
+        }
+        svg.end_group();
+    }
+
+    // x axis.
+    svg.group(&[("class", "axes".to_string())]);
+    let ay = rows_bottom + 0.2 * fs;
+    svg.line(plot_left, ay, plot_right, ay, "#000000", 1.0);
+    let tick = TextStyle::new(tick_fs, Anchor::Middle);
+    for &t in &ticks {
+        let x = x_of(t);
+        svg.line(x, ay, x, ay + 0.4 * fs, "#000000", 1.0);
+        svg.text(x, ay + 0.7 * fs + 0.8 * tick_fs, &log_tick_label(t), &tick);
+    }
+    svg.text(
+        (plot_left + plot_right) / 2.0,
+        ay + 0.7 * fs + tick_fs + 0.5 * fs + 0.8 * fs,
+        &opts.xlab,
+        &TextStyle::new(fs, Anchor::Middle),
+    );
+    svg.end_group();
+    Ok(svg.finish())
+}
+
+/// The axis range and its ticks: from xlim, else the ticks around every finite limit, estimate and 1.
+fn domain(rows: &[ForestRow], opts: &ForestOptions) -> (f64, f64, Vec<f64>) {
+    if let Some((a, b)) = opts.xlim {
+        let ticks: Vec<f64> = log_ticks(a, b)
+            .into_iter()
+            .filter(|&t| t >= a * (1.0 - 1e-12) && t <= b * (1.0 + 1e-12))
+            .collect();
+        return (a, b, ticks);
+    }
+    let mut lo = 1.0f64;
+    let mut hi = 1.0f64;
+    for r in rows {
+        for v in [r.lower, r.estimate, r.upper] {
+            if v.is_finite() && v > 0.0 {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    let ticks = log_ticks(lo, hi);
+    (ticks[0], *ticks.last().unwrap_or(&hi), ticks)
+}
+
+fn check(rows: &[ForestRow], opts: &ForestOptions) -> Result<()> {
+    for (i, r) in rows.iter().enumerate() {
+        let bad = |reason: String| {
+            Err(PlotError::InvalidForestRow {
+                row: i,
+                label: r.label.clone(),
+                reason,
+            })
+        };
+        if !(r.estimate.is_finite() && r.estimate > 0.0) {
+            return bad(format!(
+                "estimate {} is not a positive finite ratio (pass exp(coef), not coef)",
+                r.estimate
+            ));
+        }
+        if r.lower.is_nan() || r.upper.is_nan() || r.lower < 0.0 {
+            return bad(format!(
+                "interval ({}, {}) has a missing or negative limit",
+                r.lower, r.upper
+            ));
+        }
+        let tol = 1e-9 * r.estimate;
+        if r.lower > r.estimate + tol || r.upper < r.estimate - tol {
+            return bad(format!(
+                "interval ({}, {}) does not contain the estimate {}",
+                r.lower, r.upper, r.estimate
+            ));
+        }
+        if let Some(p) = r.p_value {
+            if !(0.0..=1.0).contains(&p) {
+                return bad(format!("p-value {p} is outside [0, 1]"));
+            }
+        }
+    }
+    let bad =
+        |option: &'static str, reason: String| Err(PlotError::InvalidOption { option, reason });
+    if let Some((a, b)) = opts.xlim {
+        if !(a > 0.0 && b > a && b.is_finite()) {
+            return bad(
+                "xlim",
+                format!("({a}, {b}) must satisfy 0 < min < max < infinity"),
+            );
+        }
+    }
+    if !(opts.ci_level > 0.0 && opts.ci_level < 1.0) {
+        return bad("ci_level", format!("{} is not in (0, 1)", opts.ci_level));
+    }
+    if !(100.0..=10_000.0).contains(&opts.width) {
+        return bad(
+            "width",
+            format!("{} px is outside 100 to 10000", opts.width),
+        );
+    }
+    if let Some(h) = opts.height {
+        if !(100.0..=10_000.0).contains(&h) {
+            return bad("height", format!("{h} px is outside 100 to 10000"));
+        }
+    }
+    if !(4.0..=72.0).contains(&opts.font_size) {
+        return bad(
+            "font_size",
+            format!("{} px is outside 4 to 72", opts.font_size),
+        );
+    }
+    palette::validate(std::slice::from_ref(&opts.colour))
+}

@@ -1,0 +1,164 @@
+//! Forest plots: the SVG parses, shows the numbers, puts each square at log(HR) on the axis, and rejects bad
+//! rows. Set `SIGSURV_PLOT_OUT=<dir>` to also write the figure as PNG there.
+
+use resvg::usvg;
+use sigsurv_plot::*;
+use std::path::Path;
+
+/// GBSG2 Cox model `coxph(Surv(time, cens) ~ horTh + age + tsize + pnodes, GBSG2)` (R 4.2.2, survival
+/// 3.5-3), rounded: exp(coef), lower .95, upper .95, Pr(>|z|).
+fn rows() -> Vec<ForestRow> {
+    let r = |label: &str, estimate, lower, upper, p| ForestRow {
+        label: label.to_string(),
+        estimate,
+        lower,
+        upper,
+        p_value: Some(p),
+    };
+    vec![
+        r("horThyes", 0.708, 0.557, 0.900, 0.0048),
+        r("age", 0.997, 0.987, 1.008, 0.62),
+        r("tsize", 1.008, 1.001, 1.016, 0.032),
+        r("pnodes", 1.054, 1.040, 1.069, 3.3e-14),
+    ]
+}
+
+#[test]
+fn forest_svg_parses_and_shows_the_numbers() {
+    let opts = ForestOptions {
+        title: Some("GBSG2 Cox model".into()),
+        label_header: "Term".into(),
+        ..ForestOptions::default()
+    };
+    let svg = forest_svg(&rows(), &opts).unwrap();
+    let tree = usvg::Tree::from_str(&svg, &svg_options()).unwrap();
+    assert_eq!(f64::from(tree.size().width()), 720.0);
+    for text in [
+        "HR (95% CI)",
+        "0.71 (0.56–0.90)",
+        "1.05 (1.04–1.07)",
+        "0.0048",
+        "&lt;0.0001",
+        "Hazard ratio",
+        "Term",
+    ] {
+        assert!(svg.contains(text), "missing {text}");
+    }
+    assert_eq!(svg.matches("class=\"forest-row\"").count(), 4);
+    assert_eq!(svg.matches("class=\"forest-ref\"").count(), 1);
+    if let Ok(dir) = std::env::var("SIGSURV_PLOT_OUT") {
+        save(&svg, &Path::new(&dir).join("forest.png"), 150.0).unwrap();
+    }
+}
+
+#[test]
+fn squares_sit_on_a_log_axis() {
+    // HR 0.5 and 2 must sit symmetric about the reference line at 1.
+    let r = |label: &str, e: f64| ForestRow {
+        label: label.into(),
+        estimate: e,
+        lower: e / 1.5,
+        upper: e * 1.5,
+        p_value: None,
+    };
+    let svg = forest_svg(&[r("a", 0.5), r("b", 2.0)], &ForestOptions::default()).unwrap();
+    let doc = usvg::roxmltree::Document::parse(&svg).unwrap();
+    let centre = |n: usvg::roxmltree::Node| {
+        let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+        let w: f64 = n.attribute("width").unwrap().parse().unwrap();
+        x + w / 2.0
+    };
+    let squares: Vec<f64> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.parent().and_then(|p| p.attribute("class")) == Some("forest-row")
+        })
+        .map(centre)
+        .collect();
+    let reference: f64 = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("forest-ref"))
+        .unwrap()
+        .attribute("x1")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(squares.len(), 2);
+    assert!(((reference - squares[0]) - (squares[1] - reference)).abs() < 0.02);
+    // No p column without p-values.
+    assert!(!svg.contains(">p</text>"));
+}
+
+#[test]
+fn open_intervals_end_in_arrows() {
+    let rows = vec![
+        ForestRow {
+            label: "separated".into(),
+            estimate: 3.0,
+            lower: 0.0,
+            upper: f64::INFINITY,
+            p_value: Some(0.99),
+        },
+        ForestRow {
+            label: "clipped by xlim".into(),
+            estimate: 1.2,
+            lower: 0.9,
+            upper: 1.6,
+            p_value: None,
+        },
+    ];
+    let svg = forest_svg(&rows, &ForestOptions::default()).unwrap();
+    assert!(svg.contains("3.00 (0.00–Inf)"));
+    usvg::Tree::from_str(&svg, &svg_options()).unwrap();
+    let narrow = ForestOptions {
+        xlim: Some((1.0, 1.5)),
+        ..ForestOptions::default()
+    };
+    let svg = forest_svg(&rows, &narrow).unwrap();
+    usvg::Tree::from_str(&svg, &svg_options()).unwrap();
+}
+
+#[test]
+fn bad_rows_are_named() {
+    let o = ForestOptions::default();
+    assert!(matches!(forest_svg(&[], &o), Err(PlotError::Nothing(_))));
+    let mut rs = rows();
+    rs[2].estimate = -0.3;
+    let e = forest_svg(&rs, &o).unwrap_err();
+    assert!(
+        matches!(&e, PlotError::InvalidForestRow { row: 2, label, .. } if label == "tsize"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("exp(coef)"));
+    let mut rs = rows();
+    rs[0].lower = 0.8;
+    assert!(forest_svg(&rs, &o)
+        .unwrap_err()
+        .to_string()
+        .contains("does not contain"));
+    let mut rs = rows();
+    rs[1].upper = f64::NAN;
+    assert!(forest_svg(&rs, &o).is_err());
+    let mut rs = rows();
+    rs[1].p_value = Some(1.5);
+    assert!(forest_svg(&rs, &o).is_err());
+    assert!(forest_svg(
+        &rows(),
+        &ForestOptions {
+            xlim: Some((2.0, 1.0)),
+            ..o.clone()
+        }
+    )
+    .is_err());
+    assert!(matches!(
+        forest_svg(
+            &rows(),
+            &ForestOptions {
+                height: Some(120.0),
+                ..o.clone()
+            }
+        ),
+        Err(PlotError::TooSmall(_))
+    ));
+}
