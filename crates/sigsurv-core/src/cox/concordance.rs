@@ -113,7 +113,7 @@ fn by_sweep(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
         .par_iter()
         .map(|&(b0, b1)| {
             let eta: Vec<f64> = prep.order[b0..b1].iter().map(|&i| lp[i]).collect();
-            sweep(prep, &eta, b0, b1)
+            sweep(prep, &eta, b0, b1, data.weights.is_some())
         })
         .collect();
     let mut count = [0.0f64; 5];

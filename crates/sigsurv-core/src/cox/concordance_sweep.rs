@@ -15,6 +15,14 @@
 //! and O(n log T) for the sweep, T the number of distinct times.
 
 use super::prep::Prepared;
+use rayon::prelude::*;
+
+/// Rows per chunk of the parallel sweep (fixed: results do not depend on the number of threads).
+#[cfg(not(test))]
+const CHUNK: usize = 1 << 18;
+/// Small chunks in unit tests, so that small data cross chunk boundaries.
+#[cfg(test)]
+const CHUNK: usize = 1 << 10;
 
 /// Fenwick tree of weights over codes 0..m, with its running total.
 struct Fenwick {
@@ -23,13 +31,6 @@ struct Fenwick {
 }
 
 impl Fenwick {
-    fn new(m: usize) -> Fenwick {
-        Fenwick {
-            tree: vec![0.0; m + 1],
-            total: 0.0,
-        }
-    }
-
     fn add(&mut self, c: usize, w: f64) {
         self.total += w;
         let mut i = c + 1;
@@ -53,6 +54,22 @@ impl Fenwick {
     fn above(&self, c: usize) -> f64 {
         self.total - self.below(c + 1)
     }
+
+    /// The tree of the weights `h[c]` by code (linear-time build).
+    fn from_weights(h: &[f64]) -> Fenwick {
+        let mut tree = vec![0.0; h.len() + 1];
+        tree[1..].copy_from_slice(h);
+        for i in 1..tree.len() {
+            let parent = i + (i & i.wrapping_neg());
+            if parent < tree.len() {
+                tree[parent] += tree[i];
+            }
+        }
+        Fenwick {
+            tree,
+            total: h.iter().sum(),
+        }
+    }
 }
 
 /// Per-stratum result: pair counts [discordant, concordant, tied.x, tied.y (all time ties), tied.xy],
@@ -63,8 +80,29 @@ pub(crate) struct Sweep {
     pub pos: Vec<u32>,
 }
 
+/// Static per-stratum tables shared by the chunks.
+struct Tables<'a> {
+    prep: &'a Prepared,
+    b0: usize,
+    weighted: bool,
+    /// Σ w of all rows with code ≥ c, and of events with code < c.
+    all_ge: Vec<f64>,
+    ev_lt: Vec<f64>,
+}
+
+impl Tables<'_> {
+    #[inline]
+    fn w(&self, i: u32) -> f64 {
+        if self.weighted {
+            self.prep.weight[self.b0 + i as usize]
+        } else {
+            1.0
+        }
+    }
+}
+
 /// Sweeps stratum positions b0..b1 (sorted by stop descending); `eta[k - b0]` is row k's score.
-pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize) -> Sweep {
+pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize, weighted: bool) -> Sweep {
     let m = b1 - b0;
     // Time codes: positions run in descending time, so rank = (number of groups − 1 − group index).
     let mut code = vec![0u32; m];
@@ -81,24 +119,28 @@ pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize) -> Sweep
         *c = 2 * rank + u32::from(!prep.event[b0 + i]);
     }
     let ncodes = 2 * ngroups;
-    // Static totals: all rows by code (suffix sums) and events by code (prefix sums).
-    let mut all_ge = vec![0.0; ncodes + 1];
-    let mut ev_lt = vec![0.0; ncodes + 1];
+    let mut t = Tables {
+        prep,
+        b0,
+        weighted,
+        all_ge: vec![0.0; ncodes + 1],
+        ev_lt: vec![0.0; ncodes + 1],
+    };
     for (i, &c) in code.iter().enumerate() {
-        let w = prep.weight[b0 + i];
-        all_ge[c as usize] += w;
+        let w = t.w(i as u32);
+        t.all_ge[c as usize] += w;
         if c & 1 == 0 {
-            ev_lt[c as usize + 1] += w;
+            t.ev_lt[c as usize + 1] += w;
         }
     }
     for c in (0..ncodes).rev() {
-        all_ge[c] += all_ge[c + 1];
+        t.all_ge[c] += t.all_ge[c + 1];
     }
     for c in 1..=ncodes {
-        ev_lt[c] += ev_lt[c - 1];
+        t.ev_lt[c] += t.ev_lt[c - 1];
     }
 
-    // Rows by η ascending (ties by position: deterministic).
+    // Rows by η ascending, then by code (as the within-group pass needs), then position.
     let key = |v: f64| {
         let b = v.to_bits();
         if b >> 63 == 1 {
@@ -107,71 +149,165 @@ pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize) -> Sweep
             b | (1 << 63)
         }
     };
-    let mut by_eta: Vec<(u64, u32)> = (0..m).map(|i| (key(eta[i]), i as u32)).collect();
+    let mut items: Vec<(u64, u32, u32)> =
+        (0..m).map(|i| (key(eta[i]), code[i], i as u32)).collect();
+    drop(code);
     if m > 1 << 16 {
-        use rayon::slice::ParallelSliceMut;
-        by_eta.par_sort_unstable();
+        items.par_sort_unstable();
     } else {
-        by_eta.sort_unstable();
+        items.sort_unstable();
     }
 
-    let mut count = [0.0f64; 5];
+    // Fixed chunks of whole η groups; with many distinct times one chunk (the tree build would cost
+    // more than the sweep it saves).
+    let mut bounds = vec![0usize];
+    if ncodes <= CHUNK / 8 {
+        let mut a = CHUNK;
+        while a < m {
+            while a < m && items[a].0 == items[a - 1].0 {
+                a += 1;
+            }
+            if a < m {
+                bounds.push(a);
+            }
+            a += CHUNK;
+        }
+    }
+    bounds.push(m);
+    let chunks: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    // Tree state at the start of each chunk: weights by code of all earlier chunks.
+    let hist: Vec<(Vec<f64>, Vec<f64>)> = chunks[..chunks.len() - 1]
+        .par_iter()
+        .map(|&(a, b)| {
+            let (mut all, mut ev) = (vec![0.0; ncodes], vec![0.0; ncodes]);
+            for &(_, c, i) in &items[a..b] {
+                let w = t.w(i);
+                all[c as usize] += w;
+                if c & 1 == 0 {
+                    ev[c as usize] += w;
+                }
+            }
+            (all, ev)
+        })
+        .collect();
+    let mut starts = vec![(vec![0.0; ncodes], vec![0.0; ncodes])];
+    for (all, ev) in &hist {
+        let (pa, pe) = starts.last().unwrap();
+        let na: Vec<f64> = pa.iter().zip(all).map(|(x, y)| x + y).collect();
+        let ne: Vec<f64> = pe.iter().zip(ev).map(|(x, y)| x + y).collect();
+        starts.push((na, ne));
+    }
+    drop(hist);
+
     let mut inf = vec![[0.0f64; 3]; m];
-    let mut all = Fenwick::new(ncodes);
-    let mut ev = Fenwick::new(ncodes);
-    // Scratch for one group of equal η: (code, weight, sweep index).
-    let mut grp: Vec<(u32, f64, usize)> = Vec::new();
+    let mut slices: Vec<&mut [[f64; 3]]> = Vec::with_capacity(chunks.len());
+    let mut rest = inf.as_mut_slice();
+    for &(a, b) in &chunks {
+        let (head, tail) = rest.split_at_mut(b - a);
+        slices.push(head);
+        rest = tail;
+    }
+    let counts: Vec<[f64; 5]> = slices
+        .into_par_iter()
+        .zip(&chunks)
+        .zip(&starts)
+        .map(|((out, &(a, b)), (all0, ev0))| {
+            let all = Fenwick::from_weights(all0);
+            let ev = Fenwick::from_weights(ev0);
+            sweep_chunk(&t, &items[a..b], all, ev, out)
+        })
+        .collect();
+    let mut count = [0.0f64; 5];
+    for c in &counts {
+        for j in 0..5 {
+            count[j] += c[j];
+        }
+    }
+    // Events tied in time (tied.y, including tied.xy).
+    let mut k = b0;
+    while k < b1 {
+        let (mut acc, time) = (0.0, prep.stop[k]);
+        while k < b1 && prep.stop[k] == time {
+            if prep.event[k] {
+                let w = if weighted { prep.weight[k] } else { 1.0 };
+                count[3] += w * acc;
+                acc += w;
+            }
+            k += 1;
+        }
+    }
+    let pos = items
+        .iter()
+        .map(|&(_, _, i)| (b0 + i as usize) as u32)
+        .collect();
+    Sweep { count, inf, pos }
+}
+
+/// The sweep over `items` (η ascending, whole η groups) from the given tree state.
+fn sweep_chunk(
+    t: &Tables,
+    items: &[(u64, u32, u32)],
+    mut all: Fenwick,
+    mut ev: Fenwick,
+    inf: &mut [[f64; 3]],
+) -> [f64; 5] {
+    let mut count = [0.0f64; 5];
+    let m = items.len();
     let mut a = 0;
     while a < m {
         let mut b = a + 1;
-        while b < m && by_eta[b].0 == by_eta[a].0 {
+        while b < m && items[b].0 == items[a].0 {
             b += 1;
         }
-        grp.clear();
-        grp.extend((a..b).map(|s| {
-            let i = by_eta[s].1 as usize;
-            (code[i], prep.weight[b0 + i], s)
-        }));
-        if grp.len() > 1 {
-            grp.sort_unstable_by_key(|g| (g.0, g.2));
-        }
-        // Within the group, by code: weight of rows with a greater code, of events with a smaller one.
-        let total: f64 = grp.iter().map(|g| g.1).sum();
+        // The group a..b has one η and is sorted by code: within it, the weight of rows with a
+        // greater code and of events with a smaller one.
+        let total: f64 = if b - a == 1 {
+            t.w(items[a].2)
+        } else {
+            items[a..b].iter().map(|it| t.w(it.2)).sum()
+        };
         let (mut seen_all, mut seen_ev) = (0.0, 0.0);
-        let mut g0 = 0;
-        while g0 < grp.len() {
+        let mut g0 = a;
+        while g0 < b {
             let mut g1 = g0 + 1;
-            while g1 < grp.len() && grp[g1].0 == grp[g0].0 {
+            while g1 < b && items[g1].1 == items[g0].1 {
                 g1 += 1;
             }
-            let c = grp[g0].0 as usize;
-            let run: f64 = grp[g0..g1].iter().map(|g| g.1).sum();
+            let c = items[g0].1 as usize;
+            let run: f64 = if g1 - g0 == 1 {
+                t.w(items[g0].2)
+            } else {
+                items[g0..g1].iter().map(|it| t.w(it.2)).sum()
+            };
             let greater = total - seen_all - run;
             let is_event = c & 1 == 0;
-            for &(_, w, s) in &grp[g0..g1] {
-                let inf_s = &mut inf[s];
+            // Tree queries depend on the code only: once per run.
+            let below = if is_event { all.above(c) } else { 0.0 };
+            let above = if is_event {
+                t.all_ge[c + 1] - below - greater
+            } else {
+                0.0
+            };
+            let ev_below = ev.below(c);
+            let ev_above = t.ev_lt[c] - ev_below - seen_ev;
+            let mut acc = 0.0;
+            for (s, it) in (g0..g1).zip(&items[g0..g1]) {
+                let w = t.w(it.2);
+                let f = &mut inf[s];
                 if is_event {
-                    let below = all.above(c);
-                    let above = all_ge[c + 1] - below - greater;
                     count[0] += w * above;
                     count[1] += w * below;
                     count[2] += w * greater;
-                    inf_s[0] += above;
-                    inf_s[1] += below;
-                    inf_s[2] += greater;
-                }
-                let ev_below = ev.below(c);
-                let ev_above = ev_lt[c] - ev_below - seen_ev;
-                inf_s[0] += ev_below;
-                inf_s[1] += ev_above;
-                inf_s[2] += seen_ev;
-            }
-            if is_event && g1 - g0 > 1 {
-                // Events tied on time and η.
-                let mut acc = 0.0;
-                for &(_, w, _) in &grp[g0..g1] {
+                    // Events tied on time and η.
                     count[4] += w * acc;
                     acc += w;
+                    f[0] = above + ev_below;
+                    f[1] = below + ev_above;
+                    f[2] = greater + seen_ev;
+                } else {
+                    f[0] = ev_below;
+                    f[1] = ev_above;
+                    f[2] = seen_ev;
                 }
             }
             seen_all += run;
@@ -180,29 +316,14 @@ pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize) -> Sweep
             }
             g0 = g1;
         }
-        for &(c, w, _) in &grp {
-            all.add(c as usize, w);
+        for it in &items[a..b] {
+            let (c, w) = (it.1 as usize, t.w(it.2));
+            all.add(c, w);
             if c & 1 == 0 {
-                ev.add(c as usize, w);
+                ev.add(c, w);
             }
         }
         a = b;
     }
-    // Events tied in time (tied.y, including tied.xy).
-    let mut k = b0;
-    while k < b1 {
-        let (mut acc, t) = (0.0, prep.stop[k]);
-        while k < b1 && prep.stop[k] == t {
-            if prep.event[k] {
-                count[3] += prep.weight[k] * acc;
-                acc += prep.weight[k];
-            }
-            k += 1;
-        }
-    }
-    let pos = by_eta
-        .iter()
-        .map(|&(_, i)| (b0 + i as usize) as u32)
-        .collect();
-    Sweep { count, inf, pos }
+    count
 }

@@ -9,6 +9,7 @@
 mod blocked;
 mod chol;
 mod engine;
+mod likelihood;
 mod newton;
 mod prep;
 mod resid;
@@ -21,6 +22,7 @@ mod zph;
 use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
+pub use likelihood::{CoxLikelihood, LoglikEval};
 use prep::Prepared;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
 pub use survfit::{cox_survfit, CoxCurve, NewData};

@@ -110,15 +110,14 @@ impl Prepared {
             }
         }
 
-        let mut stop = d.stop.to_vec();
+        // (start, stop] data: merge near-ties on the joint grid first (R's aeqSurv on both columns).
+        let mut stop: Option<Vec<f64>> = None; // time-fixed stop times, when they differ from d.stop
         let mut start = d.start.map(<[f64]>::to_vec);
         if timefix {
-            match start.as_mut() {
-                Some(s) => timefix_in_place(&mut stop, &mut [s.as_mut_slice()]),
-                None => timefix_in_place(&mut stop, &mut []),
-            }
-            if let Some(s) = &start {
-                for (row, (&a, &b)) in s.iter().zip(&stop).enumerate() {
+            if let Some(s) = start.as_mut() {
+                let mut t = d.stop.to_vec();
+                timefix_in_place(&mut t, &mut [s.as_mut_slice()]);
+                for (row, (&a, &b)) in s.iter().zip(&t).enumerate() {
                     if a >= b {
                         return Err(CoreError::StartNotBeforeStop {
                             row,
@@ -127,40 +126,37 @@ impl Prepared {
                         });
                     }
                 }
+                stop = Some(t);
             }
         }
-
-        let stratum = |i: usize| d.strata.map_or(0, |s| s[i]);
-        // Sort on plain integer keys (stratum, descending stop, row): no closure indirection per compare.
-        let desc = |v: f64| {
-            let b = v.to_bits();
-            let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-            !asc
-        };
-        let mut keys: Vec<(u32, u64, u32)> = (0..n)
-            .map(|i| (stratum(i), desc(stop[i]), i as u32))
-            .collect();
-        keys.par_sort_unstable();
-        let order: Vec<usize> = keys.into_iter().map(|k| k.2 as usize).collect();
-        let stratum_of: Vec<u32> = order.iter().map(|&i| stratum(i)).collect();
+        // Right-censored data: sort first; timefix only if the sorted times show a near-tie.
+        let mut keys = sort_keys(stop.as_deref().unwrap_or(d.stop), d.strata);
+        if timefix && start.is_none() && needs_timefix(&keys) {
+            // Rare: some distinct times differ by noise only. Merge them and sort again.
+            let mut t = d.stop.to_vec();
+            timefix_in_place(&mut t, &mut []);
+            keys = sort_keys(&t, d.strata);
+        }
+        let order: Vec<usize> = keys.iter().map(|k| k.2 as usize).collect();
         let mut strata = Vec::new();
         let mut b0 = 0;
         for k in 1..=n {
-            if k == n || stratum_of[k] != stratum_of[b0] {
+            if k == n || keys[k].0 != keys[b0].0 {
                 strata.push((b0, k));
                 b0 = k;
             }
         }
-        let s_stop: Vec<f64> = order.iter().map(|&i| stop[i]).collect();
+        let s_stop: Vec<f64> = keys.iter().map(|k| from_desc(k.1)).collect();
+        drop(keys);
         let s_start: Vec<f64> = match &start {
             Some(s) => order.iter().map(|&i| s[i]).collect(),
             None => vec![f64::NEG_INFINITY; n],
         };
         let event: Vec<bool> = order.iter().map(|&i| d.event[i]).collect();
-        let weight: Vec<f64> = order
-            .iter()
-            .map(|&i| d.weights.map_or(1.0, |w| w[i]))
-            .collect();
+        let weight: Vec<f64> = match d.weights {
+            Some(w) => order.iter().map(|&i| w[i]).collect(),
+            None => vec![1.0; n],
+        };
 
         let (groups, blocks) = tie_groups(&strata, &s_stop);
 
@@ -198,32 +194,29 @@ impl Prepared {
             }
         }
         let wsum: f64 = w_orig.iter().sum();
-        for j in 0..p {
-            let col = &d.x[j * n..(j + 1) * n];
-            let zero_one = col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0);
-            if !zero_one {
+        // Columns in parallel; each column's sums run in row order (thread-independent).
+        let cs: Vec<(f64, f64)> = (0..p)
+            .into_par_iter()
+            .map(|j| {
+                let col = &d.x[j * n..(j + 1) * n];
+                if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
+                    return (0.0, 1.0);
+                }
                 let m = col.iter().zip(&w_orig).map(|(x, w)| w * x).sum::<f64>() / wsum;
                 let mad: f64 = col
                     .iter()
                     .zip(&w_orig)
                     .map(|(x, w)| w * (x - m).abs())
                     .sum();
-                centre[j] = m;
-                scale[j] = if mad > 0.0 { wsum / mad } else { 1.0 };
-            }
+                (m, if mad > 0.0 { wsum / mad } else { 1.0 })
+            })
+            .collect();
+        drop(w_orig);
+        for (j, &(m, sc)) in cs.iter().enumerate() {
+            centre[j] = m;
+            scale[j] = sc;
         }
-        // Gather rows into sorted, row-major order (parallel over blocks of rows; no reductions).
-        let mut x = vec![0.0; n * p];
-        x.par_chunks_mut(p.max(1) * 4096)
-            .enumerate()
-            .for_each(|(c, chunk)| {
-                for (r, row) in chunk.chunks_exact_mut(p.max(1)).enumerate() {
-                    let i = order[c * 4096 + r];
-                    for j in 0..p {
-                        row[j] = (d.x[j * n + i] - centre[j]) * scale[j];
-                    }
-                }
-            });
+        let x = gather_rows(d.x, n, p, &order, &centre, &scale);
         Ok(Prepared {
             n,
             p,
@@ -250,6 +243,106 @@ impl Prepared {
     pub fn row(&self, k: usize) -> &[f64] {
         &self.x[k * self.p..(k + 1) * self.p]
     }
+}
+
+/// Sort keys (stratum, stop time descending as ordered bits, row), sorted: plain integers compare fast.
+fn sort_keys(stop: &[f64], strata: Option<&[u32]>) -> Vec<(u32, u64, u32)> {
+    let mut keys: Vec<(u32, u64, u32)> = stop
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (strata.map_or(0, |s| s[i]), to_desc(v), i as u32))
+        .collect();
+    keys.par_sort_unstable();
+    keys
+}
+
+/// Bits of `v` mapped so that unsigned order is descending numeric order (total order).
+fn to_desc(v: f64) -> u64 {
+    let b = v.to_bits();
+    !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
+}
+
+fn from_desc(k: u64) -> f64 {
+    let asc = !k;
+    f64::from_bits(if asc >> 63 == 1 {
+        asc & !(1 << 63)
+    } else {
+        !asc
+    })
+}
+
+/// Whether R's aeqSurv would merge any times, decided from the sorted keys with the rule of
+/// [`crate::timefix`]: distinct times ascending, a gap `≤ tol` or `≤ tol · mean|t|` is a tie.
+fn needs_timefix(keys: &[(u32, u64, u32)]) -> bool {
+    // Distinct times, ascending. Keys are descending within each stratum.
+    let mut y: Vec<f64> = Vec::new();
+    let mut lo = 0;
+    while lo < keys.len() {
+        let mut hi = lo;
+        while hi < keys.len() && keys[hi].0 == keys[lo].0 {
+            hi += 1;
+        }
+        for k in keys[lo..hi].iter().rev() {
+            let v = from_desc(k.1);
+            if y.last() != Some(&v) {
+                y.push(v);
+            }
+        }
+        lo = hi;
+    }
+    if lo > 0 && keys[0].0 != keys[keys.len() - 1].0 {
+        y.sort_unstable_by(f64::total_cmp);
+        y.dedup();
+    }
+    if y.len() < 2 {
+        return false;
+    }
+    let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+    let tol = crate::timefix::TIMEFIX_TOLERANCE;
+    y.windows(2)
+        .any(|w| w[1] - w[0] <= tol || (w[1] - w[0]) / mean_abs <= tol)
+}
+
+/// The covariates of sorted positions, row-major, centred and scaled. Columns are first transposed
+/// in groups of four (sequential reads), so the random gather by `order` moves 32-byte rows, not
+/// single values from p distant columns.
+fn gather_rows(
+    xcol: &[f64],
+    n: usize,
+    p: usize,
+    order: &[usize],
+    centre: &[f64],
+    scale: &[f64],
+) -> Vec<f64> {
+    const W: usize = 4;
+    const CHUNK: usize = 4096;
+    let mut x = vec![0.0; n * p];
+    let mut tmp = vec![0.0; n * W.min(p.max(1))];
+    for j0 in (0..p).step_by(W) {
+        let w = W.min(p - j0);
+        tmp[..n * w]
+            .par_chunks_mut(CHUNK * w)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (r, row) in chunk.chunks_exact_mut(w).enumerate() {
+                    let i = c * CHUNK + r;
+                    for (jj, v) in row.iter_mut().enumerate() {
+                        let j = j0 + jj;
+                        *v = (xcol[j * n + i] - centre[j]) * scale[j];
+                    }
+                }
+            });
+        let tmp = &tmp[..n * w];
+        x.par_chunks_mut(CHUNK * p)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (r, row) in chunk.chunks_exact_mut(p).enumerate() {
+                    let i = order[c * CHUNK + r];
+                    row[j0..j0 + w].copy_from_slice(&tmp[i * w..(i + 1) * w]);
+                }
+            });
+    }
+    x
 }
 
 /// Tie groups (runs of equal stop time within a stratum) and blocks of whole groups.
@@ -286,4 +379,34 @@ fn check_len(what: &'static str, got: usize, expected: usize) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_tied_times_are_merged_before_sorting() {
+        let stop = [2.0, 1.0 + 1e-12, 3.0, 1.0, 2.0 - 1e-13];
+        let event = [true; 5];
+        let x = [0.5, 1.5, 2.5, 3.5, 4.5];
+        let names = vec!["x".to_string()];
+        let d = CoxData {
+            start: None,
+            stop: &stop,
+            event: &event,
+            x: &x,
+            p: 1,
+            names: &names,
+            strata: None,
+            weights: None,
+            cluster: None,
+        };
+        let fixed = Prepared::new(&d, true).unwrap();
+        assert_eq!(fixed.stop, vec![3.0, 2.0 - 1e-13, 2.0 - 1e-13, 1.0, 1.0]);
+        assert_eq!(fixed.order, vec![2, 0, 4, 1, 3]);
+        assert_eq!(fixed.groups, vec![0, 1, 3, 5]);
+        let raw = Prepared::new(&d, false).unwrap();
+        assert_eq!(raw.stop, vec![3.0, 2.0, 2.0 - 1e-13, 1.0 + 1e-12, 1.0]);
+    }
 }
