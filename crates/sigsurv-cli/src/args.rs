@@ -53,7 +53,7 @@ pub enum Command {
     Score(ScoreArgs),
     /// Score a signature, split the cohort, and compare survival (KM, log-rank, Cox) in one command
     #[command(
-        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/"
+        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/\n\nSeveral cohorts (each scored and split on its own, then a Cox model stratified by cohort):\n  sigsurv analyze --study brca_a/ --study brca_b/ --log2 --set IL1 --out results/\n  sigsurv analyze --clinical clinical.csv --expression expression.csv --cohort site --time os --event dead --out results/"
     )]
     Analyze(Box<AnalyzeArgs>),
     /// Run an analysis declared in a file (TOML); the resolved file is written next to the results
@@ -388,9 +388,14 @@ pub struct AnalyzeArgs {
     /// Expression matrix (genes x samples unless --samples-in-rows)
     #[arg(long, value_name = "FILE")]
     pub expression: Option<PathBuf>,
-    /// A cBioPortal study folder: clinical and expression files, and OS/DFS/RFS columns by default
+    /// A cBioPortal study folder: clinical and expression files, and OS/DFS/RFS columns by default; repeat it to
+    /// analyse several studies side by side (one cohort each, named by its folder) with a pooled stratified Cox
     #[arg(long, value_name = "DIR")]
-    pub study: Option<PathBuf>,
+    pub study: Vec<PathBuf>,
+    /// Clinical column naming each patient's cohort: each cohort is scored, split and modelled on its own, then
+    /// pooled in Cox models stratified by cohort
+    #[arg(long, value_name = "COL")]
+    pub cohort: Option<String>,
     /// Samples in rows and genes in columns
     #[arg(long)]
     pub samples_in_rows: bool,

@@ -17,6 +17,7 @@
 //!
 //! [[curve]]                            # a point of a published Kaplan-Meier curve
 //! group = "high"
+//! # cohort = "brca_a"                  # with several cohorts: whose curve
 //! time = 60
 //! surv = 0.72
 //! abs_tol = 0.03
@@ -63,6 +64,8 @@ pub struct CurvePoint {
     pub name: Option<String>,
     /// The group as named in the analysis (`low`, `high`, ...); omit for a single curve.
     pub group: Option<String>,
+    /// The cohort, in an analysis of several cohorts.
+    pub cohort: Option<String>,
     pub time: f64,
     pub surv: f64,
     pub rel_tol: Option<f64>,
@@ -118,6 +121,10 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                     .as_ref()
                     .map(|g| format!(" in {g}"))
                     .unwrap_or_default()
+                    + &c.cohort
+                        .as_ref()
+                        .map(|g| format!(" of cohort {g}"))
+                        .unwrap_or_default()
             )
         });
         let tol = Tolerance {
@@ -125,25 +132,27 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
             abs_tol: c.abs_tol.or(file.defaults.abs_tol),
         };
         let expected = format!("{} {}", c.surv, tol_text(tol));
-        out.push(match surv_at(summary, c.group.as_deref(), c.time) {
-            Err(why) => Outcome {
-                name,
-                expected,
-                observed: None,
-                ok: false,
-                note: why,
-            },
-            Ok(s) => {
-                let (ok, note) = judge(s, Some(c.surv), None, None, tol);
-                Outcome {
+        out.push(
+            match surv_at(summary, c.cohort.as_deref(), c.group.as_deref(), c.time) {
+                Err(why) => Outcome {
                     name,
                     expected,
-                    observed: Some(s),
-                    ok,
-                    note,
+                    observed: None,
+                    ok: false,
+                    note: why,
+                },
+                Ok(s) => {
+                    let (ok, note) = judge(s, Some(c.surv), None, None, tol);
+                    Outcome {
+                        name,
+                        expected,
+                        observed: Some(s),
+                        ok,
+                        note,
+                    }
                 }
-            }
-        });
+            },
+        );
     }
     out
 }
@@ -285,8 +294,27 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// S(t) of a group's Kaplan-Meier curve in `summary.km` (the step function: 1 before the first time).
-fn surv_at(summary: &Value, group: Option<&str>, t: f64) -> Result<f64, String> {
+/// S(t) of a group's Kaplan-Meier curve in `summary.km`, or in `summary.cohorts[cohort=..].km` (the step function: 1
+/// before the first time).
+fn surv_at(
+    summary: &Value,
+    cohort: Option<&str>,
+    group: Option<&str>,
+    t: f64,
+) -> Result<f64, String> {
+    let cohorts = summary["cohorts"].as_array();
+    let summary = match (cohort, cohorts) {
+        (None, None) => summary,
+        (None, Some(_)) => return Err("several cohorts: name the cohort".into()),
+        (Some(_), None) => return Err("the analysis has no cohorts".into()),
+        (Some(name), Some(all)) => all
+            .iter()
+            .find(|c| c["cohort"].as_str() == Some(name))
+            .ok_or_else(|| {
+                let have: Vec<&str> = all.iter().filter_map(|c| c["cohort"].as_str()).collect();
+                format!("no cohort \"{name}\" (have: {})", have.join(", "))
+            })?,
+    };
     let groups = summary["km"]["groups"]
         .as_array()
         .ok_or("the summary has no km.groups")?;

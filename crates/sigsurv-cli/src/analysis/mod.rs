@@ -1,6 +1,7 @@
 //! Analyses in one command (`sigsurv analyze`), from a file (`sigsurv run`), checked against expected numbers
 //! (`sigsurv check`).
 
+pub mod cohorts;
 pub mod expect;
 pub mod pipeline;
 pub mod spec;

@@ -22,7 +22,7 @@ use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_core::split::{split_scores, Split};
-use sigsurv_io::{decode_event, ColumnValues, Table};
+use sigsurv_io::{decode_event, ColumnValues, ExpressionMatrix, Table};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -34,36 +34,131 @@ pub struct Outcome {
 }
 
 /// Column names sigsurv adds to the analysed table; a clinical column of the same name would be ambiguous.
-const SCORE: &str = "score";
-const GROUP: &str = "group";
+pub(super) const SCORE: &str = "score";
+pub(super) const GROUP: &str = "group";
 
 pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome> {
-    let inputs = Inputs::resolve(spec)?;
-    let sv = &spec.survival;
-    let (time_col, event_col) = (inputs.time.as_str(), inputs.event.as_str());
-
-    // Columns of the clinical table the models use.
-    let covariates = spec
-        .model
-        .covariates
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    let cov_columns: Vec<String> = match covariates {
-        Some(c) => parse(&format!("Surv({time_col}, {event_col}) ~ {c}"))?
-            .columns()
-            .into_iter()
-            .filter(|x| x != time_col && x != event_col)
-            .collect(),
-        None => Vec::new(),
-    };
-    for c in cov_columns.iter().chain(&spec.model.strata) {
-        if c == SCORE || c == GROUP {
-            return Err(Failure::input(format!(
-                "the clinical column \"{c}\" clashes with the \"{c}\" column sigsurv adds; rename it in the table"
-            )));
-        }
+    if super::cohorts::requested(spec) {
+        return super::cohorts::run_cohorts(spec, out);
     }
+    let inputs = Inputs::resolve(spec)?;
+    let terms = Terms::new(spec, &inputs)?;
+    let joined = join(spec, &terms, &inputs, &[], out)?;
+    let report = JoinReport::of(&joined);
+    let Analysed {
+        summary,
+        text,
+        samples,
+        raw_score,
+        sd,
+        group_labels,
+        ..
+    } = analyse(
+        spec,
+        &terms,
+        &joined,
+        &(0..joined.rows.len()).collect::<Vec<_>>(),
+        &report,
+        out,
+    )?;
+
+    // Outputs.
+    let dir = &spec.output.dir;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::input(format!(
+            "cannot create the output folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let mut scores_csv = CsvOut::new(&["sample", "score", "score_per_sd", "group"]);
+    for (r, sample) in samples.iter().enumerate() {
+        scores_csv.line([
+            sample.clone(),
+            num(raw_score[r]),
+            num(raw_score[r] / sd),
+            group_labels[r].clone(),
+        ]);
+    }
+    let files = vec![dir.join("summary.json"), dir.join("scores.csv")];
+    sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;
+    sigsurv_io::write_atomic(&files[1], scores_csv.finish().as_bytes())?;
+    Ok(Outcome {
+        summary,
+        text,
+        files,
+    })
+}
+
+/// The survival columns and the model terms of an analysis, resolved against its inputs.
+pub(super) struct Terms {
+    pub time: String,
+    pub event: String,
+    /// The covariates' right-hand side, if any.
+    pub covariates: Option<String>,
+    /// The clinical columns the covariates use.
+    pub cov_columns: Vec<String>,
+}
+
+impl Terms {
+    pub fn new(spec: &AnalysisSpec, inputs: &Inputs) -> CliResult<Terms> {
+        let (time_col, event_col) = (inputs.time.as_str(), inputs.event.as_str());
+        // Columns of the clinical table the models use.
+        let covariates = spec
+            .model
+            .covariates
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        let cov_columns: Vec<String> = match covariates {
+            Some(c) => parse(&format!("Surv({time_col}, {event_col}) ~ {c}"))?
+                .columns()
+                .into_iter()
+                .filter(|x| x != time_col && x != event_col)
+                .collect(),
+            None => Vec::new(),
+        };
+        for c in cov_columns.iter().chain(&spec.model.strata) {
+            if c == SCORE || c == GROUP {
+                return Err(Failure::input(format!(
+                    "the clinical column \"{c}\" clashes with the \"{c}\" column sigsurv adds; rename it in the table"
+                )));
+            }
+        }
+        Ok(Terms {
+            time: inputs.time.clone(),
+            event: inputs.event.clone(),
+            covariates: covariates.map(str::to_string),
+            cov_columns,
+        })
+    }
+}
+
+/// The clinical table joined to the expression matrix on the sample id.
+pub(super) struct Joined {
+    pub data: DataArgs,
+    /// The clinical columns read (id, survival, covariates, strata and any extra), complete rows only.
+    pub clinical: Table,
+    /// The sample id of every clinical row.
+    pub ids: Vec<String>,
+    /// Clinical rows with an expression sample, and that sample's column in `matrix`.
+    pub rows: Vec<usize>,
+    pub cols: Vec<usize>,
+    pub matrix: ExpressionMatrix,
+    pub expr_args: ExpressionArgs,
+    pub only_clinical: Vec<String>,
+    pub only_expression: Vec<String>,
+}
+
+/// Reads the clinical columns (and `extra` ones) and the expression matrix, and joins them on the sample id.
+pub(super) fn join(
+    spec: &AnalysisSpec,
+    terms: &Terms,
+    inputs: &Inputs,
+    extra: &[&str],
+    out: &OutputArgs,
+) -> CliResult<Joined> {
+    let sv = &spec.survival;
+    let (time_col, event_col) = (terms.time.as_str(), terms.event.as_str());
     let data = DataArgs {
         data: inputs.clinical.clone(),
         time: time_col.to_string(),
@@ -74,15 +169,21 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
     };
     let id_col = match &spec.data.id {
         Some(id) => id.clone(),
-        None => default_id(&inputs.clinical)?,
+        None => default_id(&inputs.clinical).map_err(|e| inputs.relabel(e))?,
     };
     let mut wanted: Vec<&str> = vec![id_col.as_str(), time_col, event_col];
-    for c in cov_columns.iter().chain(&spec.model.strata) {
-        if !wanted.contains(&c.as_str()) {
+    for c in terms
+        .cov_columns
+        .iter()
+        .chain(&spec.model.strata)
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+    {
+        if !wanted.contains(&c) {
             wanted.push(c);
         }
     }
-    let clinical = read_columns(&data, &wanted, out)?;
+    let clinical = read_columns(&data, &wanted, out).map_err(|e| inputs.relabel(e))?;
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;
@@ -157,9 +258,79 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
             preview(&only_expression)
         ));
     }
+    Ok(Joined {
+        data,
+        clinical,
+        ids,
+        rows,
+        cols,
+        matrix,
+        expr_args,
+        only_clinical,
+        only_expression,
+    })
+}
+
+/// What `summary.json` says about the join; `None` where a shared clinical table makes a count meaningless for a
+/// cohort of it.
+pub(super) struct JoinReport {
+    pub n_clinical_read: Option<usize>,
+    pub n_dropped: Option<usize>,
+    pub only_clinical: Vec<String>,
+    pub only_expression: Vec<String>,
+}
+
+impl JoinReport {
+    pub fn of(j: &Joined) -> JoinReport {
+        JoinReport {
+            n_clinical_read: Some(j.clinical.n_read),
+            n_dropped: Some(j.clinical.n_dropped),
+            only_clinical: j.only_clinical.clone(),
+            only_expression: j.only_expression.clone(),
+        }
+    }
+}
+
+/// One analysis of a set of patients: its `summary.json` value, human summary and per-patient results.
+pub(super) struct Analysed {
+    pub summary: Value,
+    pub text: String,
+    /// The analysed patients' sample ids, raw scores, and groups, in the clinical table's order.
+    pub samples: Vec<String>,
+    pub raw_score: Vec<f64>,
+    pub sd: f64,
+    pub group_labels: Vec<String>,
+    /// The analysed rows of the clinical table with the columns `score` (per SD) and `group` added.
+    pub table: Table,
+}
+
+/// Scores, splits and models the joined patients `patients` (indices into `joined.rows`): the set is scored over
+/// these patients only, split at their quantiles, and compared by KM, log-rank and Cox.
+pub(super) fn analyse(
+    spec: &AnalysisSpec,
+    terms: &Terms,
+    joined: &Joined,
+    patients: &[usize],
+    report: &JoinReport,
+    out: &OutputArgs,
+) -> CliResult<Analysed> {
+    let sv = &spec.survival;
+    let (time_col, event_col) = (terms.time.as_str(), terms.event.as_str());
+    let covariates = terms.covariates.as_deref();
+    let Joined {
+        data,
+        clinical,
+        ids,
+        matrix,
+        expr_args,
+        ..
+    } = joined;
+    let rows: Vec<usize> = patients.iter().map(|&p| joined.rows[p]).collect();
+    let cols: Vec<usize> = patients.iter().map(|&p| joined.cols[p]).collect();
+    let matrix = matrix.select_samples(&cols);
 
     // Score the analysed patients only: z-scores, ranks and ssGSEA's normalisation are relative to them.
-    let scored = score(matrix, Some(&cols), &expr_args, out)?;
+    let scored = score(matrix, None, expr_args, out)?;
     let set_name = scored.sets[0].name.clone();
     let by_sample: HashMap<&str, f64> = scored
         .samples
@@ -173,7 +344,7 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         .filter(|&i| by_sample.contains_key(ids[i].as_str()))
         .collect();
     let raw_score: Vec<f64> = keep.iter().map(|&i| by_sample[ids[i].as_str()]).collect();
-    let mut table = subset(&clinical, &keep);
+    let mut table = subset(clinical, &keep);
     let n = table.n();
     let time = read_times(&table, time_col)?;
     let (event, coding) = decode_event(
@@ -249,7 +420,6 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         event: event.clone(),
         coding,
     };
-    let strata = input.combined_factor(&spec.model.strata);
     let km_args = KmArgs {
         data: data.clone(),
         by: Some(GROUP.into()),
@@ -259,81 +429,19 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         output: out.clone(),
     };
     let km = km_json(&km_args, &input, &fits);
-    let lr = survdiff(
-        &time,
-        &event,
-        &grouping.group,
-        k,
-        strata.as_ref().map(|s| s.codes.as_slice()),
-        &LogRankOptions::default(),
-    )
-    .map_err(|e| Failure::input(format!("log-rank test: {e}")))?;
-    let lr_args = LogrankArgs {
-        data: data.clone(),
-        by: GROUP.into(),
-        strata: spec.model.strata.clone(),
-        rho: 0.0,
-        pairwise: false,
-        p_adjust: PAdjustArg::Bh,
-        output: out.clone(),
-    };
-    let logrank = logrank_json(&lr_args, &input, &group_factor, strata.as_ref(), &lr, None);
+    let logrank = logrank_by_group(data, &input, &group_factor, &spec.model.strata, out)?;
 
     // Cox models: the score per SD, and the groups against the lowest.
-    let ties = match spec.model.ties.as_str() {
-        "efron" => Ties::Efron,
-        "breslow" => Ties::Breslow,
-        other => {
-            return Err(Failure::input(format!(
-                "ties = \"{other}\": expected efron or breslow"
-            )))
-        }
-    };
-    let cox_opts = CoxOptions {
-        ties,
-        ..CoxOptions::default()
-    };
-    let rhs_extra: String = covariates
-        .map(|c| format!(" + {c}"))
-        .into_iter()
-        .chain(spec.model.strata.iter().map(|s| format!(" + strata({s})")))
-        .collect();
-    let fit = |rhs: &str| -> CliResult<CoxModel> {
-        let text = format!("Surv({time_col}, {event_col}) ~ {rhs}{rhs_extra}");
-        let formula = parse(&text)?;
-        let model = fit_on_table(
-            &text,
-            &formula,
-            table.clone(),
-            None,
-            sv.event_value.as_deref(),
-            &cox_opts,
-        )?;
-        for w in &model.fit.warnings {
-            out.warn(&format!("{text}: {w}"));
-        }
-        Ok(model)
-    };
-    let cox_score = fit(SCORE)?;
-    let cox_groups = fit(&format!("factor({GROUP}, ref = \"{}\")", grouping.names[0]))?;
+    let cox_score = fit_cox(spec, terms, &table, SCORE, &spec.model.strata, out)?;
+    let cox_groups = fit_cox(
+        spec,
+        terms,
+        &table,
+        &groups_term(&grouping.names[0]),
+        &spec.model.strata,
+        out,
+    )?;
 
-    // Outputs.
-    let dir = &spec.output.dir;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Failure::input(format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let mut scores_csv = CsvOut::new(&["sample", "score", "score_per_sd", "group"]);
-    for (r, &i) in keep.iter().enumerate() {
-        scores_csv.line([
-            ids[i].clone(),
-            num(raw_score[r]),
-            num(raw_score[r] / sd),
-            grouping.names[grouping.group[r] as usize].clone(),
-        ]);
-    }
     let m = &scored.matches[0];
     let mut summary = json!({
         "analysis": "analyze",
@@ -344,10 +452,10 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         "genes_missing": m.missing,
         "n": n,
         "n_events": event.iter().filter(|e| **e).count(),
-        "n_clinical_read": clinical.n_read,
-        "n_dropped": clinical.n_dropped,
-        "ids_only_in_clinical": only_clinical,
-        "ids_only_in_expression": only_expression,
+        "n_clinical_read": report.n_clinical_read,
+        "n_dropped": report.n_dropped,
+        "ids_only_in_clinical": report.only_clinical,
+        "ids_only_in_expression": report.only_expression,
         "score_sd": sd,
         "split": spec.groups.split,
         "cutpoints": grouping.cutpoints,
@@ -364,9 +472,6 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
             "naive_p_value": c.naive_p_value, "note": BIAS_NOTE,
         });
     }
-    let files = vec![dir.join("summary.json"), dir.join("scores.csv")];
-    sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;
-    sigsurv_io::write_atomic(&files[1], scores_csv.finish().as_bytes())?;
     let text = human_summary(
         &summary,
         &cox_score,
@@ -374,67 +479,141 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         covariates,
         &spec.model.strata,
     );
-    Ok(Outcome {
+    Ok(Analysed {
         summary,
         text,
-        files,
+        samples: keep.iter().map(|&i| ids[i].clone()).collect(),
+        raw_score,
+        sd,
+        group_labels: grouping
+            .group
+            .iter()
+            .map(|&g| grouping.names[g as usize].clone())
+            .collect(),
+        table,
     })
 }
 
+/// The log-rank test of `groups`, stratified by the `strata` columns of `input`, as the logrank JSON.
+pub(super) fn logrank_by_group(
+    data: &DataArgs,
+    input: &SurvInput,
+    groups: &Factor,
+    strata: &[String],
+    out: &OutputArgs,
+) -> CliResult<Value> {
+    let strata_factor = input.combined_factor(strata);
+    let lr = survdiff(
+        &input.time,
+        &input.event,
+        &groups.codes,
+        groups.levels.len(),
+        strata_factor.as_ref().map(|s| s.codes.as_slice()),
+        &LogRankOptions::default(),
+    )
+    .map_err(|e| Failure::input(format!("log-rank test: {e}")))?;
+    let lr_args = LogrankArgs {
+        data: data.clone(),
+        by: GROUP.into(),
+        strata: strata.to_vec(),
+        rho: 0.0,
+        pairwise: false,
+        p_adjust: PAdjustArg::Bh,
+        output: out.clone(),
+    };
+    Ok(logrank_json(
+        &lr_args,
+        input,
+        groups,
+        strata_factor.as_ref(),
+        &lr,
+        None,
+    ))
+}
+
+/// The Cox model term of the groups, against the lowest group.
+pub(super) fn groups_term(reference: &str) -> String {
+    format!("factor({GROUP}, ref = \"{reference}\")")
+}
+
+/// Fits `Surv(time, event) ~ rhs + covariates + strata(s) for s in strata` on `table`; warnings go to stderr.
+pub(super) fn fit_cox(
+    spec: &AnalysisSpec,
+    terms: &Terms,
+    table: &Table,
+    rhs: &str,
+    strata: &[String],
+    out: &OutputArgs,
+) -> CliResult<CoxModel> {
+    let ties = match spec.model.ties.as_str() {
+        "efron" => Ties::Efron,
+        "breslow" => Ties::Breslow,
+        other => {
+            return Err(Failure::input(format!(
+                "ties = \"{other}\": expected efron or breslow"
+            )))
+        }
+    };
+    let cox_opts = CoxOptions {
+        ties,
+        ..CoxOptions::default()
+    };
+    let rhs_extra: String = terms
+        .covariates
+        .as_deref()
+        .map(|c| format!(" + {c}"))
+        .into_iter()
+        .chain(strata.iter().map(|s| format!(" + strata({s})")))
+        .collect();
+    let text = format!("Surv({}, {}) ~ {rhs}{rhs_extra}", terms.time, terms.event);
+    let formula = parse(&text)?;
+    let model = fit_on_table(
+        &text,
+        &formula,
+        table.clone(),
+        None,
+        spec.survival.event_value.as_deref(),
+        &cox_opts,
+    )?;
+    for w in &model.fit.warnings {
+        out.warn(&format!("{text}: {w}"));
+    }
+    Ok(model)
+}
+
 /// Paths and survival columns after applying a cBioPortal study's defaults.
-struct Inputs {
-    clinical: PathBuf,
-    expression: PathBuf,
-    time: String,
-    event: String,
+pub(super) struct Inputs {
+    /// The clinical table, or the study folder.
+    source: PathBuf,
+    pub clinical: PathBuf,
+    pub expression: PathBuf,
+    pub time: String,
+    pub event: String,
     /// Keeps a study's merged clinical table alive while it is read.
     _study_table: Option<tempfile::TempDir>,
 }
 
 impl Inputs {
-    fn resolve(spec: &AnalysisSpec) -> CliResult<Inputs> {
-        let sv = &spec.survival;
-        if let Some(dir) = &spec.data.study {
-            let study = sigsurv_io::read_cbioportal_study(dir)?;
-            let tmp = tempfile::tempdir()
-                .map_err(|e| Failure::input(format!("cannot create a temporary folder: {e}")))?;
-            let clinical = tmp.path().join("clinical.tsv");
-            let mut text = study.columns.join("\t");
-            text.push('\n');
-            for r in &study.rows {
-                text.push_str(&r.join("\t"));
-                text.push('\n');
+    /// Names a study's clinical files, not the temporary table merged from them, in a failure's message.
+    fn relabel(&self, mut e: Failure) -> Failure {
+        if let Some(tmp) = &self._study_table {
+            let path = self.clinical.display().to_string();
+            let dir = tmp.path().display().to_string();
+            let label = format!("the clinical files of {}", self.source.display());
+            e.message = e.message.replace(&path, &label).replace(&dir, &label);
+            for h in &mut e.hints {
+                *h = h.replace(&path, &label);
             }
-            sigsurv_io::write_atomic(&clinical, text.as_bytes())?;
-            let expression = match (&spec.data.expression, &study.expression) {
-                (Some(e), _) => e.clone(),
-                (None, Some(e)) => e.clone(),
-                (None, None) => {
-                    return Err(Failure::input(format!(
-                        "no expression file (data_mrna*.txt) in {}",
-                        dir.display()
-                    )))
-                }
-            };
-            let default = study.default_survival();
-            let pick = |given: &str, dflt: Option<&String>, what: &str| -> CliResult<String> {
-                if !given.is_empty() {
-                    return Ok(given.to_string());
-                }
-                dflt.cloned().ok_or_else(|| {
-                    Failure::input(format!(
-                        "no {what} column given and none of OS/DFS/RFS_MONTHS/_STATUS in {}",
-                        dir.display()
-                    ))
-                })
-            };
-            return Ok(Inputs {
-                clinical,
-                expression,
-                time: pick(&sv.time, default.map(|d| &d.time), "time")?,
-                event: pick(&sv.event, default.map(|d| &d.status), "event")?,
-                _study_table: Some(tmp),
-            });
+        }
+        e
+    }
+}
+
+impl Inputs {
+    pub fn resolve(spec: &AnalysisSpec) -> CliResult<Inputs> {
+        let sv = &spec.survival;
+        if let Some(dir) = spec.data.study.first() {
+            return Inputs::study(spec, dir);
         }
         let clinical = spec.data.clinical.clone().ok_or_else(|| {
             Failure::input("no clinical table: give --clinical FILE (or --study DIR)")
@@ -448,11 +627,59 @@ impl Inputs {
             ));
         }
         Ok(Inputs {
+            source: clinical.clone(),
             clinical,
             expression,
             time: sv.time.clone(),
             event: sv.event.clone(),
             _study_table: None,
+        })
+    }
+
+    /// The inputs of a cBioPortal study folder: its merged clinical table (written to a temporary TSV), its
+    /// expression file, and its default endpoint unless --time/--event are given.
+    pub fn study(spec: &AnalysisSpec, dir: &Path) -> CliResult<Inputs> {
+        let sv = &spec.survival;
+        let study = sigsurv_io::read_cbioportal_study(dir)?;
+        let tmp = tempfile::tempdir()
+            .map_err(|e| Failure::input(format!("cannot create a temporary folder: {e}")))?;
+        let clinical = tmp.path().join("clinical.tsv");
+        let mut text = study.columns.join("\t");
+        text.push('\n');
+        for r in &study.rows {
+            text.push_str(&r.join("\t"));
+            text.push('\n');
+        }
+        sigsurv_io::write_atomic(&clinical, text.as_bytes())?;
+        let expression = match (&spec.data.expression, &study.expression) {
+            (Some(e), _) => e.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => {
+                return Err(Failure::input(format!(
+                    "no expression file (data_mrna*.txt) in {}",
+                    dir.display()
+                )))
+            }
+        };
+        let default = study.default_survival();
+        let pick = |given: &str, dflt: Option<&String>, what: &str| -> CliResult<String> {
+            if !given.is_empty() {
+                return Ok(given.to_string());
+            }
+            dflt.cloned().ok_or_else(|| {
+                Failure::input(format!(
+                    "no {what} column given and none of OS/DFS/RFS_MONTHS/_STATUS in {}",
+                    dir.display()
+                ))
+            })
+        };
+        Ok(Inputs {
+            source: dir.to_path_buf(),
+            clinical,
+            expression,
+            time: pick(&sv.time, default.map(|d| &d.time), "time")?,
+            event: pick(&sv.event, default.map(|d| &d.status), "event")?,
+            _study_table: Some(tmp),
         })
     }
 }
@@ -510,7 +737,7 @@ fn default_id(path: &Path) -> CliResult<String> {
 }
 
 /// The rows `keep` of a table, in that order.
-fn subset(t: &Table, keep: &[usize]) -> Table {
+pub(super) fn subset(t: &Table, keep: &[usize]) -> Table {
     let pick = |c: &ColumnValues| match c {
         ColumnValues::Numeric(v) => ColumnValues::Numeric(keep.iter().map(|&i| v[i]).collect()),
         ColumnValues::Text(v) => ColumnValues::Text(keep.iter().map(|&i| v[i].clone()).collect()),
@@ -539,7 +766,7 @@ fn sample_sd(x: &[f64]) -> f64 {
 }
 
 /// The first few names, for messages.
-fn preview(names: &[String]) -> String {
+pub(super) fn preview(names: &[String]) -> String {
     let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
     if names.len() > 5 {
         format!("{}, ... ({} in all)", shown.join(", "), names.len())

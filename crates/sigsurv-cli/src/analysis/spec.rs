@@ -56,8 +56,12 @@ pub struct DataSpec {
     pub clinical: Option<PathBuf>,
     /// The expression matrix.
     pub expression: Option<PathBuf>,
-    /// A cBioPortal study folder (instead of clinical + expression).
-    pub study: Option<PathBuf>,
+    /// cBioPortal study folders (instead of clinical + expression): `study = "dir"` or, one cohort per study,
+    /// `study = ["a", "b"]`.
+    #[serde(default, with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub study: Vec<PathBuf>,
+    /// The clinical column naming each patient's cohort: each cohort is analysed on its own, then pooled.
+    pub cohort: Option<String>,
     #[serde(default)]
     pub samples_in_rows: bool,
     #[serde(default = "default_collapse")]
@@ -179,6 +183,41 @@ fn default_ties() -> String {
     "efron".into()
 }
 
+/// `study = "dir"` (the original form) or `study = ["a", "b"]`; written back as a string when there is one.
+mod one_or_many {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+    use serde::{Serialize, Serializer};
+    use std::path::PathBuf;
+
+    pub fn serialize<S: Serializer>(v: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+        struct Paths;
+        impl<'de> Visitor<'de> for Paths {
+            type Value = Vec<PathBuf>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a folder path or a list of folder paths")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(vec![PathBuf::from(v)])
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(p) = seq.next_element::<String>()? {
+                    v.push(PathBuf::from(p));
+                }
+                Ok(v)
+            }
+        }
+        d.deserialize_any(Paths)
+    }
+}
+
 impl AnalysisSpec {
     /// Parses an analysis file; errors say which key and where.
     pub fn parse(text: &str) -> Result<AnalysisSpec, String> {
@@ -204,7 +243,11 @@ impl AnalysisSpec {
         };
         fix(&mut self.data.clinical);
         fix(&mut self.data.expression);
-        fix(&mut self.data.study);
+        for dir in &mut self.data.study {
+            if dir.is_relative() {
+                *dir = base.join(&*dir);
+            }
+        }
         fix(&mut self.signature.gene_sets);
         if self.output.dir.is_relative() {
             self.output.dir = base.join(&self.output.dir);
@@ -223,7 +266,11 @@ impl AnalysisSpec {
         };
         abs(&mut s.data.clinical);
         abs(&mut s.data.expression);
-        abs(&mut s.data.study);
+        for dir in &mut s.data.study {
+            if let Ok(a) = std::path::absolute(&*dir) {
+                *dir = a;
+            }
+        }
         abs(&mut s.signature.gene_sets);
         if let Ok(a) = std::path::absolute(&s.output.dir) {
             s.output.dir = a;
@@ -251,6 +298,29 @@ mod tests {
         assert_eq!(s.model.ties, "efron");
         let again = AnalysisSpec::parse(s.resolved_text().split_once('\n').unwrap().1).unwrap();
         assert_eq!(again.signature, s.signature);
+    }
+
+    #[test]
+    fn study_is_a_path_or_a_list() {
+        let file = |study: &str| {
+            format!("version = 1\n[data]\nstudy = {study}\n[survival]\ntime = \"\"\nevent = \"\"\n[output]\ndir = \"o\"\n")
+        };
+        let one = AnalysisSpec::parse(&file("\"brca\"")).unwrap();
+        assert_eq!(one.data.study, vec![PathBuf::from("brca")]);
+        let text = one.resolved_text();
+        assert!(
+            text.contains("study = \""),
+            "one study is written as a string: {text}"
+        );
+        let two = AnalysisSpec::parse(&file("[\"a\", \"b\"]")).unwrap();
+        assert_eq!(two.data.study, vec![PathBuf::from("a"), PathBuf::from("b")]);
+        let again = AnalysisSpec::parse(two.resolved_text().split_once('\n').unwrap().1).unwrap();
+        assert_eq!(again.data.study.len(), 2);
+        let err = AnalysisSpec::parse(&file("3")).unwrap_err();
+        assert!(
+            err.contains("a folder path or a list of folder paths"),
+            "{err}"
+        );
     }
 
     #[test]

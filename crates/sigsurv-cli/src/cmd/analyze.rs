@@ -16,6 +16,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             clinical: a.clinical.clone(),
             expression: a.expression.clone(),
             study: a.study.clone(),
+            cohort: a.cohort.clone(),
             samples_in_rows: a.samples_in_rows,
             collapse: match a.collapse {
                 CollapseArg::Mean => "mean",
