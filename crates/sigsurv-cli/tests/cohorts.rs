@@ -138,7 +138,7 @@ fn cohort_matches(what: &str, s: &Value, r: &Value) {
         &r["logrank_p"],
         1e-9,
     );
-    cox_models_match(what, s, r, 1e-6);
+    cox_models_match(what, s, r, 1e-9);
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn two_studies_are_analysed_side_by_side_and_pooled_as_r_does() {
     assert_eq!(p["n"], r["pooled"]["n"]);
     assert_eq!(s["n"], r["pooled"]["n"]);
     assert_eq!(p["n_events"], r["pooled"]["n_events"]);
-    cox_models_match("pooled", p, &r["pooled"], 1e-6);
+    cox_models_match("pooled", p, &r["pooled"], 1e-9);
     close(
         "pooled log-rank",
         &p["logrank"]["chisq"],
@@ -267,7 +267,7 @@ fn a_cohort_column_splits_one_study() {
     }
     let p = &s["pooled"];
     assert_eq!(p["strata"], serde_json::json!(["ER_STATUS"]));
-    cox_models_match("pooled", p, &r["pooled"], 1e-6);
+    cox_models_match("pooled", p, &r["pooled"], 1e-9);
     close(
         "pooled log-rank",
         &p["logrank"]["chisq"],
@@ -300,7 +300,7 @@ fn analysis_files_take_a_study_or_a_list_of_studies() {
         "score coef",
         &term(&s["cox_score"], "score")["coef"],
         &reference()["single"]["score_coef"],
-        1e-6,
+        1e-9,
     );
     // A list: one cohort per study; the resolved file reruns to the same numbers.
     let two = file(

@@ -195,7 +195,7 @@ fn by_study(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Cohorts> {
             join(spec, &terms, &inputs, &[], out).map_err(|e| in_cohort(e, &name, None))?;
         let all: Vec<usize> = (0..joined.rows.len()).collect();
         let analysed = analyse(spec, &terms, &joined, &all, &JoinReport::of(&joined), out)
-            .map_err(|e| in_cohort(e, &name, Some(joined.rows.len())))?;
+            .map_err(|e| in_cohort(inputs.relabel(e), &name, Some(joined.rows.len())))?;
         cohorts.push(Cohort {
             name,
             study: Some(dir.clone()),
@@ -258,7 +258,7 @@ fn by_column(spec: &AnalysisSpec, col: &str, out: &OutputArgs) -> CliResult<Coho
             only_expression: Vec::new(),
         };
         let analysed = analyse(spec, &terms, &joined, &patients, &report, out)
-            .map_err(|e| in_cohort(e, name, Some(patients.len())))?;
+            .map_err(|e| in_cohort(inputs.relabel(e), name, Some(patients.len())))?;
         cohorts.push(Cohort {
             name: name.clone(),
             study: None,

@@ -60,7 +60,8 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         &(0..joined.rows.len()).collect::<Vec<_>>(),
         &report,
         out,
-    )?;
+    )
+    .map_err(|e| inputs.relabel(e))?;
 
     // Outputs.
     let dir = &spec.output.dir;
@@ -595,7 +596,7 @@ pub(super) struct Inputs {
 
 impl Inputs {
     /// Names a study's clinical files, not the temporary table merged from them, in a failure's message.
-    fn relabel(&self, mut e: Failure) -> Failure {
+    pub fn relabel(&self, mut e: Failure) -> Failure {
         if let Some(tmp) = &self._study_table {
             let path = self.clinical.display().to_string();
             let dir = tmp.path().display().to_string();
