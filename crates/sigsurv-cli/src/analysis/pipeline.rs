@@ -82,7 +82,7 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
             wanted.push(c);
         }
     }
-    let clinical = read_columns(&data, &wanted, out)?;
+    let clinical = read_columns(&data.table_spec(), &wanted, out)?;
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;
