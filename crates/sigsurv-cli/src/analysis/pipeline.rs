@@ -207,7 +207,7 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
     let k = grouping.names.len();
 
     let sd = sample_sd(&raw_score);
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         return Err(Failure::input(format!(
             "the {set_name} score is constant over the analysed patients"
         )));
