@@ -19,7 +19,7 @@ pub enum PlotKind {
                       sigsurv plot km data.csv --time os_months --event os_status --by group \
                       --breaks 12 --xmax 60 --overlay published.csv -o km.svg"
     )]
-    Km(PlotKmArgs),
+    Km(Box<PlotKmArgs>),
     /// Forest plot of hazard ratios from the JSON of `sigsurv cox --format json`
     #[command(after_help = "Example:\n  sigsurv plot forest cox.json -o forest.svg")]
     Forest(PlotForestArgs),
@@ -125,6 +125,6 @@ pub struct PlotForestArgs {
     #[arg(long, default_value = "")]
     pub label_header: String,
     /// Range of the hazard-ratio axis, e.g. 0.25,4 (intervals beyond end in arrows)
-    #[arg(long, value_delimiter = ',', num_args = 2, value_name = "LO,HI")]
+    #[arg(long, value_delimiter = ',', value_name = "LO,HI")]
     pub xlim: Vec<f64>,
 }

@@ -1,7 +1,7 @@
 //! Reading survival data for a command: the table, validated times, decoded events, group and strata codes,
 //! and the note about rows dropped for missing values.
 
-use crate::args::{DataArgs, OutputArgs};
+use crate::args::{DataArgs, ModelDataArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
 use sigsurv_core::design::collate;
 use sigsurv_core::CoreError;
@@ -23,18 +23,33 @@ pub struct SurvInput {
     pub coding: EventCoding,
 }
 
-/// Reads `columns` of the table named by `data` (its path, delimiter and --where), drops rows with a missing value
-/// in any of them and says so on standard error. Fails when no row is left.
-pub fn read_columns(data: &DataArgs, columns: &[&str], out: &OutputArgs) -> CliResult<Table> {
-    let spec = TableSpec {
-        path: data.data.clone(),
-        delimiter: data.delimiter.map(|c| c as u8),
-        filter: data.filter.clone(),
-    };
-    let table = sigsurv_io::read_table(&spec, columns)?;
+impl DataArgs {
+    pub fn table_spec(&self) -> TableSpec {
+        TableSpec {
+            path: self.data.clone(),
+            delimiter: self.delimiter.map(|c| c as u8),
+            filter: self.filter.clone(),
+        }
+    }
+}
+
+impl ModelDataArgs {
+    pub fn table_spec(&self) -> TableSpec {
+        TableSpec {
+            path: self.data.clone(),
+            delimiter: self.delimiter.map(|c| c as u8),
+            filter: self.filter.clone(),
+        }
+    }
+}
+
+/// Reads `columns` of a table (its path, delimiter and --where), drops rows with a missing value in any of them
+/// and says so on standard error. Fails when no row is left.
+pub fn read_columns(spec: &TableSpec, columns: &[&str], out: &OutputArgs) -> CliResult<Table> {
+    let table = sigsurv_io::read_table(spec, columns)?;
     let path = table.path.display().to_string();
     if table.n_read == 0 {
-        return Err(match &data.filter {
+        return Err(match &spec.filter {
             Some(f) => Failure::input(format!("no rows left in {path} after --where \"{f}\""))
                 .hint(
                 "check the condition against the data; values of text columns are case-sensitive",
@@ -116,7 +131,7 @@ impl SurvInput {
     pub fn read(data: &DataArgs, extra: &[&str], out: &OutputArgs) -> CliResult<SurvInput> {
         let mut columns = vec![data.time.as_str(), data.event.as_str()];
         columns.extend_from_slice(extra);
-        let table = read_columns(data, &columns, out)?;
+        let table = read_columns(&data.table_spec(), &columns, out)?;
         let time = read_times(&table, &data.time)?;
         let (event, coding) = decode_event(
             table.get(&data.event),

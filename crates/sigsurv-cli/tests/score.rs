@@ -69,7 +69,10 @@ fn scores_match_gsva_and_mean_z() {
                 );
             }
         }
-        assert!(v["genes_missing"]["GO:0070498"].as_array().unwrap().len() > 0);
+        assert!(!v["genes_missing"]["GO:0070498"]
+            .as_array()
+            .unwrap()
+            .is_empty());
     }
 }
 

@@ -184,7 +184,7 @@ pub(super) fn join(
             wanted.push(c);
         }
     }
-    let clinical = read_columns(&data, &wanted, out).map_err(|e| inputs.relabel(e))?;
+    let clinical = read_columns(&data.table_spec(), &wanted, out).map_err(|e| inputs.relabel(e))?;
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;
@@ -379,7 +379,7 @@ pub(super) fn analyse(
     let k = grouping.names.len();
 
     let sd = sample_sd(&raw_score);
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         return Err(Failure::input(format!(
             "the {set_name} score is constant over the analysed patients"
         )));

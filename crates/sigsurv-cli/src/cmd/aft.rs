@@ -1,9 +1,9 @@
 //! `sigsurv aft`: parametric accelerated-failure-time models, as R's `survreg`.
 
-use super::cox::{model_frame, parse, ModelFrame};
-use crate::args::{AftArgs, DataArgs, DistArg, OutputFormat};
+use super::cox::{model_frame, parse, read_model_table, ModelFrame};
+use crate::args::{AftArgs, DistArg, OutputFormat};
 use crate::failure::{CliResult, Failure};
-use crate::input::{core_failure, read_columns};
+use crate::input::core_failure;
 use crate::output::json_text;
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig, TextTable};
@@ -39,22 +39,7 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
     ) {
         return Err(Failure::input("sigsurv aft takes right-censored data, Surv(time, event), not Surv(start, stop, event)"));
     }
-    let mut columns = formula.columns();
-    if let Some(w) = &a.weights {
-        if !columns.contains(w) {
-            columns.push(w.clone());
-        }
-    }
-    let data = DataArgs {
-        data: a.data.data.clone(),
-        time: String::new(),
-        event: String::new(),
-        event_value: a.data.event_value.clone(),
-        filter: a.data.filter.clone(),
-        delimiter: a.data.delimiter,
-    };
-    let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let table = read_columns(&data, &refs, &a.output)?;
+    let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
     let ModelFrame {
         stop,
         event,

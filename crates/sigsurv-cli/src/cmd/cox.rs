@@ -1,6 +1,8 @@
 //! `sigsurv cox`: Cox regression from an R formula, as `summary(coxph(...))`, with `cox.zph` and residuals.
 
-use crate::args::{CoxArgs, DataArgs, OutputFormat, ResidualArg, TiesArg, ZphTransformArg};
+use crate::args::{
+    CoxArgs, ModelDataArgs, OutputArgs, OutputFormat, ResidualArg, TiesArg, ZphTransformArg,
+};
 use crate::failure::{CliResult, Failure};
 use crate::input::{core_failure, read_columns, read_times};
 use crate::output::json_text;
@@ -52,22 +54,7 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         )));
     }
     let formula = parse(&a.formula)?;
-    let mut columns = formula.columns();
-    if let Some(w) = &a.weights {
-        if !columns.contains(w) {
-            columns.push(w.clone());
-        }
-    }
-    let data = DataArgs {
-        data: a.data.data.clone(),
-        time: String::new(),
-        event: String::new(),
-        event_value: a.data.event_value.clone(),
-        filter: a.data.filter.clone(),
-        delimiter: a.data.delimiter,
-    };
-    let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let table = read_columns(&data, &refs, &a.output)?;
+    let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
     let opts = CoxOptions {
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,
@@ -130,6 +117,23 @@ pub(crate) fn parse(formula: &str) -> CliResult<Formula> {
         Failure::input(format!("invalid --formula \"{formula}\": {e}"))
             .hint("e.g. \"Surv(time, status) ~ age + factor(grade) + strata(center)\"")
     })
+}
+
+/// Reads the columns a formula (and its weights column) uses, missing rows dropped and reported.
+pub(crate) fn read_model_table(
+    data: &ModelDataArgs,
+    formula: &Formula,
+    weights: Option<&str>,
+    out: &OutputArgs,
+) -> CliResult<Table> {
+    let mut columns = formula.columns();
+    if let Some(w) = weights {
+        if !columns.iter().any(|c| c == w) {
+            columns.push(w.to_string());
+        }
+    }
+    let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    read_columns(&data.table_spec(), &refs, out)
 }
 
 /// A model's response and design, built from a table that holds its columns (missing rows already dropped).

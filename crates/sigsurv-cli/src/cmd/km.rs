@@ -18,7 +18,7 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         )));
     }
     if let Some(tau) = a.rmst {
-        if !(tau > 0.0) || !tau.is_finite() {
+        if !tau.is_finite() || tau <= 0.0 {
             return Err(Failure::input(format!(
                 "--rmst {tau} must be a positive time"
             )));
@@ -150,7 +150,7 @@ fn to_csv(fits: &[GroupFit]) -> String {
 }
 
 fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
-    let pct = format!("{}", sig(a.conf_level, 4));
+    let pct = sig(a.conf_level, 4);
     let mut s = format!(
         "Kaplan-Meier: Surv({}, {}){}  [{}; event coding {}]\n\n",
         a.data.time,

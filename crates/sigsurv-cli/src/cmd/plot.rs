@@ -207,6 +207,12 @@ fn read_overlay(
 
 fn forest(a: &PlotForestArgs) -> CliResult<()> {
     check_output(&a.figure)?;
+    if !a.xlim.is_empty() && a.xlim.len() != 2 {
+        return Err(Failure::input(format!(
+            "--xlim needs two numbers LO,HI, got {}",
+            a.xlim.len()
+        )));
+    }
     let path = &a.json;
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
@@ -221,6 +227,7 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
     let f = &a.figure;
     let defaults = ForestOptions::default();
     let xlim = match a.xlim.as_slice() {
+        [] => None,
         [lo, hi] => Some((*lo, *hi)),
         _ => None,
     };

@@ -66,7 +66,7 @@ pub fn sig(x: f64, digits: usize) -> String {
         return "0".into();
     }
     let exp = x.abs().log10().floor() as i32;
-    if exp < -4 || exp >= 15 {
+    if !(-4..15).contains(&exp) {
         let s = format!("{:.*e}", digits.saturating_sub(1), x);
         return trim_exp(&s);
     }

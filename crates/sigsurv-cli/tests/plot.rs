@@ -1,0 +1,408 @@
+//! Runs `sigsurv plot km` and `sigsurv plot forest`: the figures hold the numbers R gives, PNGs have the
+//! asked size, overlays and Cox JSON are read, and bad input fails with exit code 2 and a clear message.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn gbsg2() -> String {
+    root()
+        .join("fixtures/GBSG2/GBSG2.csv")
+        .display()
+        .to_string()
+}
+
+fn sigsurv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(args: &[&str]) {
+    let o = sigsurv(args);
+    assert!(o.status.success(), "failed: {}", stderr(&o));
+}
+
+/// Fails with exit code 2 and a message containing `needle`.
+fn bad(args: &[&str], needle: &str) {
+    let o = sigsurv(args);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(needle),
+        "{needle:?} not in: {}",
+        stderr(&o)
+    );
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn p(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+/// The text of every `<text class="risk-n" data-group="g">` in document order.
+fn risk_numbers(svg: &str, group: usize) -> Vec<String> {
+    let tag = format!("class=\"risk-n\" data-group=\"{group}\"");
+    svg.lines()
+        .filter(|l| l.contains(&tag))
+        .map(|l| {
+            let start = l.find('>').unwrap() + 1;
+            let end = l.rfind("</text>").unwrap();
+            l[start..end].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn km_svg_has_r_numbers_and_the_log_rank_p() {
+    let d = tmp();
+    let out = p(d.path(), "km.svg");
+    let g = gbsg2();
+    ok(&[
+        "plot",
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--ci",
+        "--breaks",
+        "500",
+        "--time-unit",
+        "days",
+        "--median-lines",
+        "-o",
+        &out,
+        "-q",
+    ]);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    // R: summary(survfit(Surv(time, cens) ~ horTh, d), times = seq(0, 2500, 500), extend = TRUE)$n.risk
+    assert_eq!(
+        risk_numbers(&svg, 0),
+        ["440", "345", "210", "118", "38", "1"]
+    );
+    assert_eq!(
+        risk_numbers(&svg, 1),
+        ["246", "208", "142", "96", "37", "5"]
+    );
+    // R: survdiff(Surv(time, cens) ~ horTh, d)$pvalue = 0.003427
+    assert!(svg.contains("Log-rank p = 0.0034"));
+    assert!(svg.contains("Time (days)") && svg.contains(">horTh</text>"));
+    assert!(svg.contains("class=\"km-ci\"") && svg.contains("class=\"km-median\""));
+}
+
+#[test]
+fn km_png_has_the_size_times_dpi() {
+    let d = tmp();
+    let out = p(d.path(), "km.png");
+    let g = gbsg2();
+    ok(&[
+        "plot", "km", &g, "--time", "time", "--event", "cens", "--width", "480", "--height", "400",
+        "--dpi", "192", "-o", &out,
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    assert_eq!((be(16), be(20)), (960, 800));
+}
+
+#[test]
+fn km_options_where_event_scale_and_no_table() {
+    let d = tmp();
+    let out = p(d.path(), "km.svg");
+    let g = gbsg2();
+    ok(&[
+        "plot",
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "tgrade",
+        "--where",
+        "age >= 50",
+        "--fun",
+        "event",
+        "--no-risk-table",
+        "--no-pvalue",
+        "--xmax",
+        "1825",
+        "--title",
+        "Grade",
+        "--palette",
+        "#000000,#0072B2,#D55E00",
+        "-o",
+        &out,
+        "-q",
+    ]);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("Cumulative event probability"));
+    assert!(!svg.contains("risk-n") && !svg.contains("Log-rank"));
+    assert!(svg.contains("stroke=\"#D55E00\""));
+    assert!(svg.contains(">Grade</text>"));
+}
+
+#[test]
+fn overlay_csv_is_drawn_per_group() {
+    let d = tmp();
+    let csv = d.path().join("published.csv");
+    std::fs::write(
+        &csv,
+        "time,survival,group\n0,1,no\n500,0.8,no\n1000,0.65,no\n0,1,yes\n800,0.8,yes\n",
+    )
+    .unwrap();
+    let out = p(d.path(), "km.svg");
+    let g = gbsg2();
+    let csv_s = csv.display().to_string();
+    ok(&[
+        "plot",
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--overlay",
+        &csv_s,
+        "-o",
+        &out,
+        "-q",
+    ]);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(svg.matches("class=\"km-overlay\"").count(), 2);
+    assert!(svg.contains("Published (digitised)"));
+
+    std::fs::write(&csv, "time,survival,group\n0,1,maybe\n").unwrap();
+    bad(
+        &[
+            "plot",
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--by",
+            "horTh",
+            "--overlay",
+            &csv_s,
+            "-o",
+            &out,
+        ],
+        "overlay group \"maybe\" is not one of the plotted groups",
+    );
+    std::fs::write(&csv, "time,survival\n0,1\n").unwrap();
+    bad(
+        &[
+            "plot",
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--by",
+            "horTh",
+            "--overlay",
+            &csv_s,
+            "-o",
+            &out,
+        ],
+        "no \"group\" column",
+    );
+    // Without --by a two-column overlay belongs to the single curve.
+    ok(&[
+        "plot",
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--overlay",
+        &csv_s,
+        "-o",
+        &out,
+        "-q",
+    ]);
+}
+
+#[test]
+fn km_bad_input() {
+    let d = tmp();
+    let g = gbsg2();
+    let out = p(d.path(), "km.pdf");
+    bad(
+        &[
+            "plot", "km", &g, "--time", "time", "--event", "cens", "-o", &out,
+        ],
+        "use a .svg or .png file name",
+    );
+    assert!(!d.path().join("km.pdf").exists());
+    let out = p(d.path(), "km.svg");
+    bad(
+        &[
+            "plot", "km", &g, "--time", "time", "--event", "cens", "--xmax", "3", "-o", &out,
+        ],
+        "--xmax 3 is below the first event/censoring time 8",
+    );
+    bad(
+        &[
+            "plot", "km", &g, "--time", "time", "--event", "cens", "--breaks", "0", "-o", &out,
+        ],
+        "--breaks 0 must be a positive time step",
+    );
+    bad(
+        &[
+            "plot",
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--palette",
+            "red",
+            "-o",
+            &out,
+        ],
+        "--palette \"red\" is not a colour",
+    );
+    bad(
+        &[
+            "plot", "km", &g, "--time", "nope", "--event", "cens", "-o", &out,
+        ],
+        "nope",
+    );
+    bad(
+        &[
+            "plot",
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--dpi",
+            "5",
+            "-o",
+            &p(d.path(), "x.png"),
+        ],
+        "--dpi 5 is outside",
+    );
+    assert!(!d.path().join("km.svg").exists());
+}
+
+const COX_JSON: &str = r#"{
+  "analysis": "cox",
+  "conf_level": 0.95,
+  "terms": [
+    {"term": "horThyes", "coef": -0.3456, "exp_coef": 0.7078, "lower": 0.5566, "upper": 0.9000, "p_value": 0.00477},
+    {"term": "pnodes", "coef": 0.0529, "exp_coef": 1.0543, "lower": 1.0396, "upper": 1.0693, "p_value": 3.3e-14},
+    {"term": "age", "coef": -0.0026, "exp_coef": 0.9974, "lower": 0.9871, "upper": 1.0078, "p_value": null}
+  ]
+}"#;
+
+#[test]
+fn forest_from_cox_json() {
+    let d = tmp();
+    let json = d.path().join("cox.json");
+    std::fs::write(&json, COX_JSON).unwrap();
+    let js = json.display().to_string();
+    let out = p(d.path(), "forest.svg");
+    ok(&[
+        "plot",
+        "forest",
+        &js,
+        "-o",
+        &out,
+        "--title",
+        "Cox model",
+        "--label-header",
+        "Term",
+        "-q",
+    ]);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for text in [
+        "HR (95% CI)",
+        "0.71 (0.56–0.90)",
+        "0.0048",
+        "&lt;0.0001",
+        ">Term<",
+        ">Cox model<",
+    ] {
+        assert!(svg.contains(text), "missing {text}");
+    }
+    assert_eq!(svg.matches("class=\"forest-row\"").count(), 3);
+    ok(&[
+        "plot",
+        "forest",
+        &js,
+        "-o",
+        &p(d.path(), "forest.png"),
+        "--xlim",
+        "0.5,2",
+        "-q",
+    ]);
+}
+
+#[test]
+fn forest_bad_input() {
+    let d = tmp();
+    let json = d.path().join("cox.json");
+    let js = json.display().to_string();
+    let out = p(d.path(), "forest.svg");
+    std::fs::write(&json, "{not json").unwrap();
+    bad(&["plot", "forest", &js, "-o", &out], "is not valid JSON");
+    std::fs::write(&json, r#"{"coefficients": []}"#).unwrap();
+    bad(&["plot", "forest", &js, "-o", &out], "no \"terms\" array");
+    std::fs::write(
+        &json,
+        r#"{"terms": [{"term": "x", "exp_coef": null, "lower": 1, "upper": 2}]}"#,
+    )
+    .unwrap();
+    bad(
+        &["plot", "forest", &js, "-o", &out],
+        "term \"x\": \"exp_coef\" is null",
+    );
+    std::fs::write(
+        &json,
+        r#"{"terms": [{"term": "x", "exp_coef": 3, "lower": 1, "upper": 2}]}"#,
+    )
+    .unwrap();
+    bad(
+        &["plot", "forest", &js, "-o", &out],
+        "does not contain the estimate",
+    );
+    std::fs::write(&json, COX_JSON).unwrap();
+    bad(
+        &["plot", "forest", &js, "-o", &out, "--xlim", "2,1"],
+        "--xlim (2, 1) must satisfy",
+    );
+    bad(
+        &["plot", "forest", &js, "-o", &out, "--xlim", "2"],
+        "--xlim needs two numbers",
+    );
+    bad(
+        &["plot", "forest", &p(d.path(), "missing.json"), "-o", &out],
+        "cannot read",
+    );
+    assert!(!d.path().join("forest.svg").exists());
+}
