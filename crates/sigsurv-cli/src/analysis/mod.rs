@@ -2,5 +2,7 @@
 //! (`sigsurv check`).
 
 pub mod expect;
+mod figures;
 pub mod pipeline;
+pub mod report;
 pub mod spec;

@@ -2,6 +2,7 @@
 //! signature over the analysed patients, split them, and compare the groups (KM, log-rank) and the score (Cox),
 //! adjusted for covariates. Shared by `analyze`, `run` and `check`.
 
+use super::report::{write_report, ReportInputs};
 use super::spec::AnalysisSpec;
 use crate::args::{
     CollapseArg, ConfTypeArg, DataArgs, ExpressionArgs, KmArgs, LogrankArgs, OutputArgs,
@@ -364,9 +365,18 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
             "naive_p_value": c.naive_p_value, "note": BIAS_NOTE,
         });
     }
-    let files = vec![dir.join("summary.json"), dir.join("scores.csv")];
+    let mut files = vec![dir.join("summary.json"), dir.join("scores.csv")];
     sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;
     sigsurv_io::write_atomic(&files[1], scores_csv.finish().as_bytes())?;
+    let report = ReportInputs {
+        spec,
+        summary: &summary,
+        fits: &fits,
+        scores: &raw_score,
+        cox_score: &cox_score,
+        cox_groups: &cox_groups,
+    };
+    files.extend(write_report(&report, out)?);
     let text = human_summary(
         &summary,
         &cox_score,
