@@ -252,3 +252,29 @@ fn labels_from_the_data_are_escaped() {
     // The inline copy in the report is escaped the same way.
     assert!(section(&html, "cox").contains(&format!("Groups model: {escaped}")));
 }
+
+#[test]
+fn run_reads_time_unit_from_the_file_and_flags_an_optimal_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "version = 1\n[data]\nclinical = \"{}\"\nexpression = \"{}\"\nsamples_in_rows = true\n\n\
+         [survival]\ntime = \"os_months\"\nevent = \"os_event\"\ntime_unit = \"months\"\n\n\
+         [groups]\nsplit = \"optimal\"\n\n[output]\ndir = \"out\"\n",
+        fixture("gse1992/clinical.csv"),
+        fixture("gse1992/expression.csv")
+    );
+    let file = dir.path().join("analysis.toml");
+    std::fs::write(&file, spec).unwrap();
+    let o = sigsurv(&["run", file.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("out");
+    let km = read(&out.join("km.svg"));
+    assert!(km.contains("Time (months)"));
+    assert!(
+        km.contains("(optimal cut; adjusted p = "),
+        "the biased p is flagged"
+    );
+    let html = read(&out.join("report.html"));
+    assert!(section(&html, "score").contains("p adjusted for the search"));
+    assert!(section(&html, "logrank").contains("<p class=\"note\">"));
+}

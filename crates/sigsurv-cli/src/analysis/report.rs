@@ -292,13 +292,15 @@ fn score(s: &Value, histogram: Block) -> Vec<Block> {
         ]),
     ];
     if let Some(c) = s.get("cutpoint") {
+        let permutation = c["p_value_permutation"]
+            .as_f64()
+            .map_or(String::new(), |p| format!(", permutation p = {}", pval(p)));
         blocks.push(Block::Note(format!(
-            "Optimal cut-point {} (standardised log-rank statistic {}): maxstat-adjusted p = {}, permutation p = {}; {}.",
+            "Optimal cut-point {} (maximally selected standardised log-rank statistic {}): p adjusted for the \
+             search (Lausen & Schumacher) = {}{permutation}.",
             sig(num(&c["cutpoint"]), 4),
             sig(num(&c["statistic"]), 4),
             pval(num(&c["p_value"])),
-            pval(num(&c["p_value_permutation"])),
-            c["note"].as_str().unwrap_or("")
         )));
     }
     let rows = s["km"]["groups"]
@@ -389,7 +391,7 @@ fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
     ]));
     if s.get("cutpoint").is_some() {
         blocks.push(Block::Note(
-            "The groups come from a cut-point chosen to maximise the log-rank statistic: this p-value is too small; use the maxstat-adjusted p above.".into(),
+            "The groups come from a cut-point chosen to maximise the log-rank statistic, so this p-value is too small (biased by the search); report the adjusted p of the optimal cut-point instead.".into(),
         ));
     }
     blocks
