@@ -437,6 +437,9 @@ pub struct AnalyzeArgs {
     /// Value of the event column that marks an event
     #[arg(long, value_name = "VALUE")]
     pub event_value: Option<String>,
+    /// Unit of the time column, for the figures' time axis: "months" gives "Time (months)"
+    #[arg(long, value_name = "UNIT")]
+    pub time_unit: Option<String>,
     /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"
     #[arg(long, value_name = "TERMS")]
     pub covariates: Option<String>,

@@ -6,6 +6,7 @@
 //!   `ggsurvplot(risk.table = TRUE)`), a legend with each group's n, annotations (log-rank p, HR), and
 //!   digitised published curves drawn dashed over the reproduced ones.
 //! - [`forest_svg`]: hazard ratios with confidence intervals on a log axis, with the numbers as text columns.
+//! - [`histogram_svg`]: the distribution of a score with its cut-points drawn.
 //! - [`save`]: `.svg` as is, `.png` rendered with resvg at a given dpi, written atomically.
 //!
 //! # Why a hand-written SVG
@@ -23,6 +24,7 @@
 mod error;
 mod forest;
 mod format;
+mod histogram;
 mod km;
 mod palette;
 mod render;
@@ -33,6 +35,7 @@ mod text;
 pub use error::{PlotError, Result};
 pub use forest::{forest_svg, ForestOptions, ForestRow};
 pub use format::{format_hr, format_p, p_label};
+pub use histogram::{histogram_bins, histogram_svg, Bins, HistogramOptions};
 pub use km::{km_plot, km_svg, Fun, KmPlot, KmPlotOptions, OverlayCurve, Panel, PlotGroup};
 pub use palette::{parse_hex, DEFAULT_PALETTE, OKABE_ITO};
 pub use render::{render_png, save, svg_options, FONT_FAMILY};

@@ -3,5 +3,7 @@
 
 pub mod cohorts;
 pub mod expect;
+mod figures;
 pub mod pipeline;
+pub mod report;
 pub mod spec;

@@ -2,6 +2,7 @@
 //! signature over the analysed patients, split them, and compare the groups (KM, log-rank) and the score (Cox),
 //! adjusted for covariates. Shared by `analyze`, `run` and `check`.
 
+use super::report::{write_report, ReportInputs};
 use super::spec::AnalysisSpec;
 use crate::args::{
     CollapseArg, ConfTypeArg, DataArgs, ExpressionArgs, KmArgs, LogrankArgs, OutputArgs,
@@ -52,6 +53,9 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
         raw_score,
         sd,
         group_labels,
+        fits,
+        cox_score,
+        cox_groups,
         ..
     } = analyse(
         spec,
@@ -80,9 +84,18 @@ pub fn run_analysis(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Outcome>
             group_labels[r].clone(),
         ]);
     }
-    let files = vec![dir.join("summary.json"), dir.join("scores.csv")];
+    let mut files = vec![dir.join("summary.json"), dir.join("scores.csv")];
     sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;
     sigsurv_io::write_atomic(&files[1], scores_csv.finish().as_bytes())?;
+    let report = ReportInputs {
+        spec,
+        summary: &summary,
+        fits: &fits,
+        scores: &raw_score,
+        cox_score: &cox_score,
+        cox_groups: &cox_groups,
+    };
+    files.extend(write_report(&report, out)?);
     Ok(Outcome {
         summary,
         text,
@@ -303,6 +316,10 @@ pub(super) struct Analysed {
     pub group_labels: Vec<String>,
     /// The analysed rows of the clinical table with the columns `score` (per SD) and `group` added.
     pub table: Table,
+    /// What the report draws: the KM curves by group and both Cox models.
+    pub fits: Vec<GroupFit>,
+    pub cox_score: CoxModel,
+    pub cox_groups: CoxModel,
 }
 
 /// Scores, splits and models the joined patients `patients` (indices into `joined.rows`): the set is scored over
@@ -492,6 +509,9 @@ pub(super) fn analyse(
             .map(|&g| grouping.names[g as usize].clone())
             .collect(),
         table,
+        fits,
+        cox_score,
+        cox_groups,
     })
 }
 

@@ -16,6 +16,7 @@
 //! [survival]
 //! time = "os_months"
 //! event = "os_event"
+//! time_unit = "months"               # optional: the figures' time axis
 //!
 //! [groups]
 //! split = "median"
@@ -106,6 +107,9 @@ pub struct SurvivalSpec {
     pub time: String,
     pub event: String,
     pub event_value: Option<String>,
+    /// Unit of the time column, for the figures' time axis ("months" gives "Time (months)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -45,6 +45,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             time: a.time.clone().unwrap_or_default(),
             event: a.event.clone().unwrap_or_default(),
             event_value: a.event_value.clone(),
+            time_unit: a.time_unit.clone(),
         },
         groups: GroupsSpec {
             split: a.split.clone(),

@@ -1,0 +1,456 @@
+//! The figures and the HTML report of an analysis: `km.svg`, `forest.svg` and `report.html` in the output
+//! folder. The report repeats the numbers of `summary.json` (rounded for reading, exact in `data-value`)
+//! around the figures, so one file documents the whole analysis.
+
+use super::figures::{forest_figure, histogram_figure, km_figure, FigureContext};
+use super::spec::AnalysisSpec;
+use crate::args::OutputArgs;
+use crate::cmd::cox::CoxModel;
+use crate::cmd::km::GroupFit;
+use crate::failure::CliResult;
+use crate::render::text::{pval, sig};
+use serde_json::Value;
+use sigsurv_plot::PlotError;
+use sigsurv_report::{render_html, Block, Cell, Figure, Report, Section, Table};
+use std::path::PathBuf;
+
+/// The results the report is made of.
+pub(crate) struct ReportInputs<'a> {
+    pub spec: &'a AnalysisSpec,
+    /// The `summary.json` value.
+    pub summary: &'a Value,
+    pub fits: &'a [GroupFit],
+    /// The unscaled scores of the analysed patients.
+    pub scores: &'a [f64],
+    pub cox_score: &'a CoxModel,
+    pub cox_groups: &'a CoxModel,
+}
+
+/// Writes `km.svg`, `forest.svg` (when a term has a hazard ratio) and `report.html` into the output folder
+/// and returns their paths. A figure that cannot be drawn is a warning (and a note in the report), not a
+/// failure: the numbers are already written.
+pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<PathBuf>> {
+    let s = r.summary;
+    let spec = r.spec;
+    let set = s["set"].as_str().unwrap_or("");
+    let method = s["method"].as_str().unwrap_or("");
+    let ctx = FigureContext {
+        set,
+        method,
+        time_unit: spec.survival.time_unit.as_deref(),
+        adjusted: adjusted(spec),
+        stratified: !spec.model.strata.is_empty(),
+        logrank_p: num(&s["logrank"]["p_value"]),
+        optimal_p: s.get("cutpoint").map(|c| num(&c["p_value"])),
+    };
+    let dir = &spec.output.dir;
+    let mut files = Vec::new();
+    let failed = |what: &str, e: PlotError| -> Block {
+        out.warn(&format!("the {what} was not drawn: {e}"));
+        Block::Note(format!("The {what} could not be drawn: {e}"))
+    };
+
+    let km = match km_figure(r.fits, r.cox_groups, &ctx) {
+        Ok(svg) => {
+            let path = dir.join("km.svg");
+            sigsurv_io::write_atomic(&path, svg.as_bytes())?;
+            files.push(path);
+            figure(svg, "km", km_caption(&ctx))
+        }
+        Err(e) => failed("Kaplan-Meier figure", e),
+    };
+    let forest = match forest_figure(r.cox_score, r.cox_groups, &ctx) {
+        Ok(Some(svg)) => {
+            let path = dir.join("forest.svg");
+            sigsurv_io::write_atomic(&path, svg.as_bytes())?;
+            files.push(path);
+            figure(
+                svg,
+                "forest",
+                "Hazard ratios with 95% confidence intervals (log scale) of the two Cox models above.".into(),
+            )
+        }
+        Ok(None) => Block::Note("No term of the Cox models has an estimable hazard ratio.".into()),
+        Err(e) => failed("forest plot", e),
+    };
+    let cuts: Vec<f64> = s["cutpoints"]
+        .as_array()
+        .map(|a| a.iter().map(num).collect())
+        .unwrap_or_default();
+    let histogram = match histogram_figure(r.scores, &cuts, &ctx) {
+        Ok(svg) => figure(
+            svg,
+            "histogram",
+            format!(
+                "Distribution of the {set} score over the {} analysed patients; dashed lines: the cut-points of the {} split.",
+                r.scores.len(),
+                spec.groups.split
+            ),
+        ),
+        Err(e) => failed("score histogram", e),
+    };
+
+    let report = Report {
+        title: format!("{set} signature and survival"),
+        subtitle: Some(format!(
+            "sigsurv {} · {method} score · {} split · {} / {}",
+            env!("CARGO_PKG_VERSION"),
+            spec.groups.split,
+            s["km"]["time"].as_str().unwrap_or(""),
+            s["km"]["event"].as_str().unwrap_or("")
+        )),
+        sections: vec![
+            Section {
+                id: "cohort".into(),
+                heading: "Cohort".into(),
+                blocks: cohort(s),
+            },
+            Section {
+                id: "genes".into(),
+                heading: "Genes".into(),
+                blocks: genes(s),
+            },
+            Section {
+                id: "score".into(),
+                heading: "Score and groups".into(),
+                blocks: score(s, histogram),
+            },
+            Section {
+                id: "km".into(),
+                heading: "Kaplan-Meier".into(),
+                blocks: vec![km],
+            },
+            Section {
+                id: "logrank".into(),
+                heading: "Log-rank test".into(),
+                blocks: logrank(s, spec),
+            },
+            Section {
+                id: "cox".into(),
+                heading: "Cox models".into(),
+                blocks: cox(r.cox_score, r.cox_groups, forest),
+            },
+            Section {
+                id: "analysis".into(),
+                heading: "Analysis file".into(),
+                blocks: vec![
+                    Block::Text(
+                        "The analysis as run, as written to analysis.toml beside this report; rerun it with: sigsurv run analysis.toml".into(),
+                    ),
+                    Block::Code(spec.resolved_text()),
+                ],
+            },
+        ],
+    };
+    let path = dir.join("report.html");
+    sigsurv_io::write_atomic(&path, render_html(&report).as_bytes())?;
+    files.push(path);
+    Ok(files)
+}
+
+fn adjusted(spec: &AnalysisSpec) -> bool {
+    spec.model
+        .covariates
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+        || !spec.model.strata.is_empty()
+}
+
+fn km_caption(ctx: &FigureContext) -> String {
+    format!(
+        "Kaplan-Meier estimates by {} score group, with 95% pointwise confidence bands (log transform, as R's \
+         survfit) and the numbers at risk; hazard ratios from the {}Cox model of the groups.",
+        ctx.set,
+        if ctx.adjusted { "adjusted " } else { "" }
+    )
+}
+
+fn figure(svg: String, class: &str, caption: String) -> Block {
+    Block::Figure(Figure {
+        svg,
+        caption,
+        class: class.into(),
+    })
+}
+
+/// A JSON number (NaN for null or anything else).
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn count(v: &Value) -> Cell {
+    match v.as_u64() {
+        Some(n) => Cell::count(n as usize),
+        None => Cell::text("NA"),
+    }
+}
+
+/// A rounded number that keeps its exact value.
+fn sig_cell(x: f64, digits: usize) -> Cell {
+    Cell::num(sig(x, digits), x)
+}
+
+fn p_cell(p: f64) -> Cell {
+    Cell::num(pval(p), p)
+}
+
+fn opt_cell(x: Option<f64>, digits: usize) -> Cell {
+    x.map_or_else(|| Cell::text("NA"), |v| sig_cell(v, digits))
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// "3: a, b, c" (the first 20 names).
+fn listed(names: &[String]) -> Cell {
+    let mut text = names.len().to_string();
+    if !names.is_empty() {
+        let shown: Vec<&str> = names.iter().take(20).map(String::as_str).collect();
+        text.push_str(&format!(
+            " ({}{})",
+            shown.join(", "),
+            if names.len() > 20 { ", ..." } else { "" }
+        ));
+    }
+    Cell::num(text, names.len() as f64)
+}
+
+fn cohort(s: &Value) -> Vec<Block> {
+    vec![Block::Facts(vec![
+        ("Clinical rows read".into(), count(&s["n_clinical_read"])),
+        (
+            "Dropped for missing values (time, event, covariates)".into(),
+            count(&s["n_dropped"]),
+        ),
+        (
+            "Clinical ids without an expression sample".into(),
+            listed(&names(&s["ids_only_in_clinical"])),
+        ),
+        (
+            "Expression samples without a clinical row".into(),
+            listed(&names(&s["ids_only_in_expression"])),
+        ),
+        ("Patients analysed".into(), count(&s["n"])),
+        ("Events".into(), count(&s["n_events"])),
+    ])]
+}
+
+fn genes(s: &Value) -> Vec<Block> {
+    let used = names(&s["genes_used"]);
+    let missing = names(&s["genes_missing"]);
+    let mut blocks = vec![Block::Facts(vec![
+        (
+            "Gene set".into(),
+            Cell::text(s["set"].as_str().unwrap_or("")),
+        ),
+        (
+            "Scoring method".into(),
+            Cell::text(s["method"].as_str().unwrap_or("")),
+        ),
+        (
+            "Genes used".into(),
+            Cell::num(
+                format!("{} of {}", used.len(), used.len() + missing.len()),
+                used.len() as f64,
+            ),
+        ),
+    ])];
+    blocks.push(Block::Text(format!("Used: {}.", used.join(", "))));
+    if !missing.is_empty() {
+        blocks.push(Block::Text(format!(
+            "Missing from the expression matrix: {}.",
+            missing.join(", ")
+        )));
+    }
+    blocks
+}
+
+fn score(s: &Value, histogram: Block) -> Vec<Block> {
+    let cuts: Vec<String> = s["cutpoints"]
+        .as_array()
+        .map(|a| a.iter().map(|c| sig(num(c), 4)).collect())
+        .unwrap_or_default();
+    let mut blocks = vec![
+        histogram,
+        Block::Facts(vec![
+            (
+                "Split".into(),
+                Cell::text(s["split"].as_str().unwrap_or("")),
+            ),
+            ("Cut-points".into(), Cell::text(cuts.join(", "))),
+            (
+                "Standard deviation of the score (the Cox score model is per SD)".into(),
+                sig_cell(num(&s["score_sd"]), 4),
+            ),
+        ]),
+    ];
+    if let Some(c) = s.get("cutpoint") {
+        let permutation = c["p_value_permutation"]
+            .as_f64()
+            .map_or(String::new(), |p| format!(", permutation p = {}", pval(p)));
+        blocks.push(Block::Note(format!(
+            "Optimal cut-point {} (maximally selected standardised log-rank statistic {}): p adjusted for the \
+             search (Lausen & Schumacher) = {}{permutation}.",
+            sig(num(&c["cutpoint"]), 4),
+            sig(num(&c["statistic"]), 4),
+            pval(num(&c["p_value"])),
+        )));
+    }
+    let rows = s["km"]["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            let median = |k: &str| g[k].as_f64().map_or("NA".into(), |v| sig(v, 4));
+            vec![
+                Cell::text(g["group"].as_str().unwrap_or("")),
+                count(&g["n"]),
+                count(&g["n_events"]),
+                match g["median"].as_f64() {
+                    Some(m) => Cell::num(sig(m, 4), m),
+                    None => Cell::text("NA"),
+                },
+                Cell::text(format!(
+                    "{} – {}",
+                    median("median_lower"),
+                    median("median_upper")
+                )),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        caption: Some("Groups".into()),
+        header: vec![
+            "group".into(),
+            "n".into(),
+            "events".into(),
+            "median survival".into(),
+            "95% CI".into(),
+        ],
+        rows,
+        footnote: Some("Medians and their confidence limits as R's print(survfit); NA where the curve does not reach 0.5.".into()),
+    }));
+    blocks
+}
+
+fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
+    let lr = &s["logrank"];
+    let groups = lr["groups"].as_array().cloned().unwrap_or_default();
+    let k = groups.len();
+    let var: Vec<f64> = lr["variance"]
+        .as_array()
+        .map(|a| a.iter().map(num).collect())
+        .unwrap_or_default();
+    let rows = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (o, e) = (num(&g["observed"]), num(&g["expected"]));
+            let v = var.get(i * k + i).copied().unwrap_or(f64::NAN);
+            vec![
+                Cell::text(g["group"].as_str().unwrap_or("")),
+                count(&g["n"]),
+                sig_cell(o, 6),
+                sig_cell(e, 6),
+                sig_cell((o - e).powi(2) / e, 4),
+                sig_cell((o - e).powi(2) / v, 4),
+            ]
+        })
+        .collect();
+    let mut blocks = vec![Block::Table(Table {
+        caption: Some(if spec.model.strata.is_empty() {
+            "survdiff(Surv(time, event) ~ group)".into()
+        } else {
+            format!(
+                "survdiff(Surv(time, event) ~ group + strata({}))",
+                spec.model.strata.join(", ")
+            )
+        }),
+        header: vec![
+            "group".into(),
+            "N".into(),
+            "Observed".into(),
+            "Expected".into(),
+            "(O-E)^2/E".into(),
+            "(O-E)^2/V".into(),
+        ],
+        rows,
+        footnote: None,
+    })];
+    blocks.push(Block::Facts(vec![
+        ("Chisq".into(), sig_cell(num(&lr["chisq"]), 6)),
+        ("df".into(), count(&lr["df"])),
+        ("p".into(), p_cell(num(&lr["p_value"]))),
+    ]));
+    if s.get("cutpoint").is_some() {
+        blocks.push(Block::Note(
+            "The groups come from a cut-point chosen to maximise the log-rank statistic, so this p-value is too small (biased by the search); report the adjusted p of the optimal cut-point instead.".into(),
+        ));
+    }
+    blocks
+}
+
+fn cox(score: &CoxModel, groups: &CoxModel, forest: Block) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for (m, name) in [(score, "Score model"), (groups, "Groups model")] {
+        blocks.push(Block::Table(cox_table(m, name)));
+        for w in &m.fit.warnings {
+            blocks.push(Block::Note(format!("{name}: {w}")));
+        }
+    }
+    blocks.push(forest);
+    blocks
+}
+
+/// The coefficient table of `summary(coxph(...))` with the hazard ratio's confidence limits.
+fn cox_table(m: &CoxModel, name: &str) -> Table {
+    let f = &m.fit;
+    let rows = f
+        .terms
+        .iter()
+        .map(|t| {
+            vec![
+                Cell::text(t.term.clone()),
+                opt_cell(t.coef, 5),
+                opt_cell(t.exp_coef, 5),
+                opt_cell(t.se, 5),
+                t.z.map_or_else(|| Cell::text("NA"), |z| Cell::num(format!("{z:.3}"), z)),
+                t.p_value.map_or_else(|| Cell::text("NA"), p_cell),
+                opt_cell(t.lower, 4),
+                opt_cell(t.upper, 4),
+            ]
+        })
+        .collect();
+    let test = |t: &sigsurv_core::cox::Test| {
+        format!(
+            "{} on {} df, p = {}",
+            sig(t.statistic, 4),
+            t.df,
+            pval(t.p_value)
+        )
+    };
+    Table {
+        caption: Some(format!("{name}: coxph({}, ties = \"{}\")", m.formula_text, f.ties.as_str())),
+        header: ["term", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower .95", "upper .95"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        footnote: Some(format!(
+            "n = {}, events = {}. Concordance {} (se {}). Likelihood ratio test {}; Wald test {}; score (log-rank) test {}.",
+            f.n,
+            f.n_events,
+            sig(f.concordance.c, 4),
+            sig(f.concordance.se, 3),
+            test(&f.lrt),
+            test(&f.wald),
+            test(&f.score)
+        )),
+    }
+}
