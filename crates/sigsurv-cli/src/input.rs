@@ -3,6 +3,7 @@
 
 use crate::args::{DataArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
+use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
@@ -31,7 +32,14 @@ pub fn read_columns(data: &DataArgs, columns: &[&str], out: &OutputArgs) -> CliR
         delimiter: data.delimiter.map(|c| c as u8),
         filter: data.filter.clone(),
     };
-    let table = sigsurv_io::read_table(&spec, columns)?;
+    let table = {
+        let _step = Step::start(
+            Phase::Load,
+            format!("reading {}", data.data.display()),
+            out.quiet,
+        );
+        sigsurv_io::read_table(&spec, columns)?
+    };
     let path = table.path.display().to_string();
     if table.n_read == 0 {
         return Err(match &data.filter {
