@@ -116,7 +116,8 @@ def sigsurv_numbers(task, path):
             out[f"{g['group']}.expected"] = g["expected"]
     else:
         for t in j["terms"]:
-            out[f"coef.{t['term']}"] = t["coef"]
+            # sigsurv names a factor level "group=g2", R "groupg2".
+            out[f"coef.{t['term'].replace('=', '')}"] = t["coef"]
         out["loglik"] = j["loglik"]
     return out
 
@@ -189,36 +190,48 @@ def agreement(ours, theirs):
 
 
 # ---------- baselines: the physical limits ----------
+# Both run in a child process: the harness must stay small, because a child's peak RSS (wait4) starts from the
+# parent's high-water mark (the exec'd process inherits it).
 
-def memcpy_bandwidth(mb=256, repeats=5):
-    """Bytes copied per second by a plain memcpy (bytearray slice assignment is one memcpy call)."""
-    src = bytearray(os.urandom(1 << 20)) * mb
-    dst = bytearray(len(src))
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        dst[:] = src
-        best = min(best, time.perf_counter() - t0)
-    return len(src) / best
+MEMCPY = """
+import os, time
+src = bytearray(os.urandom(1 << 20)) * 256
+dst = bytearray(len(src))
+best = float("inf")
+for _ in range(5):
+    t0 = time.perf_counter()
+    dst[:] = src  # one memcpy call
+    best = min(best, time.perf_counter() - t0)
+print(len(src) / best)
+"""
+
+SORT = """
+import sys, time
+import numpy as np
+try:
+    import pandas as pd
+    t = pd.read_csv(sys.argv[1], usecols=["time"])["time"].to_numpy(dtype=np.float64)
+except ImportError:
+    t = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, usecols=1)
+best = float("inf")
+for _ in range(3):
+    t0 = time.perf_counter()
+    np.sort(t, kind="stable")
+    best = min(best, time.perf_counter() - t0)
+print(best)
+"""
 
 
-def sort_baseline(csv, repeats=3):
-    """Seconds numpy takes to sort the cohort's time column (float64), best of a few; None without numpy."""
-    try:
-        import numpy as np
-    except ImportError:
-        return None
-    try:
-        import pandas as pd
-        t = pd.read_csv(csv, usecols=["time"])["time"].to_numpy(dtype=np.float64)
-    except ImportError:
-        t = np.loadtxt(csv, delimiter=",", skiprows=1, usecols=1)
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        np.sort(t, kind="stable")
-        best = min(best, time.perf_counter() - t0)
-    return best
+def memcpy_bandwidth():
+    """Bytes copied per second by a plain memcpy (a 256 MB bytearray slice assignment, best of 5)."""
+    out = subprocess.run([sys.executable, "-c", MEMCPY], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def sort_baseline(csv):
+    """Seconds numpy takes to sort the cohort's time column (float64), best of 3; None without numpy."""
+    out = subprocess.run([sys.executable, "-c", SORT, csv], capture_output=True, text=True)
+    return float(out.stdout) if out.returncode == 0 else None
 
 
 # ---------- main ----------
@@ -227,6 +240,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100k,1M,5M", help="rows per cohort, comma-separated (default 100k,1M,5M)")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool and task; medians are reported (default 3)")
+    ap.add_argument("--other-runs", type=int, help="runs of R and lifelines (default: --runs)")
     ap.add_argument("--tools", default="sigsurv,R,lifelines")
     ap.add_argument("--tasks", default=",".join(TASKS), help="default: " + ",".join(TASKS))
     ap.add_argument("--bin", help="the sigsurv binary (default: $CARGO_TARGET_DIR or target/, release/sigsurv)")
@@ -277,7 +291,7 @@ def main():
                     continue
                 runs = []
                 with tempfile.TemporaryDirectory() as tmp:
-                    for _ in range(a.runs):
+                    for _ in range(a.runs if tool == "sigsurv" else a.other_runs or a.runs):
                         if tool == "sigsurv":
                             m, numbers = run_sigsurv(binary, task, pq, a.threads, tmp)
                         elif tool == "R":
