@@ -19,6 +19,11 @@ reference:
     cd fixtures && Rscript export_datasets.R
     cd fixtures && for f in $(find . -name 'make_*.R' | sort); do echo "== $f"; (cd "$(dirname "$f")" && Rscript "$(basename "$f")"); done
 
-# Benchmarks (release build); see docs/benchmarks.md
+# Criterion micro-benchmarks of the core kernels (KM, log-rank, Cox Newton step, ssGSEA); see docs/benchmarks.md
 bench:
-    bash bench/run.sh
+    cargo bench -p sigsurv-core
+
+# sigsurv against R survival and lifelines (when installed) on simulated cohorts, e.g. `just bench-compare --sizes 100k --runs 1`
+bench-compare *ARGS:
+    cargo build --release -p sigsurv-cli
+    python3 bench/compare.py {{ARGS}}

@@ -17,6 +17,12 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Number of worker threads (default: RAYON_NUM_THREADS, else one per core); results do not depend on it
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Print the seconds spent loading, computing and writing on standard error (also SIGSURV_TIMINGS=1)
+    #[arg(long, global = true)]
+    pub timings: bool,
 }
 
 #[derive(Subcommand, Debug)]

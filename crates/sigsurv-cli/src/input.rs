@@ -3,6 +3,7 @@
 
 use crate::args::{DataArgs, ModelDataArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
+use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
@@ -46,7 +47,14 @@ impl ModelDataArgs {
 /// Reads `columns` of a table (its path, delimiter and --where), drops rows with a missing value in any of them
 /// and says so on standard error. Fails when no row is left.
 pub fn read_columns(spec: &TableSpec, columns: &[&str], out: &OutputArgs) -> CliResult<Table> {
-    let table = sigsurv_io::read_table(spec, columns)?;
+    let table = {
+        let _step = Step::start(
+            Phase::Load,
+            format!("reading {}", spec.path.display()),
+            out.quiet,
+        );
+        sigsurv_io::read_table(spec, columns)?
+    };
     let path = table.path.display().to_string();
     if table.n_read == 0 {
         return Err(match &spec.filter {

@@ -9,13 +9,20 @@ mod failure;
 mod input;
 mod output;
 mod profiles;
+mod progress;
 mod render;
 mod signature;
 
 use clap::Parser;
 
 fn main() {
+    let start = std::time::Instant::now();
     let cli = args::Cli::parse();
+    let timings = progress::timings_wanted(cli.timings);
+    if let Err(f) = set_threads(cli.threads) {
+        eprintln!("error: {}", f.message);
+        std::process::exit(f.code);
+    }
     let outcome = std::panic::catch_unwind(|| cmd::run(cli));
     let code = match outcome {
         Ok(Ok(())) => 0,
@@ -31,5 +38,21 @@ fn main() {
             1
         }
     };
+    if timings {
+        eprintln!("{}", progress::timings_line(start));
+    }
     std::process::exit(code);
+}
+
+/// Sizes the thread pools: rayon's global pool (our numerics) and polars' pool (reading tables). Without
+/// `--threads`, rayon honours RAYON_NUM_THREADS and polars POLARS_MAX_THREADS, else both use every core.
+/// Results do not depend on the number of threads.
+fn set_threads(threads: Option<u16>) -> Result<(), failure::Failure> {
+    let Some(n) = threads else { return Ok(()) };
+    // Polars reads this once, when its pool is first used; nothing has touched it yet and no other thread runs.
+    std::env::set_var("POLARS_MAX_THREADS", n.to_string());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(usize::from(n))
+        .build_global()
+        .map_err(|e| failure::Failure::internal(format!("cannot start {n} threads: {e}")))
 }

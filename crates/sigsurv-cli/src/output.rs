@@ -2,6 +2,7 @@
 
 use crate::args::{OutputArgs, OutputFormat};
 use crate::failure::CliResult;
+use crate::progress::{Phase, Step};
 use std::io::Write;
 
 impl OutputArgs {
@@ -24,6 +25,7 @@ impl OutputArgs {
 
     /// Writes the result text.
     pub fn emit(&self, text: &str) -> CliResult<()> {
+        let _step = Step::start(Phase::Write, "writing the result", self.quiet);
         match &self.output {
             Some(path) => Ok(sigsurv_io::write_atomic(path, text.as_bytes())?),
             None => {

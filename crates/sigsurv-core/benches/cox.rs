@@ -1,8 +1,9 @@
 //! Cox regression benchmarks on 1,000,000 simulated rows × 12 columns (10 N(0, 1) covariates and a
-//! 3-level factor), Efron ties, times in whole days: one Newton step (ℓ, U and I at β̂ on prepared
-//! data) and the whole `cox_ph` fit. Run: `cargo bench -p sigsurv-core --bench cox`.
+//! 3-level factor), times in whole days: one Newton step (ℓ, U and I at β̂ on prepared data) with Efron and
+//! with Breslow ties, and the whole `cox_ph` fit (Efron). Throughput is in rows.
+//! Run: `cargo bench -p sigsurv-core --bench cox`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sigsurv_core::cox::{cox_ph, CoxData, CoxLikelihood, CoxOptions, Ties};
 use sigsurv_core::simulate::{simulate_cohort, SimulationSpec};
 use std::hint::black_box;
@@ -56,8 +57,12 @@ fn bench(c: &mut Criterion) {
     let lik = CoxLikelihood::new(&data, true).unwrap();
     let mut g = c.benchmark_group("cox_1M_x12_efron");
     g.sample_size(10);
+    g.throughput(Throughput::Elements(d.time.len() as u64));
     g.bench_function("newton_step", |b| {
         b.iter(|| black_box(lik.evaluate(black_box(&fit.coef), Ties::Efron)))
+    });
+    g.bench_function("newton_step_breslow", |b| {
+        b.iter(|| black_box(lik.evaluate(black_box(&fit.coef), Ties::Breslow)))
     });
     g.bench_function("cox_ph", |b| {
         b.iter(|| black_box(cox_ph(black_box(&data), &CoxOptions::default()).unwrap()))

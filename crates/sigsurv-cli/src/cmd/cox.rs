@@ -6,6 +6,7 @@ use crate::args::{
 use crate::failure::{CliResult, Failure};
 use crate::input::{core_failure, read_columns, read_times};
 use crate::output::json_text;
+use crate::progress::{Phase, Step};
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::text::{pval, sig, sig_opt, TextTable};
 use serde_json::{json, Value};
@@ -65,14 +66,17 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         conf_level: a.conf_level,
         ..CoxOptions::default()
     };
-    let model = fit_on_table(
-        &a.formula,
-        &formula,
-        table,
-        a.weights.as_deref(),
-        a.data.event_value.as_deref(),
-        &opts,
-    )?;
+    let model = {
+        let _step = Step::start(Phase::Compute, "fitting the Cox model", a.output.quiet);
+        fit_on_table(
+            &a.formula,
+            &formula,
+            table,
+            a.weights.as_deref(),
+            a.data.event_value.as_deref(),
+            &opts,
+        )?
+    };
     for w in &model.fit.warnings {
         a.output.warn(w);
     }

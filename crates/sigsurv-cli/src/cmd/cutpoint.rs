@@ -5,6 +5,7 @@ use crate::args::{CutpointArgs, OutputFormat};
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
 use crate::output::json_text;
+use crate::progress::{Phase, Step};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig};
 use serde_json::{json, Value};
@@ -30,8 +31,15 @@ pub fn run(a: &CutpointArgs) -> CliResult<()> {
         permutations: a.permutations,
         seed: a.seed,
     };
-    let cut = maxstat_logrank(&input.time, &input.event, &score, &opts)
-        .map_err(|e| input.core_failure(e))?;
+    let cut = {
+        let step = match a.permutations {
+            0 => "scanning cut-points".to_string(),
+            n => format!("scanning cut-points and {n} permutations"),
+        };
+        let _step = Step::start(Phase::Compute, step, a.output.quiet);
+        maxstat_logrank(&input.time, &input.event, &score, &opts)
+            .map_err(|e| input.core_failure(e))?
+    };
     let text = match a.output.resolved_format() {
         OutputFormat::Json => json_text(&to_json(a, &input, &cut)),
         OutputFormat::Csv => to_csv(&cut),

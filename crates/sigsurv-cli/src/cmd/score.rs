@@ -3,13 +3,18 @@
 use crate::args::{OutputFormat, ScoreArgs};
 use crate::failure::CliResult;
 use crate::output::json_text;
+use crate::progress::{Phase, Step};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{sig, TextTable};
 use crate::signature::{read_matrix, score, Scored};
 use serde_json::{json, Map, Value};
 
 pub fn run(a: &ScoreArgs) -> CliResult<()> {
-    let matrix = read_matrix(&a.expression, &a.expr)?;
+    let matrix = {
+        let reading = format!("reading {}", a.expression.display());
+        let _step = Step::start(Phase::Load, reading, a.output.quiet);
+        read_matrix(&a.expression, &a.expr)?
+    };
     let s = score(matrix, None, &a.expr, &a.output)?;
     let text = match a.output.resolved_format() {
         OutputFormat::Json => json_text(&to_json(&s)),

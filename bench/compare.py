@@ -1,0 +1,412 @@
+"""sigsurv against R's survival and Python's lifelines on simulated cohorts: speed, memory and agreement.
+
+For each size: writes a cohort with `sigsurv simulate` (Parquet for sigsurv, CSV for R and lifelines), runs every
+task in every installed tool as its own process (several runs, medians), checks that the numbers agree with
+sigsurv's, and prints one table plus the targets of docs/benchmarks.md. R is skipped without Rscript, lifelines
+without `import lifelines`.
+
+    python3 bench/compare.py                    # 100k, 1M and 5M rows, 3 runs each
+    python3 bench/compare.py --sizes 100k --runs 1
+    python3 bench/compare.py --tools sigsurv,R --tasks km,logrank --json bench/data/results.json
+
+Columns: load s (reading the table), compute s (the analysis), whole s (the whole process, start to exit:
+interpreter start-up, imports, reading, computing and writing), peak RSS (the process's high-water mark),
+ratios = other tool / sigsurv (compute and whole process). sigsurv's split comes from its `--timings` line.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+COVARIATES = [f"x{j}" for j in range(1, 11)]
+COX_FORMULA = "Surv(time, event) ~ " + " + ".join(COVARIATES) + " + group + strata(cohort)"
+GRID = [30, 365, 730, 1095, 1825, 3000]
+
+# Per task: the columns it uses (for the memory target) and what each tool runs.
+TASKS = {
+    "km": ["time", "event", "group"],
+    "logrank": ["time", "event", "group"],
+    "logrank_strat": ["time", "event", "group", "cohort"],
+    "cox_efron": ["time", "event", "group", "cohort"] + COVARIATES,
+    "cox_breslow": ["time", "event", "group", "cohort"] + COVARIATES,
+}
+LIFELINES_TASKS = {"km", "logrank", "cox_efron"}  # no stratified log-rank, no Breslow ties in lifelines
+# In-memory bytes per value of a used column, as Arrow holds it: f64 8, i32 4, "g1"/"c1" 2 bytes + 8 of offset.
+COLUMN_BYTES = {"event": 4, "group": 10, "cohort": 10}
+
+
+def parse_size(text):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text.strip())
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad size {text!r} (e.g. 100k, 1M, 5000000)")
+    scale = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
+def label(n):
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def run_process(cmd, env=None):
+    """Runs cmd; returns (wall s, peak RSS MB, stdout, stderr). Peak RSS from wait4's rusage (Linux: KB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # Read both pipes before waiting, so a chatty process cannot block; wait4 reaps it and gives its rusage.
+    out, err = p.stdout.read(), p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024, out.decode(), err.decode()
+
+
+# ---------- the tools ----------
+
+def sigsurv_cmd(binary, task, data, out, threads):
+    surv = ["--time", "time", "--event", "event"]
+    pre = [binary, "--timings"] + (["--threads", str(threads)] if threads else [])
+    if task == "km":
+        return pre + ["km", data, *surv, "--by", "group", "--format", "json", "-o", out]
+    if task == "logrank":
+        return pre + ["logrank", data, *surv, "--by", "group", "--format", "json", "-o", out]
+    if task == "logrank_strat":
+        return pre + ["logrank", data, *surv, "--by", "group", "--strata", "cohort", "--format", "json", "-o", out]
+    ties = task.split("_")[1]
+    return pre + ["cox", data, "--formula", COX_FORMULA, "--ties", ties, "--format", "json", "-o", out]
+
+
+def step_at(times, values, t):
+    """A right-continuous step function (1 before the first time) at t."""
+    s = 1.0
+    for ti, v in zip(times, values):
+        if ti > t:
+            break
+        s = v
+    return s
+
+
+def sigsurv_numbers(task, path):
+    """sigsurv's JSON reduced to the same flat names the R and lifelines scripts write."""
+    with open(path) as f:
+        j = json.load(f)
+    out = {}
+    if task == "km":
+        for g in j["groups"]:
+            name, tab = g["group"], g["table"]
+            out[f"{name}.n"] = g["n"]
+            out[f"{name}.events"] = g["n_events"]
+            out[f"{name}.median"] = g["median"]
+            for t in GRID:
+                out[f"{name}.S({t:g})"] = step_at(tab["time"], tab["surv"], t)
+    elif task.startswith("logrank"):
+        out["chisq"] = j["chisq"]
+        for g in j["groups"]:
+            out[f"{g['group']}.observed"] = g["observed"]
+            out[f"{g['group']}.expected"] = g["expected"]
+    else:
+        for t in j["terms"]:
+            # sigsurv names a factor level "group=g2", R "groupg2".
+            out[f"coef.{t['term'].replace('=', '')}"] = t["coef"]
+        out["loglik"] = j["loglik"]
+    return out
+
+
+def run_sigsurv(binary, task, data, threads, tmp):
+    out = os.path.join(tmp, "sigsurv.json")
+    wall, rss, _, err = run_process(sigsurv_cmd(binary, task, data, out, threads))
+    m = re.search(r"timings: load=([\d.]+) compute=([\d.]+) write=([\d.]+)", err)
+    if not m:
+        sys.exit(f"no timings line from sigsurv:\n{err}")
+    return dict(load=float(m.group(1)), compute=float(m.group(2)), whole=wall, rss=rss), sigsurv_numbers(task, out)
+
+
+def run_script(cmd, tmp):
+    out = os.path.join(tmp, "other.json")
+    wall, rss, stdout, _ = run_process(cmd + [out])
+    t = dict(re.findall(r"TIMING (\w+) ([\d.]+)", stdout))
+    with open(out) as f:
+        numbers = json.load(f)
+    return dict(load=float(t["load"]), compute=float(t["compute"]), whole=wall, rss=rss), numbers
+
+
+def available_tools(wanted):
+    tools = []
+    for t in wanted:
+        if t == "sigsurv":
+            tools.append(t)
+        elif t == "R":
+            ok = shutil.which("Rscript") and subprocess.run(
+                ["Rscript", "-e", "library(survival); library(jsonlite)"], capture_output=True).returncode == 0
+            print("R: " + ("survival found" if ok else "Rscript with survival and jsonlite not found, skipped"))
+            if ok:
+                tools.append(t)
+        elif t == "lifelines":
+            ok = subprocess.run([sys.executable, "-c", "import lifelines"], capture_output=True).returncode == 0
+            print("lifelines: " + ("found" if ok else "not installed (pip install lifelines), skipped"))
+            if ok:
+                tools.append(t)
+        else:
+            sys.exit(f"unknown tool {t} (sigsurv, R, lifelines)")
+    return tools
+
+
+# ---------- agreement ----------
+
+def tolerance(key):
+    return 1e-4 if key.startswith("coef.") else 1e-6
+
+
+def undefined(x):
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def agreement(ours, theirs):
+    """Largest relative difference over the names the other tool reports, and whether each is within its
+    tolerance; names sigsurv does not report are returned (and fail)."""
+    worst, ok, missing = 0.0, True, []
+    for k, b in theirs.items():
+        if k not in ours:
+            missing.append(k)
+            continue
+        a = ours[k]
+        if undefined(a) or undefined(b):
+            ok = ok and undefined(a) == undefined(b)  # both undefined (a median not reached) agree
+            continue
+        rel = abs(a - b) / max(abs(a), abs(b), 1e-12)
+        worst = max(worst, rel)
+        ok = ok and rel <= tolerance(k)
+    return worst, ok and not missing, missing
+
+
+# ---------- baselines: the physical limits ----------
+# Both run in a child process: the harness must stay small, because a child's peak RSS (wait4) starts from the
+# parent's high-water mark (the exec'd process inherits it).
+
+MEMCPY = """
+import os, time
+src = bytearray(os.urandom(1 << 20)) * 256
+dst = bytearray(len(src))
+best = float("inf")
+for _ in range(5):
+    t0 = time.perf_counter()
+    dst[:] = src  # one memcpy call
+    best = min(best, time.perf_counter() - t0)
+print(len(src) / best)
+"""
+
+SORT = """
+import sys, time
+import numpy as np
+try:
+    import pandas as pd
+    t = pd.read_csv(sys.argv[1], usecols=["time"])["time"].to_numpy(dtype=np.float64)
+except ImportError:
+    t = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, usecols=1)
+best = float("inf")
+for _ in range(3):
+    t0 = time.perf_counter()
+    np.sort(t, kind="stable")
+    best = min(best, time.perf_counter() - t0)
+print(best)
+"""
+
+
+def memcpy_bandwidth():
+    """Bytes copied per second by a plain memcpy (a 256 MB bytearray slice assignment, best of 5)."""
+    out = subprocess.run([sys.executable, "-c", MEMCPY], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def sort_baseline(csv):
+    """Seconds numpy takes to sort the cohort's time column (float64), best of 3; None without numpy."""
+    out = subprocess.run([sys.executable, "-c", SORT, csv], capture_output=True, text=True)
+    return float(out.stdout) if out.returncode == 0 else None
+
+
+# ---------- main ----------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100k,1M,5M", help="rows per cohort, comma-separated (default 100k,1M,5M)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per tool and task; medians are reported (default 3)")
+    ap.add_argument("--other-runs", type=int, help="runs of R and lifelines (default: --runs)")
+    ap.add_argument("--tools", default="sigsurv,R,lifelines")
+    ap.add_argument("--tasks", default=",".join(TASKS), help="default: " + ",".join(TASKS))
+    ap.add_argument("--bin", help="the sigsurv binary (default: $CARGO_TARGET_DIR or target/, release/sigsurv)")
+    ap.add_argument("--data-dir", default=os.path.join(HERE, "data"))
+    ap.add_argument("--threads", type=int, help="pass --threads N to sigsurv (default: all cores)")
+    ap.add_argument("--max-rows", action="append", default=[], metavar="TOOL[:TASK]=ROWS",
+                    help="skip a tool (or one of its tasks) above ROWS, e.g. lifelines:cox_efron=1M (repeatable)")
+    ap.add_argument("--json", help="also write every measurement to this JSON file")
+    a = ap.parse_args()
+
+    sizes = [parse_size(s) for s in a.sizes.split(",")]
+    tasks = [t for t in a.tasks.split(",") if t]
+    for t in tasks:
+        if t not in TASKS:
+            sys.exit(f"unknown task {t} ({', '.join(TASKS)})")
+    binary = a.bin or os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
+                                   "release", "sigsurv")
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"{binary} not found: build it with `cargo build --release -p sigsurv-cli` or pass --bin")
+    caps = {}
+    for c in a.max_rows:
+        key, _, rows = c.partition("=")
+        caps[key] = parse_size(rows)
+    tools = available_tools(a.tools.split(","))
+    os.makedirs(a.data_dir, exist_ok=True)
+
+    print(f"machine: {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    bandwidth = memcpy_bandwidth()
+    print(f"memcpy bandwidth: {bandwidth / 1e9:.1f} GB/s (bytes copied per second, 256 MB buffer, best of 5)")
+
+    results = []  # dicts: tool, task, rows, load, compute, whole, rss, rel, ok
+    for n in sizes:
+        pq = os.path.join(a.data_dir, f"cohort_{n}.parquet")
+        csv = os.path.join(a.data_dir, f"cohort_{n}.csv")
+        for path in [pq] + ([csv] if set(tools) - {"sigsurv"} else []):
+            if not os.path.exists(path):
+                print(f"writing {path}")
+                subprocess.run([binary, "simulate", "--n", str(n), "--seed", "1", "--covariates", "10",
+                                "--cohorts", "4", "-o", path], check=True)
+        for task in tasks:
+            ours = None
+            for tool in tools:
+                if tool == "lifelines" and task not in LIFELINES_TASKS:
+                    continue
+                cap = caps.get(f"{tool}:{task}", caps.get(tool))
+                if cap is not None and n > cap:
+                    print(f"  {tool} {task} {label(n)}: skipped (--max-rows {cap})")
+                    continue
+                runs = []
+                with tempfile.TemporaryDirectory() as tmp:
+                    for _ in range(a.runs if tool == "sigsurv" else a.other_runs or a.runs):
+                        if tool == "sigsurv":
+                            m, numbers = run_sigsurv(binary, task, pq, a.threads, tmp)
+                        elif tool == "R":
+                            m, numbers = run_script(["Rscript", os.path.join(HERE, "r_survival.R"), task, csv], tmp)
+                        else:
+                            m, numbers = run_script(
+                                [sys.executable, os.path.join(HERE, "py_lifelines.py"), task, csv], tmp)
+                        runs.append(m)
+                row = {k: statistics.median(r[k] for r in runs) for k in ("load", "compute", "whole")}
+                row.update(tool=tool, task=task, rows=n, rss=max(r["rss"] for r in runs), runs=len(runs))
+                if tool == "sigsurv":
+                    ours = numbers
+                    row.update(rel=None, ok=None)
+                elif ours is not None:
+                    rel, ok, missing = agreement(ours, numbers)
+                    row.update(rel=rel, ok=ok)
+                    if missing:
+                        print(f"  {tool} {task}: names sigsurv does not report: {missing}")
+                results.append(row)
+                print(f"  {tool:9} {task:13} {label(n):>4}: compute {row['compute']:8.3f} s, "
+                      f"whole {row['whole']:8.3f} s, {row['rss']:7.0f} MB", flush=True)
+        if "sigsurv" in tools:
+            s = sort_baseline(csv) if os.path.exists(csv) else None
+            results.append(dict(tool="baseline", task="np.sort(time)", rows=n, load=None, compute=s, whole=None,
+                                rss=None, rel=None, ok=None, runs=3))
+
+    print_table(results)
+    print_throughput(results, bandwidth)
+    print_targets(results)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(dict(bandwidth=bandwidth, loadavg=os.getloadavg(), results=results), f, indent=1)
+
+
+def find(results, tool, task, n):
+    return next((r for r in results if r["tool"] == tool and r["task"] == task and r["rows"] == n), None)
+
+
+def fmt(x, spec=".3f"):
+    return "-" if x is None else format(x, spec)
+
+
+def print_table(results):
+    print()
+    print(f"{'tool':9} {'task':13} {'rows':>5} {'load s':>8} {'compute s':>9} {'whole s':>8} {'RSS MB':>7} "
+          f"{'x compute':>9} {'x whole':>8}  agreement with sigsurv")
+    for r in results:
+        if r["tool"] == "baseline":
+            continue
+        ref = find(results, "sigsurv", r["task"], r["rows"])
+        ratio = lambda k: (r[k] / ref[k]) if ref and r["tool"] != "sigsurv" and ref[k] > 0 else None  # noqa: E731
+        agree = "" if r["rel"] is None else f"max rel diff {r['rel']:.1e} {'ok' if r['ok'] else 'DIFFERS'}"
+        print(f"{r['tool']:9} {r['task']:13} {label(r['rows']):>5} {fmt(r['load']):>8} {fmt(r['compute']):>9} "
+              f"{fmt(r['whole']):>8} {fmt(r['rss'], '.0f'):>7} {fmt(ratio('compute'), '.1f'):>9} "
+              f"{fmt(ratio('whole'), '.1f'):>8}  {agree}")
+
+
+def used_bytes(task, n):
+    return n * sum(COLUMN_BYTES.get(c, 8) for c in TASKS[task])
+
+
+def print_throughput(results, bandwidth):
+    print("\nthroughput (million rows per second) and the physical limit")
+    print(f"{'task':13} {'rows':>5} {'compute':>8} {'whole':>8} {'np.sort':>8} {'one pass at memcpy s':>21}")
+    for r in results:
+        if r["tool"] != "sigsurv":
+            continue
+        base = find(results, "baseline", "np.sort(time)", r["rows"])
+        sort_rate = r["rows"] / base["compute"] / 1e6 if base and base["compute"] else None
+        print(f"{r['task']:13} {label(r['rows']):>5} {r['rows'] / max(r['compute'], 1e-9) / 1e6:8.1f} "
+              f"{r['rows'] / r['whole'] / 1e6:8.1f} {fmt(sort_rate, '.1f'):>8} "
+              f"{used_bytes(r['task'], r['rows']) / bandwidth:21.4f}")
+
+
+def print_targets(results):
+    """The targets of issues 2, 3 and 6, evaluated at the largest size measured."""
+    sizes = sorted({r["rows"] for r in results if r["tool"] == "sigsurv"})
+    if not sizes:
+        return
+    n = sizes[-1]
+    print(f"\ntargets at {label(n)} rows (the 5M figures are the targets' own size)")
+
+    def show(name, value, ok):
+        print(f"  [{'met' if ok else 'NOT met' if ok is not None else 'n/a'}] {name}: {value}")
+
+    s_km, s_lr = find(results, "sigsurv", "km", n), find(results, "sigsurv", "logrank", n)
+    if s_km and s_lr:
+        whole = s_km["whole"] + s_lr["whole"]
+        show("KM by group + log-rank, whole process from Parquet < 2 s", f"{whole:.3f} s", whole < 2)
+        r_km, r_lr = find(results, "R", "km", n), find(results, "R", "logrank", n)
+        if r_km and r_lr:
+            r_compute = r_km["compute"] + r_lr["compute"]
+            ratio = r_compute / whole
+            show("  >= 20x R's compute (R compute / sigsurv whole process)", f"{ratio:.1f}x", ratio >= 20)
+            ratio_c = r_compute / (s_km["compute"] + s_lr["compute"])
+            show("  (compute vs compute, for reference)", f"{ratio_c:.1f}x", ratio_c >= 20)
+    s_cox = find(results, "sigsurv", "cox_efron", n)
+    if s_cox:
+        show("Cox x12 Efron, whole process < 10 s", f"{s_cox['whole']:.3f} s", s_cox["whole"] < 10)
+        r_cox = find(results, "R", "cox_efron", n)
+        if r_cox:
+            ratio = r_cox["compute"] / s_cox["whole"]
+            show("  >= 10x R (R compute / sigsurv whole process)", f"{ratio:.1f}x", ratio >= 10)
+    for task in ("km", "logrank", "cox_efron"):
+        s, l = find(results, "sigsurv", task, n), find(results, "lifelines", task, n)
+        if s and l:
+            c, w = l["compute"] / s["compute"], l["whole"] / s["whole"]
+            show(f"{task}: compute >= 10x lifelines", f"{c:.1f}x", c >= 10)
+            show(f"{task}: whole process >= 5x lifelines", f"{w:.1f}x", w >= 5)
+    for r in results:
+        if r["tool"] == "sigsurv" and r["rows"] == n:
+            limit = 2 * used_bytes(r["task"], n) / 2**20 + 100
+            show(f"{r['task']}: peak RSS < 2x used columns + 100 MB ({limit:.0f} MB)", f"{r['rss']:.0f} MB",
+                 r["rss"] < limit)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+# R side of bench/compare.py: one task per process, so the whole process and its peak memory are measured too.
+# Reads the cohort CSV (data.table::fread when installed, else read.csv), runs one analysis with survival, prints
+# "TIMING load <s>" and "TIMING compute <s>" and writes the numbers compare.py checks as JSON.
+# Usage: Rscript bench/r_survival.R TASK cohort.csv out.json
+#   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow
+suppressPackageStartupMessages(library(survival))
+args <- commandArgs(trailingOnly = TRUE)
+task <- args[1]
+covariates <- paste0("x", 1:10)
+columns <- c("time", "event", "group",
+             if (task != "km" && task != "logrank") "cohort",
+             if (startsWith(task, "cox")) covariates)
+
+t0 <- proc.time()[["elapsed"]]
+d <- if (requireNamespace("data.table", quietly = TRUE)) {
+  data.table::fread(args[2], select = columns, showProgress = FALSE, data.table = FALSE)
+} else {
+  read.csv(args[2])[, columns]
+}
+t1 <- proc.time()[["elapsed"]]
+
+grid <- c(30, 365, 730, 1095, 1825, 3000)
+out <- list()
+if (task == "km") {
+  fit <- survfit(Surv(time, event) ~ group, data = d)
+  t2 <- proc.time()[["elapsed"]]
+  tab <- summary(fit)$table
+  s <- summary(fit, times = grid, extend = TRUE)
+  for (i in seq_len(nrow(tab))) {
+    g <- sub("^group=", "", rownames(tab)[i])
+    out[[paste0(g, ".n")]] <- tab[i, "records"]
+    out[[paste0(g, ".events")]] <- tab[i, "events"]
+    out[[paste0(g, ".median")]] <- tab[i, "median"]
+    surv <- s$surv[sub("^group=", "", as.character(s$strata)) == g]
+    for (j in seq_along(grid)) out[[sprintf("%s.S(%g)", g, grid[j])]] <- surv[j]
+  }
+} else if (startsWith(task, "logrank")) {
+  f <- if (task == "logrank") Surv(time, event) ~ group else Surv(time, event) ~ group + strata(cohort)
+  lr <- survdiff(f, data = d)
+  t2 <- proc.time()[["elapsed"]]
+  out$chisq <- lr$chisq
+  obs <- if (is.matrix(lr$obs)) rowSums(lr$obs) else lr$obs
+  exp <- if (is.matrix(lr$exp)) rowSums(lr$exp) else lr$exp
+  for (i in seq_along(obs)) {
+    g <- sub("^group=", "", names(lr$n)[i])
+    out[[paste0(g, ".observed")]] <- obs[i]
+    out[[paste0(g, ".expected")]] <- exp[i]
+  }
+} else {
+  ties <- sub("^cox_", "", task)
+  f <- as.formula(paste("Surv(time, event) ~", paste(covariates, collapse = " + "), "+ group + strata(cohort)"))
+  fit <- coxph(f, data = d, ties = ties)
+  t2 <- proc.time()[["elapsed"]]
+  for (nm in names(coef(fit))) out[[paste0("coef.", nm)]] <- unname(coef(fit)[nm])
+  out$loglik <- fit$loglik[2]
+}
+cat(sprintf("TIMING load %.4f\nTIMING compute %.4f\n", t1 - t0, t2 - t1))
+jsonlite::write_json(out, args[3], digits = NA, auto_unbox = TRUE, na = "null")
