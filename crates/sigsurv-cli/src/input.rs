@@ -181,29 +181,25 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
     let n = values.len();
     let (codes, levels): (Vec<u32>, Vec<String>) = match values {
         ColumnValues::Numeric(v) => {
-            let mut u: Vec<f64> = v.clone();
-            u.sort_by(f64::total_cmp);
-            u.dedup();
-            let codes = v
-                .iter()
-                .map(|x| u.partition_point(|y| y.total_cmp(x).is_lt()) as u32)
-                .collect();
+            // -0.0 and 0.0 are one level, as in R.
+            let (first_seen, distinct) = first_seen_codes(v.iter().map(|x| (*x + 0.0).to_bits()));
+            let values: Vec<f64> = distinct.iter().map(|b| f64::from_bits(*b)).collect();
+            let order = sorted_order(&values, |a, b| a.total_cmp(b));
             (
-                codes,
-                u.into_iter()
-                    .map(sigsurv_io::table::format_number)
+                recode(&first_seen, &order),
+                order
+                    .iter()
+                    .map(|&i| sigsurv_io::table::format_number(values[i]))
                     .collect(),
             )
         }
         ColumnValues::Text(v) => {
-            let mut u: Vec<&str> = v.iter().map(String::as_str).collect();
-            u.sort_unstable_by(|a, b| collate(a, b));
-            u.dedup();
-            let codes = v
-                .iter()
-                .map(|x| u.binary_search_by(|y| collate(y, x)).unwrap_or(0) as u32)
-                .collect();
-            (codes, u.into_iter().map(str::to_string).collect())
+            let (first_seen, distinct) = first_seen_codes(v.iter().map(String::as_str));
+            let order = sorted_order(&distinct, |a, b| collate(a, b));
+            (
+                recode(&first_seen, &order),
+                order.iter().map(|&i| distinct[i].to_string()).collect(),
+            )
         }
         ColumnValues::Bool(v) => {
             let has_false = v.iter().any(|b| !b);
@@ -228,6 +224,40 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
         codes,
         levels,
     }
+}
+
+/// Codes in order of first appearance (one hash lookup per row) and the distinct values in that order. Sorting
+/// only the distinct values keeps factor building O(n) for millions of rows with a few levels.
+fn first_seen_codes<K: std::hash::Hash + Eq + Copy>(
+    values: impl Iterator<Item = K>,
+) -> (Vec<u32>, Vec<K>) {
+    let mut index: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
+    let mut distinct = Vec::new();
+    let codes = values
+        .map(|k| {
+            *index.entry(k).or_insert_with(|| {
+                distinct.push(k);
+                (distinct.len() - 1) as u32
+            })
+        })
+        .collect();
+    (codes, distinct)
+}
+
+/// The indices of `values` in sorted order.
+fn sorted_order<T>(values: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| cmp(&values[a], &values[b]));
+    order
+}
+
+/// First-seen codes mapped to their rank in `order` (the level order).
+fn recode(first_seen: &[u32], order: &[usize]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    first_seen.iter().map(|&c| rank[c as usize]).collect()
 }
 
 fn combine(factors: &[Factor]) -> Factor {
@@ -261,5 +291,24 @@ fn combine(factors: &[Factor]) -> Factor {
         column,
         codes,
         levels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factor_levels_follow_r_order() {
+        let f = factor_of("g", &ColumnValues::Numeric(vec![10.0, 2.0, -0.0, 2.0, 0.0]));
+        assert_eq!(f.levels, ["0", "2", "10"]);
+        assert_eq!(f.codes, [2, 1, 0, 1, 0]);
+        let t: Vec<String> = ["b", "A", "a", "b", "20-50", "<=20"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let f = factor_of("g", &ColumnValues::Text(t));
+        assert_eq!(f.levels, ["<=20", "20-50", "a", "A", "b"]);
+        assert_eq!(f.codes, [4, 3, 2, 4, 1, 0]);
     }
 }
