@@ -2,8 +2,8 @@
 
 # Run the main job on the shipped GBSG2 breast-cancer data: KM by hormone therapy, then the log-rank test
 demo:
-    cargo run --release -p sigsurv-cli -- km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
-    cargo run --release -p sigsurv-cli -- logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
+    cargo run -p sigsurv-cli -- km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
+    cargo run -p sigsurv-cli -- logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh
 
 # All tests (what CI runs)
 test:
