@@ -13,8 +13,8 @@
 //! ```
 
 use super::pipeline::{
-    analyse, fit_cox, groups_term, join, logrank_by_group, preview, Analysed, Inputs, JoinReport,
-    Outcome, Terms, GROUP, SCORE,
+    analyse, fit_cox, groups_term, hazard_ratio_lines, join, logrank_by_group, preview, Analysed,
+    Inputs, JoinReport, Outcome, Terms, GROUP, SCORE,
 };
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
@@ -22,7 +22,7 @@ use crate::cmd::cox::{to_json as cox_json, CoxModel};
 use crate::failure::{CliResult, Failure};
 use crate::input::{factor_of, read_times, Factor, SurvInput};
 use crate::render::csv::{num, CsvOut};
-use crate::render::text::{pval, sig, sig_opt};
+use crate::render::text::{pval, sig};
 use serde_json::{json, Map, Value};
 use sigsurv_io::{decode_event, ColumnValues, Table};
 use std::path::{Path, PathBuf};
@@ -489,27 +489,10 @@ fn human_summary(cohorts: &[Cohort], pooled: &Pooled, covariates: Option<&str>) 
         pooled.logrank["df"],
         pval(pooled.logrank["p_value"].as_f64().unwrap_or(f64::NAN))
     ));
-    for (model, prefix) in [(&pooled.cox_score, SCORE), (&pooled.cox_groups, GROUP)] {
-        for term in model
-            .fit
-            .terms
-            .iter()
-            .filter(|x| x.term.starts_with(prefix))
-        {
-            t.push_str(&format!(
-                "  {:<12} HR {} ({} - {}), p = {}{}\n",
-                term.term,
-                sig_opt(term.exp_coef, 3),
-                sig_opt(term.lower, 3),
-                sig_opt(term.upper, 3),
-                term.p_value.map_or("NA".into(), pval),
-                if term.term == SCORE {
-                    "   per SD of the score within its cohort"
-                } else {
-                    ""
-                }
-            ));
-        }
-    }
+    t.push_str(&hazard_ratio_lines(
+        &pooled.cox_score,
+        &pooled.cox_groups,
+        "per SD of the score within its cohort",
+    ));
     t
 }

@@ -864,12 +864,27 @@ fn human_summary(
         }
     };
     t.push_str(&format!("\nCox{adj}:\n"));
-    for (model, term_prefix) in [(cox_score, SCORE), (cox_groups, GROUP)] {
+    t.push_str(&hazard_ratio_lines(
+        cox_score,
+        cox_groups,
+        "per SD of the score",
+    ));
+    t
+}
+
+/// One line per `score` / `group=...` term of the two Cox models: HR (CI), p.
+pub(super) fn hazard_ratio_lines(
+    cox_score: &CoxModel,
+    cox_groups: &CoxModel,
+    score_note: &str,
+) -> String {
+    let mut t = String::new();
+    for (model, prefix) in [(cox_score, SCORE), (cox_groups, GROUP)] {
         for term in model
             .fit
             .terms
             .iter()
-            .filter(|x| x.term.starts_with(term_prefix))
+            .filter(|x| x.term.starts_with(prefix))
         {
             t.push_str(&format!(
                 "  {:<12} HR {} ({} - {}), p = {}{}\n",
@@ -879,9 +894,9 @@ fn human_summary(
                 sig_opt(term.upper, 3),
                 term.p_value.map_or("NA".into(), pval),
                 if term.term == SCORE {
-                    "   per SD of the score"
+                    format!("   {score_note}")
                 } else {
-                    ""
+                    String::new()
                 }
             ));
         }
