@@ -1,27 +1,10 @@
 //! `sigsurv analyze`, `run` and `check` end to end on GSE1992, against R (fixtures/gse1992/make_analyze.R).
 
+mod common;
+use common::*;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(rel: &str) -> String {
-    root().join("fixtures").join(rel).display().to_string()
-}
-
-fn sigsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
+use std::path::Path;
 
 fn close(what: &str, ours: &Value, r: &Value, tol: f64) {
     let (a, b) = (

@@ -1,34 +1,17 @@
 //! Runs the `sigsurv` binary: every output format, numbers against R on the quick-start data, and every
 //! bad-input error with its message and exit code.
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use serde_json::Value;
+use std::path::Path;
 
 fn gbsg2() -> String {
     root()
         .join("fixtures/GBSG2/GBSG2.csv")
         .display()
         .to_string()
-}
-
-fn sigsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn ok_json(args: &[&str]) -> Value {

@@ -1,13 +1,11 @@
 //! `sigsurv analyze` on cBioPortal studies and several cohorts, end to end, against R
 //! (fixtures/cbioportal_study/make_cohorts_reference.R) and the study's known truth (truth.json).
 
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use serde_json::Value;
+use std::path::Path;
 
 fn study(rel: &str) -> String {
     root()
@@ -15,17 +13,6 @@ fn study(rel: &str) -> String {
         .join(rel)
         .display()
         .to_string()
-}
-
-fn sigsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
 fn reference() -> Value {

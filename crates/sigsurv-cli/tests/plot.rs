@@ -1,29 +1,16 @@
 //! Runs `sigsurv plot km` and `sigsurv plot forest`: the figures hold the numbers R gives, PNGs have the
 //! asked size, overlays and Cox JSON are read, and bad input fails with exit code 2 and a clear message.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
 fn gbsg2() -> String {
     root()
         .join("fixtures/GBSG2/GBSG2.csv")
         .display()
         .to_string()
-}
-
-fn sigsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn ok(args: &[&str]) {

@@ -2,25 +2,12 @@
 //! self-contained file with the numbers of summary.json, the KM figure's risk table equals the KM table,
 //! and labels from the data are escaped.
 
+mod common;
+use common::*;
+
 use resvg::usvg;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(rel: &str) -> String {
-    root().join("fixtures").join(rel).display().to_string()
-}
-
-fn sigsurv(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::path::Path;
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

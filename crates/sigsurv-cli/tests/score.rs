@@ -1,20 +1,10 @@
 //! `sigsurv score` end to end: the GSE1992 expression fixture scored for the GO IL-1/TLR sets, against GSVA 1.46
 //! and R's mean z-score (fixtures/gse1992/make_scores.R).
 
+mod common;
+use common::*;
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn nums(v: &Value) -> Vec<f64> {
     v.as_array()
@@ -38,7 +28,7 @@ fn scores_match_gsva_and_mean_z() {
         ("ssgsea", "ssgsea"),
         ("singscore", "singscore"),
     ] {
-        let o = run(&[
+        let o = sigsurv(&[
             "score",
             expr.to_str().unwrap(),
             "--samples-in-rows",
@@ -79,7 +69,7 @@ fn scores_match_gsva_and_mean_z() {
 #[test]
 fn builtin_il1_set_and_errors() {
     let expr = root().join("fixtures/gse1992/expression.csv");
-    let o = run(&[
+    let o = sigsurv(&[
         "score",
         expr.to_str().unwrap(),
         "--samples-in-rows",
@@ -91,9 +81,9 @@ fn builtin_il1_set_and_errors() {
     assert!(text.starts_with("sample,IL1\nBR00-0504,"), "{text}");
     assert_eq!(text.lines().count(), 125);
     // Genes in rows by mistake: no gene of the set is found.
-    let o = run(&["score", expr.to_str().unwrap(), "--set", "IL1"]);
+    let o = sigsurv(&["score", expr.to_str().unwrap(), "--set", "IL1"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = run(&[
+    let o = sigsurv(&[
         "score",
         expr.to_str().unwrap(),
         "--samples-in-rows",
@@ -103,7 +93,7 @@ fn builtin_il1_set_and_errors() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("IL-1") && err.contains("IL1"), "{err}");
-    let o = run(&[
+    let o = sigsurv(&[
         "score",
         expr.to_str().unwrap(),
         "--samples-in-rows",

@@ -1,13 +1,7 @@
 //! `sigsurv simulate`: files in each format, reproducible for a seed, readable by the analysis commands.
 
-use std::process::Command;
-
-fn sigsurv(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+mod common;
+use common::*;
 
 #[test]
 fn writes_each_format_reproducibly() {

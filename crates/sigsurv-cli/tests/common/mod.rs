@@ -1,0 +1,36 @@
+//! Helpers shared by the CLI integration tests: where the fixtures are, and running the `sigsurv` binary.
+#![allow(dead_code)] // each test file uses its own subset
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `fixtures/<rel>` as a command-line argument.
+pub fn fixture(rel: &str) -> String {
+    root().join("fixtures").join(rel).display().to_string()
+}
+
+/// Runs the binary with `args` and returns what it did.
+pub fn sigsurv(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigsurv"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
