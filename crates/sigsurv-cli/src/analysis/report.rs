@@ -233,6 +233,9 @@ pub(super) fn listed(names: &[String]) -> Cell {
 /// table, whose counts are the table's) is left out.
 pub(super) fn cohort(s: &Value) -> Vec<Block> {
     let mut facts = Vec::new();
+    if let Some(study) = s["study"].as_str() {
+        facts.push(("Study folder".into(), Cell::text(study)));
+    }
     if !s["n_clinical_read"].is_null() {
         facts.push(("Clinical rows read".into(), count(&s["n_clinical_read"])));
     }

@@ -18,7 +18,6 @@ use crate::args::OutputArgs;
 use crate::cmd::cox::CoxModel;
 use crate::cmd::km::GroupFit;
 use crate::failure::CliResult;
-use crate::render::text::sig;
 use serde_json::Value;
 use sigsurv_plot::{format_hr, PlotError};
 use sigsurv_report::{render_html, Block, Cell, Report, Section, Table};
@@ -192,12 +191,6 @@ pub(crate) fn write_cohorts_report(
             Err(e) => failed(&format!("score histogram of cohort {name}"), e),
         };
         let mut blocks = vec![Block::Subheading("Patients".into())];
-        if let Some(study) = c["study"].as_str() {
-            blocks.push(Block::Facts(vec![(
-                "Study folder".into(),
-                Cell::text(study),
-            )]));
-        }
         blocks.extend(cohort(c));
         blocks.push(Block::Subheading("Genes".into()));
         blocks.extend(genes(c));
@@ -274,16 +267,9 @@ fn overview(s: &Value, cohort_names: &[&str], terms: &[(CohortTerm, &str)]) -> V
             ),
         ]));
     }
-    let mut header: Vec<String> = [
-        "cohort",
-        "patients",
-        "events",
-        "dropped",
-        "genes used",
-        "cut-points",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = ["cohort", "patients", "events", "dropped", "genes used"]
+        .map(String::from)
+        .to_vec();
     for (t, _) in terms {
         header.push(format!("HR {} (95% CI)", short(&t.what)));
         header.push("p".into());
@@ -292,10 +278,6 @@ fn overview(s: &Value, cohort_names: &[&str], terms: &[(CohortTerm, &str)]) -> V
     for (i, c) in s["cohorts"].as_array().into_iter().flatten().enumerate() {
         let used = c["genes_used"].as_array().map_or(0, Vec::len);
         let all = used + c["genes_missing"].as_array().map_or(0, Vec::len);
-        let cuts: Vec<String> = c["cutpoints"]
-            .as_array()
-            .map(|a| a.iter().map(|x| sig(num(x), 4)).collect())
-            .unwrap_or_default();
         let mut row = vec![
             Cell::text(cohort_names.get(i).copied().unwrap_or("")),
             count(&c["n"]),
@@ -306,7 +288,6 @@ fn overview(s: &Value, cohort_names: &[&str], terms: &[(CohortTerm, &str)]) -> V
                 count(&c["n_dropped"])
             },
             Cell::num(format!("{used} of {all}"), used as f64),
-            Cell::text(cuts.join(", ")),
         ];
         for (t, _) in terms {
             row.extend(hr_cells(&c[t.model], &t.term));
@@ -319,14 +300,13 @@ fn overview(s: &Value, cohort_names: &[&str], terms: &[(CohortTerm, &str)]) -> V
         count(&s["pooled"]["n_events"]),
         Cell::text(""),
         Cell::text(""),
-        Cell::text(""),
     ];
     for (t, _) in terms {
         pooled.extend(hr_cells(&s["pooled"][t.model], &t.term));
     }
     rows.push(pooled);
     blocks.push(Block::Table(Table {
-        caption: Some("Cohorts".into()),
+        caption: Some("Per cohort and pooled".into()),
         header,
         rows,
         footnote: Some(format!(
