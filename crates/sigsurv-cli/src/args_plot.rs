@@ -20,7 +20,7 @@ pub enum PlotKind {
                       --breaks 12 --xmax 60 --overlay published.csv -o km.svg"
     )]
     Km(Box<PlotKmArgs>),
-    /// Forest plot of hazard ratios from the JSON of `sigsurv cox --format json`
+    /// Forest plot of hazard ratios from the JSON of `sigsurv cox --format json` or of a multi-cohort analysis
     #[command(after_help = "Example:\n  sigsurv plot forest cox.json -o forest.svg")]
     Forest(PlotForestArgs),
 }
@@ -117,7 +117,8 @@ pub struct PlotKmArgs {
 
 #[derive(Args, Debug)]
 pub struct PlotForestArgs {
-    /// JSON from `sigsurv cox --format json` (terms[].term, exp_coef, lower, upper, p_value)
+    /// JSON from `sigsurv cox --format json` (terms[].term, exp_coef, lower, upper, p_value), or the
+    /// summary.json of `sigsurv analyze` with several cohorts
     pub json: PathBuf,
     #[command(flatten)]
     pub figure: FigureArgs,
@@ -127,4 +128,8 @@ pub struct PlotForestArgs {
     /// Range of the hazard-ratio axis, e.g. 0.25,4 (intervals beyond end in arrows)
     #[arg(long, value_delimiter = ',', value_name = "LO,HI")]
     pub xlim: Vec<f64>,
+    /// With the summary.json of a multi-cohort analysis: the Cox term drawn per cohort and pooled
+    /// (score, or group=<level> such as group=high)
+    #[arg(long, default_value = "score", value_name = "TERM")]
+    pub term: String,
 }

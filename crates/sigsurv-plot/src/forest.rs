@@ -9,7 +9,10 @@ use crate::svg::{n, Anchor, PathData, Svg, TextStyle};
 use crate::text::max_width;
 
 /// One row of a forest plot: a ratio (e.g. a hazard ratio, `exp(coef)`) and its confidence interval.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `ForestRow::default()` is not a valid row (its estimate is 0); use it to fill the optional fields:
+/// `ForestRow { n: Some(120), ..ForestRow::new("cohort A", 1.8, 1.3, 2.4) }`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForestRow {
     /// Term or cohort name.
     pub label: String,
@@ -21,6 +24,25 @@ pub struct ForestRow {
     pub upper: f64,
     /// p-value of the term, if any.
     pub p_value: Option<f64>,
+    /// Patients and events behind the estimate; an "n / events" column is shown when any row has them.
+    pub n: Option<usize>,
+    pub events: Option<usize>,
+    /// A summary estimate (e.g. the pooled fit over the rows above): drawn as a diamond spanning its interval,
+    /// under a separating line, as meta-analysis forest plots draw the overall effect.
+    pub summary: bool,
+}
+
+impl ForestRow {
+    /// A row with a label, an estimate and its interval, and nothing else.
+    pub fn new(label: impl Into<String>, estimate: f64, lower: f64, upper: f64) -> ForestRow {
+        ForestRow {
+            label: label.into(),
+            estimate,
+            lower,
+            upper,
+            ..ForestRow::default()
+        }
+    }
 }
 
 /// Options of [`forest_svg`]. Sizes are in px of the SVG (CSS px, 1/96 inch).
@@ -74,14 +96,18 @@ impl Default for ForestOptions {
 /// # Formula
 /// Each row: a square at the estimate and a line from lower to upper, on a log10 x axis (equal distances for
 /// equal ratios, so HR 2 and 0.5 sit symmetric about 1), a dashed reference line at 1, and the text columns
-/// "HR (95% CI)" as `1.80 (1.30–2.40)` and p (two significant digits, "<0.0001").
+/// "HR (95% CI)" as `1.80 (1.30–2.40)` and p (two significant digits, "<0.0001"). Rows with counts add an
+/// "n / events" column after the labels; a `summary` row (a pooled estimate) is a diamond from lower to upper
+/// with its widest point at the estimate, under a separating line. Each row's `<g class="forest-row">` carries
+/// the exact `data-estimate`, `data-lower` and `data-upper`, and each tick `data-value`.
 ///
 /// # Reference
 /// Lewis & Clarke (2001), "Forest plots: trying to see the wood and the trees", BMJ 322:1479-1480.
 ///
 /// # R equivalent
 /// `survminer::ggforest(coxph(...))` or `forestplot::forestplot` on `summary(fit)$conf.int`; the numbers
-/// are `exp(coef)`, `lower .95`, `upper .95` and `Pr(>|z|)` of `summary(coxph(...))`.
+/// are `exp(coef)`, `lower .95`, `upper .95` and `Pr(>|z|)` of `summary(coxph(...))`. Summary rows as
+/// `forestplot(..., is.summary = c(FALSE, ..., TRUE))` or `meta::forest`'s overall diamond.
 ///
 /// # Errors
 /// [`PlotError::Nothing`] without rows; [`PlotError::InvalidForestRow`] for an estimate that is not a
@@ -112,8 +138,15 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
         .iter()
         .map(|r| r.p_value.map(format_p).unwrap_or_default())
         .collect();
+    let has_n = rows.iter().any(|r| r.n.is_some() || r.events.is_some());
+    let n_header = if rows.iter().any(|r| r.events.is_some()) {
+        "n / events"
+    } else {
+        "n"
+    };
+    let n_text: Vec<String> = rows.iter().map(count_text).collect();
 
-    // Columns: labels | plot | HR (CI) | p.
+    // Columns: labels | n / events | plot | HR (CI) | p.
     let label_w = max_width(
         rows.iter()
             .map(|r| r.label.as_str())
@@ -132,7 +165,14 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     } else {
         0.0
     };
-    let plot_left = pad + label_w + 1.5 * fs;
+    let n_w = if has_n {
+        max_width(n_text.iter().map(String::as_str).chain([n_header]), fs)
+    } else {
+        0.0
+    };
+    // The counts are right-aligned at n_right.
+    let n_right = pad + label_w + 1.5 * fs + n_w;
+    let plot_left = if has_n { n_right } else { pad + label_w } + 1.5 * fs;
     let p_right = w - pad;
     let hr_x = p_right - p_w - if has_p { 1.5 * fs } else { 0.0 } - hr_w;
     let plot_right = hr_x - 1.5 * fs;
@@ -177,6 +217,14 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     if !opts.label_header.is_empty() {
         svg.text(pad, header_y, &opts.label_header, &head);
     }
+    if has_n {
+        svg.text(
+            n_right,
+            header_y,
+            n_header,
+            &TextStyle::new(fs, Anchor::End),
+        );
+    }
     svg.text(hr_x, header_y, &hr_header, &head);
     if has_p {
         svg.text(p_right, header_y, "p", &TextStyle::new(fs, Anchor::End));
@@ -207,19 +255,48 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
         ],
     );
 
+    // A line between the rows and the first summary row under them.
+    if let Some(i) = rows.iter().position(|r| r.summary).filter(|&i| i > 0) {
+        let y = rows_top + i as f64 * row_h;
+        svg.el(
+            "line",
+            &[
+                ("class", "forest-separator".to_string()),
+                ("x1", n(pad)),
+                ("y1", n(y)),
+                ("x2", n(w - pad)),
+                ("y2", n(y)),
+                ("stroke", "#B3B3B3".to_string()),
+                ("stroke-width", n(0.8)),
+            ],
+        );
+    }
+
     let colour = opts.colour.as_str();
     let half = 0.3 * fs;
     for (i, r) in rows.iter().enumerate() {
         let yc = rows_top + (i as f64 + 0.5) * row_h;
         let base = yc + 0.35 * fs;
-        svg.group(&[
+        let mut attrs = vec![
             ("class", "forest-row".to_string()),
             ("data-row", i.to_string()),
-        ]);
+            ("data-estimate", exact(r.estimate)),
+            ("data-lower", exact(r.lower)),
+            ("data-upper", exact(r.upper)),
+        ];
+        if r.summary {
+            attrs.push(("data-summary", "true".to_string()));
+        }
+        svg.group(&attrs);
         svg.text(pad, base, &r.label, &head);
+        if has_n {
+            svg.text(n_right, base, &n_text[i], &TextStyle::new(fs, Anchor::End));
+        }
         // The interval, clamped to the axis, with an arrow where it goes beyond.
         let (a, b) = (r.lower.max(lo), r.upper.min(hi));
-        if a < b {
+        let in_range = (lo..=hi).contains(&r.estimate);
+        let diamond = r.summary && in_range;
+        if a < b && !diamond {
             svg.line(x_of(a), yc, x_of(b), yc, colour, 1.4);
         }
         let mut arrows = PathData::default();
@@ -246,7 +323,25 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
                 ],
             );
         }
-        if (lo..=hi).contains(&r.estimate) {
+        if diamond {
+            // Left and right tips at the (clamped) limits, top and bottom at the estimate.
+            let x = x_of(r.estimate);
+            let tall = 0.45 * fs;
+            let mut d = PathData::default();
+            d.move_to(x_of(a), yc);
+            d.line_to(x, yc - tall);
+            d.line_to(x_of(b), yc);
+            d.line_to(x, yc + tall);
+            d.close();
+            svg.el(
+                "path",
+                &[
+                    ("class", "forest-diamond".to_string()),
+                    ("d", d.into_string()),
+                    ("fill", colour.to_string()),
+                ],
+            );
+        } else if in_range {
             let x = x_of(r.estimate);
             svg.el(
                 "rect",
@@ -273,7 +368,19 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     let tick = TextStyle::new(tick_fs, Anchor::Middle);
     for &t in &ticks {
         let x = x_of(t);
-        svg.line(x, ay, x, ay + 0.4 * fs, "#000000", 1.0);
+        svg.el(
+            "line",
+            &[
+                ("class", "forest-tick".to_string()),
+                ("data-value", exact(t)),
+                ("x1", n(x)),
+                ("y1", n(ay)),
+                ("x2", n(x)),
+                ("y2", n(ay + 0.4 * fs)),
+                ("stroke", "#000000".to_string()),
+                ("stroke-width", n(1.0)),
+            ],
+        );
         svg.text(x, ay + 0.7 * fs + 0.8 * tick_fs, &log_tick_label(t), &tick);
     }
     svg.text(
@@ -284,6 +391,21 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     );
     svg.end_group();
     Ok(svg.finish())
+}
+
+/// "120 / 45", "120" or "" from a row's counts.
+fn count_text(r: &ForestRow) -> String {
+    match (r.n, r.events) {
+        (Some(n), Some(e)) => format!("{n} / {e}"),
+        (Some(n), None) => n.to_string(),
+        (None, Some(e)) => format!("– / {e}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The shortest text that parses back to `v` exactly (for `data-*` attributes that tests read back).
+fn exact(v: f64) -> String {
+    format!("{v:?}")
 }
 
 /// The axis range and its ticks: from xlim, else the ticks around every finite limit, estimate and 1.

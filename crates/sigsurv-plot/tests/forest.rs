@@ -14,6 +14,7 @@ fn rows() -> Vec<ForestRow> {
         lower,
         upper,
         p_value: Some(p),
+        ..ForestRow::default()
     };
     vec![
         r("horThyes", 0.708, 0.557, 0.900, 0.0048),
@@ -60,6 +61,7 @@ fn squares_sit_on_a_log_axis() {
         lower: e / 1.5,
         upper: e * 1.5,
         p_value: None,
+        ..ForestRow::default()
     };
     let svg = forest_svg(&[r("a", 0.5), r("b", 2.0)], &ForestOptions::default()).unwrap();
     let doc = usvg::roxmltree::Document::parse(&svg).unwrap();
@@ -99,6 +101,7 @@ fn open_intervals_end_in_arrows() {
             lower: 0.0,
             upper: f64::INFINITY,
             p_value: Some(0.99),
+            ..ForestRow::default()
         },
         ForestRow {
             label: "clipped by xlim".into(),
@@ -106,6 +109,7 @@ fn open_intervals_end_in_arrows() {
             lower: 0.9,
             upper: 1.6,
             p_value: None,
+            ..ForestRow::default()
         },
     ];
     let svg = forest_svg(&rows, &ForestOptions::default()).unwrap();
@@ -161,4 +165,86 @@ fn bad_rows_are_named() {
         ),
         Err(PlotError::TooSmall(_))
     ));
+}
+
+#[test]
+fn cohorts_with_counts_and_a_pooled_diamond() {
+    let rows = vec![
+        ForestRow {
+            n: Some(99),
+            events: Some(40),
+            p_value: Some(0.002),
+            ..ForestRow::new("syn_a", 1.9, 1.3, 2.8)
+        },
+        ForestRow {
+            n: Some(100),
+            events: Some(45),
+            p_value: Some(0.03),
+            ..ForestRow::new("syn_b", 1.5, 1.04, 2.2)
+        },
+        ForestRow {
+            n: Some(199),
+            events: Some(85),
+            p_value: Some(1e-5),
+            summary: true,
+            ..ForestRow::new("Pooled (stratified by cohort)", 1.7, 1.3, 2.2)
+        },
+    ];
+    let opts = ForestOptions {
+        label_header: "Cohort".into(),
+        ..ForestOptions::default()
+    };
+    let svg = forest_svg(&rows, &opts).unwrap();
+    usvg::Tree::from_str(&svg, &svg_options()).unwrap();
+    assert!(svg.contains(">n / events</text>") && svg.contains(">199 / 85</text>"));
+    assert_eq!(svg.matches("class=\"forest-row\"").count(), 3);
+    assert_eq!(svg.matches("class=\"forest-separator\"").count(), 1);
+    let doc = usvg::roxmltree::Document::parse(&svg).unwrap();
+    let groups: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("forest-row"))
+        .collect();
+    // Squares for the cohorts, one diamond for the pooled row.
+    for (g, r) in groups.iter().zip(&rows) {
+        let rects = g.children().filter(|c| c.has_tag_name("rect")).count();
+        let diamonds = g
+            .children()
+            .filter(|c| c.attribute("class") == Some("forest-diamond"))
+            .count();
+        assert_eq!((rects, diamonds), if r.summary { (0, 1) } else { (1, 0) });
+        let exact: f64 = g.attribute("data-estimate").unwrap().parse().unwrap();
+        assert_eq!(exact, r.estimate);
+        assert_eq!(g.attribute("data-summary").is_some(), r.summary);
+    }
+    // The diamond's tips are at the limits and its top at the estimate, on the axis the ticks define.
+    let ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("forest-tick"))
+        .map(|n| {
+            (
+                n.attribute("data-value").unwrap().parse().unwrap(),
+                n.attribute("x1").unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    let ((v0, x0), (v1, x1)) = (ticks[0], *ticks.last().unwrap());
+    let x_of = |v: f64| x0 + (v.ln() - v0.ln()) / (v1.ln() - v0.ln()) * (x1 - x0);
+    let d = groups[2]
+        .children()
+        .find(|c| c.attribute("class") == Some("forest-diamond"))
+        .unwrap()
+        .attribute("d")
+        .unwrap();
+    let xs: Vec<f64> = d
+        .trim_end_matches('Z')
+        .split(['M', 'L'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    for (x, v) in xs.iter().zip([1.3, 1.7, 2.2, 1.7]) {
+        assert!((x - x_of(v)).abs() < 0.02, "{x} vs {}", x_of(v));
+    }
+    if let Ok(dir) = std::env::var("SIGSURV_PLOT_OUT") {
+        save(&svg, &Path::new(&dir).join("forest_cohorts.png"), 150.0).unwrap();
+    }
 }

@@ -62,6 +62,9 @@ pub fn render_html(r: &Report) -> String {
 
 fn block(h: &mut String, b: &Block) {
     match b {
+        Block::Subheading(t) => {
+            let _ = writeln!(h, "<h3>{}</h3>", escape(t));
+        }
         Block::Text(t) => {
             let _ = writeln!(h, "<p>{}</p>", escape(t));
         }
@@ -202,6 +205,7 @@ mod tests {
                     blocks: vec![
                         Block::Facts(vec![("patients".into(), Cell::count(124))]),
                         Block::Note("p is biased by the search".into()),
+                        Block::Subheading("Log-rank <test>".into()),
                     ],
                 },
                 Section {
@@ -238,6 +242,7 @@ mod tests {
         assert!(h.contains("<title>IL1 &lt;signature&gt; &amp; survival</title>"));
         assert!(h.contains("<td>stage=&lt;b&gt;&amp;</td>"));
         assert!(h.contains("<h2>Cox &lt;model&gt;</h2>"));
+        assert!(h.contains("<h3>Log-rank &lt;test&gt;</h3>"));
         assert!(h.contains("clinical = &quot;&lt;x&gt;.csv&quot;"));
         assert!(!h.contains("<b>"));
     }

@@ -41,6 +41,8 @@ pub struct Section {
 /// One piece of a section's content.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
+    /// A heading inside a section (`<h3>`), for sections with several parts (e.g. one cohort's results).
+    Subheading(String),
     /// A paragraph of plain text.
     Text(String),
     /// A highlighted remark (a caveat the reader must see, e.g. a biased p-value).

@@ -16,6 +16,7 @@ use super::pipeline::{
     analyse, fit_cox, groups_term, hazard_ratio_lines, join, logrank_by_group, preview, Analysed,
     Inputs, JoinReport, Outcome, Terms, GROUP, SCORE,
 };
+use super::report_cohorts::{write_cohorts_report, CohortFigures, CohortsReportInputs};
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
 use crate::cmd::cox::{to_json as cox_json, CoxModel};
@@ -132,9 +133,25 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         "cox_groups": cox_json(&pooled.cox_groups, None),
     });
 
-    let files = vec![dir.join("summary.json"), dir.join("scores.csv")];
+    let mut files = vec![dir.join("summary.json"), dir.join("scores.csv")];
     sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;
     sigsurv_io::write_atomic(&files[1], scores_csv.finish().as_bytes())?;
+    let report = CohortsReportInputs {
+        spec,
+        summary: &summary,
+        cohorts: cohorts
+            .iter()
+            .map(|c| CohortFigures {
+                fits: &c.analysed.fits,
+                scores: &c.analysed.raw_score,
+                cox_score: &c.analysed.cox_score,
+                cox_groups: &c.analysed.cox_groups,
+            })
+            .collect(),
+        pooled_score: &pooled.cox_score,
+        pooled_groups: &pooled.cox_groups,
+    };
+    files.extend(write_cohorts_report(&report, out)?);
     let text = human_summary(&cohorts, &pooled, terms.covariates.as_deref());
     Ok(Outcome {
         summary,

@@ -1,8 +1,10 @@
 //! The figures of an analysis: Kaplan-Meier curves by score group (with the log-rank p and the groups'
-//! hazard ratios), a forest plot of both Cox models, and the histogram of the score with its cut-points.
+//! hazard ratios), a forest plot of both Cox models, and the histogram of the score with its cut-points; with
+//! several cohorts, forest plots of one term across the cohorts and the pooled fit.
 
 use crate::cmd::cox::CoxModel;
 use crate::cmd::km::GroupFit;
+use serde_json::Value;
 use sigsurv_plot::{
     forest_svg, format_hr, histogram_svg, km_svg, p_label, ForestOptions, ForestRow,
     HistogramOptions, KmPlotOptions, PlotError, PlotGroup,
@@ -22,6 +24,8 @@ pub(crate) struct FigureContext<'a> {
     pub logrank_p: f64,
     /// The maxstat-adjusted p of an optimal cut-point, when the split was searched.
     pub optimal_p: Option<f64>,
+    /// A title above the KM figure (the cohort's name when there are several).
+    pub title: Option<String>,
 }
 
 /// Name of the groups' column in the Cox terms ("group=high").
@@ -73,6 +77,7 @@ pub(crate) fn km_figure(
         ci: true,
         time_unit: ctx.time_unit.map(str::to_string),
         legend_title: Some(format!("{} score", ctx.set)),
+        title: ctx.title.clone(),
         annotations,
         ..KmPlotOptions::default()
     };
@@ -100,16 +105,14 @@ pub(crate) fn forest_rows(
             } else {
                 t.term.clone()
             };
+            let label = if adjusted {
+                format!("{name}: {term}")
+            } else {
+                term
+            };
             rows.push(ForestRow {
-                label: if adjusted {
-                    format!("{name}: {term}")
-                } else {
-                    term
-                },
-                estimate: hr,
-                lower: lo,
-                upper: hi,
                 p_value: t.p_value,
+                ..ForestRow::new(label, hr, lo, hi)
             });
         }
     }
@@ -145,4 +148,134 @@ pub(crate) fn histogram_figure(
         ..HistogramOptions::default()
     };
     histogram_svg(scores, cuts, &opts)
+}
+
+/// One Cox term across the cohorts of a multi-cohort `summary.json`: which model and term, and how to name it.
+pub(crate) struct CohortTerm {
+    /// `cox_score` or `cox_groups`.
+    pub model: &'static str,
+    /// The term's name in that model (`score`, `group=high`).
+    pub term: String,
+    /// What the hazard ratio compares, for titles ("per SD of the score", "high vs low").
+    pub what: String,
+}
+
+impl CohortTerm {
+    /// The score per SD within its cohort.
+    pub fn score() -> CohortTerm {
+        CohortTerm {
+            model: "cox_score",
+            term: "score".into(),
+            what: "per SD of the score within its cohort".into(),
+        }
+    }
+
+    /// The highest group against the lowest (`high vs low`, `q4 vs q1`); `None` without two groups.
+    pub fn top_group(summary: &Value) -> Option<CohortTerm> {
+        let groups: Vec<&str> = summary["cohorts"][0]["groups"]
+            .as_array()?
+            .iter()
+            .filter_map(|g| g["group"].as_str())
+            .collect();
+        let (first, last) = (groups.first()?, groups.last()?);
+        (groups.len() >= 2).then(|| CohortTerm {
+            model: "cox_groups",
+            term: format!("{GROUP_PREFIX}{last}"),
+            what: format!("{last} vs {first}"),
+        })
+    }
+
+    /// The term named `term` (as in the Cox tables: `score`, `group=high`), looked up in both models.
+    pub fn named(term: &str) -> CohortTerm {
+        if term.starts_with(GROUP_PREFIX) {
+            CohortTerm {
+                model: "cox_groups",
+                term: term.into(),
+                what: term.strip_prefix(GROUP_PREFIX).unwrap_or(term).into(),
+            }
+        } else {
+            CohortTerm {
+                model: "cox_score",
+                term: term.into(),
+                what: term.into(),
+            }
+        }
+    }
+}
+
+/// The term's estimate in one Cox JSON as a forest row: `None` when the term is missing or not estimable
+/// (a null or infinite hazard ratio, e.g. collinear or with monotone likelihood).
+fn cox_row(label: String, cox: &Value, term: &str) -> Option<ForestRow> {
+    let t = cox["terms"]
+        .as_array()?
+        .iter()
+        .find(|t| t["term"].as_str() == Some(term))?;
+    let (hr, lo, hi) = (
+        t["exp_coef"].as_f64()?,
+        t["lower"].as_f64()?,
+        t["upper"].as_f64()?,
+    );
+    if !(hr.is_finite() && hr > 0.0) {
+        return None;
+    }
+    Some(ForestRow {
+        p_value: t["p_value"].as_f64(),
+        n: cox["n"].as_u64().map(|n| n as usize),
+        events: cox["n_events"].as_u64().map(|n| n as usize),
+        ..ForestRow::new(label, hr, lo, hi)
+    })
+}
+
+/// The rows of a forest plot of one term across the cohorts of a multi-cohort `summary.json`: one row per
+/// cohort (its own model: n, events, HR, CI, p), then the pooled model stratified by cohort as a summary row
+/// (drawn as a diamond). Returns the rows and the cohorts left out because the term has no estimate there.
+pub(crate) fn cohort_forest_rows(
+    summary: &Value,
+    which: &CohortTerm,
+) -> (Vec<ForestRow>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut left_out = Vec::new();
+    for c in summary["cohorts"].as_array().into_iter().flatten() {
+        let name = c["cohort"].as_str().unwrap_or("").to_string();
+        match cox_row(name.clone(), &c[which.model], &which.term) {
+            Some(r) => rows.push(r),
+            None => left_out.push(name),
+        }
+    }
+    let strata: Vec<&str> = summary["pooled"]["strata"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let label = format!("Pooled (stratified by {})", strata.join(", "));
+    match cox_row(label, &summary["pooled"][which.model], &which.term) {
+        Some(r) => rows.push(ForestRow { summary: true, ..r }),
+        None => left_out.push("pooled".into()),
+    }
+    (rows, left_out)
+}
+
+/// The forest plot of one term across cohorts (see [`cohort_forest_rows`]); `None` without any row.
+pub(crate) fn cohort_forest_figure(
+    summary: &Value,
+    which: &CohortTerm,
+    adjusted: bool,
+) -> Result<Option<(String, Vec<String>)>, PlotError> {
+    let (rows, left_out) = cohort_forest_rows(summary, which);
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let opts = ForestOptions {
+        title: Some(format!(
+            "{} score: {}hazard ratio {}",
+            summary["set"].as_str().unwrap_or(""),
+            if adjusted { "adjusted " } else { "" },
+            which.what
+        )),
+        label_header: "Cohort".to_string(),
+        width: 820.0,
+        ..ForestOptions::default()
+    };
+    forest_svg(&rows, &opts).map(|svg| Some((svg, left_out)))
 }

@@ -3,7 +3,8 @@
 
 pub mod cohorts;
 pub mod expect;
-mod figures;
+pub(crate) mod figures;
 pub mod pipeline;
 pub mod report;
+mod report_cohorts;
 pub mod spec;

@@ -42,6 +42,7 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
         stratified: !spec.model.strata.is_empty(),
         logrank_p: num(&s["logrank"]["p_value"]),
         optimal_p: s.get("cutpoint").map(|c| num(&c["p_value"])),
+        title: None,
     };
     let dir = &spec.output.dir;
     let mut files = Vec::new();
@@ -123,22 +124,17 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
             Section {
                 id: "logrank".into(),
                 heading: "Log-rank test".into(),
-                blocks: logrank(s, spec),
+                blocks: logrank(s, &spec.model.strata, s.get("cutpoint").is_some()),
             },
             Section {
                 id: "cox".into(),
                 heading: "Cox models".into(),
-                blocks: cox(r.cox_score, r.cox_groups, forest),
+                blocks: cox(r.cox_score, r.cox_groups, Some(forest)),
             },
             Section {
                 id: "analysis".into(),
                 heading: "Analysis file".into(),
-                blocks: vec![
-                    Block::Text(
-                        "The analysis as run, as written to analysis.toml beside this report; rerun it with: sigsurv run analysis.toml".into(),
-                    ),
-                    Block::Code(spec.resolved_text()),
-                ],
+                blocks: analysis_file(spec),
             },
         ],
     };
@@ -148,7 +144,18 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
     Ok(files)
 }
 
-fn adjusted(spec: &AnalysisSpec) -> bool {
+/// The analysis as run.
+pub(super) fn analysis_file(spec: &AnalysisSpec) -> Vec<Block> {
+    vec![
+        Block::Text(
+            "The analysis as run, as written to analysis.toml beside this report; rerun it with: sigsurv run analysis.toml".into(),
+        ),
+        Block::Code(spec.resolved_text()),
+    ]
+}
+
+/// Whether the Cox models have covariates or strata (their hazard ratios are adjusted).
+pub(super) fn adjusted(spec: &AnalysisSpec) -> bool {
     spec.model
         .covariates
         .as_deref()
@@ -156,7 +163,7 @@ fn adjusted(spec: &AnalysisSpec) -> bool {
         || !spec.model.strata.is_empty()
 }
 
-fn km_caption(ctx: &FigureContext) -> String {
+pub(super) fn km_caption(ctx: &FigureContext) -> String {
     format!(
         "Kaplan-Meier estimates by {} score group, with 95% pointwise confidence bands (log transform, as R's \
          survfit) and the numbers at risk; hazard ratios from the {}Cox model of the groups.",
@@ -165,7 +172,7 @@ fn km_caption(ctx: &FigureContext) -> String {
     )
 }
 
-fn figure(svg: String, class: &str, caption: String) -> Block {
+pub(super) fn figure(svg: String, class: &str, caption: String) -> Block {
     Block::Figure(Figure {
         svg,
         caption,
@@ -174,11 +181,11 @@ fn figure(svg: String, class: &str, caption: String) -> Block {
 }
 
 /// A JSON number (NaN for null or anything else).
-fn num(v: &Value) -> f64 {
+pub(super) fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-fn count(v: &Value) -> Cell {
+pub(super) fn count(v: &Value) -> Cell {
     match v.as_u64() {
         Some(n) => Cell::count(n as usize),
         None => Cell::text("NA"),
@@ -186,11 +193,11 @@ fn count(v: &Value) -> Cell {
 }
 
 /// A rounded number that keeps its exact value.
-fn sig_cell(x: f64, digits: usize) -> Cell {
+pub(super) fn sig_cell(x: f64, digits: usize) -> Cell {
     Cell::num(sig(x, digits), x)
 }
 
-fn p_cell(p: f64) -> Cell {
+pub(super) fn p_cell(p: f64) -> Cell {
     Cell::num(pval(p), p)
 }
 
@@ -198,7 +205,7 @@ fn opt_cell(x: Option<f64>, digits: usize) -> Cell {
     x.map_or_else(|| Cell::text("NA"), |v| sig_cell(v, digits))
 }
 
-fn names(v: &Value) -> Vec<String> {
+pub(super) fn names(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
             a.iter()
@@ -209,7 +216,7 @@ fn names(v: &Value) -> Vec<String> {
 }
 
 /// "3: a, b, c" (the first 20 names).
-fn listed(names: &[String]) -> Cell {
+pub(super) fn listed(names: &[String]) -> Cell {
     let mut text = names.len().to_string();
     if !names.is_empty() {
         let shown: Vec<&str> = names.iter().take(20).map(String::as_str).collect();
@@ -222,27 +229,38 @@ fn listed(names: &[String]) -> Cell {
     Cell::num(text, names.len() as f64)
 }
 
-fn cohort(s: &Value) -> Vec<Block> {
-    vec![Block::Facts(vec![
-        ("Clinical rows read".into(), count(&s["n_clinical_read"])),
-        (
+/// The counts of the join and of the analysed patients; a count that is null (a cohort of a shared clinical
+/// table, whose counts are the table's) is left out.
+pub(super) fn cohort(s: &Value) -> Vec<Block> {
+    let mut facts = Vec::new();
+    if let Some(study) = s["study"].as_str() {
+        facts.push(("Study folder".into(), Cell::text(study)));
+    }
+    if !s["n_clinical_read"].is_null() {
+        facts.push(("Clinical rows read".into(), count(&s["n_clinical_read"])));
+    }
+    if !s["n_dropped"].is_null() {
+        facts.push((
             "Dropped for missing values (time, event, covariates)".into(),
             count(&s["n_dropped"]),
-        ),
-        (
-            "Clinical ids without an expression sample".into(),
-            listed(&names(&s["ids_only_in_clinical"])),
-        ),
-        (
-            "Expression samples without a clinical row".into(),
-            listed(&names(&s["ids_only_in_expression"])),
-        ),
-        ("Patients analysed".into(), count(&s["n"])),
-        ("Events".into(), count(&s["n_events"])),
-    ])]
+        ));
+    }
+    facts.push((
+        "Clinical ids without an expression sample".into(),
+        listed(&names(&s["ids_only_in_clinical"])),
+    ));
+    facts.push((
+        "Expression samples without a clinical row".into(),
+        listed(&names(&s["ids_only_in_expression"])),
+    ));
+    if !s["n"].is_null() {
+        facts.push(("Patients analysed".into(), count(&s["n"])));
+        facts.push(("Events".into(), count(&s["n_events"])));
+    }
+    vec![Block::Facts(facts)]
 }
 
-fn genes(s: &Value) -> Vec<Block> {
+pub(super) fn genes(s: &Value) -> Vec<Block> {
     let used = names(&s["genes_used"]);
     let missing = names(&s["genes_missing"]);
     let mut blocks = vec![Block::Facts(vec![
@@ -272,7 +290,7 @@ fn genes(s: &Value) -> Vec<Block> {
     blocks
 }
 
-fn score(s: &Value, histogram: Block) -> Vec<Block> {
+pub(super) fn score(s: &Value, histogram: Block) -> Vec<Block> {
     let cuts: Vec<String> = s["cutpoints"]
         .as_array()
         .map(|a| a.iter().map(|c| sig(num(c), 4)).collect())
@@ -340,7 +358,9 @@ fn score(s: &Value, histogram: Block) -> Vec<Block> {
     blocks
 }
 
-fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
+/// R's survdiff table of the groups (stratified by `strata`), then the test; `searched` when the groups come
+/// from optimal cut-points, whose log-rank p is biased.
+pub(super) fn logrank(s: &Value, strata: &[String], searched: bool) -> Vec<Block> {
     let lr = &s["logrank"];
     let groups = lr["groups"].as_array().cloned().unwrap_or_default();
     let k = groups.len();
@@ -365,12 +385,12 @@ fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
         })
         .collect();
     let mut blocks = vec![Block::Table(Table {
-        caption: Some(if spec.model.strata.is_empty() {
+        caption: Some(if strata.is_empty() {
             "survdiff(Surv(time, event) ~ group)".into()
         } else {
             format!(
                 "survdiff(Surv(time, event) ~ group + strata({}))",
-                spec.model.strata.join(", ")
+                strata.join(", ")
             )
         }),
         header: vec![
@@ -389,7 +409,7 @@ fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
         ("df".into(), count(&lr["df"])),
         ("p".into(), p_cell(num(&lr["p_value"]))),
     ]));
-    if s.get("cutpoint").is_some() {
+    if searched {
         blocks.push(Block::Note(
             "The groups come from a cut-point chosen to maximise the log-rank statistic, so this p-value is too small (biased by the search); report the adjusted p of the optimal cut-point instead.".into(),
         ));
@@ -397,7 +417,8 @@ fn logrank(s: &Value, spec: &AnalysisSpec) -> Vec<Block> {
     blocks
 }
 
-fn cox(score: &CoxModel, groups: &CoxModel, forest: Block) -> Vec<Block> {
+/// Both Cox tables with their warnings, then the forest plot if any.
+pub(super) fn cox(score: &CoxModel, groups: &CoxModel, forest: Option<Block>) -> Vec<Block> {
     let mut blocks = Vec::new();
     for (m, name) in [(score, "Score model"), (groups, "Groups model")] {
         blocks.push(Block::Table(cox_table(m, name)));
@@ -405,7 +426,7 @@ fn cox(score: &CoxModel, groups: &CoxModel, forest: Block) -> Vec<Block> {
             blocks.push(Block::Note(format!("{name}: {w}")));
         }
     }
-    blocks.push(forest);
+    blocks.extend(forest);
     blocks
 }
 

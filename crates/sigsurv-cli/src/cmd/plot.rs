@@ -1,5 +1,6 @@
 //! `sigsurv plot km` and `sigsurv plot forest`: figures as SVG or PNG (drawn by sigsurv-plot).
 
+use crate::analysis::figures::{cohort_forest_rows, CohortTerm};
 use crate::args::{DataArgs, OutputArgs};
 use crate::args_plot::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
 use crate::failure::{CliResult, Failure};
@@ -220,10 +221,32 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
         Failure::input(format!("{} is not valid JSON: {e}", path.display()))
             .hint("expected the output of `sigsurv cox --format json`")
     })?;
-    let rows = forest_rows(&json).map_err(|m| {
-        Failure::input(format!("{}: {m}", path.display()))
-            .hint("expected {\"terms\": [{\"term\", \"exp_coef\", \"lower\", \"upper\", \"p_value\"}, ...]}")
-    })?;
+    let by_cohort =
+        json.get("cohorts").is_some_and(Value::is_array) && json.get("pooled").is_some();
+    let rows = if by_cohort {
+        let (rows, left_out) = cohort_forest_rows(&json, &CohortTerm::named(&a.term));
+        if rows.is_empty() {
+            return Err(Failure::input(format!(
+                "{}: no cohort has an estimate of the term \"{}\"",
+                path.display(),
+                a.term
+            ))
+            .hint("--term score, or --term group=<level> (e.g. group=high)"));
+        }
+        if !left_out.is_empty() {
+            out_args(&a.figure).note(&format!(
+                "no estimate of \"{}\" in {}: left out",
+                a.term,
+                left_out.join(", ")
+            ));
+        }
+        rows
+    } else {
+        forest_rows(&json).map_err(|m| {
+            Failure::input(format!("{}: {m}", path.display()))
+                .hint("expected {\"terms\": [{\"term\", \"exp_coef\", \"lower\", \"upper\", \"p_value\"}, ...]}")
+        })?
+    };
     let f = &a.figure;
     let defaults = ForestOptions::default();
     let xlim = match a.xlim.as_slice() {
@@ -234,7 +257,11 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
     let opts = ForestOptions {
         title: f.title.clone(),
         xlab: f.xlab.clone().unwrap_or(defaults.xlab.clone()),
-        label_header: a.label_header.clone(),
+        label_header: if a.label_header.is_empty() && by_cohort {
+            "Cohort".to_string()
+        } else {
+            a.label_header.clone()
+        },
         ci_level: json
             .get("conf_level")
             .and_then(Value::as_f64)
@@ -253,7 +280,8 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
 }
 
 /// The rows of a forest plot from the `cox` JSON: `terms` (or `rows`), each with a label (`term`, `cohort`
-/// or `label`), `exp_coef` (or `hr`), `lower`, `upper` and an optional `p_value`.
+/// or `label`), `exp_coef` (or `hr`), `lower`, `upper`, and optionally `p_value`, `n`, `n_events` (or
+/// `events`) and `summary` (or `pooled`: true draws the row as a diamond).
 fn forest_rows(json: &Value) -> Result<Vec<ForestRow>, String> {
     let terms = json
         .get("terms")
@@ -282,11 +310,21 @@ fn forest_rows(json: &Value) -> Result<Vec<ForestRow>, String> {
                     keys[0]
                 ))
             };
+            let count = |keys: &[&str]| {
+                keys.iter()
+                    .find_map(|k| t.get(*k).and_then(Value::as_u64))
+                    .map(|n| n as usize)
+            };
             Ok(ForestRow {
                 estimate: num(&["exp_coef", "hr"])?,
                 lower: num(&["lower"])?,
                 upper: num(&["upper"])?,
                 p_value: t.get("p_value").and_then(Value::as_f64),
+                n: count(&["n"]),
+                events: count(&["n_events", "events"]),
+                summary: ["summary", "pooled"]
+                    .iter()
+                    .any(|k| t.get(*k).and_then(Value::as_bool) == Some(true)),
                 label,
             })
         })
