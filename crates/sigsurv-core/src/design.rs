@@ -13,18 +13,38 @@
 use crate::error::{CoreError, Result};
 use crate::formula::{Formula, Term};
 
-/// One input column: numbers, or text (entered as a factor).
+/// One input column: numbers, or text (entered as a factor). The borrowed variants let a caller hand over
+/// the columns of a table it keeps, without copying millions of values.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ColumnData {
+pub enum ColumnData<'a> {
     Numeric(Vec<f64>),
     Text(Vec<String>),
+    NumericRef(&'a [f64]),
+    TextRef(&'a [String]),
+    /// Text already coded: row i has the label `labels[codes[i]]` (labels in any order, each once).
+    Coded {
+        codes: &'a [u32],
+        labels: &'a [String],
+    },
 }
 
-impl ColumnData {
+impl ColumnData<'_> {
     fn len(&self) -> usize {
         match self {
             ColumnData::Numeric(v) => v.len(),
             ColumnData::Text(v) => v.len(),
+            ColumnData::NumericRef(v) => v.len(),
+            ColumnData::TextRef(v) => v.len(),
+            ColumnData::Coded { codes, .. } => codes.len(),
+        }
+    }
+
+    /// The numbers of a numeric column; `None` for text.
+    fn numbers(&self) -> Option<&[f64]> {
+        match self {
+            ColumnData::Numeric(v) => Some(v),
+            ColumnData::NumericRef(v) => Some(v),
+            _ => None,
         }
     }
 }
@@ -89,30 +109,104 @@ pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| a.cmp(b))
 }
 
-/// Sorted distinct levels of a column and each row's level index.
-fn levels(col: &ColumnData) -> (Vec<String>, Vec<usize>, Vec<f64>) {
+/// Sorted distinct levels of a column (labels, and the numbers of a numeric column) and each row's level
+/// index. Rows are coded in order of first appearance and only the distinct values are sorted, so millions of
+/// rows with a few levels cost one cheap lookup each (no per-row collation or allocation).
+fn levels(col: &ColumnData) -> (Vec<String>, Vec<u32>, Vec<f64>) {
     match col {
-        ColumnData::Numeric(v) => {
-            let mut lv: Vec<f64> = v.clone();
-            lv.sort_unstable_by(f64::total_cmp);
-            lv.dedup();
-            let idx = v
-                .iter()
-                .map(|x| lv.binary_search_by(|l| l.total_cmp(x)).unwrap_or(0))
-                .collect();
-            (lv.iter().map(|&x| format_r_number(x)).collect(), idx, lv)
+        ColumnData::Numeric(_) | ColumnData::NumericRef(_) => {
+            let v = col.numbers().unwrap_or(&[]);
+            // Bits as the key: distinct exactly when `total_cmp` tells them apart (-0 and 0 too).
+            let (first, distinct) = first_seen_codes(v.iter().map(|x| x.to_bits()));
+            let values: Vec<f64> = distinct.into_iter().map(f64::from_bits).collect();
+            let order = sorted_order(&values, f64::total_cmp);
+            let lv: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+            (
+                lv.iter().map(|&x| format_r_number(x)).collect(),
+                recode(&first, &order),
+                lv,
+            )
         }
-        ColumnData::Text(v) => {
-            let mut lv: Vec<&String> = v.iter().collect();
-            lv.sort_unstable_by(|a, b| collate(a, b));
-            lv.dedup();
-            let idx = v
-                .iter()
-                .map(|x| lv.binary_search_by(|l| collate(l, x)).unwrap_or(0))
-                .collect();
-            (lv.into_iter().cloned().collect(), idx, Vec::new())
+        ColumnData::Text(v) => text_levels(v.iter().map(String::as_str)),
+        ColumnData::TextRef(v) => text_levels(v.iter().map(String::as_str)),
+        ColumnData::Coded { codes, labels } => {
+            let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+            // Only the labels that occur, as for the other kinds of column.
+            let mut used = vec![false; labels.len()];
+            codes.iter().for_each(|&c| used[c as usize] = true);
+            let present: Vec<usize> = (0..labels.len()).filter(|&i| used[i]).collect();
+            let order = sorted_order(&present, |&a, &b| collate(refs[a], refs[b]));
+            let mut rank = vec![0u32; labels.len()];
+            for (r, &i) in order.iter().enumerate() {
+                rank[present[i]] = r as u32;
+            }
+            (
+                order.iter().map(|&i| labels[present[i]].clone()).collect(),
+                codes.iter().map(|&c| rank[c as usize]).collect(),
+                Vec::new(),
+            )
         }
     }
+}
+
+fn text_levels<'s>(v: impl Iterator<Item = &'s str>) -> (Vec<String>, Vec<u32>, Vec<f64>) {
+    let (first, distinct) = first_seen_codes(v);
+    let order = sorted_order(&distinct, |a, b| collate(a, b));
+    (
+        order.iter().map(|&i| distinct[i].to_string()).collect(),
+        recode(&first, &order),
+        Vec::new(),
+    )
+}
+
+/// Codes in order of first appearance and the distinct values in that order. A short list of the values
+/// seen so far is searched first (a factor usually has a handful of levels); past 16 levels a hash map
+/// takes over.
+fn first_seen_codes<K: std::hash::Hash + Eq + Copy>(
+    values: impl Iterator<Item = K>,
+) -> (Vec<u32>, Vec<K>) {
+    const SHORT: usize = 16;
+    let mut distinct: Vec<K> = Vec::new();
+    let mut index: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
+    let codes = values
+        .map(|k| {
+            if distinct.len() <= SHORT {
+                if let Some(i) = distinct.iter().position(|d| *d == k) {
+                    return i as u32;
+                }
+                distinct.push(k);
+                if distinct.len() > SHORT {
+                    index = distinct
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| (*d, i as u32))
+                        .collect();
+                }
+                return (distinct.len() - 1) as u32;
+            }
+            *index.entry(k).or_insert_with(|| {
+                distinct.push(k);
+                (distinct.len() - 1) as u32
+            })
+        })
+        .collect();
+    (codes, distinct)
+}
+
+/// Indices of `values` in sorted order.
+fn sorted_order<T>(values: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| cmp(&values[a], &values[b]));
+    order
+}
+
+/// First-seen codes mapped to ranks in `order` (the sorted first-seen indices).
+fn recode(first: &[u32], order: &[usize]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    first.iter().map(|&c| rank[c as usize]).collect()
 }
 
 /// Builds the design matrix of `formula` (its right-hand side) from named columns.
@@ -163,15 +257,18 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         strata_labels: Vec::new(),
         cluster: None,
     };
-    let mut strata_cols: Vec<(&str, Vec<String>, Vec<usize>)> = Vec::new();
+    let mut strata_cols: Vec<(&str, Vec<String>, Vec<u32>)> = Vec::new();
     for term in &formula.terms {
         match term {
-            Term::Numeric(c) => match get(c)? {
-                ColumnData::Numeric(v) => push_col(&mut d, c.clone(), c.clone(), v),
-                text @ ColumnData::Text(_) => factor(&mut d, c, text, None)?,
-            },
-            Term::Log(c) => match get(c)? {
-                ColumnData::Numeric(v) => {
+            Term::Numeric(c) => {
+                let col = get(c)?;
+                match col.numbers() {
+                    Some(v) => push_col(&mut d, c.clone(), c.clone(), v),
+                    None => factor(&mut d, c, col, None)?,
+                }
+            }
+            Term::Log(c) => match get(c)?.numbers() {
+                Some(v) => {
                     if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
                         return Err(CoreError::InvalidArgument(format!(
                             "log({c}) of {} at row {row}: the value must be > 0",
@@ -182,7 +279,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                     let logs: Vec<f64> = v.iter().map(|x| x.ln()).collect();
                     push_col(&mut d, label.clone(), label, &logs);
                 }
-                ColumnData::Text(_) => {
+                None => {
                     return Err(CoreError::InvalidArgument(format!(
                         "log({c}): column {c} is not numeric"
                     )))
@@ -197,34 +294,68 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             }
             Term::Cluster(c) => {
                 let (_, idx, _) = levels(get(c)?);
-                d.cluster = Some(idx.into_iter().map(|i| i as u32).collect());
+                d.cluster = Some(idx);
             }
         }
     }
     if !strata_cols.is_empty() {
-        let keys: Vec<Vec<usize>> = (0..n)
-            .map(|i| strata_cols.iter().map(|(_, _, idx)| idx[i]).collect())
-            .collect();
-        let mut uniq = keys.clone();
-        uniq.sort_unstable();
-        uniq.dedup();
-        d.strata = Some(
-            keys.iter()
-                .map(|k| uniq.binary_search(k).unwrap_or(0) as u32)
-                .collect(),
-        );
-        d.strata_labels = uniq
+        let (codes, combos) = combine_strata(&strata_cols, n);
+        d.strata = Some(codes);
+        d.strata_labels = combos
             .iter()
             .map(|k| {
                 k.iter()
                     .zip(&strata_cols)
-                    .map(|(&l, (name, lv, _))| format!("{name}={}", lv[l]))
+                    .map(|(&l, (name, lv, _))| format!("{name}={}", lv[l as usize]))
                     .collect::<Vec<_>>()
                     .join(", ")
             })
             .collect();
     }
     Ok(d)
+}
+
+/// One stratum per distinct combination of the strata columns' level codes, numbered in sorted order of
+/// the combinations (first column most significant). Returns each row's stratum and the combinations.
+fn combine_strata(cols: &[(&str, Vec<String>, Vec<u32>)], n: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
+    // Mixed radix: an integer key orders as the tuple of codes, first column most significant.
+    let radix: Option<u64> = cols.iter().try_fold(1u64, |acc, (_, lv, _)| {
+        acc.checked_mul(lv.len().max(1) as u64)
+    });
+    if radix.is_some() {
+        let key = |i: usize| {
+            cols.iter().fold(0u64, |k, (_, lv, idx)| {
+                k * lv.len() as u64 + u64::from(idx[i])
+            })
+        };
+        let (first, distinct) = first_seen_codes((0..n).map(key));
+        let order = sorted_order(&distinct, u64::cmp);
+        let combos = order
+            .iter()
+            .map(|&i| {
+                let mut k = distinct[i];
+                let mut c = vec![0u32; cols.len()];
+                for (slot, (_, lv, _)) in c.iter_mut().zip(cols).rev() {
+                    *slot = (k % lv.len() as u64) as u32;
+                    k /= lv.len() as u64;
+                }
+                c
+            })
+            .collect();
+        return (recode(&first, &order), combos);
+    }
+    // Too many combinations for one integer: compare the tuples themselves.
+    let keys: Vec<Vec<u32>> = (0..n)
+        .map(|i| cols.iter().map(|(_, _, idx)| idx[i]).collect())
+        .collect();
+    let mut uniq = keys.clone();
+    uniq.sort_unstable();
+    uniq.dedup();
+    let codes = keys
+        .iter()
+        .map(|k| uniq.binary_search(k).unwrap_or(0) as u32)
+        .collect();
+    (codes, uniq)
 }
 
 fn push_col(d: &mut Design, term: String, name: String, v: &[f64]) {
@@ -271,7 +402,7 @@ fn factor(d: &mut Design, column: &str, col: &ColumnData, reference: Option<&str
         }
         let v: Vec<f64> = idx
             .iter()
-            .map(|&i| if i == k { 1.0 } else { 0.0 })
+            .map(|&i| if i as usize == k { 1.0 } else { 0.0 })
             .collect();
         push_col(d, column.to_string(), format!("{column}={label}"), &v);
     }

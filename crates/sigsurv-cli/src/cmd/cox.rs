@@ -176,12 +176,13 @@ pub(crate) fn model_frame(
         .into_iter()
         .filter(|c| !response.contains(&c.as_str()))
         .map(|c| {
+            // Borrowed: the design copies each value once, into its own matrix.
             let data = match table.get(&c) {
-                ColumnValues::Numeric(v) => ColumnData::Numeric(v.clone()),
+                ColumnValues::Numeric(v) => ColumnData::NumericRef(v),
                 ColumnValues::Bool(v) => {
                     ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
                 }
-                ColumnValues::Text(v) => ColumnData::Text(v.clone()),
+                ColumnValues::Text(v) => ColumnData::TextRef(v),
             };
             (c, data)
         })
