@@ -12,6 +12,7 @@
 
 use crate::error::{CoreError, Result};
 use crate::formula::{Formula, Term};
+use rayon::prelude::*;
 
 /// One input column: numbers, or text (entered as a factor). The borrowed variants let a caller hand over
 /// the columns of a table it keeps, without copying millions of values.
@@ -258,13 +259,14 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         cluster: None,
     };
     let mut strata_cols: Vec<(&str, Vec<String>, Vec<u32>)> = Vec::new();
+    let mut src = Sources::default();
     for term in &formula.terms {
         match term {
             Term::Numeric(c) => {
                 let col = get(c)?;
                 match col.numbers() {
-                    Some(v) => push_col(&mut d, c.clone(), c.clone(), v),
-                    None => factor(&mut d, c, col, None)?,
+                    Some(v) => push_col(&mut d, &mut src, c.clone(), c.clone(), Source::Values(v)),
+                    None => factor(&mut d, &mut src, c, col, None)?,
                 }
             }
             Term::Log(c) => match get(c)?.numbers() {
@@ -276,8 +278,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                         )));
                     }
                     let label = format!("log({c})");
-                    let logs: Vec<f64> = v.iter().map(|x| x.ln()).collect();
-                    push_col(&mut d, label.clone(), label, &logs);
+                    push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
                 }
                 None => {
                     return Err(CoreError::InvalidArgument(format!(
@@ -286,7 +287,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                 }
             },
             Term::Factor { column, reference } => {
-                factor(&mut d, column, get(column)?, reference.as_deref())?
+                factor(&mut d, &mut src, column, get(column)?, reference.as_deref())?
             }
             Term::Strata(c) => {
                 let (lv, idx, _) = levels(get(c)?);
@@ -298,6 +299,8 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             }
         }
     }
+    d.x = src.fill(n);
+    drop(src);
     if !strata_cols.is_empty() {
         let (codes, combos) = combine_strata(&strata_cols, n);
         d.strata = Some(codes);
@@ -358,7 +361,46 @@ fn combine_strata(cols: &[(&str, Vec<String>, Vec<u32>)], n: usize) -> (Vec<u32>
     (codes, uniq)
 }
 
-fn push_col(d: &mut Design, term: String, name: String, v: &[f64]) {
+/// Where a column of the design comes from; the matrix is filled once all columns are known, so it is
+/// allocated once at its final size and filled column by column in parallel.
+enum Source<'c> {
+    Values(&'c [f64]),
+    Log(&'c [f64]),
+    /// `1{code = level}` for the factor codes `Sources::codes[factor]`.
+    Dummy {
+        factor: usize,
+        level: u32,
+    },
+}
+
+#[derive(Default)]
+struct Sources<'c> {
+    cols: Vec<Source<'c>>,
+    codes: Vec<Vec<u32>>,
+}
+
+impl Sources<'_> {
+    /// The n × p column-major matrix of the columns.
+    fn fill(&self, n: usize) -> Vec<f64> {
+        let mut x = vec![0.0; n * self.cols.len()];
+        if n == 0 {
+            return x;
+        }
+        x.par_chunks_mut(n)
+            .zip(&self.cols)
+            .for_each(|(out, c)| match c {
+                Source::Values(v) => out.copy_from_slice(v),
+                Source::Log(v) => out.iter_mut().zip(*v).for_each(|(o, x)| *o = x.ln()),
+                Source::Dummy { factor, level } => out
+                    .iter_mut()
+                    .zip(&self.codes[*factor])
+                    .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
+            });
+        x
+    }
+}
+
+fn push_col<'c>(d: &mut Design, src: &mut Sources<'c>, term: String, name: String, v: Source<'c>) {
     let t = match d.terms.iter().position(|x| *x == term) {
         Some(t) => t,
         None => {
@@ -368,10 +410,16 @@ fn push_col(d: &mut Design, term: String, name: String, v: &[f64]) {
     };
     d.names.push(name);
     d.term_of.push(t);
-    d.x.extend_from_slice(v);
+    src.cols.push(v);
 }
 
-fn factor(d: &mut Design, column: &str, col: &ColumnData, reference: Option<&str>) -> Result<()> {
+fn factor<'c>(
+    d: &mut Design,
+    src: &mut Sources<'c>,
+    column: &str,
+    col: &ColumnData,
+    reference: Option<&str>,
+) -> Result<()> {
     let (labels, idx, numeric_levels) = levels(col);
     if labels.len() < 2 {
         return Err(CoreError::InvalidArgument(format!(
@@ -400,12 +448,13 @@ fn factor(d: &mut Design, column: &str, col: &ColumnData, reference: Option<&str
         if k == r {
             continue;
         }
-        let v: Vec<f64> = idx
-            .iter()
-            .map(|&i| if i as usize == k { 1.0 } else { 0.0 })
-            .collect();
-        push_col(d, column.to_string(), format!("{column}={label}"), &v);
+        let v = Source::Dummy {
+            factor: src.codes.len(),
+            level: k as u32,
+        };
+        push_col(d, src, column.to_string(), format!("{column}={label}"), v);
     }
+    src.codes.push(idx);
     Ok(())
 }
 
@@ -448,6 +497,67 @@ mod tests {
         assert_eq!(&d.x[12..16], &[1.0, 0.0, 0.0, 0.0]);
         assert_eq!(d.strata, Some(vec![1, 2, 0, 1]));
         assert_eq!(d.strata_labels, ["a=x, b=1", "a=x, b=2", "a=y, b=1"]);
+    }
+
+    /// Borrowed, coded and owned columns give the same design; more than 16 levels (the hash-map path)
+    /// code as a plain sort of the distinct values would.
+    #[test]
+    fn column_kinds_and_many_levels_agree() {
+        let n = 500;
+        let text: Vec<String> = (0..n).map(|i| format!("L{}", (i * 7) % 23)).collect();
+        let nums: Vec<f64> = (0..n).map(|i| ((i * 11) % 19) as f64 - 9.0).collect();
+        let mut labels: Vec<String> = text.clone();
+        labels.sort();
+        labels.dedup();
+        labels.reverse(); // any order
+        let codes: Vec<u32> = text
+            .iter()
+            .map(|t| labels.iter().position(|l| l == t).unwrap() as u32)
+            .collect();
+        let f = parse_formula("Surv(t, e) ~ g + factor(v) + strata(g, v)").unwrap();
+        let owned = vec![
+            ("g".to_string(), ColumnData::Text(text.clone())),
+            ("v".to_string(), ColumnData::Numeric(nums.clone())),
+        ];
+        let borrowed = vec![
+            ("g".to_string(), ColumnData::TextRef(&text)),
+            ("v".to_string(), ColumnData::NumericRef(&nums)),
+        ];
+        let coded = vec![
+            (
+                "g".to_string(),
+                ColumnData::Coded {
+                    codes: &codes,
+                    labels: &labels,
+                },
+            ),
+            ("v".to_string(), ColumnData::NumericRef(&nums)),
+        ];
+        let a = build_design(&f, &owned).unwrap();
+        assert_eq!(a, build_design(&f, &borrowed).unwrap());
+        assert_eq!(a, build_design(&f, &coded).unwrap());
+        // 23 text levels in collation order, 19 numeric levels in numeric order.
+        let mut want: Vec<&String> = labels.iter().collect();
+        want.sort_by(|x, y| collate(x, y));
+        let got: Vec<&str> = a.names[..22].iter().map(|s| &s[2..]).collect();
+        assert_eq!(got, want[1..].iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert_eq!(a.names[22], "v=-8");
+        assert_eq!(a.p(), 22 + 18);
+        // Strata: sorted distinct (g level, v level) pairs.
+        let mut pairs: Vec<(usize, i64)> = (0..n)
+            .map(|i| {
+                let g = want.iter().position(|l| **l == text[i]).unwrap();
+                (g, nums[i] as i64)
+            })
+            .collect();
+        let rows = pairs.clone();
+        pairs.sort();
+        pairs.dedup();
+        let strata = a.strata.as_ref().unwrap();
+        for i in 0..n {
+            assert_eq!(pairs[strata[i] as usize], rows[i]);
+        }
+        assert_eq!(a.strata_labels.len(), pairs.len());
     }
 
     #[test]
