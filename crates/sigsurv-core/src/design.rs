@@ -540,7 +540,10 @@ mod tests {
         let mut want: Vec<&String> = labels.iter().collect();
         want.sort_by(|x, y| collate(x, y));
         let got: Vec<&str> = a.names[..22].iter().map(|s| &s[2..]).collect();
-        assert_eq!(got, want[1..].iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            want[1..].iter().map(|s| s.as_str()).collect::<Vec<_>>()
+        );
         assert_eq!(a.names[22], "v=-8");
         assert_eq!(a.p(), 22 + 18);
         // Strata: sorted distinct (g level, v level) pairs.
