@@ -12,19 +12,40 @@
 
 use crate::error::{CoreError, Result};
 use crate::formula::{Formula, Term};
+use rayon::prelude::*;
 
-/// One input column: numbers, or text (entered as a factor).
+/// One input column: numbers, or text (entered as a factor). The borrowed variants let a caller hand over
+/// the columns of a table it keeps, without copying millions of values.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ColumnData {
+pub enum ColumnData<'a> {
     Numeric(Vec<f64>),
     Text(Vec<String>),
+    NumericRef(&'a [f64]),
+    TextRef(&'a [String]),
+    /// Text already coded: row i has the label `labels[codes[i]]` (labels in any order, each once).
+    Coded {
+        codes: &'a [u32],
+        labels: &'a [String],
+    },
 }
 
-impl ColumnData {
+impl ColumnData<'_> {
     fn len(&self) -> usize {
         match self {
             ColumnData::Numeric(v) => v.len(),
             ColumnData::Text(v) => v.len(),
+            ColumnData::NumericRef(v) => v.len(),
+            ColumnData::TextRef(v) => v.len(),
+            ColumnData::Coded { codes, .. } => codes.len(),
+        }
+    }
+
+    /// The numbers of a numeric column; `None` for text.
+    fn numbers(&self) -> Option<&[f64]> {
+        match self {
+            ColumnData::Numeric(v) => Some(v),
+            ColumnData::NumericRef(v) => Some(v),
+            _ => None,
         }
     }
 }
@@ -89,30 +110,104 @@ pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| a.cmp(b))
 }
 
-/// Sorted distinct levels of a column and each row's level index.
-fn levels(col: &ColumnData) -> (Vec<String>, Vec<usize>, Vec<f64>) {
+/// Sorted distinct levels of a column (labels, and the numbers of a numeric column) and each row's level
+/// index. Rows are coded in order of first appearance and only the distinct values are sorted, so millions of
+/// rows with a few levels cost one cheap lookup each (no per-row collation or allocation).
+fn levels(col: &ColumnData) -> (Vec<String>, Vec<u32>, Vec<f64>) {
     match col {
-        ColumnData::Numeric(v) => {
-            let mut lv: Vec<f64> = v.clone();
-            lv.sort_unstable_by(f64::total_cmp);
-            lv.dedup();
-            let idx = v
-                .iter()
-                .map(|x| lv.binary_search_by(|l| l.total_cmp(x)).unwrap_or(0))
-                .collect();
-            (lv.iter().map(|&x| format_r_number(x)).collect(), idx, lv)
+        ColumnData::Numeric(_) | ColumnData::NumericRef(_) => {
+            let v = col.numbers().unwrap_or(&[]);
+            // Bits as the key: distinct exactly when `total_cmp` tells them apart (-0 and 0 too).
+            let (first, distinct) = first_seen_codes(v.iter().map(|x| x.to_bits()));
+            let values: Vec<f64> = distinct.into_iter().map(f64::from_bits).collect();
+            let order = sorted_order(&values, f64::total_cmp);
+            let lv: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+            (
+                lv.iter().map(|&x| format_r_number(x)).collect(),
+                recode(&first, &order),
+                lv,
+            )
         }
-        ColumnData::Text(v) => {
-            let mut lv: Vec<&String> = v.iter().collect();
-            lv.sort_unstable_by(|a, b| collate(a, b));
-            lv.dedup();
-            let idx = v
-                .iter()
-                .map(|x| lv.binary_search_by(|l| collate(l, x)).unwrap_or(0))
-                .collect();
-            (lv.into_iter().cloned().collect(), idx, Vec::new())
+        ColumnData::Text(v) => text_levels(v.iter().map(String::as_str)),
+        ColumnData::TextRef(v) => text_levels(v.iter().map(String::as_str)),
+        ColumnData::Coded { codes, labels } => {
+            let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+            // Only the labels that occur, as for the other kinds of column.
+            let mut used = vec![false; labels.len()];
+            codes.iter().for_each(|&c| used[c as usize] = true);
+            let present: Vec<usize> = (0..labels.len()).filter(|&i| used[i]).collect();
+            let order = sorted_order(&present, |&a, &b| collate(refs[a], refs[b]));
+            let mut rank = vec![0u32; labels.len()];
+            for (r, &i) in order.iter().enumerate() {
+                rank[present[i]] = r as u32;
+            }
+            (
+                order.iter().map(|&i| labels[present[i]].clone()).collect(),
+                codes.iter().map(|&c| rank[c as usize]).collect(),
+                Vec::new(),
+            )
         }
     }
+}
+
+fn text_levels<'s>(v: impl Iterator<Item = &'s str>) -> (Vec<String>, Vec<u32>, Vec<f64>) {
+    let (first, distinct) = first_seen_codes(v);
+    let order = sorted_order(&distinct, |a, b| collate(a, b));
+    (
+        order.iter().map(|&i| distinct[i].to_string()).collect(),
+        recode(&first, &order),
+        Vec::new(),
+    )
+}
+
+/// Codes in order of first appearance and the distinct values in that order. A short list of the values
+/// seen so far is searched first (a factor usually has a handful of levels); past 16 levels a hash map
+/// takes over.
+fn first_seen_codes<K: std::hash::Hash + Eq + Copy>(
+    values: impl Iterator<Item = K>,
+) -> (Vec<u32>, Vec<K>) {
+    const SHORT: usize = 16;
+    let mut distinct: Vec<K> = Vec::new();
+    let mut index: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
+    let codes = values
+        .map(|k| {
+            if distinct.len() <= SHORT {
+                if let Some(i) = distinct.iter().position(|d| *d == k) {
+                    return i as u32;
+                }
+                distinct.push(k);
+                if distinct.len() > SHORT {
+                    index = distinct
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| (*d, i as u32))
+                        .collect();
+                }
+                return (distinct.len() - 1) as u32;
+            }
+            *index.entry(k).or_insert_with(|| {
+                distinct.push(k);
+                (distinct.len() - 1) as u32
+            })
+        })
+        .collect();
+    (codes, distinct)
+}
+
+/// Indices of `values` in sorted order.
+fn sorted_order<T>(values: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| cmp(&values[a], &values[b]));
+    order
+}
+
+/// First-seen codes mapped to ranks in `order` (the sorted first-seen indices).
+fn recode(first: &[u32], order: &[usize]) -> Vec<u32> {
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    first.iter().map(|&c| rank[c as usize]).collect()
 }
 
 /// Builds the design matrix of `formula` (its right-hand side) from named columns.
@@ -163,15 +258,19 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         strata_labels: Vec::new(),
         cluster: None,
     };
-    let mut strata_cols: Vec<(&str, Vec<String>, Vec<usize>)> = Vec::new();
+    let mut strata_cols: Vec<(&str, Vec<String>, Vec<u32>)> = Vec::new();
+    let mut src = Sources::default();
     for term in &formula.terms {
         match term {
-            Term::Numeric(c) => match get(c)? {
-                ColumnData::Numeric(v) => push_col(&mut d, c.clone(), c.clone(), v),
-                text @ ColumnData::Text(_) => factor(&mut d, c, text, None)?,
-            },
-            Term::Log(c) => match get(c)? {
-                ColumnData::Numeric(v) => {
+            Term::Numeric(c) => {
+                let col = get(c)?;
+                match col.numbers() {
+                    Some(v) => push_col(&mut d, &mut src, c.clone(), c.clone(), Source::Values(v)),
+                    None => factor(&mut d, &mut src, c, col, None)?,
+                }
+            }
+            Term::Log(c) => match get(c)?.numbers() {
+                Some(v) => {
                     if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
                         return Err(CoreError::InvalidArgument(format!(
                             "log({c}) of {} at row {row}: the value must be > 0",
@@ -179,17 +278,16 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                         )));
                     }
                     let label = format!("log({c})");
-                    let logs: Vec<f64> = v.iter().map(|x| x.ln()).collect();
-                    push_col(&mut d, label.clone(), label, &logs);
+                    push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
                 }
-                ColumnData::Text(_) => {
+                None => {
                     return Err(CoreError::InvalidArgument(format!(
                         "log({c}): column {c} is not numeric"
                     )))
                 }
             },
             Term::Factor { column, reference } => {
-                factor(&mut d, column, get(column)?, reference.as_deref())?
+                factor(&mut d, &mut src, column, get(column)?, reference.as_deref())?
             }
             Term::Strata(c) => {
                 let (lv, idx, _) = levels(get(c)?);
@@ -197,28 +295,21 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             }
             Term::Cluster(c) => {
                 let (_, idx, _) = levels(get(c)?);
-                d.cluster = Some(idx.into_iter().map(|i| i as u32).collect());
+                d.cluster = Some(idx);
             }
         }
     }
+    d.x = src.fill(n);
+    drop(src);
     if !strata_cols.is_empty() {
-        let keys: Vec<Vec<usize>> = (0..n)
-            .map(|i| strata_cols.iter().map(|(_, _, idx)| idx[i]).collect())
-            .collect();
-        let mut uniq = keys.clone();
-        uniq.sort_unstable();
-        uniq.dedup();
-        d.strata = Some(
-            keys.iter()
-                .map(|k| uniq.binary_search(k).unwrap_or(0) as u32)
-                .collect(),
-        );
-        d.strata_labels = uniq
+        let (codes, combos) = combine_strata(&strata_cols, n);
+        d.strata = Some(codes);
+        d.strata_labels = combos
             .iter()
             .map(|k| {
                 k.iter()
                     .zip(&strata_cols)
-                    .map(|(&l, (name, lv, _))| format!("{name}={}", lv[l]))
+                    .map(|(&l, (name, lv, _))| format!("{name}={}", lv[l as usize]))
                     .collect::<Vec<_>>()
                     .join(", ")
             })
@@ -227,7 +318,89 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
     Ok(d)
 }
 
-fn push_col(d: &mut Design, term: String, name: String, v: &[f64]) {
+/// One stratum per distinct combination of the strata columns' level codes, numbered in sorted order of
+/// the combinations (first column most significant). Returns each row's stratum and the combinations.
+fn combine_strata(cols: &[(&str, Vec<String>, Vec<u32>)], n: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
+    // Mixed radix: an integer key orders as the tuple of codes, first column most significant.
+    let radix: Option<u64> = cols.iter().try_fold(1u64, |acc, (_, lv, _)| {
+        acc.checked_mul(lv.len().max(1) as u64)
+    });
+    if radix.is_some() {
+        let key = |i: usize| {
+            cols.iter().fold(0u64, |k, (_, lv, idx)| {
+                k * lv.len() as u64 + u64::from(idx[i])
+            })
+        };
+        let (first, distinct) = first_seen_codes((0..n).map(key));
+        let order = sorted_order(&distinct, u64::cmp);
+        let combos = order
+            .iter()
+            .map(|&i| {
+                let mut k = distinct[i];
+                let mut c = vec![0u32; cols.len()];
+                for (slot, (_, lv, _)) in c.iter_mut().zip(cols).rev() {
+                    *slot = (k % lv.len() as u64) as u32;
+                    k /= lv.len() as u64;
+                }
+                c
+            })
+            .collect();
+        return (recode(&first, &order), combos);
+    }
+    // Too many combinations for one integer: compare the tuples themselves.
+    let keys: Vec<Vec<u32>> = (0..n)
+        .map(|i| cols.iter().map(|(_, _, idx)| idx[i]).collect())
+        .collect();
+    let mut uniq = keys.clone();
+    uniq.sort_unstable();
+    uniq.dedup();
+    let codes = keys
+        .iter()
+        .map(|k| uniq.binary_search(k).unwrap_or(0) as u32)
+        .collect();
+    (codes, uniq)
+}
+
+/// Where a column of the design comes from; the matrix is filled once all columns are known, so it is
+/// allocated once at its final size and filled column by column in parallel.
+enum Source<'c> {
+    Values(&'c [f64]),
+    Log(&'c [f64]),
+    /// `1{code = level}` for the factor codes `Sources::codes[factor]`.
+    Dummy {
+        factor: usize,
+        level: u32,
+    },
+}
+
+#[derive(Default)]
+struct Sources<'c> {
+    cols: Vec<Source<'c>>,
+    codes: Vec<Vec<u32>>,
+}
+
+impl Sources<'_> {
+    /// The n × p column-major matrix of the columns.
+    fn fill(&self, n: usize) -> Vec<f64> {
+        let mut x = vec![0.0; n * self.cols.len()];
+        if n == 0 {
+            return x;
+        }
+        x.par_chunks_mut(n)
+            .zip(&self.cols)
+            .for_each(|(out, c)| match c {
+                Source::Values(v) => out.copy_from_slice(v),
+                Source::Log(v) => out.iter_mut().zip(*v).for_each(|(o, x)| *o = x.ln()),
+                Source::Dummy { factor, level } => out
+                    .iter_mut()
+                    .zip(&self.codes[*factor])
+                    .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
+            });
+        x
+    }
+}
+
+fn push_col<'c>(d: &mut Design, src: &mut Sources<'c>, term: String, name: String, v: Source<'c>) {
     let t = match d.terms.iter().position(|x| *x == term) {
         Some(t) => t,
         None => {
@@ -237,10 +410,16 @@ fn push_col(d: &mut Design, term: String, name: String, v: &[f64]) {
     };
     d.names.push(name);
     d.term_of.push(t);
-    d.x.extend_from_slice(v);
+    src.cols.push(v);
 }
 
-fn factor(d: &mut Design, column: &str, col: &ColumnData, reference: Option<&str>) -> Result<()> {
+fn factor<'c>(
+    d: &mut Design,
+    src: &mut Sources<'c>,
+    column: &str,
+    col: &ColumnData,
+    reference: Option<&str>,
+) -> Result<()> {
     let (labels, idx, numeric_levels) = levels(col);
     if labels.len() < 2 {
         return Err(CoreError::InvalidArgument(format!(
@@ -269,12 +448,13 @@ fn factor(d: &mut Design, column: &str, col: &ColumnData, reference: Option<&str
         if k == r {
             continue;
         }
-        let v: Vec<f64> = idx
-            .iter()
-            .map(|&i| if i == k { 1.0 } else { 0.0 })
-            .collect();
-        push_col(d, column.to_string(), format!("{column}={label}"), &v);
+        let v = Source::Dummy {
+            factor: src.codes.len(),
+            level: k as u32,
+        };
+        push_col(d, src, column.to_string(), format!("{column}={label}"), v);
     }
+    src.codes.push(idx);
     Ok(())
 }
 
@@ -317,6 +497,70 @@ mod tests {
         assert_eq!(&d.x[12..16], &[1.0, 0.0, 0.0, 0.0]);
         assert_eq!(d.strata, Some(vec![1, 2, 0, 1]));
         assert_eq!(d.strata_labels, ["a=x, b=1", "a=x, b=2", "a=y, b=1"]);
+    }
+
+    /// Borrowed, coded and owned columns give the same design; more than 16 levels (the hash-map path)
+    /// code as a plain sort of the distinct values would.
+    #[test]
+    fn column_kinds_and_many_levels_agree() {
+        let n = 500;
+        let text: Vec<String> = (0..n).map(|i| format!("L{}", (i * 7) % 23)).collect();
+        let nums: Vec<f64> = (0..n).map(|i| ((i * 11) % 19) as f64 - 9.0).collect();
+        let mut labels: Vec<String> = text.clone();
+        labels.sort();
+        labels.dedup();
+        labels.reverse(); // any order
+        let codes: Vec<u32> = text
+            .iter()
+            .map(|t| labels.iter().position(|l| l == t).unwrap() as u32)
+            .collect();
+        let f = parse_formula("Surv(t, e) ~ g + factor(v) + strata(g, v)").unwrap();
+        let owned = vec![
+            ("g".to_string(), ColumnData::Text(text.clone())),
+            ("v".to_string(), ColumnData::Numeric(nums.clone())),
+        ];
+        let borrowed = vec![
+            ("g".to_string(), ColumnData::TextRef(&text)),
+            ("v".to_string(), ColumnData::NumericRef(&nums)),
+        ];
+        let coded = vec![
+            (
+                "g".to_string(),
+                ColumnData::Coded {
+                    codes: &codes,
+                    labels: &labels,
+                },
+            ),
+            ("v".to_string(), ColumnData::NumericRef(&nums)),
+        ];
+        let a = build_design(&f, &owned).unwrap();
+        assert_eq!(a, build_design(&f, &borrowed).unwrap());
+        assert_eq!(a, build_design(&f, &coded).unwrap());
+        // 23 text levels in collation order, 19 numeric levels in numeric order.
+        let mut want: Vec<&String> = labels.iter().collect();
+        want.sort_by(|x, y| collate(x, y));
+        let got: Vec<&str> = a.names[..22].iter().map(|s| &s[2..]).collect();
+        assert_eq!(
+            got,
+            want[1..].iter().map(|s| s.as_str()).collect::<Vec<_>>()
+        );
+        assert_eq!(a.names[22], "v=-8");
+        assert_eq!(a.p(), 22 + 18);
+        // Strata: sorted distinct (g level, v level) pairs.
+        let mut pairs: Vec<(usize, i64)> = (0..n)
+            .map(|i| {
+                let g = want.iter().position(|l| **l == text[i]).unwrap();
+                (g, nums[i] as i64)
+            })
+            .collect();
+        let rows = pairs.clone();
+        pairs.sort();
+        pairs.dedup();
+        let strata = a.strata.as_ref().unwrap();
+        for i in 0..n {
+            assert_eq!(pairs[strata[i] as usize], rows[i]);
+        }
+        assert_eq!(a.strata_labels.len(), pairs.len());
     }
 
     #[test]

@@ -68,13 +68,14 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
     };
     let model = {
         let _step = Step::start(Phase::Compute, "fitting the Cox model", a.output.quiet);
-        fit_on_table(
+        fit_table(
             &a.formula,
             &formula,
             table,
             a.weights.as_deref(),
             a.data.event_value.as_deref(),
             &opts,
+            a.predict.is_some(),
         )?
     };
     for w in &model.fit.warnings {
@@ -176,12 +177,13 @@ pub(crate) fn model_frame(
         .into_iter()
         .filter(|c| !response.contains(&c.as_str()))
         .map(|c| {
+            // Borrowed: the design copies each value once, into its own matrix.
             let data = match table.get(&c) {
-                ColumnValues::Numeric(v) => ColumnData::Numeric(v.clone()),
+                ColumnValues::Numeric(v) => ColumnData::NumericRef(v),
                 ColumnValues::Bool(v) => {
                     ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
                 }
-                ColumnValues::Text(v) => ColumnData::Text(v.clone()),
+                ColumnValues::Text(v) => ColumnData::TextRef(v),
             };
             (c, data)
         })
@@ -201,7 +203,8 @@ pub(crate) fn model_frame(
     })
 }
 
-/// Fits the formula on a table that holds its columns (missing rows already dropped).
+/// Fits the formula on a table that holds its columns (missing rows already dropped). The model keeps the
+/// table's columns (predictions check profile levels against them).
 pub(crate) fn fit_on_table(
     formula_text: &str,
     formula: &Formula,
@@ -209,6 +212,28 @@ pub(crate) fn fit_on_table(
     weights: Option<&str>,
     event_value: Option<&str>,
     opts: &CoxOptions,
+) -> CliResult<CoxModel> {
+    fit_table(
+        formula_text,
+        formula,
+        table,
+        weights,
+        event_value,
+        opts,
+        true,
+    )
+}
+
+/// [`fit_on_table`]; with `keep_columns` false the table's columns are freed once the design holds the
+/// model's copy (the fit then needs no more memory than the design, its sorted copy and the response).
+fn fit_table(
+    formula_text: &str,
+    formula: &Formula,
+    mut table: Table,
+    weights: Option<&str>,
+    event_value: Option<&str>,
+    opts: &CoxOptions,
+    keep_columns: bool,
 ) -> CliResult<CoxModel> {
     let ModelFrame {
         start,
@@ -221,6 +246,9 @@ pub(crate) fn fit_on_table(
         Some(w) => Some(table.numeric(w)?),
         None => None,
     };
+    if !keep_columns {
+        table.columns = Vec::new();
+    }
     let fit = cox_ph(
         &CoxData {
             start: start.as_deref(),

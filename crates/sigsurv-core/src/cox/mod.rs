@@ -227,7 +227,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
             opts.conf_level
         )));
     }
-    let prep = Prepared::new(data, opts.timefix)?;
+    let mut prep = Prepared::new(data, opts.timefix)?;
     let p = prep.p;
     let n = prep.n;
     let n_events = data.event.iter().filter(|&&e| e).count();
@@ -321,6 +321,8 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if !nt.converged {
         warnings.insert(0, "Ran out of iterations and did not converge".to_string());
     }
+    // The sorted covariates are no longer needed: free them before the concordance's own buffers.
+    prep.x = Vec::new();
     let concordance = concordance::concordance(&prep, data, &linear_predictor(data, &coef));
     Ok(CoxFit {
         n,

@@ -186,37 +186,22 @@ impl Prepared {
         // columns with values only in {-1, 0, 1} are left alone (R's nocenter = c(-1, 0, 1)).
         let mut centre = vec![0.0; p];
         let mut scale = vec![1.0; p];
-        // Effective weight of each original row (0 for rows that carry no information).
-        let mut w_orig = vec![0.0; n];
-        for k in 0..n {
-            if !ignore[k] {
-                w_orig[order[k]] = weight[k];
-            }
-        }
-        let wsum: f64 = w_orig.iter().sum();
-        // Columns in parallel; each column's sums run in row order (thread-independent).
-        let cs: Vec<(f64, f64)> = (0..p)
-            .into_par_iter()
-            .map(|j| {
-                let col = &d.x[j * n..(j + 1) * n];
-                if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
-                    return (0.0, 1.0);
-                }
-                let m = col.iter().zip(&w_orig).map(|(x, w)| w * x).sum::<f64>() / wsum;
-                let mad: f64 = col
-                    .iter()
-                    .zip(&w_orig)
-                    .map(|(x, w)| w * (x - m).abs())
-                    .sum();
-                (m, if mad > 0.0 { wsum / mad } else { 1.0 })
-            })
-            .collect();
-        drop(w_orig);
+        // The row scatter (sequential, memory-bound) runs while the column sums are taken in parallel.
+        let (cs, mut x) = rayon::join(
+            || centre_and_scale(d.x, n, p, &order, &weight, &ignore),
+            || scatter_rows(d.x, n, p, &order),
+        );
         for (j, &(m, sc)) in cs.iter().enumerate() {
             centre[j] = m;
             scale[j] = sc;
         }
-        let x = gather_rows(d.x, n, p, &order, &centre, &scale);
+        x.par_chunks_mut(4096 * p.max(1)).for_each(|chunk| {
+            for row in chunk.chunks_exact_mut(p.max(1)) {
+                for ((v, c), s) in row.iter_mut().zip(&centre).zip(&scale) {
+                    *v = (*v - c) * s;
+                }
+            }
+        });
         Ok(Prepared {
             n,
             p,
@@ -303,44 +288,58 @@ fn needs_timefix(keys: &[(u32, u64, u32)]) -> bool {
         .any(|w| w[1] - w[0] <= tol || (w[1] - w[0]) / mean_abs <= tol)
 }
 
-/// The covariates of sorted positions, row-major, centred and scaled. Columns are first transposed
-/// in groups of four (sequential reads), so the random gather by `order` moves 32-byte rows, not
-/// single values from p distant columns.
-fn gather_rows(
+/// Per column: the weighted mean over the rows used, and `Σw / Σ w |x − mean|` (1 when that is 0);
+/// (0, 1) for columns with values only in {-1, 0, 1}.
+fn centre_and_scale(
     xcol: &[f64],
     n: usize,
     p: usize,
     order: &[usize],
-    centre: &[f64],
-    scale: &[f64],
-) -> Vec<f64> {
-    const W: usize = 4;
-    const CHUNK: usize = 4096;
+    weight: &[f64],
+    ignore: &[bool],
+) -> Vec<(f64, f64)> {
+    // Effective weight of each original row (0 for rows that carry no information).
+    let mut w_orig = vec![0.0; n];
+    for k in 0..n {
+        if !ignore[k] {
+            w_orig[order[k]] = weight[k];
+        }
+    }
+    let wsum: f64 = w_orig.iter().sum();
+    // Columns in parallel; each column's sums run in row order (thread-independent).
+    (0..p)
+        .into_par_iter()
+        .map(|j| {
+            let col = &xcol[j * n..(j + 1) * n];
+            if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
+                return (0.0, 1.0);
+            }
+            let m = col.iter().zip(&w_orig).map(|(x, w)| w * x).sum::<f64>() / wsum;
+            let mad: f64 = col
+                .iter()
+                .zip(&w_orig)
+                .map(|(x, w)| w * (x - m).abs())
+                .sum();
+            (m, if mad > 0.0 { wsum / mad } else { 1.0 })
+        })
+        .collect()
+}
+
+/// The covariates of sorted positions, row-major (not yet centred). One pass over the original rows: the
+/// columns are read in order (p sequential streams) and each row is written whole at its sorted
+/// position, so no transposed copy of the columns is needed.
+fn scatter_rows(xcol: &[f64], n: usize, p: usize, order: &[usize]) -> Vec<f64> {
+    let mut pos = vec![0u32; n];
+    for (k, &i) in order.iter().enumerate() {
+        pos[i] = k as u32;
+    }
     let mut x = vec![0.0; n * p];
-    let mut tmp = vec![0.0; n * W.min(p.max(1))];
-    for j0 in (0..p).step_by(W) {
-        let w = W.min(p - j0);
-        tmp[..n * w]
-            .par_chunks_mut(CHUNK * w)
-            .enumerate()
-            .for_each(|(c, chunk)| {
-                for (r, row) in chunk.chunks_exact_mut(w).enumerate() {
-                    let i = c * CHUNK + r;
-                    for (jj, v) in row.iter_mut().enumerate() {
-                        let j = j0 + jj;
-                        *v = (xcol[j * n + i] - centre[j]) * scale[j];
-                    }
-                }
-            });
-        let tmp = &tmp[..n * w];
-        x.par_chunks_mut(CHUNK * p)
-            .enumerate()
-            .for_each(|(c, chunk)| {
-                for (r, row) in chunk.chunks_exact_mut(p).enumerate() {
-                    let i = order[c * CHUNK + r];
-                    row[j0..j0 + w].copy_from_slice(&tmp[i * w..(i + 1) * w]);
-                }
-            });
+    let cols: Vec<&[f64]> = (0..p).map(|j| &xcol[j * n..(j + 1) * n]).collect();
+    for (i, &k) in pos.iter().enumerate() {
+        let row = &mut x[k as usize * p..(k as usize + 1) * p];
+        for (v, col) in row.iter_mut().zip(&cols) {
+            *v = col[i];
+        }
     }
     x
 }
