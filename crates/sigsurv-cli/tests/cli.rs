@@ -304,7 +304,7 @@ fn where_errors_point_at_the_problem() {
         2,
         &[
             "column \"horTh\" is text (str), but 1 is a number",
-            "text values go in single quotes: \"horTh\" = '1'",
+            "text values go in single quotes: horTh = '1'",
         ],
     );
 }

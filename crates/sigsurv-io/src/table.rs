@@ -220,7 +220,11 @@ fn extract(column: &Column) -> PolarsResult<ColumnValues> {
     ))
 }
 
-/// The polars expression of a `--where` condition over a table with this schema.
+/// The polars expression of a `--where` condition over a table with this schema; errors name the column or show
+/// the condition with a caret under the problem.
+///
+/// # R equivalent
+/// `subset(d, cond)`: rows where the condition is `NA` (a comparison with a missing value) are dropped, as in SQL.
 pub fn where_expr(cond: &str, schema: &Schema) -> Result<Expr> {
     let to_io = |e: FilterError| IoError::Where {
         expr: cond.to_string(),

@@ -41,7 +41,7 @@ pub enum Keyword {
 }
 
 impl Keyword {
-    fn from_word(w: &str) -> Option<Keyword> {
+    pub(crate) fn from_word(w: &str) -> Option<Keyword> {
         const WORDS: [(&str, Keyword); 9] = [
             ("and", Keyword::And),
             ("or", Keyword::Or),

@@ -196,7 +196,29 @@ fn compare(left: &Operand, op: CmpOp, right: &Operand, cx: &Ctx<'_>) -> Result<E
         left.span.start.min(right.span.start),
         left.span.end.max(right.span.end),
     );
-    let (mut l, mut r) = (side(left, cx)?, side(right, cx)?);
+    let (mut l, mut r) = match (side(left, cx), side(right, cx)) {
+        (Ok(l), Ok(r)) => (l, r),
+        // `horTh = yes`: a bare word compared with a text column was most likely meant as text.
+        (Ok(known), Err(mut e)) | (Err(mut e), Ok(known)) => {
+            let word = if known.is_column && known.kind == Kind::Text {
+                [left, right].into_iter().find_map(|o| match &o.kind {
+                    OperandKind::Column(c) if Some(o.span) == e.span => Some(c),
+                    _ => None,
+                })
+            } else {
+                None
+            };
+            if let Some(w) = word {
+                let quoted = format!("'{}'", w.replace('\'', "''"));
+                if !e.hints.iter().any(|h| h.contains(&quoted)) {
+                    e.hints
+                        .insert(0, format!("a text value goes in single quotes: {quoted}"));
+                }
+            }
+            return Err(e);
+        }
+        (Err(e), Err(_)) => return Err(e),
+    };
     if !l.is_column && !r.is_column {
         return Err(FilterError::syntax(
             both,
@@ -211,7 +233,7 @@ fn compare(left: &Operand, op: CmpOp, right: &Operand, cx: &Ctx<'_>) -> Result<E
         // TRUE/FALSE against numbers, and boolean columns against 0/1: as 1/0 (the way sigsurv reads booleans).
         (Kind::Bool, Kind::Number) => l.expr = l.expr.cast(DataType::Int32),
         (Kind::Number, Kind::Bool) => r.expr = r.expr.cast(DataType::Int32),
-        _ => return Err(mismatch(left, &l, right, &r, both)),
+        _ => return Err(mismatch(left, &l, op, right, &r, both)),
     }
     if (l.kind == Kind::Bool && r.kind == Kind::Bool) && !matches!(op, CmpOp::Eq | CmpOp::NotEq) {
         return Err(FilterError::syntax(
@@ -233,7 +255,14 @@ fn compare(left: &Operand, op: CmpOp, right: &Operand, cx: &Ctx<'_>) -> Result<E
     })
 }
 
-fn mismatch(left: &Operand, l: &Side, right: &Operand, r: &Side, span: Span) -> FilterError {
+fn mismatch(
+    left: &Operand,
+    l: &Side,
+    op: CmpOp,
+    right: &Operand,
+    r: &Side,
+    span: Span,
+) -> FilterError {
     let (column, c, value, v) = if l.is_column {
         (left, l, right, r)
     } else {
@@ -250,18 +279,29 @@ fn mismatch(left: &Operand, l: &Side, right: &Operand, r: &Side, span: Span) -> 
             c.type_name, v.type_name
         )
     };
+    // The comparison as it should have been written, in the user's order.
+    let fixed = |v: String| {
+        if l.is_column {
+            format!("{} {} {v}", as_written(column), op.symbol())
+        } else {
+            format!("{v} {} {}", op.symbol(), as_written(column))
+        }
+    };
     let mut hints = Vec::new();
     match (&c.kind, &value.kind) {
         (Kind::Text, OperandKind::Value(Value::Int(_) | Value::Float(_))) => {
-            let written = value.to_string();
             hints.push(format!(
-                "text values go in single quotes: {column} = '{written}'"
+                "text values go in single quotes: {}",
+                fixed(format!("'{}'", &number_text(value)))
             ));
         }
         (Kind::Number, OperandKind::Value(Value::Text(s))) => {
             hints.push(match s.trim().parse::<f64>() {
-                Ok(_) => format!("write numbers without quotes: {column} = {}", s.trim()),
-                Err(_) => format!("compare {column} with a number, e.g. {column} >= 1"),
+                Ok(_) => format!(
+                    "write numbers without quotes: {}",
+                    fixed(s.trim().to_string())
+                ),
+                Err(_) => format!("compare {column} with a number, e.g. {}", fixed("1".into())),
             });
         }
         _ => {}
@@ -270,6 +310,32 @@ fn mismatch(left: &Operand, l: &Side, right: &Operand, r: &Side, span: Span) -> 
         message,
         span: Some(span),
         hints,
+    }
+}
+
+/// A column name as the user would type it: bare when it can be, else in double quotes.
+fn as_written(o: &Operand) -> String {
+    match &o.kind {
+        OperandKind::Column(c) => {
+            let mut chars = c.chars();
+            let bare = chars.next().is_some_and(|f| f.is_alphabetic() || f == '_')
+                && chars.all(|ch| ch.is_alphanumeric() || ch == '_' || ch == '.')
+                && super::lexer::Keyword::from_word(c).is_none();
+            if bare {
+                c.clone()
+            } else {
+                o.to_string()
+            }
+        }
+        OperandKind::Value(v) => v.to_string(),
+    }
+}
+
+/// A number as written in the condition (the literal's value, printed the way it parses back).
+fn number_text(o: &Operand) -> String {
+    match &o.kind {
+        OperandKind::Value(Value::Float(x)) => format!("{x}"),
+        _ => o.to_string(),
     }
 }
 

@@ -296,6 +296,9 @@ fn unknown_columns_are_named_with_a_suggestion() {
         e.hints[1],
         "available columns: age, time, horTh, ph.ecog, flag, ER status"
     );
+    let e = type_err("horTh = yes");
+    assert_eq!(e.message, "column \"yes\" not found");
+    assert_eq!(e.hints[0], "a text value goes in single quotes: 'yes'");
     let e = type_err("horTh = \"yes\"");
     assert!(
         e.hints.iter().any(|h| h.contains("single quotes: 'yes'")),
@@ -312,17 +315,24 @@ fn type_mismatches_name_column_type_and_value() {
         "column \"horTh\" is text (str), but 1 is a number"
     );
     assert_eq!(caret(src, &e), "              ^^^^^^^^^");
-    assert_eq!(
-        e.hints,
-        ["text values go in single quotes: \"horTh\" = '1'"]
-    );
+    assert_eq!(e.hints, ["text values go in single quotes: horTh = '1'"]);
 
     let e = type_err("age > '50'");
     assert_eq!(
         e.message,
         "column \"age\" is numeric (i64), but '50' is text"
     );
-    assert_eq!(e.hints, ["write numbers without quotes: \"age\" = 50"]);
+    assert_eq!(e.hints, ["write numbers without quotes: age > 50"]);
+    let e = type_err("2.5 <= `ER status`");
+    assert_eq!(
+        e.hints,
+        ["text values go in single quotes: '2.5' <= \"ER status\""]
+    );
+    let e = type_err("ph.ecog = 'x'");
+    assert_eq!(
+        e.hints,
+        ["compare \"ph.ecog\" with a number, e.g. ph.ecog = 1"]
+    );
 
     let e = type_err("'old' IN (age, 1)");
     assert_eq!(
