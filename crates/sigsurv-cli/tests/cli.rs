@@ -227,6 +227,89 @@ fn where_filters_rows() {
 }
 
 #[test]
+fn where_grammar_matches_r_subset_count() {
+    // Every form of the grammar at once: BETWEEN, IN, quoting, NOT, <>, mixed-case keywords, parentheses.
+    // R 4.2.2 on the same CSV:
+    //   d <- read.csv("fixtures/GBSG2/GBSG2.csv")
+    //   s <- subset(d, ((age >= 40 & age <= 60) | tgrade %in% c("III")) & horTh == "no" &
+    //                  !(pnodes > 10) & menostat != "Pre")
+    //   nrow(s)    # 120
+    //   sum(s$cens) # 58
+    let v = ok_json(&[
+        "km",
+        &gbsg2(),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--where",
+        "(age between 40 AND 60 Or \"tgrade\" IN ('III')) AND `horTh` == 'no' AND NOT pnodes > 10 AND menostat <> 'Pre'",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["groups"][0]["n"], 120);
+    assert_eq!(v["groups"][0]["n_events"], 58);
+}
+
+#[test]
+fn where_errors_point_at_the_problem() {
+    let err = fails_with(
+        &[
+            "km",
+            &gbsg2(),
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--where",
+            "agee >= 50",
+        ],
+        2,
+        &[
+            "invalid --where expression \"agee >= 50\": column \"agee\" not found",
+            "did you mean \"age\"?",
+            "available columns: horTh, age, menostat",
+        ],
+    );
+    assert!(err.contains("\n  agee >= 50\n  ^^^^\n"), "{err}");
+    let err = fails_with(
+        &[
+            "km",
+            &gbsg2(),
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--where",
+            "age >= AND horTh = 'no'",
+        ],
+        2,
+        &["expected a column or a value, found AND"],
+    );
+    assert!(
+        err.contains("\n  age >= AND horTh = 'no'\n         ^^^\n"),
+        "{err}"
+    );
+    fails_with(
+        &[
+            "km",
+            &gbsg2(),
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--where",
+            "horTh = 1",
+        ],
+        2,
+        &[
+            "column \"horTh\" is text (str), but 1 is a number",
+            "text values go in single quotes: horTh = '1'",
+        ],
+    );
+}
+
+#[test]
 fn missing_file() {
     fails_with(
         &["km", "no/such.csv", "--time", "t", "--event", "e"],

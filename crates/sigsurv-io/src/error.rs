@@ -51,7 +51,14 @@ pub enum IoError {
         values: Vec<String>,
     },
     #[error("invalid --where expression \"{expr}\": {message}")]
-    Where { expr: String, message: String },
+    Where {
+        expr: String,
+        message: String,
+        /// The condition and a line of carets under the part to blame, if one part is.
+        caret: Option<[String; 2]>,
+        /// Specific follow-ups (closest column, the columns, how to quote); general advice if empty.
+        details: Vec<String>,
+    },
     #[error("no rows left in {} {reason}", path.display())]
     Empty { path: PathBuf, reason: String },
     #[error("cannot write {}: {reason}", path.display())]
@@ -146,10 +153,16 @@ impl IoError {
                 "GMT lines are: set name<TAB>description<TAB>gene<TAB>gene...".into(),
             ],
             IoError::UnknownFormat { .. } => vec!["for other delimited text files pass --delimiter".into()],
-            IoError::Where { .. } => vec![
-                "write an SQL condition over the table's columns, e.g. --where \"age >= 50 AND er = 1\"".into(),
-                "quote column names with spaces or dots in double quotes: \"ph.ecog\" = 1".into(),
-            ],
+            IoError::Where { caret, details, .. } => {
+                let mut h: Vec<String> = caret.iter().flatten().cloned().collect();
+                if details.is_empty() {
+                    h.push("write an SQL condition over the table's columns, e.g. --where \"age >= 50 AND er = 1\"".into());
+                    h.push("text values go in single quotes ('yes'); column names with spaces or dashes in double quotes (\"ER status\")".into());
+                } else {
+                    h.extend(details.iter().cloned());
+                }
+                h
+            }
             _ => Vec::new(),
         }
     }

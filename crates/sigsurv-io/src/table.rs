@@ -5,6 +5,7 @@
 //! a missing value in any of them are dropped and counted, as R's `na.omit` on the model frame.
 
 use crate::error::{IoError, Result};
+use crate::filter::{Condition, FilterError};
 use crate::format::Format;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ pub struct TableSpec {
     pub path: PathBuf,
     /// Forces delimited text with this separator (otherwise chosen by extension).
     pub delimiter: Option<u8>,
-    /// An SQL condition (`--where`), e.g. `age >= 50 AND er = 1`.
+    /// A row condition (`--where`, see [`crate::filter`]), e.g. `age >= 50 AND er = 1`.
     pub filter: Option<String>,
 }
 
@@ -144,27 +145,14 @@ pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     }
     let mut lf = lf.with_row_index(ROW_INDEX, None);
     if let Some(cond) = &spec.filter {
-        let expr = polars::sql::sql_expr(cond).map_err(|e| IoError::Where {
-            expr: cond.clone(),
-            message: first_line(&e.to_string()),
-        })?;
-        lf = lf.filter(expr);
+        lf = lf.filter(where_expr(cond, &schema)?);
     }
     let mut select: Vec<Expr> = vec![col(ROW_INDEX)];
     select.extend(wanted.iter().map(|c| col(*c)));
-    let df = lf.select(select).collect().map_err(|e| {
-        let msg = e.to_string();
-        if spec.filter.is_some()
-            && (msg.contains("not found") || msg.contains("sql") || msg.contains("SQL"))
-        {
-            IoError::Where {
-                expr: spec.filter.clone().unwrap_or_default(),
-                message: first_line(&msg),
-            }
-        } else {
-            diagnose_collect_error(spec, format, &msg)
-        }
-    })?;
+    let df = lf
+        .select(select)
+        .collect()
+        .map_err(|e| diagnose_collect_error(spec, format, &e.to_string()))?;
     let n_read = df.height();
 
     // Keep rows with every requested column present.
@@ -230,6 +218,24 @@ fn extract(column: &Column) -> PolarsResult<ColumnValues> {
             .map(|s| s.unwrap_or("").trim().to_string())
             .collect(),
     ))
+}
+
+/// The polars expression of a `--where` condition over a table with this schema; errors name the column or show
+/// the condition with a caret under the problem.
+///
+/// # R equivalent
+/// `subset(d, cond)`: rows where the condition is `NA` (a comparison with a missing value) are dropped, as in SQL.
+pub fn where_expr(cond: &str, schema: &Schema) -> Result<Expr> {
+    let to_io = |e: FilterError| IoError::Where {
+        expr: cond.to_string(),
+        caret: e.caret(cond),
+        message: e.message,
+        details: e.hints,
+    };
+    Condition::parse(cond)
+        .map_err(to_io)?
+        .to_expr(schema)
+        .map_err(to_io)
 }
 
 /// A lazy scan of the file and its format.
