@@ -7,12 +7,15 @@
 //! - GCT 1.2 (Broad): `#1.2`, a dimensions line, then `Name`, `Description`, samples; `Name` is the identifier;
 //! - samples in rows (`samples_in_rows`): the first column is the sample id, every other column a gene.
 //!
-//! All value columns are read as Float64 in one polars pass with an explicit schema (no inference over 20,000
-//! columns). Duplicate gene identifiers (compared case-insensitively) are collapsed; missing values stay `NaN` until
+//! Delimited text is parsed by a parallel reader made for numeric matrices (no per-column cost, so 20,000
+//! columns read as fast as 2,000); Parquet and Arrow IPC by polars. Duplicate gene identifiers (compared case-insensitively) are collapsed; missing values stay `NaN` until
 //! [`ExpressionMatrix::drop_missing`].
 
 mod collapse;
+#[cfg(test)]
+mod polars_text;
 mod read;
+mod text;
 
 use crate::error::{IoError, Result};
 use crate::format::Format;

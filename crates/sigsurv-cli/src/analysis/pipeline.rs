@@ -14,6 +14,7 @@ use crate::cmd::km::{to_json as km_json, GroupFit};
 use crate::cmd::logrank::to_json as logrank_json;
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_columns, read_times, Factor, SurvInput};
+use crate::progress::{Phase, Step};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig, sig_opt};
 use crate::signature::{read_matrix, score};
@@ -201,7 +202,11 @@ pub(super) fn join(
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;
-    let mut matrix = read_matrix(&inputs.expression, &expr_args)?;
+    let mut matrix = {
+        let reading = format!("reading {}", inputs.expression.display());
+        let _step = Step::start(Phase::Load, reading, out.quiet);
+        read_matrix(&inputs.expression, &expr_args)?
+    };
     if spec.data.log2 {
         matrix
             .values

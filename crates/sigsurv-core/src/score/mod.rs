@@ -9,6 +9,7 @@
 //! Layout: `expr` is row-major genes × samples (the value of gene `g` in sample `s` is `expr[g * n_samples + s]`),
 //! and gene sets are row indices already matched by the caller. Missing values are the caller's business.
 
+mod rank;
 mod singscore;
 mod ssgsea;
 mod zscore;
@@ -191,42 +192,52 @@ fn check_input(expr: &[f64], n_genes: usize, n_samples: usize, sets: &[Vec<usize
     Ok(())
 }
 
-/// Runs `per_sample(s, column)` for every sample in parallel and returns `out[set][sample]`.
-/// The column is the sample's expression over all genes; results are collected in sample order, so the output
-/// does not depend on the number of threads.
-fn by_sample<F>(
+/// Samples gathered into contiguous columns at a time: eight `f64` are one cache line of a matrix row.
+const BLOCK: usize = 8;
+
+/// Runs `per_sample(scratch, column, out)` for every sample in parallel and returns `out[set][sample]`.
+///
+/// `column` is the sample's expression over all genes and `out` its `n_sets` results. Samples are taken in blocks of
+/// [`BLOCK`], gathered from the row-major matrix one cache line per gene; each worker keeps its column and scratch
+/// buffers (`init`) from block to block. Every sample's result depends on that sample only and lands in its own
+/// slot, so the output does not depend on the number of threads.
+fn by_sample<S, I, F>(
     expr: &[f64],
     n_genes: usize,
     n_samples: usize,
     n_sets: usize,
+    init: I,
     per_sample: F,
-) -> Result<Vec<Vec<f64>>>
+) -> Vec<Vec<f64>>
 where
-    F: Fn(&[f64]) -> Result<Vec<f64>> + Sync,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, &[f64], &mut [f64]) + Sync,
 {
-    let columns: Vec<Vec<f64>> = (0..n_samples)
-        .into_par_iter()
-        .map(|s| {
-            let column: Vec<f64> = (0..n_genes).map(|g| expr[g * n_samples + s]).collect();
-            per_sample(&column)
-        })
-        .collect::<Result<_>>()?;
-    Ok(transpose(&columns, n_sets, n_samples))
-}
-
-/// `by_sample[s][i]` → `out[i][s]`.
-fn transpose(by_sample: &[Vec<f64>], n_sets: usize, n_samples: usize) -> Vec<Vec<f64>> {
+    let mut flat = vec![0.0; n_samples * n_sets];
+    if n_sets > 0 {
+        flat.par_chunks_mut(BLOCK * n_sets)
+            .enumerate()
+            .for_each_init(
+                || (Vec::new(), init()),
+                |(columns, scratch), (b, out)| {
+                    let s0 = b * BLOCK;
+                    let width = out.len() / n_sets;
+                    columns.resize(width * n_genes, 0.0);
+                    for g in 0..n_genes {
+                        let row = &expr[g * n_samples + s0..g * n_samples + s0 + width];
+                        for (k, &v) in row.iter().enumerate() {
+                            columns[k * n_genes + g] = v;
+                        }
+                    }
+                    for (k, out) in out.chunks_mut(n_sets).enumerate() {
+                        per_sample(scratch, &columns[k * n_genes..(k + 1) * n_genes], out);
+                    }
+                },
+            );
+    }
     (0..n_sets)
-        .map(|i| (0..n_samples).map(|s| by_sample[s][i]).collect())
+        .map(|i| (0..n_samples).map(|s| flat[s * n_sets + i]).collect())
         .collect()
-}
-
-/// Sample positions sorted by value ascending, ties in index order (R's stable `order`).
-fn ascending_order(column: &[f64]) -> Vec<usize> {
-    // Sorting (value, index) pairs is cache-friendly and, with the index as tie-break, gives the stable order.
-    let mut pairs: Vec<(f64, usize)> = column.iter().copied().zip(0..).collect();
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    pairs.into_iter().map(|p| p.1).collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! scaled to [0, 1] by its theoretical bounds and centred at 0.
 
 use super::by_sample;
+use super::rank::Ranker;
 use crate::error::{CoreError, Result};
 
 pub(super) fn score(
@@ -15,35 +16,39 @@ pub(super) fn score(
             "gene set {si} contains every gene: singscore's bounds coincide (n - k = 0)"
         )));
     }
-    by_sample(expr, n_genes, n_samples, sets.len(), |column| {
-        let rank = min_ranks(column);
-        let n = n_genes as f64;
-        Ok(sets
-            .iter()
-            .map(|set| {
+    let n = n_genes as f64;
+    Ok(by_sample(
+        expr,
+        n_genes,
+        n_samples,
+        sets.len(),
+        <(Ranker, Vec<f64>)>::default,
+        |(ranker, rank), column, out| {
+            min_ranks(column, ranker, rank);
+            for (set, out) in sets.iter().zip(out) {
                 let k = set.len() as f64;
                 let mean = set.iter().map(|&g| rank[g]).sum::<f64>() / k;
                 // singscore's calcBounds (known direction) and centerScore = TRUE (offset -0.5).
                 let low = (k + 1.0) / 2.0;
                 let high = (2.0 * n - k + 1.0) / 2.0;
-                (mean - low) / (high - low) - 0.5
-            })
-            .collect())
-    })
+                *out = (mean - low) / (high - low) - 0.5;
+            }
+        },
+    ))
 }
 
 /// Ascending ranks with ties given their smallest rank (R's `rank(ties.method = "min")`, singscore's default).
-fn min_ranks(column: &[f64]) -> Vec<f64> {
-    let order = super::ascending_order(column);
-    let mut rank = vec![0.0; column.len()];
+/// Written into `rank`.
+fn min_ranks(column: &[f64], ranker: &mut Ranker, rank: &mut Vec<f64>) {
+    let order = ranker.order(column);
+    rank.resize(column.len(), 0.0);
     let mut first = 0;
     for (i, &g) in order.iter().enumerate() {
-        if i > 0 && column[g] != column[order[i - 1]] {
+        if i > 0 && column[g as usize] != column[order[i - 1] as usize] {
             first = i;
         }
-        rank[g] = (first + 1) as f64;
+        rank[g as usize] = (first + 1) as f64;
     }
-    rank
 }
 
 #[cfg(test)]
@@ -61,9 +66,12 @@ mod tests {
     #[test]
     fn min_ranks_match_r() {
         // R: rank(c(3, 1, 3, 2, 1), ties.method = "min") -> 4 1 4 3 1
-        assert_eq!(
-            min_ranks(&[3.0, 1.0, 3.0, 2.0, 1.0]),
-            vec![4.0, 1.0, 4.0, 3.0, 1.0]
+        let mut rank = Vec::new();
+        min_ranks(
+            &[3.0, 1.0, 3.0, 2.0, 1.0],
+            &mut Ranker::default(),
+            &mut rank,
         );
+        assert_eq!(rank, vec![4.0, 1.0, 4.0, 3.0, 1.0]);
     }
 }

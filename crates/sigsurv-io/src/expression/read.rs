@@ -1,20 +1,15 @@
-//! The polars read: header and layout first, then every value column as Float64 in one pass.
-//!
-//! Delimited text is read without polars' header handling (`has_header = false`, the header lines skipped) and with
-//! an explicit schema over synthetic column names: no type inference over 20,000 columns, and duplicate or odd
-//! header names (R's empty row-name header, repeated genes) cannot trip the reader. If the Float64 pass fails, the
-//! file is read again as text to name the offending cell.
+//! Reading a file: the layout plan shared by every format, delimited text by [`super::text`], Parquet and Arrow
+//! IPC by polars (every column read, then each value column as Float64).
 
 use super::{ExpressionSpec, Layout};
 use crate::error::{IoError, Result};
 use crate::format::Format;
 use polars::prelude::*;
-use std::io::BufRead;
 use std::path::Path;
 
 /// Strings read as a missing expression value (besides nulls in Parquet/IPC). Compared exactly by polars, and
 /// case-insensitively after trimming on the slow path.
-const NULLS: [&str; 10] = [
+pub(super) const NULLS: [&str; 10] = [
     "",
     "NA",
     "NaN",
@@ -42,12 +37,12 @@ pub(super) struct Raw {
 }
 
 /// Which columns are what.
-struct Plan {
-    layout: Layout,
-    id: usize,
+pub(super) struct Plan {
+    pub layout: Layout,
+    pub id: usize,
     /// cBioPortal: the Entrez column used when the symbol is missing.
-    fallback: Option<usize>,
-    values: Vec<usize>,
+    pub fallback: Option<usize>,
+    pub values: Vec<usize>,
 }
 
 pub(super) fn read_raw(spec: &ExpressionSpec) -> Result<Raw> {
@@ -59,10 +54,26 @@ pub(super) fn read_raw(spec: &ExpressionSpec) -> Result<Raw> {
         return Err(open_err(path, "it is a directory".into()));
     }
     let format = Format::detect(path, spec.delimiter)?;
-    let (df, header, plan, first_data_line) = match format {
-        Format::Delimited(sep) => read_delimited(spec, sep)?,
-        Format::Parquet | Format::Ipc => read_binary(spec, format)?,
-    };
+    match format {
+        Format::Delimited(sep) => super::text::read_delimited(spec, sep),
+        Format::Parquet | Format::Ipc => {
+            let (df, header, plan, first_data_line) = read_binary(spec, format)?;
+            frame_to_raw(spec, format, &df, &header, &plan, first_data_line)
+        }
+    }
+}
+
+/// A polars frame read with `plan` as identifiers and values, arranged genes × samples. `first_data_line` is the
+/// 1-based line of the frame's first row in delimited text (for messages; 0 for Parquet/IPC).
+pub(super) fn frame_to_raw(
+    spec: &ExpressionSpec,
+    format: Format,
+    df: &DataFrame,
+    header: &[String],
+    plan: &Plan,
+    first_data_line: u64,
+) -> Result<Raw> {
+    let path = &spec.path;
     let location = |row: usize| match format {
         Format::Delimited(_) => format!("line {}", first_data_line + row as u64),
         _ => format!("row {}", row + 1),
@@ -167,134 +178,6 @@ pub(super) fn read_raw(spec: &ExpressionSpec) -> Result<Raw> {
     })
 }
 
-/// Reads delimited text: returns the frame, the header names, the plan and the 1-based line of the first data row.
-fn read_delimited(spec: &ExpressionSpec, sep: u8) -> Result<(DataFrame, Vec<String>, Plan, u64)> {
-    let path = &spec.path;
-    let file = std::fs::File::open(path).map_err(|e| open_err(path, e.to_string()))?;
-    let mut reader = std::io::BufReader::new(file);
-    let mut next_line = || -> Result<Option<String>> {
-        let mut buf = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| open_err(path, e.to_string()))?;
-        if n == 0 {
-            return Ok(None);
-        }
-        let s = String::from_utf8_lossy(&buf);
-        Ok(Some(s.trim_end_matches(['\n', '\r']).to_string()))
-    };
-    let first = next_line()?.ok_or_else(|| IoError::Empty {
-        path: path.clone(),
-        reason: "(the file is empty)".into(),
-    })?;
-    let first = first.strip_prefix('\u{feff}').unwrap_or(&first).to_string();
-    let is_gct = first.starts_with("#1.");
-    let mut gct_dims = None;
-    let header_line_text = if is_gct {
-        if !first.starts_with("#1.2") {
-            return Err(malformed(
-                path,
-                Some(1),
-                format!(
-                    "GCT version \"{}\" is not supported (only #1.2)",
-                    first.trim()
-                ),
-            ));
-        }
-        let dims = next_line()?.unwrap_or_default();
-        let d: Vec<usize> = dims
-            .split(sep as char)
-            .filter(|f| !f.trim().is_empty())
-            .filter_map(|f| f.trim().parse().ok())
-            .collect();
-        if d.len() != 2 {
-            return Err(malformed(
-                path,
-                Some(2),
-                format!(
-                    "expected the GCT dimensions line \"<rows><TAB><samples>\", found \"{dims}\""
-                ),
-            ));
-        }
-        gct_dims = Some((d[0], d[1]));
-        next_line()?.unwrap_or_default()
-    } else {
-        first
-    };
-    let header_line_no: u64 = if is_gct { 3 } else { 1 };
-    let mut header = split_fields(&header_line_text, sep);
-    // R's write.table leaves the row-name column without a header: the data lines have one field more.
-    if let Some(data) = next_line()? {
-        if split_fields(&data, sep).len() == header.len() + 1 {
-            header.insert(0, String::new());
-        }
-    }
-    let plan = plan_columns(spec, &header, is_gct)?;
-    if let (Some((rows, cols)), Layout::Gct) = (gct_dims, plan.layout) {
-        if cols != plan.values.len() {
-            return Err(malformed(
-                path,
-                Some(2),
-                format!(
-                    "the GCT dimensions line says {cols} samples but the header has {}",
-                    plan.values.len()
-                ),
-            ));
-        }
-        let _ = rows; // checked after reading
-    }
-
-    let text_cols: Vec<usize> = (0..header.len())
-        .filter(|c| !plan.values.contains(c))
-        .collect();
-    let scan = |all_text: bool| -> PolarsResult<DataFrame> {
-        let schema: Schema = (0..header.len())
-            .map(|i| {
-                let dtype = if all_text || text_cols.contains(&i) {
-                    DataType::String
-                } else {
-                    DataType::Float64
-                };
-                Field::new(format!("c{i}").into(), dtype)
-            })
-            .collect();
-        LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
-            .with_has_header(false)
-            .with_skip_lines(header_line_no as usize)
-            .with_separator(sep)
-            .with_comment_prefix(None)
-            .with_schema(Some(Arc::new(schema)))
-            .with_null_values(Some(NullValues::AllColumns(
-                NULLS.iter().map(|s| (*s).into()).collect(),
-            )))
-            .finish()?
-            .collect()
-    };
-    let df = match scan(false) {
-        Ok(df) => df,
-        // A non-numeric cell (or a ragged line): read as text to find it.
-        Err(_) => scan(true).map_err(|e| {
-            match first_ragged_line(path, sep, header_line_no, header.len()) {
-                Some((line, message)) => malformed(path, Some(line), message),
-                None => polars_err(path, e),
-            }
-        })?,
-    };
-    if let Some((rows, _)) = gct_dims {
-        if rows != df.height() {
-            return Err(malformed(
-                path,
-                Some(2),
-                format!(
-                    "the GCT dimensions line says {rows} rows but the file has {}",
-                    df.height()
-                ),
-            ));
-        }
-    }
-    Ok((df, header, plan, header_line_no + 1))
-}
-
 /// Parquet / Arrow IPC: column names from the schema, all columns read.
 fn read_binary(
     spec: &ExpressionSpec,
@@ -322,7 +205,7 @@ fn read_binary(
 }
 
 /// Decides the layout and which columns hold identifiers and values.
-fn plan_columns(spec: &ExpressionSpec, header: &[String], is_gct: bool) -> Result<Plan> {
+pub(super) fn plan_columns(spec: &ExpressionSpec, header: &[String], is_gct: bool) -> Result<Plan> {
     let index_of = |name: &str| -> Result<usize> {
         header
             .iter()
@@ -460,7 +343,7 @@ fn column_f64(column: &Column) -> std::result::Result<Vec<f64>, Bad> {
 }
 
 /// Splits one line into fields, honouring double quotes; fields are unquoted and trimmed.
-pub(crate) fn split_fields(line: &str, sep: u8) -> Vec<String> {
+pub(super) fn split_fields(line: &str, sep: u8) -> Vec<String> {
     let sep = sep as char;
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -481,34 +364,14 @@ pub(crate) fn split_fields(line: &str, sep: u8) -> Vec<String> {
     out
 }
 
-/// The first data line (after `skip` header lines) whose field count is not `expected`.
-fn first_ragged_line(path: &Path, sep: u8, skip: u64, expected: usize) -> Option<(u64, String)> {
-    let file = std::fs::File::open(path).ok()?;
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line_no = i as u64 + 1;
-        let line = line.ok()?;
-        if line_no <= skip || line.trim().is_empty() {
-            continue;
-        }
-        let n = split_fields(&line, sep).len();
-        if n != expected {
-            return Some((
-                line_no,
-                format!("expected {expected} fields as in the header, found {n}"),
-            ));
-        }
-    }
-    None
-}
-
-fn open_err(path: &Path, reason: String) -> IoError {
+pub(super) fn open_err(path: &Path, reason: String) -> IoError {
     IoError::Open {
         path: path.to_path_buf(),
         reason,
     }
 }
 
-fn malformed(path: &Path, line: Option<u64>, message: String) -> IoError {
+pub(super) fn malformed(path: &Path, line: Option<u64>, message: String) -> IoError {
     IoError::Malformed {
         path: path.to_path_buf(),
         line,
@@ -516,7 +379,7 @@ fn malformed(path: &Path, line: Option<u64>, message: String) -> IoError {
     }
 }
 
-fn polars_err(path: &Path, e: PolarsError) -> IoError {
+pub(super) fn polars_err(path: &Path, e: PolarsError) -> IoError {
     IoError::Polars {
         path: path.to_path_buf(),
         message: e
