@@ -181,7 +181,7 @@ pub(crate) fn model_frame(
                 ColumnValues::Bool(v) => {
                     ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
                 }
-                ColumnValues::Text(v) => ColumnData::Text(v.clone()),
+                ColumnValues::Text(v) => ColumnData::Text(v.to_strings()),
             };
             (c, data)
         })
