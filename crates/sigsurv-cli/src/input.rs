@@ -89,7 +89,11 @@ pub fn read_columns(spec: &TableSpec, columns: &[&str], out: &OutputArgs) -> Cli
 
 /// A time column: numeric, finite and >= 0, or an error naming the line.
 pub fn read_times(table: &Table, column: &str) -> CliResult<Vec<f64>> {
-    let time = table.numeric(column)?;
+    check_times(table, column, table.numeric(column)?)
+}
+
+/// [`read_times`] on the values of `column`.
+fn check_times(table: &Table, column: &str, time: Vec<f64>) -> CliResult<Vec<f64>> {
     for (i, &t) in time.iter().enumerate() {
         if !t.is_finite() || t < 0.0 {
             let what = if t.is_nan() {
@@ -139,14 +143,21 @@ impl SurvInput {
     pub fn read(data: &DataArgs, extra: &[&str], out: &OutputArgs) -> CliResult<SurvInput> {
         let mut columns = vec![data.time.as_str(), data.event.as_str()];
         columns.extend_from_slice(extra);
-        let table = read_columns(&data.table_spec(), &columns, out)?;
-        let time = read_times(&table, &data.time)?;
-        let (event, coding) = decode_event(
-            table.get(&data.event),
-            data.event_value.as_deref(),
-            &table.path,
-            &data.event,
-        )?;
+        let mut table = read_columns(&data.table_spec(), &columns, out)?;
+        // Once decoded, the time and event columns are dropped from the table (moved, for a numeric time)
+        // unless another role reads them: at millions of rows each copy is tens of megabytes.
+        let (t, e) = (data.time.as_str(), data.event.as_str());
+        let time = if extra.contains(&t) || t == e {
+            read_times(&table, t)?
+        } else {
+            let values = table.take_numeric(t)?;
+            check_times(&table, t, values)?
+        };
+        let (event, coding) =
+            decode_event(table.get(e), data.event_value.as_deref(), &table.path, e)?;
+        if !extra.contains(&e) {
+            table.remove(e);
+        }
         Ok(SurvInput {
             table,
             time,
@@ -194,11 +205,12 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
             )
         }
         ColumnValues::Text(v) => {
-            let (first_seen, distinct) = first_seen_codes(v.iter().map(String::as_str));
-            let order = sorted_order(&distinct, |a, b| collate(a, b));
+            // Already coded by first appearance: only the distinct values are sorted.
+            let distinct = v.levels();
+            let order = sorted_order(distinct, |a, b| collate(a, b));
             (
-                recode(&first_seen, &order),
-                order.iter().map(|&i| distinct[i].to_string()).collect(),
+                recode(v.codes(), &order),
+                order.iter().map(|&i| distinct[i].clone()).collect(),
             )
         }
         ColumnValues::Bool(v) => {
@@ -303,10 +315,7 @@ mod tests {
         let f = factor_of("g", &ColumnValues::Numeric(vec![10.0, 2.0, -0.0, 2.0, 0.0]));
         assert_eq!(f.levels, ["0", "2", "10"]);
         assert_eq!(f.codes, [2, 1, 0, 1, 0]);
-        let t: Vec<String> = ["b", "A", "a", "b", "20-50", "<=20"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let t = ["b", "A", "a", "b", "20-50", "<=20"].into_iter().collect();
         let f = factor_of("g", &ColumnValues::Text(t));
         assert_eq!(f.levels, ["<=20", "20-50", "a", "A", "b"]);
         assert_eq!(f.codes, [4, 3, 2, 4, 1, 0]);

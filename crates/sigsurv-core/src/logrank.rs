@@ -1,11 +1,12 @@
 //! The log-rank test and its G-rho family (Harrington & Fleming), stratified or not, and pairwise tests.
 
 use crate::error::{CoreError, Result};
-use crate::km::order::{partition, sort_by_time, validate, validate_codes, Item};
+use crate::km::order::{partition, validate, validate_codes, Obs, Ordered};
 use crate::padjust::{p_adjust, PAdjust};
 use crate::pvalue::chisq_sf;
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Options of [`survdiff`].
 #[derive(Clone, Debug)]
@@ -96,7 +97,7 @@ pub fn survdiff(
         event,
         group,
         n_groups,
-        strata.as_ref().map(|(c, k)| (c.as_slice(), *k)),
+        strata.as_ref().map(|(c, k)| (c.as_ref(), *k)),
         None,
         opts,
     )
@@ -159,7 +160,7 @@ pub fn pairwise_survdiff(
             let rows: Vec<u32> = (0..time.len() as u32)
                 .filter(|&r| matches!(group[r as usize] as usize, g if g == a || g == b))
                 .collect();
-            let s = strata.as_ref().map(|(c, k)| (c.as_slice(), *k));
+            let s = strata.as_ref().map(|(c, k)| (c.as_ref(), *k));
             test_rows(time, event, group, n_groups, s, Some(&rows), opts).map(|t| t.chisq)
         })
         .collect::<Result<_>>()?;
@@ -180,15 +181,15 @@ pub fn pairwise_survdiff(
         .collect())
 }
 
-/// Validates the inputs; returns the strata as compact codes 0..k and k.
-fn check_inputs(
+/// Validates the inputs; returns the strata as compact codes 0..k (borrowed when they already are) and k.
+fn check_inputs<'a>(
     time: &[f64],
     event: &[bool],
     group: &[u32],
     n_groups: usize,
-    strata: Option<&[u32]>,
+    strata: Option<&'a [u32]>,
     opts: &LogRankOptions,
-) -> Result<Option<(Vec<u32>, usize)>> {
+) -> Result<Option<(Cow<'a, [u32]>, usize)>> {
     validate(time, event)?;
     validate_codes(group, n_groups, time.len(), "group")?;
     if !opts.rho.is_finite() {
@@ -205,21 +206,24 @@ fn check_inputs(
             expected: time.len(),
         });
     }
-    // Compact the codes (in increasing order) so that any u32 labels work.
+    // Codes 0..k that all occur (as a factor's) are used as they are; others are compacted (in increasing
+    // order) so that any u32 labels work.
+    let max = s.iter().copied().max().unwrap_or(0) as usize;
+    if max < s.len() {
+        let mut seen = vec![false; max + 1];
+        s.iter().for_each(|&c| seen[c as usize] = true);
+        if seen.iter().all(|&x| x) {
+            return Ok(Some((Cow::Borrowed(s), max + 1)));
+        }
+    }
     let mut levels = s.to_vec();
     levels.sort_unstable();
     levels.dedup();
-    if levels
-        .last()
-        .is_some_and(|&m| m as usize + 1 == levels.len())
-    {
-        return Ok(Some((s.to_vec(), levels.len())));
-    }
     let codes = s
         .iter()
         .map(|v| levels.binary_search(v).unwrap_or(0) as u32)
         .collect();
-    Ok(Some((codes, levels.len())))
+    Ok(Some((Cow::Owned(codes), levels.len())))
 }
 
 fn group_counts(group: &[u32], n_groups: usize, rows: Option<&[u32]>) -> Vec<usize> {
@@ -251,25 +255,21 @@ fn test_rows(
     // Each sorted row carries its stratum (high bits) and group (low `gbits` bits), so the passes below never
     // index back into the inputs and split the tag with a shift and a mask.
     let gbits = usize::BITS - g.saturating_sub(1).leading_zeros();
-    let mask = (1u32 << gbits) - 1;
-    let (sorted, offsets) = match strata {
-        Some((codes, k)) => {
-            let tag = |r: usize| (codes[r] << gbits) | group[r];
-            let sorted = sort_by_time(time, event, rows, tag, opts.timefix);
-            partition(&sorted, |tag| (tag >> gbits) as usize, k)
-        }
-        None => {
-            let sorted = sort_by_time(time, event, rows, |r| group[r], opts.timefix);
-            let n = sorted.len();
-            (sorted, vec![0, n])
-        }
+    let ordered = match strata {
+        Some((codes, _)) => Ordered::new(
+            time,
+            event,
+            rows,
+            |r| (codes[r] << gbits) | group[r],
+            opts.timefix,
+        ),
+        None => Ordered::new(time, event, rows, |r| group[r], opts.timefix),
     };
-    let parts: Vec<Sums> = offsets
-        .windows(2)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, mask, opts.rho))
-        .collect();
+    let k = strata.map_or(1, |(_, k)| k);
+    let parts = match ordered {
+        Ordered::Rows(rows) => strata_sums(rows, k, g, gbits, opts.rho),
+        Ordered::Counts(counts) => strata_sums(counts, k, g, gbits, opts.rho),
+    };
     // Sum the strata in order, so that the result does not depend on the thread count.
     let mut obs = vec![0.0; g];
     let mut exp = vec![0.0; g];
@@ -297,33 +297,55 @@ fn test_rows(
     })
 }
 
-fn stratum_sums(rows: &[Item], g: usize, mask: u32, rho: f64) -> Sums {
+/// Splits rows in time order by stratum (the high bits of their tag) and sums each stratum in parallel.
+fn strata_sums<T: Obs>(sorted: Vec<T>, k: usize, g: usize, gbits: u32, rho: f64) -> Vec<Sums> {
+    let mask = (1u32 << gbits) - 1;
+    let (sorted, offsets) = if k > 1 {
+        partition(&sorted, |tag| (tag >> gbits) as usize, k)
+    } else {
+        let n = sorted.len();
+        (sorted, vec![0, n])
+    };
+    offsets
+        .windows(2)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|w| stratum_sums(&sorted[w[0]..w[1]], g, mask, rho))
+        .collect()
+}
+
+fn stratum_sums<T: Obs>(rows: &[T], g: usize, mask: u32, rho: f64) -> Sums {
     let mut s = Sums {
         obs: vec![0.0; g],
         exp: vec![0.0; g],
         var: vec![0.0; g * g],
     };
-    let mut risk = vec![0.0f64; g]; // at risk per group, as f64 for the arithmetic
+    // Counts are summed as f64 for the arithmetic; they are integers below 2^53, so exact in any grouping.
+    let mut risk = vec![0.0f64; g]; // at risk per group
+    let mut nrisk = 0.0f64;
     for it in rows {
-        risk[(it.tag & mask) as usize] += 1.0;
+        let m = (it.events() + it.censored()) as f64;
+        risk[(it.tag() & mask) as usize] += m;
+        nrisk += m;
     }
     let mut deaths = vec![0.0f64; g];
     let mut leaving = vec![0.0f64; g];
     let mut km = 1.0f64; // pooled KM just before the current time
-    let mut nrisk = rows.len() as f64;
     let mut i = 0;
     while i < rows.len() {
         let t = rows[i].time();
         let mut d = 0.0;
         let mut left = 0.0;
         while i < rows.len() && rows[i].time() == t {
-            let k = (rows[i].tag & mask) as usize;
-            leaving[k] += 1.0;
-            left += 1.0;
-            if rows[i].event() {
-                deaths[k] += 1.0;
-                d += 1.0;
-            }
+            let k = (rows[i].tag() & mask) as usize;
+            let (e, m) = (
+                rows[i].events() as f64,
+                (rows[i].events() + rows[i].censored()) as f64,
+            );
+            leaving[k] += m;
+            left += m;
+            deaths[k] += e;
+            d += e;
             i += 1;
         }
         if d > 0.0 {
@@ -438,6 +460,38 @@ mod tests {
         assert!((r1.variance[0] - (0.25 + 0.5625 * 0.25)).abs() < 1e-15);
         assert_eq!(r.df, 1);
         assert_eq!(r.n, vec![2, 3]);
+    }
+
+    /// Tied data with strata: counting by (time, stratum, group) gives bit-for-bit the sums of the row-by-row
+    /// pass, for the log-rank and a G-rho test.
+    #[test]
+    fn counted_rows_give_identical_sums() {
+        use crate::km::{order::sort_by_time, tally::tally_by_time};
+        let mut state = 5u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let n = 300_000;
+        let time: Vec<f64> = (0..n).map(|_| (next() % 300) as f64 * 0.5).collect();
+        let event: Vec<bool> = (0..n).map(|_| next() % 3 != 0).collect();
+        let tag: Vec<u32> = (0..n)
+            .map(|_| (((next() % 4) << 2) | (next() % 3)) as u32)
+            .collect();
+        for rho in [0.0, 1.0] {
+            let rows = sort_by_time(&time, &event, None, |r| tag[r], true);
+            let counts = tally_by_time(&time, &event, None, |r| tag[r]).unwrap();
+            let a = strata_sums(rows, 4, 3, 2, rho);
+            let b = strata_sums(counts, 4, 3, 2, rho);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            for (a, b) in a.iter().zip(&b) {
+                assert_eq!(bits(&a.obs), bits(&b.obs));
+                assert_eq!(bits(&a.exp), bits(&b.exp));
+                assert_eq!(bits(&a.var), bits(&b.var));
+            }
+        }
     }
 
     /// R: survdiff(Surv(t, e) ~ g) with t = 1,1,1, e = 1,1,1, g = a,b,c stops in solve() ("exactly

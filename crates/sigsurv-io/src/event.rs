@@ -11,7 +11,7 @@
 //! Anything else is ambiguous and an error that lists the values seen.
 
 use crate::error::{IoError, Result};
-use crate::table::{format_number, ColumnValues};
+use crate::table::{format_number, ColumnValues, TextColumn};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -44,51 +44,86 @@ pub fn decode_event(
     path: &Path,
     column: &str,
 ) -> Result<(Vec<bool>, EventCoding)> {
-    let distinct = distinct_labels(values);
+    // The distinct values are listed only in error messages: finding them sorts the column.
     if let Some(ev) = event_value {
-        if !distinct.iter().any(|d| d == ev) {
+        let events: Vec<bool> = match values {
+            ColumnValues::Text(v) => by_level(v, |_, l| l == ev),
+            ColumnValues::Numeric(v) => {
+                // Format each distinct number once (consecutive repeats are the common case).
+                let mut last: Option<(u64, bool)> = None;
+                v.iter()
+                    .map(|x| match last {
+                        Some((bits, hit)) if bits == x.to_bits() => hit,
+                        _ => {
+                            let hit = format_number(*x) == ev;
+                            last = Some((x.to_bits(), hit));
+                            hit
+                        }
+                    })
+                    .collect()
+            }
+            ColumnValues::Bool(v) => {
+                let (t, f) = (ev == "true", ev == "false");
+                v.iter().map(|&b| if b { t } else { f }).collect()
+            }
+        };
+        if !events.iter().any(|&e| e) {
             return Err(IoError::EventValueAbsent {
                 path: path.to_path_buf(),
                 column: column.to_string(),
                 value: ev.to_string(),
-                values: distinct,
+                values: distinct_labels(values),
             });
         }
-        let events = (0..values.len()).map(|i| values.label(i) == ev).collect();
         return Ok((events, EventCoding::Value(ev.to_string())));
     }
     let ambiguous = || IoError::AmbiguousEvent {
         path: path.to_path_buf(),
         column: column.to_string(),
-        values: distinct.clone(),
+        values: distinct_labels(values),
     };
     match values {
         ColumnValues::Bool(v) => Ok((v.clone(), EventCoding::Boolean)),
         ColumnValues::Numeric(v) => numeric_coding(v).ok_or_else(ambiguous),
+        // Text: the coding is decided on the distinct values, then applied through the codes.
         ColumnValues::Text(v) => {
-            if let Some(nums) = v
+            let levels = v.levels();
+            if let Some(nums) = levels
                 .iter()
                 .map(|s| s.parse::<f64>().ok())
                 .collect::<Option<Vec<f64>>>()
             {
-                return numeric_coding(&nums).ok_or_else(ambiguous);
+                let (flags, coding) = numeric_coding(&nums).ok_or_else(ambiguous)?;
+                return Ok((by_level(v, |k, _| flags[k]), coding));
             }
-            let lower: Vec<String> = v.iter().map(|s| s.to_ascii_lowercase()).collect();
+            let lower: Vec<String> = levels.iter().map(|s| s.to_ascii_lowercase()).collect();
             if lower.iter().all(|s| s == "true" || s == "false") {
-                return Ok((
-                    lower.iter().map(|s| s == "true").collect(),
-                    EventCoding::Boolean,
-                ));
+                let flags: Vec<bool> = lower.iter().map(|s| s == "true").collect();
+                return Ok((by_level(v, |k, _| flags[k]), EventCoding::Boolean));
             }
-            if v.iter().all(|s| s.starts_with("0:") || s.starts_with("1:")) {
+            if levels
+                .iter()
+                .all(|s| s.starts_with("0:") || s.starts_with("1:"))
+            {
                 return Ok((
-                    v.iter().map(|s| s.starts_with("1:")).collect(),
+                    by_level(v, |_, l| l.starts_with("1:")),
                     EventCoding::CbioPortal,
                 ));
             }
             Err(ambiguous())
         }
     }
+}
+
+/// Applies a decision on (level index, level) to every row of a text column, deciding once per distinct value.
+fn by_level(v: &TextColumn, event: impl Fn(usize, &str) -> bool) -> Vec<bool> {
+    let flags: Vec<bool> = v
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(k, l)| event(k, l))
+        .collect();
+    v.codes().iter().map(|&c| flags[c as usize]).collect()
 }
 
 fn numeric_coding(v: &[f64]) -> Option<(Vec<bool>, EventCoding)> {
@@ -118,6 +153,7 @@ fn distinct_labels(values: &ColumnValues) -> Vec<String> {
             u.into_iter().map(format_number).collect()
         }
         ColumnValues::Text(v) => v
+            .levels()
             .iter()
             .cloned()
             .collect::<BTreeSet<_>>()
@@ -154,14 +190,13 @@ mod tests {
         );
         let (e, c) = dec(ColumnValues::Numeric(vec![1.0, 2.0, 2.0])).unwrap();
         assert_eq!((e, c), (vec![false, true, true], EventCoding::OneTwo));
-        let (e, c) = dec(ColumnValues::Text(vec![
-            "0:LIVING".into(),
-            "1:DECEASED".into(),
-        ]))
+        let (e, c) = dec(ColumnValues::Text(
+            vec!["0:LIVING".to_string(), "1:DECEASED".into()].into(),
+        ))
         .unwrap();
         assert_eq!((e, c), (vec![false, true], EventCoding::CbioPortal));
         assert_eq!(
-            dec(ColumnValues::Text(vec!["TRUE".into(), "false".into()]))
+            dec(ColumnValues::Text(["TRUE", "false"].into_iter().collect()))
                 .unwrap()
                 .0,
             vec![true, false]
@@ -179,7 +214,7 @@ mod tests {
 
     #[test]
     fn event_value() {
-        let v = ColumnValues::Text(vec!["dead".into(), "alive".into()]);
+        let v = ColumnValues::Text(["dead", "alive"].into_iter().collect());
         let (e, _) = decode_event(&v, Some("dead"), Path::new("t.csv"), "vital").unwrap();
         assert_eq!(e, vec![true, false]);
         assert!(decode_event(&v, Some("Dead"), Path::new("t.csv"), "vital").is_err());

@@ -1,8 +1,14 @@
 //! Reading the columns an analysis needs from a table file.
 //!
-//! One lazy polars scan: a row index is attached first (so messages can name the file line of any kept row),
-//! the `--where` condition is pushed into the scan, only the requested columns are selected, and then rows with
-//! a missing value in any of them are dropped and counted, as R's `na.omit` on the model frame.
+//! One lazy polars scan: with `--where`, a row index is attached first (so messages can name the file line of
+//! any kept row) and the condition is pushed into the scan; only the requested columns are selected, and then
+//! rows with a missing value in any of them are dropped and counted, as R's `na.omit` on the model frame. The
+//! columns are then moved out of polars one at a time (each freed once copied): numbers as `f64`, text as codes
+//! into its distinct values (see [`TextColumn`]).
+
+mod text;
+
+pub use text::TextColumn;
 
 use crate::error::{IoError, Result};
 use crate::filter::{Condition, FilterError};
@@ -28,7 +34,7 @@ pub struct TableSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ColumnValues {
     Numeric(Vec<f64>),
-    Text(Vec<String>),
+    Text(TextColumn),
     Bool(Vec<bool>),
 }
 
@@ -101,19 +107,51 @@ impl Table {
         match self.get(name) {
             ColumnValues::Numeric(v) => Ok(v.clone()),
             ColumnValues::Bool(v) => Ok(v.iter().map(|&b| f64::from(u8::from(b))).collect()),
-            ColumnValues::Text(v) => v
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    s.trim().parse::<f64>().map_err(|_| IoError::NonNumeric {
-                        path: self.path.clone(),
-                        column: name.to_string(),
-                        location: self.location(i),
-                        value: s.clone(),
+            ColumnValues::Text(v) => {
+                // Parse each distinct value once; the error names the first row holding a bad one.
+                let parsed: Vec<Option<f64>> = v
+                    .levels()
+                    .iter()
+                    .map(|s| s.trim().parse::<f64>().ok())
+                    .collect();
+                v.codes()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| {
+                        parsed[c as usize].ok_or_else(|| IoError::NonNumeric {
+                            path: self.path.clone(),
+                            column: name.to_string(),
+                            location: self.location(i),
+                            value: v[i].clone(),
+                        })
                     })
-                })
-                .collect(),
+                    .collect()
+            }
         }
+    }
+
+    /// Removes a column and returns it as numbers, as [`Table::numeric`] would (a numeric column is moved, not
+    /// copied). Later `get`s of this column panic: take only columns nothing else reads.
+    pub fn take_numeric(&mut self, name: &str) -> Result<Vec<f64>> {
+        let pos = self
+            .columns
+            .iter()
+            .position(|(n, _)| n == name)
+            .expect("column was requested");
+        if !matches!(self.columns[pos].1, ColumnValues::Numeric(_)) {
+            let v = self.numeric(name)?;
+            self.columns.remove(pos);
+            return Ok(v);
+        }
+        match self.columns.remove(pos).1 {
+            ColumnValues::Numeric(v) => Ok(v),
+            _ => unreachable!("checked above"),
+        }
+    }
+
+    /// Removes a column (to free its memory once it was decoded).
+    pub fn remove(&mut self, name: &str) {
+        self.columns.retain(|(n, _)| n != name);
     }
 }
 
@@ -143,11 +181,14 @@ pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
             wanted.push(c);
         }
     }
-    let mut lf = lf.with_row_index(ROW_INDEX, None);
+    // The file row of every row kept by --where; without --where row i is row i and no index is needed.
+    let mut select: Vec<Expr> = Vec::new();
     if let Some(cond) = &spec.filter {
-        lf = lf.filter(where_expr(cond, &schema)?);
+        lf = lf
+            .with_row_index(ROW_INDEX, None)
+            .filter(where_expr(cond, &schema)?);
+        select.push(col(ROW_INDEX));
     }
-    let mut select: Vec<Expr> = vec![col(ROW_INDEX)];
     select.extend(wanted.iter().map(|c| col(*c)));
     let df = lf
         .select(select)
@@ -165,29 +206,43 @@ pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
             keep = &keep & &column.is_not_null();
         }
     }
-    let df = if missing_by_column.iter().any(|(_, n)| *n > 0) {
+    let any_missing = missing_by_column.iter().any(|(_, n)| *n > 0);
+    let df = if any_missing {
         df.filter(&keep).map_err(|e| polars_err(&spec.path, e))?
     } else {
         df
     };
     let n_dropped = n_read - df.height();
 
-    let rows = df
-        .column(ROW_INDEX)
-        .and_then(|c| c.cast(&DataType::UInt64))
-        .map_err(|e| polars_err(&spec.path, e))?
-        .u64()
-        .map_err(|e| polars_err(&spec.path, e))?
-        .into_no_null_iter()
-        .collect();
+    let mut columns = df.into_columns().into_iter();
+    let index = match spec.filter {
+        Some(_) => Some(columns.next().expect("the row index was selected")),
+        None => None,
+    };
     let mut out = Vec::with_capacity(wanted.len());
-    for c in &wanted {
-        let column = df.column(c).map_err(|e| polars_err(&spec.path, e))?;
+    for (c, column) in wanted.iter().zip(columns) {
+        // `column` is dropped at the end of each turn, so at most one column is held twice.
         out.push((
             c.to_string(),
-            extract(column).map_err(|e| polars_err(&spec.path, e))?,
+            extract(&column).map_err(|e| polars_err(&spec.path, e))?,
         ));
     }
+    let rows: Vec<u64> = match index {
+        Some(index) => {
+            let index = index
+                .cast(&DataType::UInt64)
+                .map_err(|e| polars_err(&spec.path, e))?;
+            let ca = index.u64().map_err(|e| polars_err(&spec.path, e))?;
+            ca.into_no_null_iter().collect()
+        }
+        None if any_missing => keep
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| *k == Some(true))
+            .map(|(i, _)| i as u64)
+            .collect(),
+        None => (0..n_read as u64).collect(),
+    };
     Ok(Table {
         path: spec.path.clone(),
         format,
@@ -199,25 +254,109 @@ pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     })
 }
 
+/// A column's values (without missing values) in our representation.
 fn extract(column: &Column) -> PolarsResult<ColumnValues> {
     let dtype = column.dtype();
     if dtype.is_primitive_numeric() {
-        let cast = column.cast(&DataType::Float64)?;
-        let ca = cast.f64()?.rechunk();
-        return Ok(ColumnValues::Numeric(ca.cont_slice()?.to_vec()));
+        return Ok(ColumnValues::Numeric(to_f64(
+            column.as_materialized_series(),
+        )?));
     }
     if dtype == &DataType::Boolean {
-        return Ok(ColumnValues::Bool(
-            column.bool()?.iter().map(|b| b.unwrap_or(false)).collect(),
-        ));
+        let ca = column.bool()?;
+        let mut out = Vec::with_capacity(ca.len());
+        for arr in ca.downcast_iter() {
+            out.extend(arr.values_iter());
+        }
+        return Ok(ColumnValues::Bool(out));
     }
     let cast = column.cast(&DataType::String)?;
-    Ok(ColumnValues::Text(
-        cast.str()?
-            .iter()
-            .map(|s| s.unwrap_or("").trim().to_string())
-            .collect(),
-    ))
+    Ok(ColumnValues::Text(encode_text(cast.str()?)))
+}
+
+/// A numeric column as `f64` values (`as f64`, the same conversion as polars' cast), read chunk by chunk
+/// without an intermediate `f64` copy of the column.
+fn to_f64(s: &Series) -> PolarsResult<Vec<f64>> {
+    macro_rules! convert {
+        ($ca:expr) => {{
+            let ca = $ca;
+            let mut out = Vec::with_capacity(ca.len());
+            for arr in ca.downcast_iter() {
+                out.extend(arr.values().iter().map(|&v| v as f64));
+            }
+            out
+        }};
+    }
+    Ok(match s.dtype() {
+        DataType::Float64 => convert!(s.f64()?),
+        DataType::Float32 => convert!(s.f32()?),
+        DataType::Int64 => convert!(s.i64()?),
+        DataType::Int32 => convert!(s.i32()?),
+        DataType::Int16 => convert!(s.i16()?),
+        DataType::Int8 => convert!(s.i8()?),
+        DataType::UInt64 => convert!(s.u64()?),
+        DataType::UInt32 => convert!(s.u32()?),
+        DataType::UInt16 => convert!(s.u16()?),
+        DataType::UInt8 => convert!(s.u8()?),
+        _ => {
+            let cast = s.cast(&DataType::Float64)?;
+            convert!(cast.f64()?)
+        }
+    })
+}
+
+/// Text values, trimmed, as codes into their distinct values: one hash lookup per row and an allocation per
+/// distinct value only.
+fn encode_text(ca: &StringChunked) -> TextColumn {
+    // Arrow string views hold values of up to 12 bytes inline, zero-padded: the 16-byte view itself is then a
+    // key that hashes faster than the string. Longer values are looked up by content.
+    const MAX_INLINE: u32 = 12;
+    let mut inline: PlHashMap<u128, u32> = PlHashMap::default();
+    let mut index: PlHashMap<&str, u32> = PlHashMap::default();
+    let mut raw: Vec<&str> = Vec::new();
+    let mut codes = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        for (i, view) in arr.views().iter().enumerate() {
+            let mut by_content = |v| -> u32 {
+                *index.entry(v).or_insert_with(|| {
+                    raw.push(v);
+                    raw.len() as u32 - 1
+                })
+            };
+            let c = if view.length <= MAX_INLINE {
+                let key = view.as_u128();
+                match inline.get(&key) {
+                    Some(&c) => c,
+                    None => {
+                        let c = by_content(arr.value(i));
+                        inline.insert(key, c);
+                        c
+                    }
+                }
+            } else {
+                by_content(arr.value(i))
+            };
+            codes.push(c);
+        }
+    }
+    // Values that differ only by surrounding spaces are one level (first appearance order is kept: the raw
+    // values are in order of first appearance, so are their trimmed forms).
+    let mut trimmed: PlHashMap<&str, u32> = PlHashMap::default();
+    let mut levels: Vec<String> = Vec::new();
+    let map: Vec<u32> = raw
+        .iter()
+        .map(|v| {
+            let t = v.trim();
+            *trimmed.entry(t).or_insert_with(|| {
+                levels.push(t.to_string());
+                levels.len() as u32 - 1
+            })
+        })
+        .collect();
+    if levels.len() < raw.len() {
+        codes.iter_mut().for_each(|c| *c = map[*c as usize]);
+    }
+    TextColumn::from_parts(codes, levels)
 }
 
 /// The polars expression of a `--where` condition over a table with this schema; errors name the column or show

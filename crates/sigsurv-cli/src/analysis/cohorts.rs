@@ -354,7 +354,7 @@ fn pool(
     if add_column {
         let names = cohorts
             .iter()
-            .flat_map(|c| std::iter::repeat_n(c.name.clone(), c.analysed.table.n()))
+            .flat_map(|c| std::iter::repeat_n(c.name.as_str(), c.analysed.table.n()))
             .collect();
         table
             .columns

@@ -416,7 +416,7 @@ pub(super) fn analyse(
             grouping
                 .group
                 .iter()
-                .map(|&g| grouping.names[g as usize].clone())
+                .map(|&g| grouping.names[g as usize].as_str())
                 .collect(),
         ),
     ));
@@ -766,7 +766,7 @@ fn default_id(path: &Path) -> CliResult<String> {
 pub(super) fn subset(t: &Table, keep: &[usize]) -> Table {
     let pick = |c: &ColumnValues| match c {
         ColumnValues::Numeric(v) => ColumnValues::Numeric(keep.iter().map(|&i| v[i]).collect()),
-        ColumnValues::Text(v) => ColumnValues::Text(keep.iter().map(|&i| v[i].clone()).collect()),
+        ColumnValues::Text(v) => ColumnValues::Text(v.select(keep)),
         ColumnValues::Bool(v) => ColumnValues::Bool(keep.iter().map(|&i| v[i]).collect()),
     };
     Table {

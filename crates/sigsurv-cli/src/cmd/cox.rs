@@ -183,7 +183,10 @@ pub(crate) fn model_frame(
                 ColumnValues::Bool(v) => {
                     ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
                 }
-                ColumnValues::Text(v) => ColumnData::TextRef(v),
+                ColumnValues::Text(v) => ColumnData::Coded {
+                    codes: v.codes(),
+                    labels: v.levels(),
+                },
             };
             (c, data)
         })

@@ -6,13 +6,14 @@
 
 pub(crate) mod order;
 pub mod summary;
+pub(crate) mod tally;
 
 pub use summary::{QuantileEstimate, Rmst};
 
 use crate::confint::{surv_confint, ConfType};
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
-use order::{partition, sort_by_time, validate, validate_codes, Item};
+use order::{partition, validate, validate_codes, Obs, Ordered};
 use rayon::prelude::*;
 
 /// Options of [`kaplan_meier`] and [`kaplan_meier_by`].
@@ -128,8 +129,10 @@ impl KmCurve {
 pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<KmCurve> {
     validate(time, event)?;
     check_level(opts)?;
-    let sorted = sort_by_time(time, event, None, |_| 0, opts.timefix);
-    Ok(curve_from_sorted(&sorted, opts))
+    Ok(match Ordered::new(time, event, None, |_| 0, opts.timefix) {
+        Ordered::Rows(rows) => curve_from_sorted(&rows, opts),
+        Ordered::Counts(counts) => curve_from_sorted(&counts, opts),
+    })
 }
 
 /// One Kaplan-Meier curve per group code `0..n_groups` (an empty group gives an empty curve with `n = 0`).
@@ -157,10 +160,19 @@ pub fn kaplan_meier_by(
     validate(time, event)?;
     validate_codes(group, n_groups, time.len(), "group")?;
     check_level(opts)?;
-    let sorted = sort_by_time(time, event, None, |r| group[r], opts.timefix);
+    Ok(
+        match Ordered::new(time, event, None, |r| group[r], opts.timefix) {
+            Ordered::Rows(rows) => curves_by(rows, n_groups, opts),
+            Ordered::Counts(counts) => curves_by(counts, n_groups, opts),
+        },
+    )
+}
+
+/// Splits rows in time order by group (their tag) and computes the curves in parallel.
+fn curves_by<T: Obs>(sorted: Vec<T>, n_groups: usize, opts: &KmOptions) -> Vec<KmCurve> {
     let (parts, offsets) = partition(&sorted, |g| g as usize, n_groups);
     drop(sorted);
-    Ok((0..n_groups)
+    (0..n_groups)
         .into_par_iter()
         .map(|g| {
             let (a, b) = (offsets[g], offsets[g + 1]);
@@ -170,7 +182,7 @@ pub fn kaplan_meier_by(
                 curve_from_sorted(&parts[a..b], opts)
             }
         })
-        .collect())
+        .collect()
 }
 
 fn check_level(opts: &KmOptions) -> Result<()> {
@@ -183,9 +195,9 @@ fn check_level(opts: &KmOptions) -> Result<()> {
     Ok(())
 }
 
-/// The product-limit pass over rows already in time order.
-fn curve_from_sorted(rows: &[Item], opts: &KmOptions) -> KmCurve {
-    let n = rows.len();
+/// The product-limit pass over rows (or counted rows) already in time order.
+fn curve_from_sorted<T: Obs>(rows: &[T], opts: &KmOptions) -> KmCurve {
+    let n: usize = rows.iter().map(|r| r.events() + r.censored()).sum();
     let z = z_for_level(opts.conf_level);
     let n_times = 1 + rows
         .windows(2)
@@ -196,15 +208,12 @@ fn curve_from_sorted(rows: &[Item], opts: &KmOptions) -> KmCurve {
     let (mut km, mut greenwood, mut na, mut na_var) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut at_risk = n;
     let mut i = 0;
-    while i < n {
+    while i < rows.len() {
         let t = rows[i].time();
         let (mut d, mut cens) = (0usize, 0usize);
-        while i < n && rows[i].time() == t {
-            if rows[i].event() {
-                d += 1;
-            } else {
-                cens += 1;
-            }
+        while i < rows.len() && rows[i].time() == t {
+            d += rows[i].events();
+            cens += rows[i].censored();
             i += 1;
         }
         if d > 0 {
@@ -303,6 +312,60 @@ mod tests {
             ..KmOptions::default()
         };
         assert!(kaplan_meier(&[1.0], &[true], &bad).is_err());
+    }
+
+    /// Tied data (integer days, some near-ties for timefix): counting by (time, group) gives bit-for-bit the
+    /// curves of the row-by-row pass.
+    #[test]
+    fn counted_rows_give_identical_curves() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let n = 300_000;
+        let time: Vec<f64> = (0..n)
+            .map(|i| {
+                let t = (next() % 400) as f64;
+                if i % 1000 == 0 {
+                    t + 1e-11 // merged into t by timefix
+                } else {
+                    t
+                }
+            })
+            .collect();
+        let event: Vec<bool> = (0..n).map(|_| next() % 4 != 0).collect();
+        let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+        let opts = KmOptions::default();
+        let rows = order::sort_by_time(&time, &event, None, |r| group[r], true);
+        let mut counts = tally::tally_by_time(&time, &event, None, |r| group[r]).unwrap();
+        order::merge_near_ties(&mut counts);
+        let a = curves_by(rows, 3, &opts);
+        let b = curves_by(counts, 3, &opts);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (a, b) in a.iter().zip(&b) {
+            assert_eq!((a.n, a.n_events), (b.n, b.n_events));
+            assert_eq!(bits(&a.time), bits(&b.time));
+            assert_eq!(a.n_risk, b.n_risk);
+            assert_eq!(a.n_event, b.n_event);
+            assert_eq!(a.n_censor, b.n_censor);
+            for (x, y) in [
+                (&a.surv, &b.surv),
+                (&a.std_err, &b.std_err),
+                (&a.log_se, &b.log_se),
+                (&a.cumhaz, &b.cumhaz),
+                (&a.cumhaz_se, &b.cumhaz_se),
+            ] {
+                assert_eq!(bits(x), bits(y));
+            }
+            let obits =
+                |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+            assert_eq!(obits(&a.lower), obits(&b.lower));
+            assert_eq!(obits(&a.upper), obits(&b.upper));
+        }
+        assert_eq!(a[0].time.len(), 400, "near-ties were merged");
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! Input checks and the one sort that Kaplan-Meier and the log-rank test share.
+//! Input checks and the one ordering of rows by time that Kaplan-Meier and the log-rank test share.
 //!
-//! Rows are put in time order once, by sorting integer keys made from the bits of the (non-negative, finite)
+//! When times are heavily tied, rows are counted by (time, tag) instead (see [`super::tally`]). Otherwise
+//! rows are put in time order once, by sorting integer keys made from the bits of the (non-negative, finite)
 //! times, which order exactly as the times do; the key also holds the event flag, and a small tag (group,
 //! stratum) travels with it, so that every later pass reads memory in order. Near-tied times are
 //! then merged on the sorted sequence with R's `aeqSurv` rule (the same rule as [`crate::timefix`], so the
 //! results are identical), and rows can be split into groups or strata by a stable counting sort that keeps
-//! the time order inside each part.
+//! the time order inside each part. The passes read either form through the [`Obs`] trait.
 
+use super::tally::{tally_by_time, Tally};
 use crate::error::{CoreError, Result};
 use crate::timefix::TIMEFIX_TOLERANCE;
 use rayon::slice::ParallelSliceMut;
@@ -31,16 +33,67 @@ impl Item {
             tag,
         }
     }
+}
+
+/// One row, or several rows counted together, in time order: what the Kaplan-Meier and log-rank passes read.
+pub(crate) trait Obs: Copy + Default + Send + Sync {
+    fn time(&self) -> f64;
+    /// The caller's code (group, or stratum and group).
+    fn tag(&self) -> u32;
+    /// Rows with an event.
+    fn events(&self) -> usize;
+    /// Rows censored.
+    fn censored(&self) -> usize;
+    fn set_time(&mut self, t: f64);
+}
+
+impl Obs for Item {
     #[inline]
-    pub fn time(&self) -> f64 {
+    fn time(&self) -> f64 {
         f64::from_bits(self.key >> 1)
     }
     #[inline]
-    pub fn event(&self) -> bool {
-        self.key & 1 == 1
+    fn tag(&self) -> u32 {
+        self.tag
+    }
+    #[inline]
+    fn events(&self) -> usize {
+        (self.key & 1) as usize
+    }
+    #[inline]
+    fn censored(&self) -> usize {
+        1 - (self.key & 1) as usize
     }
     fn set_time(&mut self, t: f64) {
         self.key = (t.to_bits() << 1) | (self.key & 1);
+    }
+}
+
+/// Rows in time order: one by one, or counted by (time, tag) when times are heavily tied.
+pub(crate) enum Ordered {
+    Rows(Vec<Item>),
+    Counts(Vec<Tally>),
+}
+
+impl Ordered {
+    /// The rows listed in `rows` (or all rows when `None`) in time order, each carrying `tag(row)`; near-ties
+    /// merged first when `timefix`. Times must have passed [`validate`].
+    pub fn new(
+        time: &[f64],
+        event: &[bool],
+        rows: Option<&[u32]>,
+        tag: impl Fn(usize) -> u32 + Sync,
+        timefix: bool,
+    ) -> Ordered {
+        match tally_by_time(time, event, rows, &tag) {
+            Some(mut counts) => {
+                if timefix {
+                    merge_near_ties(&mut counts);
+                }
+                Ordered::Counts(counts)
+            }
+            None => Ordered::Rows(sort_by_time(time, event, rows, tag, timefix)),
+        }
     }
 }
 
@@ -131,7 +184,7 @@ pub(crate) fn sort_by_time(
 /// R's `aeqSurv` on sorted rows, in place: distinct times closer than the tolerance (absolutely, or relative
 /// to the mean absolute distinct time) are chained into one bin and replaced by its first value. Gives the
 /// same times as [`crate::timefix::timefix`] on the unsorted input (same rule, same summation order).
-fn merge_near_ties(sorted: &mut [Item]) {
+pub(crate) fn merge_near_ties<T: Obs>(sorted: &mut [T]) {
     let mut n_distinct = 0usize;
     let mut sum_abs = 0.0f64;
     let mut prev = f64::NAN;
@@ -173,22 +226,22 @@ fn merge_near_ties(sorted: &mut [Item]) {
 
 /// Splits sorted rows into parts by `part(tag)` (0..n_parts), keeping the time order within each part.
 /// Returns the reordered rows and the start offset of every part (`n_parts + 1` entries).
-pub(crate) fn partition(
-    sorted: &[Item],
+pub(crate) fn partition<T: Obs>(
+    sorted: &[T],
     part: impl Fn(u32) -> usize,
     n_parts: usize,
-) -> (Vec<Item>, Vec<usize>) {
+) -> (Vec<T>, Vec<usize>) {
     let mut offsets = vec![0usize; n_parts + 1];
     for it in sorted {
-        offsets[part(it.tag) + 1] += 1;
+        offsets[part(it.tag()) + 1] += 1;
     }
     for i in 0..n_parts {
         offsets[i + 1] += offsets[i];
     }
     let mut next = offsets.clone();
-    let mut out = vec![Item::default(); sorted.len()];
+    let mut out = vec![T::default(); sorted.len()];
     for &it in sorted {
-        let c = part(it.tag);
+        let c = part(it.tag());
         out[next[c]] = it;
         next[c] += 1;
     }
@@ -219,9 +272,8 @@ mod tests {
         let mut want = times.clone();
         want.sort_by(f64::total_cmp);
         assert_eq!(s.iter().map(Item::time).collect::<Vec<_>>(), want);
-        assert!(s
-            .iter()
-            .all(|it| times[it.tag as usize] == it.time() && event[it.tag as usize] == it.event()));
+        assert!(s.iter().all(|it| times[it.tag as usize] == it.time()
+            && event[it.tag as usize] == (it.events() == 1)));
     }
 
     #[test]
@@ -240,7 +292,7 @@ mod tests {
         let s = sort_by_time(&t, &[true; 8], None, |r| r as u32, true);
         for it in &s {
             assert_eq!(it.time(), want[it.tag as usize]);
-            assert!(it.event());
+            assert_eq!(it.events(), 1);
         }
     }
 

@@ -1,0 +1,222 @@
+//! Counting rows by (time, tag) instead of sorting them, when times are heavily tied.
+//!
+//! Follow-up recorded in days (or months) gives a few thousand distinct times for millions of rows. Then the
+//! Kaplan-Meier and log-rank passes only need, for every distinct time and tag (group, or stratum and group), the
+//! number of events and of censorings: one hash-table update per row, and a sort of the distinct entries only.
+//! The counts are integers, so the chunks counted in parallel add up to the same entries for any thread count;
+//! and each pass adds the counts of a time exactly as it would add its rows one by one (small integers are exact
+//! in f64), so every result is bit-for-bit what the row-by-row pass gives. When a chunk turns out to have many
+//! distinct entries (continuous times), counting is abandoned and the caller sorts the rows instead.
+
+use super::order::Obs;
+use rayon::prelude::*;
+
+/// The rows sharing one time and one tag: how many had an event and how many were censored.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Tally {
+    /// Bits of the time (+0.0 for −0.0): non-negative finite times order like these.
+    bits: u64,
+    tag: u32,
+    events: u32,
+    censored: u32,
+}
+
+impl Obs for Tally {
+    #[inline]
+    fn time(&self) -> f64 {
+        f64::from_bits(self.bits)
+    }
+    #[inline]
+    fn tag(&self) -> u32 {
+        self.tag
+    }
+    #[inline]
+    fn events(&self) -> usize {
+        self.events as usize
+    }
+    #[inline]
+    fn censored(&self) -> usize {
+        self.censored as usize
+    }
+    fn set_time(&mut self, t: f64) {
+        self.bits = t.to_bits();
+    }
+}
+
+/// Rows per chunk counted by one task; a chunk with more distinct (time, tag) entries than a quarter of a full
+/// chunk is not worth counting.
+const CHUNK: usize = 1 << 18;
+const MAX_DISTINCT_SHARE: usize = 4;
+
+/// The rows listed in `rows` (or all rows) counted by (time, tag), in increasing time (then tag) order; `None`
+/// when times are too little tied for counting to pay off. Times must have passed `validate`.
+pub(crate) fn tally_by_time(
+    time: &[f64],
+    event: &[bool],
+    rows: Option<&[u32]>,
+    tag: impl Fn(usize) -> u32 + Sync,
+) -> Option<Vec<Tally>> {
+    let n = rows.map_or(time.len(), <[u32]>::len);
+    let chunks: Vec<(usize, usize)> = (0..n.div_ceil(CHUNK))
+        .map(|c| (c * CHUNK, ((c + 1) * CHUNK).min(n)))
+        .collect();
+    // The same limit for every chunk (a short last chunk may have as many entries as a full one).
+    let limit = (n.min(CHUNK) / MAX_DISTINCT_SHARE).max(64);
+    let counted: Vec<Vec<Tally>> = chunks
+        .par_iter()
+        .map(|&(a, b)| {
+            let mut table = Table::new();
+            let add = |table: &mut Table, r: usize| table.add(time[r], event[r], tag(r), limit);
+            let ok = match rows {
+                Some(rs) => rs[a..b].iter().all(|&r| add(&mut table, r as usize)),
+                None => (a..b).all(|r| add(&mut table, r)),
+            };
+            ok.then_some(table.entries)
+        })
+        .collect::<Option<_>>()?;
+    let mut all: Vec<Tally> = counted.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|t| (t.bits, t.tag));
+    // Merge the entries of one (time, tag) counted in different chunks.
+    let mut out: Vec<Tally> = Vec::with_capacity(all.len());
+    for t in all {
+        match out.last_mut() {
+            Some(last) if last.bits == t.bits && last.tag == t.tag => {
+                last.events += t.events;
+                last.censored += t.censored;
+            }
+            _ => out.push(t),
+        }
+    }
+    Some(out)
+}
+
+/// An open-addressing hash table from (time bits, tag) to an entry of `entries`; grows by doubling.
+struct Table {
+    /// Index + 1 of the entry in each slot, 0 for an empty slot.
+    slots: Vec<u32>,
+    shift: u32,
+    entries: Vec<Tally>,
+}
+
+impl Table {
+    fn new() -> Table {
+        let bits = 12;
+        Table {
+            slots: vec![0; 1 << bits],
+            shift: 64 - bits,
+            entries: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn slot(&self, bits: u64, tag: u32) -> usize {
+        // A multiply-xorshift mix: integer-valued times differ only in their high bits.
+        let mut h = bits ^ (u64::from(tag) << 7) ^ (bits >> 29);
+        h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> self.shift) as usize
+    }
+
+    /// Counts one row; false once there are more than `limit` entries.
+    #[inline]
+    fn add(&mut self, time: f64, event: bool, tag: u32, limit: usize) -> bool {
+        let bits = if time == 0.0 { 0 } else { time.to_bits() }; // +0.0 stands in for −0.0
+        let mask = self.slots.len() - 1;
+        let mut s = self.slot(bits, tag);
+        loop {
+            let e = self.slots[s];
+            if e == 0 {
+                break;
+            }
+            let t = &mut self.entries[e as usize - 1];
+            if t.bits == bits && t.tag == tag {
+                t.events += u32::from(event);
+                t.censored += u32::from(!event);
+                return true;
+            }
+            s = (s + 1) & mask;
+        }
+        if self.entries.len() >= limit {
+            return false;
+        }
+        self.entries.push(Tally {
+            bits,
+            tag,
+            events: u32::from(event),
+            censored: u32::from(!event),
+        });
+        self.slots[s] = self.entries.len() as u32;
+        if 2 * self.entries.len() > self.slots.len() {
+            self.grow();
+        }
+        true
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        self.shift -= 1;
+        self.slots = vec![0; size];
+        for (i, t) in self.entries.iter().enumerate() {
+            let mut s = self.slot(t.bits, t.tag);
+            while self.slots[s] != 0 {
+                s = (s + 1) & (size - 1);
+            }
+            self.slots[s] = i as u32 + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::km::order::sort_by_time;
+
+    /// Counting gives, per time and tag, what the sorted rows hold.
+    #[test]
+    fn counts_match_sorted_rows() {
+        let mut state = 7u64;
+        let n = 700_000; // several chunks
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let time: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 11 == 0 {
+                    -0.0
+                } else {
+                    (next() % 500) as f64
+                }
+            })
+            .collect();
+        let event: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+        let tag: Vec<u32> = (0..n).map(|_| (next() % 5) as u32).collect();
+        let rows: Vec<u32> = (0..n as u32).filter(|r| r % 4 != 1).collect();
+        for subset in [None, Some(rows.as_slice())] {
+            let counted = tally_by_time(&time, &event, subset, |r| tag[r]).unwrap();
+            let mut sorted = sort_by_time(&time, &event, subset, |r| tag[r], false);
+            sorted.sort_by_key(|it| (it.time().to_bits(), it.tag()));
+            let mut i = 0;
+            for t in &counted {
+                let (mut d, mut c) = (0, 0);
+                while i < sorted.len() && sorted[i].time() == t.time() && sorted[i].tag() == t.tag()
+                {
+                    d += sorted[i].events();
+                    c += sorted[i].censored();
+                    i += 1;
+                }
+                assert_eq!((d, c), (t.events(), t.censored()));
+                assert!(t.time().is_sign_positive());
+            }
+            assert_eq!(i, sorted.len());
+        }
+    }
+
+    #[test]
+    fn distinct_times_give_up() {
+        let time: Vec<f64> = (0..400_000).map(|i| i as f64 * 0.5).collect();
+        let event = vec![true; time.len()];
+        assert!(tally_by_time(&time, &event, None, |_| 0).is_none());
+    }
+}
