@@ -23,6 +23,14 @@ fn main() {
         eprintln!("error: {}", f.message);
         std::process::exit(f.code);
     }
+    // A panic inside a guarded read is a file polars cannot represent: sigsurv-io reports it as an error, so
+    // the panic message itself is not printed then.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !sigsurv_io::panic_guard::active() {
+            default_hook(info)
+        }
+    }));
     let outcome = std::panic::catch_unwind(|| cmd::run(cli));
     let code = match outcome {
         Ok(Ok(())) => 0,

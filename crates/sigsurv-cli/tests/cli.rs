@@ -331,6 +331,25 @@ fn unknown_column_suggests_close_names() {
     );
 }
 
+/// polars panics on a float16 or union column even when it is not read: an input error, not a crash.
+#[test]
+fn unreadable_column_types_are_input_errors() {
+    for (file, kind) in [("float16.parquet", "Float16"), ("union.arrow", "Union")] {
+        let path = fixture(&format!("unreadable/{file}"));
+        let err = fails_with(
+            &[
+                "km", &path, "--time", "time", "--event", "event", "--by", "group",
+            ],
+            2,
+            &[file, "polars does not support it", kind, "convert it"],
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("internal failure"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn non_numeric_time() {
     let dir = tempfile::tempdir().unwrap();

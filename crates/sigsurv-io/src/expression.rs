@@ -196,7 +196,7 @@ impl ExpressionMatrix {
 /// [`IoError::Malformed`] for a missing gene or sample identifier, a ragged line or a GCT whose dimensions line
 /// disagrees with its contents; [`IoError::Empty`] for a file without genes or samples.
 pub fn read_expression(spec: &ExpressionSpec) -> Result<ExpressionMatrix> {
-    let raw = read::read_raw(spec)?;
+    let raw = crate::panic_guard::catch(&spec.path, || read::read_raw(spec))?;
     let (genes, samples, values) = if spec.samples_in_rows {
         (raw.value_names, raw.ids, raw.values)
     } else {

@@ -157,14 +157,20 @@ impl Table {
 
 /// The column names of a table, without reading its rows.
 pub fn column_names(spec: &TableSpec) -> Result<Vec<String>> {
-    let (mut lf, _) = scan(spec)?;
-    let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
-    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+    crate::panic_guard::catch(&spec.path, || {
+        let (mut lf, _) = scan(spec)?;
+        let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
+        Ok(schema.iter_names().map(|n| n.to_string()).collect())
+    })
 }
 
 /// Reads `columns` (each must exist) from the table, applies the filter, drops rows with a missing value in any
-/// of them and reports how many.
+/// of them and reports how many. A file polars cannot represent is [`IoError::Unreadable`], never a panic.
 pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
+    crate::panic_guard::catch(&spec.path, || read_table_unguarded(spec, columns))
+}
+
+fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     let (mut lf, format) = scan(spec)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
     let available: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
