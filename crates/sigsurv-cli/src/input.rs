@@ -5,6 +5,7 @@ use crate::args::{DataArgs, ModelDataArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
+use sigsurv_core::factor_codes::{first_seen_codes, recode, sorted_order};
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
 
@@ -236,40 +237,6 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
         codes,
         levels,
     }
-}
-
-/// Codes in order of first appearance (one hash lookup per row) and the distinct values in that order. Sorting
-/// only the distinct values keeps factor building O(n) for millions of rows with a few levels.
-fn first_seen_codes<K: std::hash::Hash + Eq + Copy>(
-    values: impl Iterator<Item = K>,
-) -> (Vec<u32>, Vec<K>) {
-    let mut index: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
-    let mut distinct = Vec::new();
-    let codes = values
-        .map(|k| {
-            *index.entry(k).or_insert_with(|| {
-                distinct.push(k);
-                (distinct.len() - 1) as u32
-            })
-        })
-        .collect();
-    (codes, distinct)
-}
-
-/// The indices of `values` in sorted order.
-fn sorted_order<T>(values: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| cmp(&values[a], &values[b]));
-    order
-}
-
-/// First-seen codes mapped to their rank in `order` (the level order).
-fn recode(first_seen: &[u32], order: &[usize]) -> Vec<u32> {
-    let mut rank = vec![0u32; order.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    first_seen.iter().map(|&c| rank[c as usize]).collect()
 }
 
 fn combine(factors: &[Factor]) -> Factor {

@@ -11,6 +11,7 @@
 //! for ASCII text ([`collate`]) but not for accented letters.
 
 use crate::error::{CoreError, Result};
+use crate::factor_codes::{first_seen_codes, recode, sorted_order};
 use crate::formula::{Formula, Term};
 use rayon::prelude::*;
 
@@ -158,56 +159,6 @@ fn text_levels<'s>(v: impl Iterator<Item = &'s str>) -> (Vec<String>, Vec<u32>, 
         recode(&first, &order),
         Vec::new(),
     )
-}
-
-/// Codes in order of first appearance and the distinct values in that order. A short list of the values
-/// seen so far is searched first (a factor usually has a handful of levels); past 16 levels a hash map
-/// takes over.
-fn first_seen_codes<K: std::hash::Hash + Eq + Copy>(
-    values: impl Iterator<Item = K>,
-) -> (Vec<u32>, Vec<K>) {
-    const SHORT: usize = 16;
-    let mut distinct: Vec<K> = Vec::new();
-    let mut index: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
-    let codes = values
-        .map(|k| {
-            if distinct.len() <= SHORT {
-                if let Some(i) = distinct.iter().position(|d| *d == k) {
-                    return i as u32;
-                }
-                distinct.push(k);
-                if distinct.len() > SHORT {
-                    index = distinct
-                        .iter()
-                        .enumerate()
-                        .map(|(i, d)| (*d, i as u32))
-                        .collect();
-                }
-                return (distinct.len() - 1) as u32;
-            }
-            *index.entry(k).or_insert_with(|| {
-                distinct.push(k);
-                (distinct.len() - 1) as u32
-            })
-        })
-        .collect();
-    (codes, distinct)
-}
-
-/// Indices of `values` in sorted order.
-fn sorted_order<T>(values: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| cmp(&values[a], &values[b]));
-    order
-}
-
-/// First-seen codes mapped to ranks in `order` (the sorted first-seen indices).
-fn recode(first: &[u32], order: &[usize]) -> Vec<u32> {
-    let mut rank = vec![0u32; order.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    first.iter().map(|&c| rank[c as usize]).collect()
 }
 
 /// Builds the design matrix of `formula` (its right-hand side) from named columns.

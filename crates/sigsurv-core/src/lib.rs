@@ -21,6 +21,7 @@ pub mod padjust;
 pub mod aft;
 pub mod cox;
 pub mod design;
+pub mod factor_codes;
 pub mod formula;
 
 // Signatures and cut-points (issue 4)
