@@ -8,8 +8,8 @@ use std::path::PathBuf;
 pub enum IoError {
     #[error("cannot read {}: {reason}", path.display())]
     Open { path: PathBuf, reason: String },
-    /// polars could not represent the file (it panicked, e.g. on a float16 or interval column).
-    #[error("cannot read {}: polars does not support it: {reason}", path.display())]
+    /// Reading the file panicked: polars cannot represent a column of it (float16, interval, union, ...).
+    #[error("cannot read {}: the reader failed: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
     #[error("unknown file type for {}: expected .csv, .tsv, .txt, .parquet, .arrow, .ipc or .feather", path.display())]
     UnknownFormat { path: PathBuf },
@@ -117,6 +117,7 @@ impl IoError {
                 "a column has a type polars cannot hold (float16, interval, union, ...), even if unused: convert it \
                  (float16 to float32, say) or write the file without it, or save the table as CSV"
                     .into(),
+                "if no column has such a type, please report this with the command and the file's column types".into(),
             ],
             IoError::AmbiguousEvent { .. } => vec![
                 "sigsurv reads 0/1, true/false, R's 1/2 (1 = censored, 2 = event), or cBioPortal \"0:LIVING\"/\"1:DECEASED\"".into(),
