@@ -22,7 +22,7 @@ pub enum PlotKind {
     Km(Box<PlotKmArgs>),
     /// Forest plot of hazard ratios from the JSON of `sigsurv cox --format json` or of a multi-cohort analysis
     #[command(after_help = "Example:\n  sigsurv plot forest cox.json -o forest.svg")]
-    Forest(PlotForestArgs),
+    Forest(Box<PlotForestArgs>),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

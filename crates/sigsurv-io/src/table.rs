@@ -221,10 +221,10 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     let n_dropped = n_read - df.height();
 
     let mut columns = df.into_columns().into_iter();
-    let index = match spec.filter {
-        Some(_) => Some(columns.next().expect("the row index was selected")),
-        None => None,
-    };
+    let index = spec
+        .filter
+        .as_ref()
+        .map(|_| columns.next().expect("the row index was selected"));
     let mut out = Vec::with_capacity(wanted.len());
     for (c, column) in wanted.iter().zip(columns) {
         // `column` is dropped at the end of each turn, so at most one column is held twice.
