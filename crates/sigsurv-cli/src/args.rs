@@ -85,26 +85,17 @@ pub enum Command {
     },
 }
 
-/// Where the data come from and which rows to use.
+/// Where the data come from and which rows to use: a table, its survival time and event columns.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
-    /// Table to read: .csv, .tsv/.txt, .parquet, .arrow/.ipc/.feather
-    pub data: PathBuf,
     /// Column with the follow-up time (numeric, >= 0)
     #[arg(long)]
     pub time: String,
     /// Column with the event status: 0/1, true/false, R's 1/2, cBioPortal "0:LIVING"/"1:DECEASED"
     #[arg(long)]
     pub event: String,
-    /// Value of the event column that marks an event (for any other coding)
-    #[arg(long, value_name = "VALUE")]
-    pub event_value: Option<String>,
-    /// Keep only rows matching this SQL condition, e.g. "age >= 50 AND er = 1"
-    #[arg(long = "where", value_name = "EXPR")]
-    pub filter: Option<String>,
-    /// Field delimiter of a text table (default: from the extension)
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<char>,
+    #[command(flatten)]
+    pub source: TableArgs,
 }
 
 /// Where and how results are written.
@@ -230,15 +221,16 @@ pub struct SimulateArgs {
     pub output: PathBuf,
 }
 
-/// Where the data of a formula-driven model come from.
+/// Which table to read and which of its rows to use (the time and event columns come from a formula or from
+/// [`DataArgs`]).
 #[derive(Args, Debug, Clone)]
-pub struct ModelDataArgs {
+pub struct TableArgs {
     /// Table to read: .csv, .tsv/.txt, .parquet, .arrow/.ipc/.feather
     pub data: PathBuf,
     /// Value of the event column that marks an event (for codings other than 0/1, true/false, 1/2, cBioPortal)
     #[arg(long, value_name = "VALUE")]
     pub event_value: Option<String>,
-    /// Keep only rows matching this SQL condition, e.g. "age >= 50 AND er = 1"
+    /// Keep only rows matching this SQL-style condition (docs/cli.md), e.g. "age >= 50 AND er = 1"
     #[arg(long = "where", value_name = "EXPR")]
     pub filter: Option<String>,
     /// Field delimiter of a text table (default: from the extension)
@@ -272,7 +264,7 @@ pub enum ResidualArg {
 #[derive(Args, Debug)]
 pub struct CoxArgs {
     #[command(flatten)]
-    pub data: ModelDataArgs,
+    pub data: TableArgs,
     /// Model formula as in R: "Surv(time, event) ~ x + factor(g, ref = \"B\") + strata(s) + cluster(id) + log(y)";
     /// counting-process data as Surv(start, stop, event)
     #[arg(long, short = 'f')]
@@ -504,7 +496,7 @@ pub enum DistArg {
 #[derive(Args, Debug)]
 pub struct AftArgs {
     #[command(flatten)]
-    pub data: ModelDataArgs,
+    pub data: TableArgs,
     /// Model formula as in R: "Surv(time, event) ~ age + factor(stage)" (no strata or cluster terms)
     #[arg(long, short = 'f')]
     pub formula: String,

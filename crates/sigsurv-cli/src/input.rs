@@ -1,7 +1,7 @@
 //! Reading survival data for a command: the table, validated times, decoded events, group and strata codes,
 //! and the note about rows dropped for missing values.
 
-use crate::args::{DataArgs, ModelDataArgs, OutputArgs};
+use crate::args::{DataArgs, OutputArgs, TableArgs};
 use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
@@ -25,17 +25,7 @@ pub struct SurvInput {
     pub coding: EventCoding,
 }
 
-impl DataArgs {
-    pub fn table_spec(&self) -> TableSpec {
-        TableSpec {
-            path: self.data.clone(),
-            delimiter: self.delimiter.map(|c| c as u8),
-            filter: self.filter.clone(),
-        }
-    }
-}
-
-impl ModelDataArgs {
+impl TableArgs {
     pub fn table_spec(&self) -> TableSpec {
         TableSpec {
             path: self.data.clone(),
@@ -144,7 +134,7 @@ impl SurvInput {
     pub fn read(data: &DataArgs, extra: &[&str], out: &OutputArgs) -> CliResult<SurvInput> {
         let mut columns = vec![data.time.as_str(), data.event.as_str()];
         columns.extend_from_slice(extra);
-        let mut table = read_columns(&data.table_spec(), &columns, out)?;
+        let mut table = read_columns(&data.source.table_spec(), &columns, out)?;
         // Once decoded, the time and event columns are dropped from the table (moved, for a numeric time)
         // unless another role reads them: at millions of rows each copy is tens of megabytes.
         let (t, e) = (data.time.as_str(), data.event.as_str());
@@ -154,8 +144,12 @@ impl SurvInput {
             let values = table.take_numeric(t)?;
             check_times(&table, t, values)?
         };
-        let (event, coding) =
-            decode_event(table.get(e), data.event_value.as_deref(), &table.path, e)?;
+        let (event, coding) = decode_event(
+            table.get(e),
+            data.source.event_value.as_deref(),
+            &table.path,
+            e,
+        )?;
         if !extra.contains(&e) {
             table.remove(e);
         }

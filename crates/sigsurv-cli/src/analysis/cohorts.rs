@@ -385,12 +385,14 @@ fn pool(
     let cox_groups = fit_cox(spec, terms, &table, &groups_term(&levels[0]), &strata, out)
         .map_err(pooled_failure)?;
     let data = crate::args::DataArgs {
-        data: table.path.clone(),
+        source: crate::args::TableArgs {
+            data: table.path.clone(),
+            event_value: spec.survival.event_value.clone(),
+            filter: spec.data.filter.clone(),
+            delimiter: None,
+        },
         time: terms.time.clone(),
         event: terms.event.clone(),
-        event_value: spec.survival.event_value.clone(),
-        filter: spec.data.filter.clone(),
-        delimiter: None,
     };
     let n = table.n();
     let input = SurvInput {

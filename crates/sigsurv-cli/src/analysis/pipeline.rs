@@ -6,7 +6,7 @@ use super::report::{write_report, ReportInputs};
 use super::spec::AnalysisSpec;
 use crate::args::{
     CollapseArg, ConfTypeArg, DataArgs, ExpressionArgs, KmArgs, LogrankArgs, OutputArgs,
-    PAdjustArg, ScoreMethodArg,
+    PAdjustArg, ScoreMethodArg, TableArgs,
 };
 use crate::cmd::cox::{fit_on_table, parse, to_json as cox_json, CoxModel};
 use crate::cmd::cutpoint::BIAS_NOTE;
@@ -175,12 +175,14 @@ pub(super) fn join(
     let sv = &spec.survival;
     let (time_col, event_col) = (terms.time.as_str(), terms.event.as_str());
     let data = DataArgs {
-        data: inputs.clinical.clone(),
+        source: TableArgs {
+            data: inputs.clinical.clone(),
+            event_value: sv.event_value.clone(),
+            filter: spec.data.filter.clone(),
+            delimiter: None,
+        },
         time: time_col.to_string(),
         event: event_col.to_string(),
-        event_value: sv.event_value.clone(),
-        filter: spec.data.filter.clone(),
-        delimiter: None,
     };
     let id_col = match &spec.data.id {
         Some(id) => id.clone(),
@@ -198,7 +200,8 @@ pub(super) fn join(
             wanted.push(c);
         }
     }
-    let clinical = read_columns(&data.table_spec(), &wanted, out).map_err(|e| inputs.relabel(e))?;
+    let clinical =
+        read_columns(&data.source.table_spec(), &wanted, out).map_err(|e| inputs.relabel(e))?;
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;

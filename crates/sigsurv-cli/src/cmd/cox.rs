@@ -1,7 +1,7 @@
 //! `sigsurv cox`: Cox regression from an R formula, as `summary(coxph(...))`, with `cox.zph` and residuals.
 
 use crate::args::{
-    CoxArgs, ModelDataArgs, OutputArgs, OutputFormat, ResidualArg, TiesArg, ZphTransformArg,
+    CoxArgs, OutputArgs, OutputFormat, ResidualArg, TableArgs, TiesArg, ZphTransformArg,
 };
 use crate::failure::{CliResult, Failure};
 use crate::input::{core_failure, read_columns, read_times};
@@ -126,7 +126,7 @@ pub(crate) fn parse(formula: &str) -> CliResult<Formula> {
 
 /// Reads the columns a formula (and its weights column) uses, missing rows dropped and reported.
 pub(crate) fn read_model_table(
-    data: &ModelDataArgs,
+    data: &TableArgs,
     formula: &Formula,
     weights: Option<&str>,
     out: &OutputArgs,

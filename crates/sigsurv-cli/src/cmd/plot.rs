@@ -158,7 +158,7 @@ fn read_overlay(
 ) -> CliResult<Vec<OverlayCurve>> {
     let spec = TableSpec {
         path: path.to_path_buf(),
-        delimiter: data.delimiter.map(|c| c as u8),
+        delimiter: data.source.delimiter.map(|c| c as u8),
         filter: None,
     };
     let names = sigsurv_io::table::column_names(&spec)?;
