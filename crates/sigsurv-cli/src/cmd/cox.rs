@@ -33,17 +33,13 @@ pub(crate) struct CoxModel {
 
 impl CoxModel {
     pub fn data(&self) -> CoxData<'_> {
-        CoxData {
-            start: self.start.as_deref(),
-            stop: &self.stop,
-            event: &self.event,
-            x: &self.design.x,
-            p: self.design.p(),
-            names: &self.design.names,
-            strata: self.design.strata.as_deref(),
-            weights: self.weights.as_deref(),
-            cluster: self.design.cluster.as_deref(),
-        }
+        CoxData::from_design(
+            &self.design,
+            self.start.as_deref(),
+            &self.stop,
+            &self.event,
+            self.weights.as_deref(),
+        )
     }
 }
 
@@ -253,17 +249,7 @@ fn fit_table(
         table.columns = Vec::new();
     }
     let fit = cox_ph(
-        &CoxData {
-            start: start.as_deref(),
-            stop: &stop,
-            event: &event,
-            x: &design.x,
-            p: design.p(),
-            names: &design.names,
-            strata: design.strata.as_deref(),
-            weights: weights.as_deref(),
-            cluster: design.cluster.as_deref(),
-        },
+        &CoxData::from_design(&design, start.as_deref(), &stop, &event, weights.as_deref()),
         opts,
     )
     .map_err(|e| core_failure(&table, e))?;

@@ -104,6 +104,29 @@ pub struct CoxData<'a> {
     pub cluster: Option<&'a [u32]>,
 }
 
+impl<'a> CoxData<'a> {
+    /// The data of a model whose covariates, names, strata and clusters come from `design`.
+    pub fn from_design(
+        design: &'a crate::design::Design,
+        start: Option<&'a [f64]>,
+        stop: &'a [f64],
+        event: &'a [bool],
+        weights: Option<&'a [f64]>,
+    ) -> CoxData<'a> {
+        CoxData {
+            start,
+            stop,
+            event,
+            x: &design.x,
+            p: design.p(),
+            names: &design.names,
+            strata: design.strata.as_deref(),
+            weights,
+            cluster: design.cluster.as_deref(),
+        }
+    }
+}
+
 /// One coefficient of the fit. `None` fields are R's NA: a covariate dropped as collinear has all of
 /// them `None`; `robust_se` is `None` unless the fit is robust.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,17 +22,13 @@ pub struct Case {
 
 impl Case {
     pub fn data(&self) -> CoxData<'_> {
-        CoxData {
-            start: self.start.as_deref(),
-            stop: &self.stop,
-            event: &self.event,
-            x: &self.design.x,
-            p: self.design.p(),
-            names: &self.design.names,
-            strata: self.design.strata.as_deref(),
-            weights: self.weights.as_deref(),
-            cluster: self.design.cluster.as_deref(),
-        }
+        CoxData::from_design(
+            &self.design,
+            self.start.as_deref(),
+            &self.stop,
+            &self.event,
+            self.weights.as_deref(),
+        )
     }
 
     pub fn fit(&self) -> CoxFit {
