@@ -51,9 +51,9 @@ impl OutputArgs {
     }
 }
 
-/// Serialises a JSON value with a trailing newline.
-pub fn json_text(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("JSON values always serialise");
+/// Serialises a JSON value (or any result that serialises as one) with a trailing newline.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("results always serialise");
     s.push('\n');
     s
 }

@@ -256,14 +256,15 @@ fn test_rows(
     // index back into the inputs and split the tag with a shift and a mask.
     let gbits = usize::BITS - g.saturating_sub(1).leading_zeros();
     let ordered = match strata {
-        Some((codes, _)) => Ordered::new(
+        Some((codes, k)) => Ordered::new(
             time,
             event,
             rows,
+            k << gbits,
             |r| (codes[r] << gbits) | group[r],
             opts.timefix,
         ),
-        None => Ordered::new(time, event, rows, |r| group[r], opts.timefix),
+        None => Ordered::new(time, event, rows, g, |r| group[r], opts.timefix),
     };
     let k = strata.map_or(1, |(_, k)| k);
     let parts = match ordered {
@@ -482,7 +483,7 @@ mod tests {
             .collect();
         for rho in [0.0, 1.0] {
             let rows = sort_by_time(&time, &event, None, |r| tag[r], true);
-            let counts = tally_by_time(&time, &event, None, |r| tag[r]).unwrap();
+            let counts = tally_by_time(&time, &event, None, 16, |r| tag[r]).unwrap();
             let a = strata_sums(rows, 4, 3, 2, rho);
             let b = strata_sums(counts, 4, 3, 2, rho);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();

@@ -6,7 +6,8 @@ use crate::input::SurvInput;
 use crate::output::json_text;
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::text::{sig, sig_opt, TextTable};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use sigsurv_core::confint::ConfType;
 use sigsurv_core::km::{kaplan_meier_by, KmCurve, KmOptions};
 
@@ -52,7 +53,7 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         .map(|(name, curve)| GroupFit { name, curve })
         .collect();
     let text = match a.output.resolved_format() {
-        OutputFormat::Json => json_text(&to_json(a, &input, &fits)),
+        OutputFormat::Json => json_text(&km_json(a, &input, &fits)),
         OutputFormat::Csv => to_csv(&fits),
         OutputFormat::Table => to_table(a, &input, &fits),
     };
@@ -75,53 +76,99 @@ pub(crate) struct GroupFit {
     pub curve: KmCurve,
 }
 
-/// The `km` JSON of one analysis (also embedded by `analyze`).
+/// The `km` JSON of one analysis, as a value (embedded by `analyze`).
 pub(crate) fn to_json(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> Value {
-    let groups: Vec<Value> = fits
-        .iter()
-        .map(|g| {
-            let c = &g.curve;
-            let m = c.median();
-            let mut obj = json!({
-                "group": g.name,
-                "n": c.n,
-                "n_events": c.n_events,
-                "median": m.estimate,
-                "median_lower": m.lower,
-                "median_upper": m.upper,
-            });
-            if let Some(tau) = a.rmst {
-                let r = c.rmst(tau);
-                obj["rmst"] = json!(r.rmst);
-                obj["rmst_se"] = json!(r.se);
-            }
-            obj["table"] = json!({
-                "time": c.time,
-                "n_risk": c.n_risk,
-                "n_event": c.n_event,
-                "n_censor": c.n_censor,
-                "surv": c.surv,
-                "std_err": c.std_err,
-                "lower": c.lower,
-                "upper": c.upper,
-                "cumhaz": c.cumhaz,
-            });
-            obj
-        })
-        .collect();
-    json!({
-        "analysis": "km",
-        "conf_type": conf_type(a.conf_type).name(),
-        "conf_level": a.conf_level,
-        "n_dropped": input.table.n_dropped,
-        "n_read": input.table.n_read,
-        "time": a.data.time,
-        "event": a.data.event,
-        "event_coding": input.coding.describe(),
-        "by": a.by,
-        "rmst_tau": a.rmst,
-        "groups": groups,
-    })
+    serde_json::to_value(km_json(a, input, fits)).expect("KM results always serialise")
+}
+
+/// The `km` JSON, serialised straight from the curves: at millions of rows a curve has thousands of rows per
+/// column, and building a JSON tree of them first took as long as the analysis.
+fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson<'a> {
+    KmJson {
+        analysis: "km",
+        conf_type: conf_type(a.conf_type).name(),
+        conf_level: a.conf_level,
+        n_dropped: input.table.n_dropped,
+        n_read: input.table.n_read,
+        time: &a.data.time,
+        event: &a.data.event,
+        event_coding: input.coding.describe(),
+        by: a.by.as_deref(),
+        rmst_tau: a.rmst,
+        groups: fits
+            .iter()
+            .map(|g| {
+                let c = &g.curve;
+                let m = c.median();
+                let rmst = a.rmst.map(|tau| c.rmst(tau));
+                GroupJson {
+                    group: &g.name,
+                    n: c.n,
+                    n_events: c.n_events,
+                    median: m.estimate,
+                    median_lower: m.lower,
+                    median_upper: m.upper,
+                    rmst: rmst.map(|r| r.rmst),
+                    rmst_se: rmst.map(|r| r.se),
+                    table: CurveTable {
+                        time: &c.time,
+                        n_risk: &c.n_risk,
+                        n_event: &c.n_event,
+                        n_censor: &c.n_censor,
+                        surv: &c.surv,
+                        std_err: &c.std_err,
+                        lower: &c.lower,
+                        upper: &c.upper,
+                        cumhaz: &c.cumhaz,
+                    },
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The keys of the `km` JSON, in their order (non-finite numbers are written as null).
+#[derive(Serialize)]
+struct KmJson<'a> {
+    analysis: &'static str,
+    conf_type: &'static str,
+    conf_level: f64,
+    n_dropped: usize,
+    n_read: usize,
+    time: &'a str,
+    event: &'a str,
+    event_coding: String,
+    by: Option<&'a str>,
+    rmst_tau: Option<f64>,
+    groups: Vec<GroupJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    group: &'a str,
+    n: usize,
+    n_events: usize,
+    median: Option<f64>,
+    median_lower: Option<f64>,
+    median_upper: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rmst: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rmst_se: Option<f64>,
+    table: CurveTable<'a>,
+}
+
+#[derive(Serialize)]
+struct CurveTable<'a> {
+    time: &'a [f64],
+    n_risk: &'a [usize],
+    n_event: &'a [usize],
+    n_censor: &'a [usize],
+    surv: &'a [f64],
+    std_err: &'a [f64],
+    lower: &'a [Option<f64>],
+    upper: &'a [Option<f64>],
+    cumhaz: &'a [f64],
 }
 
 fn to_csv(fits: &[GroupFit]) -> String {

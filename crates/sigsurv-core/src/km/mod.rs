@@ -129,10 +129,12 @@ impl KmCurve {
 pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<KmCurve> {
     validate(time, event)?;
     check_level(opts)?;
-    Ok(match Ordered::new(time, event, None, |_| 0, opts.timefix) {
-        Ordered::Rows(rows) => curve_from_sorted(&rows, opts),
-        Ordered::Counts(counts) => curve_from_sorted(&counts, opts),
-    })
+    Ok(
+        match Ordered::new(time, event, None, 1, |_| 0, opts.timefix) {
+            Ordered::Rows(rows) => curve_from_sorted(&rows, opts),
+            Ordered::Counts(counts) => curve_from_sorted(&counts, opts),
+        },
+    )
 }
 
 /// One Kaplan-Meier curve per group code `0..n_groups` (an empty group gives an empty curve with `n = 0`).
@@ -161,7 +163,7 @@ pub fn kaplan_meier_by(
     validate_codes(group, n_groups, time.len(), "group")?;
     check_level(opts)?;
     Ok(
-        match Ordered::new(time, event, None, |r| group[r], opts.timefix) {
+        match Ordered::new(time, event, None, n_groups, |r| group[r], opts.timefix) {
             Ordered::Rows(rows) => curves_by(rows, n_groups, opts),
             Ordered::Counts(counts) => curves_by(counts, n_groups, opts),
         },
@@ -340,7 +342,7 @@ mod tests {
         let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
         let opts = KmOptions::default();
         let rows = order::sort_by_time(&time, &event, None, |r| group[r], true);
-        let mut counts = tally::tally_by_time(&time, &event, None, |r| group[r]).unwrap();
+        let mut counts = tally::tally_by_time(&time, &event, None, 3, |r| group[r]).unwrap();
         order::merge_near_ties(&mut counts);
         let a = curves_by(rows, 3, &opts);
         let b = curves_by(counts, 3, &opts);

@@ -76,16 +76,17 @@ pub(crate) enum Ordered {
 }
 
 impl Ordered {
-    /// The rows listed in `rows` (or all rows when `None`) in time order, each carrying `tag(row)`; near-ties
-    /// merged first when `timefix`. Times must have passed [`validate`].
+    /// The rows listed in `rows` (or all rows when `None`) in time order, each carrying `tag(row)` (below
+    /// `n_tags`); near-ties merged first when `timefix`. Times must have passed [`validate`].
     pub fn new(
         time: &[f64],
         event: &[bool],
         rows: Option<&[u32]>,
+        n_tags: usize,
         tag: impl Fn(usize) -> u32 + Sync,
         timefix: bool,
     ) -> Ordered {
-        match tally_by_time(time, event, rows, &tag) {
+        match tally_by_time(time, event, rows, n_tags, &tag) {
             Some(mut counts) => {
                 if timefix {
                     merge_near_ties(&mut counts);

@@ -2,7 +2,9 @@
 //!
 //! Follow-up recorded in days (or months) gives a few thousand distinct times for millions of rows. Then the
 //! Kaplan-Meier and log-rank passes only need, for every distinct time and tag (group, or stratum and group), the
-//! number of events and of censorings: one hash-table update per row, and a sort of the distinct entries only.
+//! number of events and of censorings. Whole-number times (days) in a range small next to the number of rows are
+//! counted in a plain array indexed by (time, tag): one increment per row, no hashing, no sort. Other tied times
+//! go through a hash table (one update per row, then a sort of the distinct entries only).
 //! The counts are integers, so the chunks counted in parallel add up to the same entries for any thread count;
 //! and each pass adds the counts of a time exactly as it would add its rows one by one (small integers are exact
 //! in f64), so every result is bit-for-bit what the row-by-row pass gives. When a chunk turns out to have many
@@ -49,12 +51,29 @@ const CHUNK: usize = 1 << 18;
 const MAX_DISTINCT_SHARE: usize = 4;
 
 /// The rows listed in `rows` (or all rows) counted by (time, tag), in increasing time (then tag) order; `None`
-/// when times are too little tied for counting to pay off. Times must have passed `validate`.
+/// when times are too little tied for counting to pay off. Times must have passed `validate`; every tag is
+/// below `n_tags`.
 pub(crate) fn tally_by_time(
     time: &[f64],
     event: &[bool],
     rows: Option<&[u32]>,
+    n_tags: usize,
     tag: impl Fn(usize) -> u32 + Sync,
+) -> Option<Vec<Tally>> {
+    let n_tags = n_tags.max(1);
+    match dense_cells(time, rows, n_tags) {
+        Some(cells) => Some(count_dense(time, event, rows, n_tags, cells, &tag)),
+        None => count_hashed(time, event, rows, &tag),
+    }
+}
+
+/// Counts rows in a hash table per chunk, then sorts and merges the chunks' entries; `None` when a chunk has
+/// too many distinct (time, tag) entries.
+fn count_hashed(
+    time: &[f64],
+    event: &[bool],
+    rows: Option<&[u32]>,
+    tag: &(impl Fn(usize) -> u32 + Sync),
 ) -> Option<Vec<Tally>> {
     let n = rows.map_or(time.len(), <[u32]>::len);
     let chunks: Vec<(usize, usize)> = (0..n.div_ceil(CHUNK))
@@ -88,6 +107,91 @@ pub(crate) fn tally_by_time(
         }
     }
     Some(out)
+}
+
+/// A dense count pays off when the array has at most a quarter as many cells as there are rows.
+const DENSE_SHARE: usize = 4;
+
+/// The number of (time, tag) cells of a dense count, when every time is a whole number and the cells are few
+/// enough next to the rows.
+fn dense_cells(time: &[f64], rows: Option<&[u32]>, n_tags: usize) -> Option<usize> {
+    // Max of the times as integers, or None when one is not a whole number (or above u32::MAX).
+    fn whole_max(values: impl Iterator<Item = f64>) -> Option<u32> {
+        let (mut whole, mut max) = (true, 0u32);
+        for t in values {
+            let i = t as u32; // saturating; NaN was excluded by validate
+            whole &= f64::from(i) == t;
+            max = max.max(i);
+        }
+        whole.then_some(max)
+    }
+    const SCAN: usize = 1 << 16;
+    let max = match rows {
+        None => time
+            .par_chunks(SCAN)
+            .map(|c| whole_max(c.iter().copied()))
+            .try_reduce(|| 0, |a, b| Some(a.max(b)))?,
+        Some(rs) => rs
+            .par_chunks(SCAN)
+            .map(|c| whole_max(c.iter().map(|&r| time[r as usize])))
+            .try_reduce(|| 0, |a, b| Some(a.max(b)))?,
+    };
+    let n = rows.map_or(time.len(), <[u32]>::len);
+    let cells = (max as usize + 1).checked_mul(n_tags.max(1))?;
+    (cells.saturating_mul(DENSE_SHARE) <= n).then_some(cells)
+}
+
+/// Counts whole-number times in an array of `cells` = (max time + 1) x `n_tags` entries of [events, censored],
+/// one array per parallel chunk, then lists the non-empty cells in (time, tag) order.
+fn count_dense(
+    time: &[f64],
+    event: &[bool],
+    rows: Option<&[u32]>,
+    n_tags: usize,
+    cells: usize,
+    tag: &(impl Fn(usize) -> u32 + Sync),
+) -> Vec<Tally> {
+    let n = rows.map_or(time.len(), <[u32]>::len);
+    // Each chunk's array is at most a quarter of its rows, so the arrays never cost more than the rows.
+    let n_chunks = rayon::current_num_threads()
+        .min(n / (DENSE_SHARE * cells))
+        .max(1);
+    let per = n.div_ceil(n_chunks);
+    let count = |c: usize| {
+        let mut counts = vec![[0u32; 2]; cells];
+        let mut add = |r: usize| {
+            let cell = time[r] as usize * n_tags + tag(r) as usize;
+            counts[cell][usize::from(!event[r])] += 1;
+        };
+        let (a, b) = (c * per, ((c + 1) * per).min(n));
+        match rows {
+            Some(rs) => rs[a..b].iter().for_each(|&r| add(r as usize)),
+            None => (a..b).for_each(add),
+        }
+        counts
+    };
+    let counts = (0..n_chunks)
+        .into_par_iter()
+        .map(count)
+        .reduce_with(|mut a, b| {
+            for (x, y) in a.iter_mut().zip(&b) {
+                x[0] += y[0];
+                x[1] += y[1];
+            }
+            a
+        })
+        .unwrap_or_default();
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c[0] + c[1] > 0)
+        .map(|(cell, c)| Tally {
+            bits: ((cell / n_tags) as f64).to_bits(),
+            tag: (cell % n_tags) as u32,
+            events: c[0],
+            censored: c[1],
+        })
+        .collect()
 }
 
 /// An open-addressing hash table from (time bits, tag) to an entry of `entries`; grows by doubling.
@@ -194,7 +298,17 @@ mod tests {
         let tag: Vec<u32> = (0..n).map(|_| (next() % 5) as u32).collect();
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 4 != 1).collect();
         for subset in [None, Some(rows.as_slice())] {
-            let counted = tally_by_time(&time, &event, subset, |r| tag[r]).unwrap();
+            let cells = dense_cells(&time, subset, 5).expect("whole-number times in a small range");
+            let dense = count_dense(&time, &event, subset, 5, cells, &|r| tag[r]);
+            let hashed = count_hashed(&time, &event, subset, &|r| tag[r]).unwrap();
+            assert_eq!(dense.len(), hashed.len());
+            for (a, b) in dense.iter().zip(&hashed) {
+                assert_eq!(
+                    (a.bits, a.tag, a.events, a.censored),
+                    (b.bits, b.tag, b.events, b.censored)
+                );
+            }
+            let counted = tally_by_time(&time, &event, subset, 5, |r| tag[r]).unwrap();
             let mut sorted = sort_by_time(&time, &event, subset, |r| tag[r], false);
             sorted.sort_by_key(|it| (it.time().to_bits(), it.tag()));
             let mut i = 0;
@@ -217,6 +331,21 @@ mod tests {
     fn distinct_times_give_up() {
         let time: Vec<f64> = (0..400_000).map(|i| i as f64 * 0.5).collect();
         let event = vec![true; time.len()];
-        assert!(tally_by_time(&time, &event, None, |_| 0).is_none());
+        assert!(tally_by_time(&time, &event, None, 1, |_| 0).is_none());
+    }
+
+    /// Whole numbers over a range as wide as the rows are hashed (a dense array would be mostly empty); a
+    /// fraction anywhere rules the array out.
+    #[test]
+    fn dense_only_for_narrow_whole_numbers() {
+        let wide: Vec<f64> = (0..100_000).map(|i| (i % 50_000) as f64).collect();
+        assert_eq!(dense_cells(&wide, None, 1), None);
+        let narrow: Vec<f64> = (0..100_000).map(|i| (i % 1000) as f64).collect();
+        assert_eq!(dense_cells(&narrow, None, 3), Some(3000));
+        let mut fraction = narrow.clone();
+        fraction[77_777] = 3.5;
+        assert_eq!(dense_cells(&fraction, None, 3), None);
+        let rows: Vec<u32> = (0..77_777).collect();
+        assert_eq!(dense_cells(&fraction, Some(&rows), 3), Some(3000));
     }
 }
