@@ -30,5 +30,5 @@ pub use format::Format;
 pub use frame_out::{write_columns, OutColumn};
 pub use genes::{match_set, match_sets, SetMatch};
 pub use gmt::{read_gmt, resolve_sets, GeneSet};
-pub use table::{read_table, where_expr, ColumnValues, Table, TableSpec, TextColumn};
+pub use table::{read_table, where_expr, ColumnValues, FileRows, Table, TableSpec, TextColumn};
 pub use write::{write_atomic, write_atomic_with};

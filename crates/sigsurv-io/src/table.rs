@@ -66,6 +66,42 @@ pub fn format_number(v: f64) -> String {
     format!("{v}")
 }
 
+/// The file row (0-based, before `--where`) of every kept row of a table: when no row was filtered or dropped,
+/// row i is file row i and no list is kept (at millions of rows the list would be tens of megabytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileRows {
+    /// Rows 0..n, all kept.
+    All(usize),
+    /// The file row of each kept row.
+    Listed(Vec<u64>),
+}
+
+impl FileRows {
+    pub fn len(&self) -> usize {
+        match self {
+            FileRows::All(n) => *n,
+            FileRows::Listed(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file row of kept row `i`.
+    pub fn get(&self, i: usize) -> u64 {
+        match self {
+            FileRows::All(_) => i as u64,
+            FileRows::Listed(v) => v[i],
+        }
+    }
+
+    /// The file rows of kept rows, in order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
 /// The requested columns of a table, with missing rows dropped.
 #[derive(Clone, Debug)]
 pub struct Table {
@@ -78,7 +114,7 @@ pub struct Table {
     /// For each requested column, how many rows had it missing (a row may count under several columns).
     pub missing_by_column: Vec<(String, usize)>,
     /// The 0-based data row (in the file, before `--where`) of every kept row.
-    pub rows: Vec<u64>,
+    pub rows: FileRows,
     pub columns: Vec<(String, ColumnValues)>,
 }
 
@@ -98,7 +134,7 @@ impl Table {
 
     /// Where kept row `i` sits in the file, for messages ("line 413" / "row 412").
     pub fn location(&self, i: usize) -> String {
-        self.format.location(self.rows[i])
+        self.format.location(self.rows.get(i))
     }
 
     /// A column that must be numeric (a time, a weight). Text that does not parse as a number is an error naming
@@ -233,21 +269,22 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
             extract(&column).map_err(|e| polars_err(&spec.path, e))?,
         ));
     }
-    let rows: Vec<u64> = match index {
+    let rows = match index {
         Some(index) => {
             let index = index
                 .cast(&DataType::UInt64)
                 .map_err(|e| polars_err(&spec.path, e))?;
             let ca = index.u64().map_err(|e| polars_err(&spec.path, e))?;
-            ca.into_no_null_iter().collect()
+            FileRows::Listed(ca.into_no_null_iter().collect())
         }
-        None if any_missing => keep
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| *k == Some(true))
-            .map(|(i, _)| i as u64)
-            .collect(),
-        None => (0..n_read as u64).collect(),
+        None if any_missing => FileRows::Listed(
+            keep.iter()
+                .enumerate()
+                .filter(|(_, k)| *k == Some(true))
+                .map(|(i, _)| i as u64)
+                .collect(),
+        ),
+        None => FileRows::All(n_read),
     };
     Ok(Table {
         path: spec.path.clone(),

@@ -25,7 +25,7 @@ use crate::input::{factor_of, read_times, Factor, SurvInput};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig};
 use serde_json::{json, Map, Value};
-use sigsurv_io::{decode_event, ColumnValues, Table};
+use sigsurv_io::{decode_event, ColumnValues, FileRows, Table};
 use std::path::{Path, PathBuf};
 
 /// The column sigsurv adds to the pooled table when the cohorts are studies.
@@ -471,10 +471,12 @@ fn stack(cohorts: &[Cohort]) -> CliResult<Table> {
         n_read: cohorts.iter().map(|c| c.analysed.table.n_read).sum(),
         n_dropped: cohorts.iter().map(|c| c.analysed.table.n_dropped).sum(),
         missing_by_column: Vec::new(),
-        rows: cohorts
-            .iter()
-            .flat_map(|c| c.analysed.table.rows.iter().copied())
-            .collect(),
+        rows: FileRows::Listed(
+            cohorts
+                .iter()
+                .flat_map(|c| c.analysed.table.rows.iter())
+                .collect(),
+        ),
         columns,
     })
 }

@@ -24,7 +24,7 @@ use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_core::split::{split_scores, Split};
-use sigsurv_io::{decode_event, ColumnValues, ExpressionMatrix, Table};
+use sigsurv_io::{decode_event, ColumnValues, ExpressionMatrix, FileRows, Table};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -778,7 +778,7 @@ pub(super) fn subset(t: &Table, keep: &[usize]) -> Table {
         n_read: t.n_read,
         n_dropped: t.n_dropped,
         missing_by_column: t.missing_by_column.clone(),
-        rows: keep.iter().map(|&i| t.rows[i]).collect(),
+        rows: FileRows::Listed(keep.iter().map(|&i| t.rows.get(i)).collect()),
         columns: t
             .columns
             .iter()

@@ -518,7 +518,7 @@ fn residuals_csv(m: &CoxModel, res: &Residuals) -> String {
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut out = CsvOut::new(&h);
     for (r, &row) in res.rows.iter().enumerate() {
-        let mut cells = vec![(m.table.rows[row] + 1).to_string()];
+        let mut cells = vec![(m.table.rows.get(row) + 1).to_string()];
         if schoenfeld {
             cells.push(num(res.times[r]));
         }
@@ -548,7 +548,7 @@ fn residuals_json(m: &CoxModel, res: &Residuals) -> Value {
         "analysis": "cox_residuals",
         "type": residual_name(res.kind),
         "formula": m.formula_text,
-        "row": res.rows.iter().map(|&r| m.table.rows[r] + 1).collect::<Vec<_>>(),
+        "row": res.rows.iter().map(|&r| m.table.rows.get(r) + 1).collect::<Vec<_>>(),
         "time": if res.kind == ResidualType::Schoenfeld { json!(res.times) } else { Value::Null },
         "values": columns,
     })

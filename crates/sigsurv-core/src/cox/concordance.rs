@@ -112,7 +112,7 @@ fn by_sweep(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
         .strata
         .par_iter()
         .map(|&(b0, b1)| {
-            let eta: Vec<f64> = prep.order[b0..b1].iter().map(|&i| lp[i]).collect();
+            let eta: Vec<f64> = prep.order[b0..b1].iter().map(|&i| lp[i as usize]).collect();
             sweep(prep, &eta, b0, b1, data.weights.is_some())
         })
         .collect();
@@ -171,7 +171,7 @@ fn stratum(
     inf: &mut [[f64; 5]],
 ) {
     // η and its rank for each position of the stratum, computed once.
-    let et: Vec<f64> = (b0..b1).map(|k| lp[prep.order[k]]).collect();
+    let et: Vec<f64> = (b0..b1).map(|k| lp[prep.order[k] as usize]).collect();
     let eta = |k: usize| et[k - b0];
     let mut by_eta: Vec<usize> = (0..et.len()).collect();
     by_eta.sort_unstable_by(|&a, &b| et[a].total_cmp(&et[b]));

@@ -16,14 +16,14 @@ pub(crate) struct Prepared {
     pub p: usize,
     pub counting: bool,
     /// `order[k]` = original row of sorted position k (stratum, then stop descending).
-    pub order: Vec<usize>,
+    pub order: Vec<u32>,
     /// Half-open ranges of sorted positions, one per stratum, in stratum-code order.
     pub strata: Vec<(usize, usize)>,
     pub stop: Vec<f64>,
     /// Start times (counting process) or -inf (right-censored), sorted positions.
-    pub start: Vec<f64>,
+    pub start: PerRow,
     pub event: Vec<bool>,
-    pub weight: Vec<f64>,
+    pub weight: PerRow,
     /// Covariates of sorted positions, row-major (`x[k * p + j]`), centred and scaled.
     pub x: Vec<f64>,
     /// Per stratum: sorted positions ordered by start time, descending (counting process only).
@@ -137,7 +137,7 @@ impl Prepared {
             timefix_in_place(&mut t, &mut []);
             keys = sort_keys(&t, d.strata);
         }
-        let order: Vec<usize> = keys.iter().map(|k| k.2 as usize).collect();
+        let order: Vec<u32> = keys.iter().map(|k| k.2).collect();
         let mut strata = Vec::new();
         let mut b0 = 0;
         for k in 1..=n {
@@ -148,14 +148,14 @@ impl Prepared {
         }
         let s_stop: Vec<f64> = keys.iter().map(|k| from_desc(k.1)).collect();
         drop(keys);
-        let s_start: Vec<f64> = match &start {
-            Some(s) => order.iter().map(|&i| s[i]).collect(),
-            None => vec![f64::NEG_INFINITY; n],
+        let s_start = match &start {
+            Some(s) => PerRow::Each(order.iter().map(|&i| s[i as usize]).collect()),
+            None => PerRow::Same(f64::NEG_INFINITY),
         };
-        let event: Vec<bool> = order.iter().map(|&i| d.event[i]).collect();
-        let weight: Vec<f64> = match d.weights {
-            Some(w) => order.iter().map(|&i| w[i]).collect(),
-            None => vec![1.0; n],
+        let event: Vec<bool> = order.iter().map(|&i| d.event[i as usize]).collect();
+        let weight = match d.weights {
+            Some(w) => PerRow::Each(order.iter().map(|&i| w[i as usize]).collect()),
+            None => PerRow::Same(1.0),
         };
 
         let (groups, blocks) = tie_groups(&strata, &s_stop);
@@ -230,6 +230,35 @@ impl Prepared {
     }
 }
 
+/// A per-row value that is often the same for every row (weights of 1; start times of −∞ for right-censored
+/// data): then it is stored once instead of once per row, which at millions of rows is tens of megabytes.
+#[derive(Debug, Clone)]
+pub(crate) enum PerRow {
+    Same(f64),
+    Each(Vec<f64>),
+}
+
+impl PerRow {
+    /// The values of every row, when they differ.
+    pub fn each(&self) -> Option<&[f64]> {
+        match self {
+            PerRow::Same(_) => None,
+            PerRow::Each(v) => Some(v),
+        }
+    }
+}
+
+impl std::ops::Index<usize> for PerRow {
+    type Output = f64;
+    #[inline]
+    fn index(&self, k: usize) -> &f64 {
+        match self {
+            PerRow::Same(v) => v,
+            PerRow::Each(v) => &v[k],
+        }
+    }
+}
+
 /// Sort keys (stratum, stop time descending as ordered bits, row), sorted: plain integers compare fast.
 fn sort_keys(stop: &[f64], strata: Option<&[u32]>) -> Vec<(u32, u64, u32)> {
     let mut keys: Vec<(u32, u64, u32)> = stop
@@ -294,15 +323,15 @@ fn centre_and_scale(
     xcol: &[f64],
     n: usize,
     p: usize,
-    order: &[usize],
-    weight: &[f64],
+    order: &[u32],
+    weight: &PerRow,
     ignore: &[bool],
 ) -> Vec<(f64, f64)> {
     // Effective weight of each original row (0 for rows that carry no information).
     let mut w_orig = vec![0.0; n];
     for k in 0..n {
         if !ignore[k] {
-            w_orig[order[k]] = weight[k];
+            w_orig[order[k] as usize] = weight[k];
         }
     }
     let wsum: f64 = w_orig.iter().sum();
@@ -328,10 +357,10 @@ fn centre_and_scale(
 /// The covariates of sorted positions, row-major (not yet centred). One pass over the original rows: the
 /// columns are read in order (p sequential streams) and each row is written whole at its sorted
 /// position, so no transposed copy of the columns is needed.
-fn scatter_rows(xcol: &[f64], n: usize, p: usize, order: &[usize]) -> Vec<f64> {
+fn scatter_rows(xcol: &[f64], n: usize, p: usize, order: &[u32]) -> Vec<f64> {
     let mut pos = vec![0u32; n];
     for (k, &i) in order.iter().enumerate() {
-        pos[i] = k as u32;
+        pos[i as usize] = k as u32;
     }
     let mut x = vec![0.0; n * p];
     let cols: Vec<&[f64]> = (0..p).map(|j| &xcol[j * n..(j + 1) * n]).collect();

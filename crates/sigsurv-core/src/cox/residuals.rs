@@ -70,7 +70,7 @@ pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result
     let to_data_order = |sorted: &[f64], ncol: usize| {
         let mut out = vec![0.0; n * ncol];
         for k in 0..n {
-            let i = prep.order[k];
+            let i = prep.order[k] as usize;
             out[i * ncol..(i + 1) * ncol].copy_from_slice(&sorted[k * ncol..(k + 1) * ncol]);
         }
         out
@@ -144,7 +144,7 @@ fn schoenfeld(prep: &Prepared, t: &EventTable) -> Residuals {
             let mean = (s0..s1).map(|s| t.xbar[s * p + j]).sum::<f64>() / (s1 - s0) as f64;
             values.push((x[j] - mean) / prep.scale[j]);
         }
-        rows.push(prep.order[k]);
+        rows.push(prep.order[k] as usize);
         times.push(prep.stop[k]);
     }
     Residuals {

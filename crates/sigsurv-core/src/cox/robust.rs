@@ -33,7 +33,7 @@ pub(crate) fn groups(prep: &Prepared, cluster: Option<&[u32]>) -> (Vec<usize>, u
             let g = prep
                 .order
                 .iter()
-                .map(|&i| codes.binary_search(&c[i]).unwrap_or(0))
+                .map(|&i| codes.binary_search(&c[i as usize]).unwrap_or(0))
                 .collect();
             (g, codes.len())
         }

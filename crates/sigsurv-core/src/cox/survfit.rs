@@ -152,7 +152,7 @@ pub fn cox_survfit(
         .strata
         .iter()
         .map(|&(b0, b1)| {
-            let code = data.strata.map(|s| s[prep.order[b0]]);
+            let code = data.strata.map(|s| s[prep.order[b0] as usize]);
             baseline(&prep, &beta, fit.ties, code, b0, b1)
         })
         .collect();

@@ -220,11 +220,7 @@ fn transform_at_events(prep: &Prepared, tr: ZphTransform) -> Result<impl Fn(f64)
             // Kaplan-Meier of all rows (unweighted, unstratified); G(t) = 1 − S(t−).
             let mut stops = prep.stop.clone();
             stops.sort_unstable_by(f64::total_cmp);
-            let mut starts: Vec<f64> = if prep.counting {
-                prep.start.clone()
-            } else {
-                Vec::new()
-            };
+            let mut starts: Vec<f64> = prep.start.each().map(<[f64]>::to_vec).unwrap_or_default();
             starts.sort_unstable_by(f64::total_cmp);
             let mut s = 1.0;
             let mut out = Vec::with_capacity(uniq.len());
