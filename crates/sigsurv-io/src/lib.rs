@@ -15,6 +15,7 @@ pub mod format;
 pub mod frame_out;
 pub mod genes;
 pub mod gmt;
+pub mod memory;
 pub mod panic_guard;
 pub mod suggest;
 pub mod table;

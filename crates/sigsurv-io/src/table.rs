@@ -263,11 +263,11 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
         .map(|_| columns.next().expect("the row index was selected"));
     let mut out = Vec::with_capacity(wanted.len());
     for (c, column) in wanted.iter().zip(columns) {
-        // `column` is dropped at the end of each turn, so at most one column is held twice.
-        out.push((
-            c.to_string(),
-            extract(&column).map_err(|e| polars_err(&spec.path, e))?,
-        ));
+        let values = extract(&column).map_err(|e| polars_err(&spec.path, e))?;
+        // Freed and trimmed before the next column is copied, so at most one column is held twice.
+        drop(column);
+        crate::memory::release_freed();
+        out.push((c.to_string(), values));
     }
     let rows = match index {
         Some(index) => {
