@@ -21,9 +21,9 @@ pub(crate) struct Prepared {
     pub strata: Vec<(usize, usize)>,
     pub stop: Vec<f64>,
     /// Start times (counting process) or -inf (right-censored), sorted positions.
-    pub start: PerRow,
+    pub start: PerRow<f64>,
     pub event: Vec<bool>,
-    pub weight: PerRow,
+    pub weight: PerRow<f64>,
     /// Covariates of sorted positions, row-major (`x[k * p + j]`), centred and scaled.
     pub x: Vec<f64>,
     /// Per stratum: sorted positions ordered by start time, descending (counting process only).
@@ -31,7 +31,7 @@ pub(crate) struct Prepared {
     /// For each stratum, its half-open range in `by_start`.
     pub by_start_bounds: Vec<(usize, usize)>,
     /// Positions whose interval holds no event time of their stratum (R's `agreg.fit` drops them).
-    pub ignore: Vec<bool>,
+    pub ignore: PerRow<bool>,
     /// Start position of each tie group (rows of one stratum with one stop time), plus `n` at the end.
     pub groups: Vec<u32>,
     /// Fixed partition of the groups into blocks of about [`BLOCK_ROWS`] rows that never cross a
@@ -161,10 +161,11 @@ impl Prepared {
         let (groups, blocks) = tie_groups(&strata, &s_stop);
 
         // Rows whose (start, stop] holds no event time of their stratum carry no information.
-        let mut ignore = vec![false; n];
+        let mut ignore = PerRow::Same(false);
         let mut by_start = Vec::new();
         let mut by_start_bounds = Vec::new();
         if start.is_some() {
+            let mut flags = vec![false; n];
             for &(b0, b1) in &strata {
                 let mut times: Vec<f64> =
                     (b0..b1).filter(|&k| event[k]).map(|k| s_stop[k]).collect();
@@ -173,13 +174,14 @@ impl Prepared {
                 for k in b0..b1 {
                     // first event time > start; ignored unless it is <= stop
                     let idx = times.partition_point(|&t| t <= s_start[k]);
-                    ignore[k] = idx == times.len() || times[idx] > s_stop[k];
+                    flags[k] = idx == times.len() || times[idx] > s_stop[k];
                 }
-                let mut idx: Vec<usize> = (b0..b1).filter(|&k| !ignore[k]).collect();
+                let mut idx: Vec<usize> = (b0..b1).filter(|&k| !flags[k]).collect();
                 idx.sort_by(|&a, &b| s_start[b].total_cmp(&s_start[a]).then(a.cmp(&b)));
                 by_start_bounds.push((by_start.len(), by_start.len() + idx.len()));
                 by_start.extend(idx);
             }
+            ignore = PerRow::Each(flags);
         }
 
         // Centre at the weighted mean and scale by sum(w) / sum(w |x - mean|), over the rows used;
@@ -230,17 +232,18 @@ impl Prepared {
     }
 }
 
-/// A per-row value that is often the same for every row (weights of 1; start times of −∞ for right-censored
-/// data): then it is stored once instead of once per row, which at millions of rows is tens of megabytes.
+/// A per-row value that is often the same for every row (weights of 1; start times of −∞ and no ignored rows
+/// for right-censored data): then it is stored once instead of once per row, which at millions of rows is tens
+/// of megabytes.
 #[derive(Debug, Clone)]
-pub(crate) enum PerRow {
-    Same(f64),
-    Each(Vec<f64>),
+pub(crate) enum PerRow<T> {
+    Same(T),
+    Each(Vec<T>),
 }
 
-impl PerRow {
+impl<T> PerRow<T> {
     /// The values of every row, when they differ.
-    pub fn each(&self) -> Option<&[f64]> {
+    pub fn each(&self) -> Option<&[T]> {
         match self {
             PerRow::Same(_) => None,
             PerRow::Each(v) => Some(v),
@@ -248,10 +251,10 @@ impl PerRow {
     }
 }
 
-impl std::ops::Index<usize> for PerRow {
-    type Output = f64;
+impl<T> std::ops::Index<usize> for PerRow<T> {
+    type Output = T;
     #[inline]
-    fn index(&self, k: usize) -> &f64 {
+    fn index(&self, k: usize) -> &T {
         match self {
             PerRow::Same(v) => v,
             PerRow::Each(v) => &v[k],
@@ -324,8 +327,8 @@ fn centre_and_scale(
     n: usize,
     p: usize,
     order: &[u32],
-    weight: &PerRow,
-    ignore: &[bool],
+    weight: &PerRow<f64>,
+    ignore: &PerRow<bool>,
 ) -> Vec<(f64, f64)> {
     // Effective weight of each original row (0 for rows that carry no information).
     let mut w_orig = vec![0.0; n];
