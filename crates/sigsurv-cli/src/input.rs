@@ -85,24 +85,26 @@ pub fn read_times(table: &Table, column: &str) -> CliResult<Vec<f64>> {
 
 /// [`read_times`] on the values of `column`.
 fn check_times(table: &Table, column: &str, time: Vec<f64>) -> CliResult<Vec<f64>> {
-    for (i, &t) in time.iter().enumerate() {
-        if !t.is_finite() || t < 0.0 {
-            let what = if t.is_nan() {
-                "NaN time"
-            } else if t < 0.0 {
-                "negative time"
-            } else {
-                "infinite time"
-            };
-            return Err(Failure::input(format!(
-                "{what} {t} in column \"{column}\" at {} of {}",
-                table.location(i),
-                table.path.display()
-            ))
-            .hint("follow-up times must be finite and >= 0 (zero is allowed, as in R)"));
-        }
-    }
-    Ok(time)
+    use rayon::prelude::*;
+    let first_bad = time
+        .par_iter()
+        .with_min_len(1 << 14)
+        .position_first(|t| !(t.is_finite() && *t >= 0.0));
+    let Some(i) = first_bad else { return Ok(time) };
+    let t = time[i];
+    let what = if t.is_nan() {
+        "NaN time"
+    } else if t < 0.0 {
+        "negative time"
+    } else {
+        "infinite time"
+    };
+    Err(Failure::input(format!(
+        "{what} {t} in column \"{column}\" at {} of {}",
+        table.location(i),
+        table.path.display()
+    ))
+    .hint("follow-up times must be finite and >= 0 (zero is allowed, as in R)"))
 }
 
 /// Maps a core error to a message naming the file line of the row it is about.

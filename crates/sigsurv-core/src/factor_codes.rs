@@ -2,6 +2,8 @@
 //! distinct values are sorted into the level order and the codes renumbered. Used by the design matrix and by
 //! the CLI's grouping columns (`--by`, `--strata`).
 
+use rayon::prelude::*;
+
 /// Codes in order of first appearance and the distinct values in that order. A short list of the values
 /// seen so far is searched first (a factor usually has a handful of levels); past 16 levels a hash map
 /// takes over.
@@ -49,7 +51,7 @@ pub fn recode(first: &[u32], order: &[usize]) -> Vec<u32> {
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r as u32;
     }
-    first.iter().map(|&c| rank[c as usize]).collect()
+    first.par_iter().map(|&c| rank[c as usize]).collect()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use crate::error::{IoError, Result};
 use crate::table::{format_number, ColumnValues, TextColumn};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -123,23 +124,31 @@ fn by_level(v: &TextColumn, event: impl Fn(usize, &str) -> bool) -> Vec<bool> {
         .enumerate()
         .map(|(k, l)| event(k, l))
         .collect();
-    v.codes().iter().map(|&c| flags[c as usize]).collect()
+    v.codes().par_iter().map(|&c| flags[c as usize]).collect()
 }
 
 fn numeric_coding(v: &[f64]) -> Option<(Vec<bool>, EventCoding)> {
     // Without branches: events in random order would mispredict a `match` on every other row.
-    let (mut has0, mut has2, mut other) = (false, false, false);
-    for &x in v {
-        has0 |= x == 0.0;
-        has2 |= x == 2.0;
-        other |= (x != 0.0) & (x != 1.0) & (x != 2.0);
-    }
+    let seen = |chunk: &[f64]| {
+        let (mut has0, mut has2, mut other) = (false, false, false);
+        for &x in chunk {
+            has0 |= x == 0.0;
+            has2 |= x == 2.0;
+            other |= (x != 0.0) & (x != 1.0) & (x != 2.0);
+        }
+        (has0, has2, other)
+    };
+    let (has0, has2, other) = v.par_chunks(1 << 16).map(seen).reduce(
+        || (false, false, false),
+        |a, b| (a.0 | b.0, a.1 | b.1, a.2 | b.2),
+    );
     if other {
         return None;
     }
+    let flags = |event: f64| v.par_iter().map(|&x| x == event).collect();
     match (has0, has2) {
-        (_, false) => Some((v.iter().map(|&x| x == 1.0).collect(), EventCoding::ZeroOne)),
-        (false, true) => Some((v.iter().map(|&x| x == 2.0).collect(), EventCoding::OneTwo)),
+        (_, false) => Some((flags(1.0), EventCoding::ZeroOne)),
+        (false, true) => Some((flags(2.0), EventCoding::OneTwo)),
         (true, true) => None,
     }
 }

@@ -56,9 +56,19 @@ pub(crate) fn warn_small_groups(
 }
 
 pub(crate) fn counts(codes: &[u32], k: usize) -> Vec<usize> {
-    let mut c = vec![0usize; k];
-    for &g in codes {
-        c[g as usize] += 1;
-    }
-    c
+    use rayon::prelude::*;
+    codes
+        .par_chunks(1 << 16)
+        .map(|chunk| {
+            let mut c = vec![0usize; k];
+            chunk.iter().for_each(|&g| c[g as usize] += 1);
+            c
+        })
+        .reduce(
+            || vec![0usize; k],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
 }

@@ -11,7 +11,7 @@
 use super::tally::{tally_by_time, Tally};
 use crate::error::{CoreError, Result};
 use crate::timefix::TIMEFIX_TOLERANCE;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 /// One row in the sorted order: `key` packs the (possibly merged) time and the event flag, `tag` is a
 /// caller-chosen code (a group, or a stratum and group) carried along so that later passes read memory in order.
@@ -117,15 +117,21 @@ pub(crate) fn validate(time: &[f64], event: &[bool]) -> Result<()> {
             u32::MAX
         )));
     }
-    for (row, &value) in time.iter().enumerate() {
-        if !value.is_finite() {
-            return Err(CoreError::NonFiniteTime { row, value });
-        }
-        if value < 0.0 {
-            return Err(CoreError::NegativeTime { row, value });
-        }
+    let first_bad = time
+        .par_iter()
+        .with_min_len(1 << 14)
+        .position_first(|t| !(t.is_finite() && *t >= 0.0));
+    match first_bad {
+        None => Ok(()),
+        Some(row) if !time[row].is_finite() => Err(CoreError::NonFiniteTime {
+            row,
+            value: time[row],
+        }),
+        Some(row) => Err(CoreError::NegativeTime {
+            row,
+            value: time[row],
+        }),
     }
-    Ok(())
 }
 
 /// Checks that every code is below `n_codes`; `what` names the slice in the error.
@@ -142,11 +148,12 @@ pub(crate) fn validate_codes(
             expected: n_rows,
         });
     }
-    if let Some((row, &c)) = codes
-        .iter()
-        .enumerate()
-        .find(|(_, &c)| c as usize >= n_codes)
+    if let Some(row) = codes
+        .par_iter()
+        .with_min_len(1 << 14)
+        .position_first(|&c| c as usize >= n_codes)
     {
+        let c = codes[row];
         return Err(CoreError::InvalidArgument(format!(
             "{what} code {c} at row {row} is not below {n_codes}"
         )));
