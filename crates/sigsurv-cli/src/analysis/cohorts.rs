@@ -12,12 +12,14 @@
 //! survdiff(Surv(time, event) ~ group + strata(cohort), data = d)
 //! ```
 
+use super::inputs::Inputs;
+use super::join::{join, JoinReport};
 use super::pipeline::{
-    analyse, fit_cox, groups_term, hazard_ratio_lines, join, logrank_by_group, preview, Analysed,
-    Inputs, JoinReport, Outcome, Terms, GROUP, SCORE,
+    analyse, fit_cox, groups_term, logrank_by_group, Analysed, Outcome, Terms, GROUP, SCORE,
 };
 use super::report_cohorts::{write_cohorts_report, CohortFigures, CohortsReportInputs};
 use super::spec::AnalysisSpec;
+use super::summary_text::{hazard_ratio_lines, preview};
 use crate::args::OutputArgs;
 use crate::cmd::cox::{to_json as cox_json, CoxModel};
 use crate::failure::{CliResult, Failure};

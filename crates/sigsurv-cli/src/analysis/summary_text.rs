@@ -1,0 +1,124 @@
+//! The human summary of an analysis: the text printed after a run.
+
+use super::pipeline::{GROUP, SCORE};
+use crate::cmd::cox::CoxModel;
+use crate::render::text::{pval, sig, sig_opt};
+use serde_json::Value;
+
+/// The first few names, for messages.
+pub(super) fn preview(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    if names.len() > 5 {
+        format!("{}, ... ({} in all)", shown.join(", "), names.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+pub(super) fn human_summary(
+    s: &Value,
+    cox_score: &CoxModel,
+    cox_groups: &CoxModel,
+    cov: Option<&str>,
+    strata: &[String],
+) -> String {
+    let mut t = format!(
+        "{} signature ({} of {} genes, {}) in {} patients with {} events\n",
+        s["set"].as_str().unwrap_or(""),
+        s["genes_used"].as_array().map_or(0, Vec::len),
+        s["genes_used"].as_array().map_or(0, Vec::len)
+            + s["genes_missing"].as_array().map_or(0, Vec::len),
+        s["method"].as_str().unwrap_or(""),
+        s["n"],
+        s["n_events"]
+    );
+    let cuts: Vec<String> = s["cutpoints"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| sig(c.as_f64().unwrap_or(f64::NAN), 4))
+                .collect()
+        })
+        .unwrap_or_default();
+    t.push_str(&format!(
+        "split: {} (cut-points {})\n\n",
+        s["split"].as_str().unwrap_or(""),
+        cuts.join(", ")
+    ));
+    t.push_str("group        n  events   median (95% CI)\n");
+    for g in s["km"]["groups"].as_array().into_iter().flatten() {
+        let f = |k: &str| g[k].as_f64();
+        t.push_str(&format!(
+            "{:<8} {:>5} {:>7}   {} ({} - {})\n",
+            g["group"].as_str().unwrap_or(""),
+            g["n"].to_string(),
+            g["n_events"].to_string(),
+            sig_opt(f("median"), 4),
+            sig_opt(f("median_lower"), 4),
+            sig_opt(f("median_upper"), 4)
+        ));
+    }
+    t.push_str(&format!(
+        "\nlog-rank: chisq = {} on {} df, p = {}\n",
+        sig(s["logrank"]["chisq"].as_f64().unwrap_or(f64::NAN), 4),
+        s["logrank"]["df"],
+        pval(s["logrank"]["p_value"].as_f64().unwrap_or(f64::NAN))
+    ));
+    if let Some(c) = s.get("cutpoint") {
+        t.push_str(&format!(
+            "optimal cut-point: adjusted p (Lau94) = {}; the log-rank p above is biased by the search\n",
+            pval(c["p_value"].as_f64().unwrap_or(f64::NAN))
+        ));
+    }
+    let adj = match (cov, strata.is_empty()) {
+        (None, true) => String::new(),
+        (c, _) => {
+            let mut parts: Vec<String> = c
+                .map(|c| vec![format!("adjusted for {c}")])
+                .unwrap_or_default();
+            if !strata.is_empty() {
+                parts.push(format!("stratified by {}", strata.join(", ")));
+            }
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    t.push_str(&format!("\nCox{adj}:\n"));
+    t.push_str(&hazard_ratio_lines(
+        cox_score,
+        cox_groups,
+        "per SD of the score",
+    ));
+    t
+}
+
+/// One line per `score` / `group=...` term of the two Cox models: HR (CI), p.
+pub(super) fn hazard_ratio_lines(
+    cox_score: &CoxModel,
+    cox_groups: &CoxModel,
+    score_note: &str,
+) -> String {
+    let mut t = String::new();
+    for (model, prefix) in [(cox_score, SCORE), (cox_groups, GROUP)] {
+        for term in model
+            .fit
+            .terms
+            .iter()
+            .filter(|x| x.term.starts_with(prefix))
+        {
+            t.push_str(&format!(
+                "  {:<12} HR {} ({} - {}), p = {}{}\n",
+                term.term,
+                sig_opt(term.exp_coef, 3),
+                sig_opt(term.lower, 3),
+                sig_opt(term.upper, 3),
+                term.p_value.map_or("NA".into(), pval),
+                if term.term == SCORE {
+                    format!("   {score_note}")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    t
+}
