@@ -143,7 +143,10 @@ fn run_and_check_reproduce_and_fail_when_they_should() {
     let dir = tempfile::tempdir().unwrap();
     let spec = format!(
         "version = 1\n[data]\nclinical = \"{}\"\nexpression = \"{}\"\nsamples_in_rows = true\n\n[survival]\ntime = \"os_months\"\nevent = \"os_event\"\n\n[output]\ndir = \"out\"\n",
-        fixture("gse1992/clinical.csv"),
+        // A path through "..": the resolved file names the file itself.
+        root()
+            .join("crates/../fixtures/gse1992/clinical.csv")
+            .display(),
         fixture("gse1992/expression.csv")
     );
     let file = dir.path().join("analysis.toml");
@@ -151,6 +154,12 @@ fn run_and_check_reproduce_and_fail_when_they_should() {
     let o = sigsurv(&["run", file.to_str().unwrap(), "-q"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let resolved = dir.path().join("out/analysis.toml");
+    let text = std::fs::read_to_string(&resolved).unwrap();
+    let clinical = std::fs::canonicalize(fixture("gse1992/clinical.csv")).unwrap();
+    assert!(
+        text.contains(&format!("clinical = \"{}\"", clinical.display())),
+        "paths are written absolute and without ..: {text}"
+    );
     let first = read_json(&dir.path().join("out/summary.json"));
     // The resolved file reruns to the same numbers.
     let o = sigsurv(&["run", resolved.to_str().unwrap(), "-q"]);

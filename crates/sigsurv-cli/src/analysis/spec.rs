@@ -258,27 +258,23 @@ impl AnalysisSpec {
         }
     }
 
-    /// The file as written into the output folder: absolute paths, every default spelt out.
+    /// The file as written into the output folder: absolute paths (without `..`: the files' real locations
+    /// when they exist), every default spelt out.
     pub fn resolved_text(&self) -> String {
         let mut s = self.clone();
-        let abs = |p: &mut Option<PathBuf>| {
-            if let Some(path) = p {
-                if let Ok(a) = std::path::absolute(&*path) {
-                    *path = a;
-                }
+        let abs = |path: &mut PathBuf| {
+            if let Ok(a) = std::fs::canonicalize(&*path).or_else(|_| std::path::absolute(&*path)) {
+                *path = a;
             }
         };
-        abs(&mut s.data.clinical);
-        abs(&mut s.data.expression);
-        for dir in &mut s.data.study {
-            if let Ok(a) = std::path::absolute(&*dir) {
-                *dir = a;
-            }
-        }
-        abs(&mut s.signature.gene_sets);
-        if let Ok(a) = std::path::absolute(&s.output.dir) {
-            s.output.dir = a;
-        }
+        let data = &mut s.data;
+        data.clinical
+            .iter_mut()
+            .chain(data.expression.iter_mut())
+            .chain(data.study.iter_mut())
+            .chain(s.signature.gene_sets.iter_mut())
+            .chain(std::iter::once(&mut s.output.dir))
+            .for_each(abs);
         format!(
             "# Written by sigsurv {} as run; rerun with: sigsurv run <this file>\n{}",
             env!("CARGO_PKG_VERSION"),
