@@ -5,7 +5,7 @@ use crate::args::{DataArgs, OutputArgs, TableArgs};
 use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
-use sigsurv_core::factor_codes::{first_seen_codes, recode, sorted_order};
+use sigsurv_core::factor_codes::{first_seen_codes, recode, recode_in_place, sorted_order};
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
 
@@ -85,11 +85,7 @@ pub fn read_times(table: &Table, column: &str) -> CliResult<Vec<f64>> {
 
 /// [`read_times`] on the values of `column`.
 fn check_times(table: &Table, column: &str, time: Vec<f64>) -> CliResult<Vec<f64>> {
-    use rayon::prelude::*;
-    let first_bad = time
-        .par_iter()
-        .with_min_len(1 << 14)
-        .position_first(|t| !(t.is_finite() && *t >= 0.0));
+    let first_bad = sigsurv_core::scan::first_where(&time, |t| !(t.is_finite() && *t >= 0.0));
     let Some(i) = first_bad else { return Ok(time) };
     let t = time[i];
     let what = if t.is_nan() {
@@ -168,6 +164,24 @@ impl SurvInput {
         factor_of(column, self.table.get(column))
     }
 
+    /// [`SurvInput::factor`], taking the column out of the table: a text column's codes are recoded in place
+    /// instead of copied.
+    pub fn take_factor(&mut self, column: &str) -> Factor {
+        match self.table.take(column) {
+            ColumnValues::Text(v) => {
+                let (mut codes, distinct) = v.into_parts();
+                let (order, levels) = text_levels(&distinct);
+                recode_in_place(&mut codes, &order);
+                Factor {
+                    column: column.to_string(),
+                    codes,
+                    levels,
+                }
+            }
+            other => factor_of(column, &other),
+        }
+    }
+
     /// One code per distinct combination of the given columns (e.g. several strata), levels "a, b".
     pub fn combined_factor(&self, columns: &[String]) -> Option<Factor> {
         let factors: Vec<Factor> = columns.iter().map(|c| self.factor(c)).collect();
@@ -202,13 +216,8 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
             )
         }
         ColumnValues::Text(v) => {
-            // Already coded by first appearance: only the distinct values are sorted.
-            let distinct = v.levels();
-            let order = sorted_order(distinct, |a, b| collate(a, b));
-            (
-                recode(v.codes(), &order),
-                order.iter().map(|&i| distinct[i].clone()).collect(),
-            )
+            let (order, levels) = text_levels(v.levels());
+            (recode(v.codes(), &order), levels)
         }
         ColumnValues::Bool(v) => {
             let has_false = v.iter().any(|b| !b);
@@ -233,6 +242,14 @@ pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
         codes,
         levels,
     }
+}
+
+/// The order of a text column's distinct values (coded by first appearance) as R sorts them, and the levels in
+/// that order: only the distinct values are sorted.
+fn text_levels(distinct: &[String]) -> (Vec<usize>, Vec<String>) {
+    let order = sorted_order(distinct, |a, b| collate(a, b));
+    let levels = order.iter().map(|&i| distinct[i].clone()).collect();
+    (order, levels)
 }
 
 fn combine(factors: &[Factor]) -> Factor {

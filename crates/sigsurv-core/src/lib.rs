@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod pvalue;
+pub mod scan;
 pub mod timefix;
 
 // Kaplan-Meier and log-rank (issue 2)

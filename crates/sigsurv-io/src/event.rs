@@ -124,7 +124,15 @@ fn by_level(v: &TextColumn, event: impl Fn(usize, &str) -> bool) -> Vec<bool> {
         .enumerate()
         .map(|(k, l)| event(k, l))
         .collect();
-    v.codes().par_iter().map(|&c| flags[c as usize]).collect()
+    let mut out = vec![false; v.len()];
+    out.par_chunks_mut(1 << 16)
+        .zip(v.codes().par_chunks(1 << 16))
+        .for_each(|(o, c)| {
+            o.iter_mut()
+                .zip(c)
+                .for_each(|(o, &c)| *o = flags[c as usize])
+        });
+    out
 }
 
 fn numeric_coding(v: &[f64]) -> Option<(Vec<bool>, EventCoding)> {
@@ -145,7 +153,13 @@ fn numeric_coding(v: &[f64]) -> Option<(Vec<bool>, EventCoding)> {
     if other {
         return None;
     }
-    let flags = |event: f64| v.par_iter().map(|&x| x == event).collect();
+    let flags = |event: f64| {
+        let mut out = vec![false; v.len()];
+        out.par_chunks_mut(1 << 16)
+            .zip(v.par_chunks(1 << 16))
+            .for_each(|(o, v)| o.iter_mut().zip(v).for_each(|(o, &x)| *o = x == event));
+        out
+    };
     match (has0, has2) {
         (_, false) => Some((flags(1.0), EventCoding::ZeroOne)),
         (false, true) => Some((flags(2.0), EventCoding::OneTwo)),

@@ -185,6 +185,16 @@ impl Table {
         }
     }
 
+    /// Removes a column and returns its values (to use them without a copy).
+    pub fn take(&mut self, name: &str) -> ColumnValues {
+        let pos = self
+            .columns
+            .iter()
+            .position(|(n, _)| n == name)
+            .expect("column was requested");
+        self.columns.remove(pos).1
+    }
+
     /// Removes a column (to free its memory once it was decoded).
     pub fn remove(&mut self, name: &str) {
         self.columns.retain(|(n, _)| n != name);

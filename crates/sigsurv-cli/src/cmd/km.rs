@@ -3,7 +3,7 @@
 use crate::args::{ConfTypeArg, KmArgs, OutputFormat};
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
-use crate::output::json_text;
+use crate::output::{json_text, keep_until_exit};
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::text::{sig, sig_opt, TextTable};
 use serde::Serialize;
@@ -26,10 +26,10 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         }
     }
     let extra: Vec<&str> = a.by.iter().map(String::as_str).collect();
-    let input = SurvInput::read(&a.data, &extra, &a.output)?;
+    let mut input = SurvInput::read(&a.data, &extra, &a.output)?;
     let (codes, levels) = match &a.by {
         Some(by) => {
-            let f = input.factor(by);
+            let f = input.take_factor(by);
             super::warn_small_groups(
                 &a.output,
                 by,
@@ -57,7 +57,9 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         OutputFormat::Csv => to_csv(&fits),
         OutputFormat::Table => to_table(a, &input, &fits),
     };
-    a.output.emit(&text)
+    let written = a.output.emit(&text);
+    keep_until_exit((input, codes, fits, text));
+    written
 }
 
 pub(crate) fn conf_type(c: ConfTypeArg) -> ConfType {

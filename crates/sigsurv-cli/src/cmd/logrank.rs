@@ -4,7 +4,7 @@
 use crate::args::{LogrankArgs, OutputFormat, PAdjustArg};
 use crate::failure::{CliResult, Failure};
 use crate::input::{Factor, SurvInput};
-use crate::output::json_text;
+use crate::output::{json_text, keep_until_exit};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig, TextTable};
 use serde_json::{json, Value};
@@ -22,8 +22,12 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
     }
     let mut extra: Vec<&str> = vec![a.by.as_str()];
     extra.extend(a.strata.iter().map(String::as_str));
-    let input = SurvInput::read(&a.data, &extra, &a.output)?;
-    let groups = input.factor(&a.by);
+    let mut input = SurvInput::read(&a.data, &extra, &a.output)?;
+    let groups = if a.strata.contains(&a.by) {
+        input.factor(&a.by)
+    } else {
+        input.take_factor(&a.by)
+    };
     let counts = super::counts(&groups.codes, groups.levels.len());
     super::warn_small_groups(&a.output, &a.by, &groups.levels, &counts);
     if groups.levels.len() < 2 {
@@ -77,7 +81,9 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
         OutputFormat::Csv => to_csv(&groups, &test),
         OutputFormat::Table => to_table(a, &groups, &test, pairs.as_deref(), input.table.n_dropped),
     };
-    a.output.emit(&text)
+    let written = a.output.emit(&text);
+    keep_until_exit((input, groups, strata));
+    written
 }
 
 fn p_adjust(p: PAdjustArg) -> PAdjust {

@@ -117,10 +117,7 @@ pub(crate) fn validate(time: &[f64], event: &[bool]) -> Result<()> {
             u32::MAX
         )));
     }
-    let first_bad = time
-        .par_iter()
-        .with_min_len(1 << 14)
-        .position_first(|t| !(t.is_finite() && *t >= 0.0));
+    let first_bad = crate::scan::first_where(time, |t| !(t.is_finite() && *t >= 0.0));
     match first_bad {
         None => Ok(()),
         Some(row) if !time[row].is_finite() => Err(CoreError::NonFiniteTime {
@@ -148,11 +145,7 @@ pub(crate) fn validate_codes(
             expected: n_rows,
         });
     }
-    if let Some(row) = codes
-        .par_iter()
-        .with_min_len(1 << 14)
-        .position_first(|&c| c as usize >= n_codes)
-    {
+    if let Some(row) = crate::scan::first_where(codes, |&c| c as usize >= n_codes) {
         let c = codes[row];
         return Err(CoreError::InvalidArgument(format!(
             "{what} code {c} at row {row} is not below {n_codes}"

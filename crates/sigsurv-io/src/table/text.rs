@@ -30,6 +30,11 @@ impl TextColumn {
     }
 
     /// The level of every row.
+    /// The codes and the levels, taken apart.
+    pub fn into_parts(self) -> (Vec<u32>, Vec<String>) {
+        (self.codes, self.levels)
+    }
+
     pub fn codes(&self) -> &[u32] {
         &self.codes
     }
