@@ -3,7 +3,6 @@
 
 mod analysis;
 mod args;
-mod args_plot;
 mod cmd;
 mod failure;
 mod input;

@@ -2,7 +2,7 @@
 
 use crate::analysis::figures::{cohort_forest_rows, CohortTerm};
 use crate::args::{DataArgs, OutputArgs};
-use crate::args_plot::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+use crate::args::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
 use serde_json::Value;

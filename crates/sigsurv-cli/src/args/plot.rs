@@ -1,6 +1,6 @@
 //! The `plot` command line: `plot km` and `plot forest`. The `///` comments are the `--help` text.
 
-use crate::args::{ConfTypeArg, DataArgs};
+use super::{ConfTypeArg, DataArgs};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -1,0 +1,164 @@
+//! The command line: one struct per subcommand (per group of commands in `survival`, `signature`, `simulate`
+//! and `plot`), and the arguments they share. The `///` comments are the `--help` text.
+
+mod plot;
+mod signature;
+mod simulate;
+mod survival;
+
+pub use plot::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+pub use signature::{
+    AnalyzeArgs, CheckArgs, CollapseArg, ExpressionArgs, RunArgs, ScoreArgs, ScoreMethodArg,
+};
+pub use simulate::SimulateArgs;
+pub use survival::{
+    AftArgs, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg, ResidualArg, TiesArg,
+    ZphTransformArg,
+};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sigsurv",
+    version,
+    about = "Survival analysis that agrees with R: Kaplan-Meier, log-rank, Cox, gene-signature scores",
+    long_about = "Survival analysis that agrees with R's survival package to a relative 1e-6.\n\n\
+                  Reads CSV/TSV, Parquet and Arrow IPC tables; writes human tables, JSON or CSV.",
+    after_help = "Example:\n  sigsurv km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh\n  \
+                  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh\n\n\
+                  Exit codes: 0 success, 2 bad input, 1 internal failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Number of worker threads (default: RAYON_NUM_THREADS, else one per core); results do not depend on it
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Print the seconds spent loading, computing and writing on standard error (also SIGSURV_TIMINGS=1)
+    #[arg(long, global = true)]
+    pub timings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Kaplan-Meier survival curves with Greenwood CIs, medians and RMST (R: survfit)
+    #[command(
+        after_help = "Example:\n  sigsurv km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh --format json"
+    )]
+    Km(KmArgs),
+    /// Log-rank and G-rho tests between groups, optionally stratified (R: survdiff)
+    #[command(
+        after_help = "Example:\n  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by tgrade --pairwise"
+    )]
+    Logrank(LogrankArgs),
+    /// Cox proportional-hazards regression from an R formula (R: coxph, cox.zph, residuals.coxph)
+    #[command(
+        after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ horTh + age + factor(tgrade) + pnodes\" --zph"
+    )]
+    Cox(CoxArgs),
+    /// Parametric accelerated-failure-time models: Weibull, exponential, log-normal, log-logistic (R: survreg)
+    #[command(
+        after_help = "Example:\n  sigsurv aft fixtures/lung/lung.csv --formula \"Surv(time, status) ~ age + sex + factor(ph.ecog)\" --dist weibull"
+    )]
+    Aft(AftArgs),
+    /// Optimal cut-point of a continuous score: maximally selected log-rank statistic (R: maxstat.test)
+    #[command(
+        after_help = "Example:\n  sigsurv cutpoint fixtures/GBSG2/GBSG2.csv --time time --event cens --score pnodes --permutations 1000 --seed 1"
+    )]
+    Cutpoint(CutpointArgs),
+    /// Signature scores per sample from an expression matrix and gene sets (mean-z, GSVA zscore/ssGSEA, singscore)
+    #[command(
+        after_help = "Example:\n  sigsurv score fixtures/gse1992/expression.csv --samples-in-rows --set IL1 --method mean-z --format csv"
+    )]
+    Score(ScoreArgs),
+    /// Score a signature, split the cohort, and compare survival (KM, log-rank, Cox) in one command
+    #[command(
+        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/\n\nSeveral cohorts (each scored and split on its own, then a Cox model stratified by cohort):\n  sigsurv analyze --study brca_a/ --study brca_b/ --log2 --set IL1 --out results/\n  sigsurv analyze --clinical clinical.csv --expression expression.csv --cohort site --time os --event dead --out results/"
+    )]
+    Analyze(Box<AnalyzeArgs>),
+    /// Run an analysis declared in a file (TOML); the resolved file is written next to the results
+    #[command(after_help = "Example:\n  sigsurv run examples/il1_gse1992/analysis.toml")]
+    Run(RunArgs),
+    /// Run an analysis file and compare its results with expected numbers; exit 0 only when all agree
+    #[command(
+        after_help = "Example:\n  sigsurv check examples/il1_gse1992/analysis.toml --expected examples/il1_gse1992/expected.toml\n\nExit codes: 0 all agree, 3 some disagree, 2 bad input, 1 internal failure."
+    )]
+    Check(CheckArgs),
+    /// Write a synthetic cohort with a known truth (Weibull baseline, score, groups, covariates, cohorts)
+    #[command(after_help = "Example:\n  sigsurv simulate --n 100000 --seed 1 -o cohort.parquet")]
+    Simulate(SimulateArgs),
+    /// Figures: Kaplan-Meier curves with a risk table, forest plots (SVG or PNG)
+    Plot(PlotArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  sigsurv completions bash > /etc/bash_completion.d/sigsurv"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the data come from and which rows to use: a table, its survival time and event columns.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Column with the follow-up time (numeric, >= 0)
+    #[arg(long)]
+    pub time: String,
+    /// Column with the event status: 0/1, true/false, R's 1/2, cBioPortal "0:LIVING"/"1:DECEASED"
+    #[arg(long)]
+    pub event: String,
+    #[command(flatten)]
+    pub source: TableArgs,
+}
+
+/// Where and how results are written.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format (default: from the -o extension, else table)
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write the result to FILE (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Which table to read and which of its rows to use (the time and event columns come from a formula or from
+/// [`DataArgs`]).
+#[derive(Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Table to read: .csv, .tsv/.txt, .parquet, .arrow/.ipc/.feather
+    pub data: PathBuf,
+    /// Value of the event column that marks an event (for codings other than 0/1, true/false, 1/2, cBioPortal)
+    #[arg(long, value_name = "VALUE")]
+    pub event_value: Option<String>,
+    /// Keep only rows matching this SQL-style condition (docs/cli.md), e.g. "age >= 50 AND er = 1"
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Field delimiter of a text table (default: from the extension)
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfTypeArg {
+    Log,
+    #[value(name = "log-log")]
+    LogLog,
+    Plain,
+    Logit,
+    Arcsin,
+    None,
+}

@@ -1,0 +1,166 @@
+//! Arguments of the signature commands: `score`, `analyze`, `run`, `check`.
+
+use super::{OutputArgs, TiesArg};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// Where the expression matrix comes from and how it is laid out.
+#[derive(Args, Debug, Clone)]
+pub struct ExpressionArgs {
+    /// Samples in rows and genes in columns (default: genes in rows, samples in columns; cBioPortal and GCT files
+    /// are recognised)
+    #[arg(long)]
+    pub samples_in_rows: bool,
+    /// How rows with the same gene identifier are merged
+    #[arg(long, value_enum, default_value = "mean")]
+    pub collapse: CollapseArg,
+    /// The identifier column (genes in rows: the gene column; samples in rows: the sample column)
+    #[arg(long, value_name = "COL")]
+    pub gene_column: Option<String>,
+    /// Gene sets in GMT format (MSigDB); without it the built-in sets (IL1) are available
+    #[arg(long, value_name = "GMT")]
+    pub gene_sets: Option<PathBuf>,
+    /// Gene set(s) to score (repeatable); default: every set of the GMT file, or the built-in IL1 set
+    #[arg(long = "set", value_name = "NAME")]
+    pub sets: Vec<String>,
+    /// Scoring method
+    #[arg(long, value_enum, default_value = "mean-z")]
+    pub method: ScoreMethodArg,
+    /// Smallest number of a set's genes that must be present in the matrix
+    #[arg(long, default_value_t = 3)]
+    pub min_genes: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollapseArg {
+    Mean,
+    #[value(name = "max-mean")]
+    MaxMean,
+    First,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreMethodArg {
+    #[value(name = "mean-z")]
+    MeanZ,
+    Zscore,
+    Ssgsea,
+    Singscore,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// Expression matrix: .csv, .tsv/.txt, .gct, .parquet (genes x samples unless --samples-in-rows)
+    pub expression: PathBuf,
+    #[command(flatten)]
+    pub expr: ExpressionArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Clinical table, one row per sample (CSV/TSV/Parquet/IPC)
+    #[arg(long, value_name = "FILE")]
+    pub clinical: Option<PathBuf>,
+    /// Expression matrix (genes x samples unless --samples-in-rows)
+    #[arg(long, value_name = "FILE")]
+    pub expression: Option<PathBuf>,
+    /// A cBioPortal study folder: clinical and expression files, and OS/DFS/RFS columns by default; repeat it to
+    /// analyse several studies side by side (one cohort each, named by its folder) with a pooled stratified Cox
+    #[arg(long, value_name = "DIR")]
+    pub study: Vec<PathBuf>,
+    /// Clinical column naming each patient's cohort: each cohort is scored, split and modelled on its own, then
+    /// pooled in Cox models stratified by cohort
+    #[arg(long, value_name = "COL")]
+    pub cohort: Option<String>,
+    /// Samples in rows and genes in columns
+    #[arg(long)]
+    pub samples_in_rows: bool,
+    /// How rows with the same gene identifier are merged
+    #[arg(long, value_enum, default_value = "mean")]
+    pub collapse: CollapseArg,
+    /// The identifier column of the expression matrix
+    #[arg(long, value_name = "COL")]
+    pub gene_column: Option<String>,
+    /// Transform expression values to log2(x + 1) before scoring (RNA-seq counts, RSEM)
+    #[arg(long)]
+    pub log2: bool,
+    /// Gene sets in GMT format (default: the built-in sets)
+    #[arg(long, value_name = "GMT")]
+    pub gene_sets: Option<PathBuf>,
+    /// The gene set scored
+    #[arg(long, default_value = "IL1")]
+    pub set: String,
+    /// Scoring method
+    #[arg(long, value_enum, default_value = "mean-z")]
+    pub method: ScoreMethodArg,
+    /// Smallest number of the set's genes that must be present
+    #[arg(long, default_value_t = 3)]
+    pub min_genes: usize,
+    /// How the score splits patients: median, tertiles, quartiles, quantiles:P,.., cut:V,.., optimal
+    #[arg(long, default_value = "median")]
+    pub split: String,
+    /// For --split optimal: smallest and largest share of patients in the low group
+    #[arg(long, default_value_t = 0.1)]
+    pub min_prop: f64,
+    #[arg(long, default_value_t = 0.9)]
+    pub max_prop: f64,
+    /// Survival time column of the clinical table (default with --study: OS_MONTHS, else DFS/RFS)
+    #[arg(long, value_name = "COL")]
+    pub time: Option<String>,
+    /// Event column of the clinical table
+    #[arg(long, value_name = "COL")]
+    pub event: Option<String>,
+    /// Value of the event column that marks an event
+    #[arg(long, value_name = "VALUE")]
+    pub event_value: Option<String>,
+    /// Unit of the time column, for the figures' time axis: "months" gives "Time (months)"
+    #[arg(long, value_name = "UNIT")]
+    pub time_unit: Option<String>,
+    /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"
+    #[arg(long, value_name = "TERMS")]
+    pub covariates: Option<String>,
+    /// Stratify the log-rank test and the Cox models by this column (repeatable)
+    #[arg(long, value_name = "COL")]
+    pub strata: Vec<String>,
+    /// Method for tied event times in the Cox models
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
+    /// The clinical column with the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the first column)
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Keep only clinical rows matching this SQL condition
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Output folder (created if needed)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The analysis file (TOML)
+    pub file: PathBuf,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The analysis file (TOML)
+    pub file: PathBuf,
+    /// Expected numbers with tolerances (TOML; see docs/check.md)
+    #[arg(long, value_name = "FILE")]
+    pub expected: PathBuf,
+    /// Write the comparison as JSON to FILE too
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// No notes on standard error
+    #[arg(short, long)]
+    pub quiet: bool,
+}

@@ -1,0 +1,176 @@
+//! Arguments of the survival commands: `km`, `logrank`, `cox`, `aft`, `cutpoint`.
+
+use super::{ConfTypeArg, DataArgs, OutputArgs, TableArgs};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct KmArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column whose values define the groups (one curve per value)
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
+    /// Confidence-interval transform, as R's conf.type
+    #[arg(long, value_enum, default_value = "log")]
+    pub conf_type: ConfTypeArg,
+    /// Confidence level of the intervals
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Restricted mean survival time up to TAU, with its standard error (R: print(fit, rmean = TAU))
+    #[arg(long, value_name = "TAU")]
+    pub rmst: Option<f64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PAdjustArg {
+    Holm,
+    Bh,
+    Bonferroni,
+    None,
+}
+
+#[derive(Args, Debug)]
+pub struct LogrankArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column whose values define the groups compared
+    #[arg(long, value_name = "COL")]
+    pub by: String,
+    /// Stratify by this column (repeat for several; each combination is one stratum)
+    #[arg(long, value_name = "COL")]
+    pub strata: Vec<String>,
+    /// G-rho weight exponent: 0 log-rank, 1 Peto-Peto (weights S(t-)^rho)
+    #[arg(long, default_value_t = 0.0)]
+    pub rho: f64,
+    /// Also test every pair of groups
+    #[arg(long)]
+    pub pairwise: bool,
+    /// Multiplicity adjustment of the pairwise p-values (R: p.adjust; BH as survminer::pairwise_survdiff)
+    #[arg(long, value_enum, default_value = "bh", requires = "pairwise")]
+    pub p_adjust: PAdjustArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TiesArg {
+    Efron,
+    Breslow,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZphTransformArg {
+    Km,
+    Identity,
+    Rank,
+    Log,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResidualArg {
+    Martingale,
+    Deviance,
+    Schoenfeld,
+    Score,
+    Dfbeta,
+}
+
+#[derive(Args, Debug)]
+pub struct CoxArgs {
+    #[command(flatten)]
+    pub data: TableArgs,
+    /// Model formula as in R: "Surv(time, event) ~ x + factor(g, ref = \"B\") + strata(s) + cluster(id) + log(y)";
+    /// counting-process data as Surv(start, stop, event)
+    #[arg(long, short = 'f')]
+    pub formula: String,
+    /// Method for tied event times
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
+    /// Robust (sandwich) standard errors; implied by cluster() in the formula
+    #[arg(long)]
+    pub robust: bool,
+    /// Column of case weights (> 0)
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Confidence level of the hazard-ratio intervals
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Also test proportional hazards (R: cox.zph)
+    #[arg(long)]
+    pub zph: bool,
+    /// Time transform of the proportional-hazards test
+    #[arg(long, value_enum, default_value = "km")]
+    pub zph_transform: ZphTransformArg,
+    /// Write residuals of this type instead of the fit summary (CSV unless --format json)
+    #[arg(long, value_enum)]
+    pub residuals: Option<ResidualArg>,
+    /// Predicted survival curves instead of the summary: "mean" (at the covariate means, R's default curve) or a
+    /// table of covariate profiles (one row each, with the formula's covariate columns); CSV unless --format json
+    #[arg(long, value_name = "FILE|mean", conflicts_with = "residuals")]
+    pub predict: Option<String>,
+    /// Newton-Raphson iteration limit (R: coxph.control(iter.max))
+    #[arg(long, default_value_t = 20)]
+    pub iter_max: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CutpointArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Continuous column to cut (e.g. a signature score)
+    #[arg(long, value_name = "COL")]
+    pub score: String,
+    /// Smallest fraction of patients in the low group
+    #[arg(long, default_value_t = 0.1)]
+    pub min_prop: f64,
+    /// Largest fraction of patients in the low group
+    #[arg(long, default_value_t = 0.9)]
+    pub max_prop: f64,
+    /// Number of permutations for a permutation p-value (0: none)
+    #[arg(long, default_value_t = 0)]
+    pub permutations: usize,
+    /// Seed of the permutations (the same seed gives the same p-value on any number of threads)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistArg {
+    Weibull,
+    Exponential,
+    Lognormal,
+    Loglogistic,
+}
+
+#[derive(Args, Debug)]
+pub struct AftArgs {
+    #[command(flatten)]
+    pub data: TableArgs,
+    /// Model formula as in R: "Surv(time, event) ~ age + factor(stage)" (no strata or cluster terms)
+    #[arg(long, short = 'f')]
+    pub formula: String,
+    /// Distribution of the survival time
+    #[arg(long, value_enum, default_value = "weibull")]
+    pub dist: DistArg,
+    /// Column of case weights (> 0)
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Confidence level of the intervals
+    #[arg(long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Predicted quantiles of the survival time for covariate profiles in FILE (R: predict(type = "quantile"))
+    #[arg(long, value_name = "FILE")]
+    pub predict: Option<PathBuf>,
+    /// Probabilities of the predicted quantiles
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.5,0.9")]
+    pub quantiles: Vec<f64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
