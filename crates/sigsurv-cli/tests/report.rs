@@ -8,6 +8,9 @@ use common::*;
 use resvg::usvg;
 use serde_json::Value;
 use std::path::Path;
+#[path = "../../sigsurv-plot/tests/support/svg_elements.rs"]
+mod svg_elements;
+use svg_elements::{attr, elements};
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -36,23 +39,6 @@ fn analyze(clinical: &str, dir: &Path, extra: &[&str]) -> String {
     let o = sigsurv(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// The text between `<section id="{id}">` and its `</section>`.
-fn section<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html
-        .find(&format!("<section id=\"{id}\">"))
-        .unwrap_or_else(|| panic!("no section {id}"));
-    let end = start + html[start..].find("</section>").unwrap();
-    &html[start..end]
-}
-
-/// Every `data-value` in `html`, parsed.
-fn data_values(html: &str) -> Vec<f64> {
-    html.split("data-value=\"")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap())
-        .collect()
 }
 
 #[test]
@@ -123,26 +109,6 @@ fn report_is_self_contained_with_the_summary_numbers() {
     // The analysis as run, with the time unit kept.
     assert!(read(&dir.path().join("analysis.toml")).contains("time_unit = \"months\""));
     assert!(section(&html, "analysis").contains("time_unit = &quot;months&quot;"));
-}
-
-/// (attributes, text) of every element of the SVG with the given class.
-fn elements(svg: &str, class: &str) -> Vec<(Vec<(String, String)>, String)> {
-    let doc = usvg::roxmltree::Document::parse(svg).unwrap();
-    doc.descendants()
-        .filter(|n| n.attribute("class") == Some(class))
-        .map(|n| {
-            (
-                n.attributes()
-                    .map(|a| (a.name().to_string(), a.value().to_string()))
-                    .collect(),
-                n.text().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn attr<'a>(a: &'a [(String, String)], name: &str) -> &'a str {
-    &a.iter().find(|(k, _)| k == name).unwrap().1
 }
 
 #[test]

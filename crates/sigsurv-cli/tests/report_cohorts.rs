@@ -31,22 +31,6 @@ fn analyze(dir: &Path, args: &[&str]) -> (Value, String) {
     (read_json(&dir.join("summary.json")), stdout(&o))
 }
 
-/// The text between `<section id="{id}">` and its `</section>`.
-fn section<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html
-        .find(&format!("<section id=\"{id}\">"))
-        .unwrap_or_else(|| panic!("no section {id}"));
-    let end = start + html[start..].find("</section>").unwrap();
-    &html[start..end]
-}
-
-fn data_values(html: &str) -> Vec<f64> {
-    html.split("data-value=\"")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap())
-        .collect()
-}
-
 /// No URL, script, style sheet or image outside the file; the only `url(` and `href` are the page's own anchors.
 fn assert_self_contained(html: &str) {
     for bad in [

@@ -10,6 +10,9 @@ use sigsurv_core::km::{kaplan_meier_by, KmCurve, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_plot::*;
 use std::path::{Path, PathBuf};
+#[path = "support/svg_elements.rs"]
+mod svg_elements;
+use svg_elements::{attr, elements};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -83,26 +86,6 @@ fn write_png_if_asked(name: &str, svg: &str) {
 
 fn parse(svg: &str) -> usvg::Tree {
     usvg::Tree::from_str(svg, &svg_options()).expect("the SVG parses")
-}
-
-/// (attributes, text) of every element with the given class.
-fn elements(svg: &str, class: &str) -> Vec<(Vec<(String, String)>, String)> {
-    let doc = usvg::roxmltree::Document::parse(svg).unwrap();
-    doc.descendants()
-        .filter(|n| n.attribute("class") == Some(class))
-        .map(|n| {
-            (
-                n.attributes()
-                    .map(|a| (a.name().to_string(), a.value().to_string()))
-                    .collect(),
-                n.text().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn attr<'a>(a: &'a [(String, String)], name: &str) -> &'a str {
-    &a.iter().find(|(k, _)| k == name).unwrap().1
 }
 
 #[test]

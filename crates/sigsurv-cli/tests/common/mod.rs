@@ -37,3 +37,20 @@ pub fn stderr(o: &Output) -> String {
 pub fn read_json(p: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
+
+/// The text between `<section id="{id}">` and its `</section>`.
+pub fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = start + html[start..].find("</section>").unwrap();
+    &html[start..end]
+}
+
+/// Every `data-value` in `html`, parsed.
+pub fn data_values(html: &str) -> Vec<f64> {
+    html.split("data-value=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap())
+        .collect()
+}
