@@ -5,7 +5,7 @@ use crate::args::{
 };
 use crate::failure::{CliResult, Failure};
 use crate::input::{core_failure, read_columns, read_times};
-use crate::output::json_text;
+use crate::output::{json_text, keep_until_exit};
 use crate::progress::{Phase, Step};
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::text::{pval, sig, sig_opt, TextTable};
@@ -110,7 +110,9 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         OutputFormat::Csv => to_csv(&model.fit),
         OutputFormat::Table => to_table(&model, zph.as_ref()),
     };
-    a.output.emit(&text)
+    let written = a.output.emit(&text);
+    keep_until_exit(model);
+    written
 }
 
 pub(crate) fn parse(formula: &str) -> CliResult<Formula> {

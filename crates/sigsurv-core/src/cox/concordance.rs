@@ -112,7 +112,7 @@ fn by_sweep(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
         .strata
         .par_iter()
         .map(|&(b0, b1)| {
-            let eta: Vec<f64> = prep.order[b0..b1].iter().map(|&i| lp[i as usize]).collect();
+            let eta: Vec<f64> = crate::scan::map(&prep.order[b0..b1], |&i| lp[i as usize]);
             sweep(prep, &eta, b0, b1, data.weights.is_some())
         })
         .collect();

@@ -16,6 +16,7 @@ mod resid;
 mod residuals;
 mod risk;
 mod robust;
+mod row_order;
 mod survfit;
 mod zph;
 
@@ -24,6 +25,7 @@ use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
 pub use likelihood::{CoxLikelihood, LoglikEval};
 use prep::Prepared;
+use rayon::prelude::*;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
 pub use survfit::{cox_survfit, CoxCurve, NewData};
 pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
@@ -376,13 +378,18 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
 pub(crate) fn linear_predictor(data: &CoxData, coef: &[f64]) -> Vec<f64> {
     let n = data.stop.len();
     let mut lp = vec![0.0; n];
-    for (j, &b) in coef.iter().enumerate() {
-        if b != 0.0 {
-            lp.iter_mut()
-                .zip(&data.x[j * n..(j + 1) * n])
-                .for_each(|(l, x)| *l += b * x);
+    // By chunks of rows (in parallel), each summing the columns in order: the same sums as column by column
+    // over all rows, with the chunk of `lp` staying in cache.
+    const ROWS: usize = 1 << 12;
+    lp.par_chunks_mut(ROWS).enumerate().for_each(|(c, out)| {
+        let a = c * ROWS;
+        for (j, &b) in coef.iter().enumerate() {
+            if b != 0.0 {
+                let col = &data.x[j * n + a..j * n + a + out.len()];
+                out.iter_mut().zip(col).for_each(|(l, x)| *l += b * x);
+            }
         }
-    }
+    });
     lp
 }
 

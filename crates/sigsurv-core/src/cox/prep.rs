@@ -1,6 +1,7 @@
 //! Validation and one-time sorting of the Cox input: rows ordered by stratum and decreasing stop time,
 //! covariates copied row-major in that order, centred and scaled as R's `coxfit6` / `agfit4` do.
 
+use super::row_order::{sort_rows, SortedRows};
 use super::CoxData;
 use crate::error::{CoreError, Result};
 use crate::timefix::timefix_in_place;
@@ -40,6 +41,9 @@ pub(crate) struct Prepared {
     /// The prepared covariates are `(x − centre) · scale`.
     pub centre: Vec<f64>,
     pub scale: Vec<f64>,
+    /// A buffer of one value per row that each evaluation of the likelihood borrows, so that the repeated
+    /// evaluations of a fit reuse one allocation (a fresh one costs a page fault per 4 KB).
+    pub row_buffer: RowBuffer,
 }
 
 impl Prepared {
@@ -99,14 +103,13 @@ impl Prepared {
             }
         }
         for j in 0..p {
-            for (row, &v) in d.x[j * n..(j + 1) * n].iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(CoreError::NonFinite {
-                        what: d.names[j].clone(),
-                        row,
-                        value: v,
-                    });
-                }
+            let col = &d.x[j * n..(j + 1) * n];
+            if let Some(row) = crate::scan::first_where(col, |v| !v.is_finite()) {
+                return Err(CoreError::NonFinite {
+                    what: d.names[j].clone(),
+                    row,
+                    value: col[row],
+                });
             }
         }
 
@@ -129,25 +132,16 @@ impl Prepared {
                 stop = Some(t);
             }
         }
-        // Right-censored data: sort first; timefix only if the sorted times show a near-tie.
-        let mut keys = sort_keys(stop.as_deref().unwrap_or(d.stop), d.strata);
-        if timefix && start.is_none() && needs_timefix(&keys) {
-            // Rare: some distinct times differ by noise only. Merge them and sort again.
-            let mut t = d.stop.to_vec();
-            timefix_in_place(&mut t, &mut []);
-            keys = sort_keys(&t, d.strata);
-        }
-        let order: Vec<u32> = keys.iter().map(|k| k.2).collect();
-        let mut strata = Vec::new();
-        let mut b0 = 0;
-        for k in 1..=n {
-            if k == n || keys[k].0 != keys[b0].0 {
-                strata.push((b0, k));
-                b0 = k;
-            }
-        }
-        let s_stop: Vec<f64> = keys.iter().map(|k| from_desc(k.1)).collect();
-        drop(keys);
+        // Right-censored data: near-ties are merged (when there are any) while sorting.
+        let SortedRows {
+            order,
+            stop: s_stop,
+            strata,
+        } = sort_rows(
+            stop.as_deref().unwrap_or(d.stop),
+            d.strata,
+            timefix && start.is_none(),
+        );
         let s_start = match &start {
             Some(s) => PerRow::Each(order.iter().map(|&i| s[i as usize]).collect()),
             None => PerRow::Same(f64::NEG_INFINITY),
@@ -186,24 +180,11 @@ impl Prepared {
 
         // Centre at the weighted mean and scale by sum(w) / sum(w |x - mean|), over the rows used;
         // columns with values only in {-1, 0, 1} are left alone (R's nocenter = c(-1, 0, 1)).
-        let mut centre = vec![0.0; p];
-        let mut scale = vec![1.0; p];
-        // The row scatter (sequential, memory-bound) runs while the column sums are taken in parallel.
-        let (cs, mut x) = rayon::join(
-            || centre_and_scale(d.x, n, p, &order, &weight, &ignore),
-            || scatter_rows(d.x, n, p, &order),
-        );
-        for (j, &(m, sc)) in cs.iter().enumerate() {
-            centre[j] = m;
-            scale[j] = sc;
-        }
-        x.par_chunks_mut(4096 * p.max(1)).for_each(|chunk| {
-            for row in chunk.chunks_exact_mut(p.max(1)) {
-                for ((v, c), s) in row.iter_mut().zip(&centre).zip(&scale) {
-                    *v = (*v - c) * s;
-                }
-            }
-        });
+        let (centre, scale): (Vec<f64>, Vec<f64>) =
+            centre_and_scale(d.x, n, p, &order, &weight, &ignore)
+                .into_iter()
+                .unzip();
+        let x = scatter_rows(d.x, n, p, &order, &centre, &scale);
         Ok(Prepared {
             n,
             p,
@@ -222,6 +203,7 @@ impl Prepared {
             blocks,
             centre,
             scale,
+            row_buffer: RowBuffer::default(),
         })
     }
 
@@ -229,6 +211,31 @@ impl Prepared {
     #[inline]
     pub fn row(&self, k: usize) -> &[f64] {
         &self.x[k * self.p..(k + 1) * self.p]
+    }
+}
+
+/// A reusable buffer of one value per row (see [`Prepared::row_buffer`]); a clone starts empty.
+#[derive(Debug, Default)]
+pub(crate) struct RowBuffer(std::sync::Mutex<Vec<f64>>);
+
+impl RowBuffer {
+    /// The buffer, `n` zeros long (its memory is reused when it was given back).
+    pub fn take(&self, n: usize) -> Vec<f64> {
+        let mut v = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        v.clear();
+        v.resize(n, 0.0);
+        v
+    }
+
+    /// Gives the buffer back for the next evaluation.
+    pub fn give_back(&self, v: Vec<f64>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = v;
+    }
+}
+
+impl Clone for RowBuffer {
+    fn clone(&self) -> Self {
+        RowBuffer::default()
     }
 }
 
@@ -262,64 +269,6 @@ impl<T> std::ops::Index<usize> for PerRow<T> {
     }
 }
 
-/// Sort keys (stratum, stop time descending as ordered bits, row), sorted: plain integers compare fast.
-fn sort_keys(stop: &[f64], strata: Option<&[u32]>) -> Vec<(u32, u64, u32)> {
-    let mut keys: Vec<(u32, u64, u32)> = stop
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| (strata.map_or(0, |s| s[i]), to_desc(v), i as u32))
-        .collect();
-    keys.par_sort_unstable();
-    keys
-}
-
-/// Bits of `v` mapped so that unsigned order is descending numeric order (total order).
-fn to_desc(v: f64) -> u64 {
-    let b = v.to_bits();
-    !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
-}
-
-fn from_desc(k: u64) -> f64 {
-    let asc = !k;
-    f64::from_bits(if asc >> 63 == 1 {
-        asc & !(1 << 63)
-    } else {
-        !asc
-    })
-}
-
-/// Whether R's aeqSurv would merge any times, decided from the sorted keys with the rule of
-/// [`crate::timefix`]: distinct times ascending, a gap `≤ tol` or `≤ tol · mean|t|` is a tie.
-fn needs_timefix(keys: &[(u32, u64, u32)]) -> bool {
-    // Distinct times, ascending. Keys are descending within each stratum.
-    let mut y: Vec<f64> = Vec::new();
-    let mut lo = 0;
-    while lo < keys.len() {
-        let mut hi = lo;
-        while hi < keys.len() && keys[hi].0 == keys[lo].0 {
-            hi += 1;
-        }
-        for k in keys[lo..hi].iter().rev() {
-            let v = from_desc(k.1);
-            if y.last() != Some(&v) {
-                y.push(v);
-            }
-        }
-        lo = hi;
-    }
-    if lo > 0 && keys[0].0 != keys[keys.len() - 1].0 {
-        y.sort_unstable_by(f64::total_cmp);
-        y.dedup();
-    }
-    if y.len() < 2 {
-        return false;
-    }
-    let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
-    let tol = crate::timefix::TIMEFIX_TOLERANCE;
-    y.windows(2)
-        .any(|w| w[1] - w[0] <= tol || (w[1] - w[0]) / mean_abs <= tol)
-}
-
 /// Per column: the weighted mean over the rows used, and `Σw / Σ w |x − mean|` (1 when that is 0);
 /// (0, 1) for columns with values only in {-1, 0, 1}.
 fn centre_and_scale(
@@ -330,14 +279,19 @@ fn centre_and_scale(
     weight: &PerRow<f64>,
     ignore: &PerRow<bool>,
 ) -> Vec<(f64, f64)> {
-    // Effective weight of each original row (0 for rows that carry no information).
-    let mut w_orig = vec![0.0; n];
-    for k in 0..n {
-        if !ignore[k] {
-            w_orig[order[k] as usize] = weight[k];
+    // Effective weight of each original row (0 for rows that carry no information); none when every row
+    // weighs 1 (then the sums below are the same sums without the factor 1.0).
+    let uniform = matches!((weight, ignore), (PerRow::Same(w), PerRow::Same(false)) if *w == 1.0);
+    let w_orig: Option<Vec<f64>> = (!uniform).then(|| {
+        let mut w_orig = vec![0.0; n];
+        for k in 0..n {
+            if !ignore[k] {
+                w_orig[order[k] as usize] = weight[k];
+            }
         }
-    }
-    let wsum: f64 = w_orig.iter().sum();
+        w_orig
+    });
+    let wsum: f64 = w_orig.as_ref().map_or(n as f64, |w| w.iter().sum());
     // Columns in parallel; each column's sums run in row order (thread-independent).
     (0..p)
         .into_par_iter()
@@ -346,33 +300,61 @@ fn centre_and_scale(
             if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
                 return (0.0, 1.0);
             }
-            let m = col.iter().zip(&w_orig).map(|(x, w)| w * x).sum::<f64>() / wsum;
-            let mad: f64 = col
-                .iter()
-                .zip(&w_orig)
-                .map(|(x, w)| w * (x - m).abs())
-                .sum();
+            let (m, mad) = match &w_orig {
+                Some(w) => {
+                    let m = col.iter().zip(w).map(|(x, w)| w * x).sum::<f64>() / wsum;
+                    (
+                        m,
+                        col.iter()
+                            .zip(w)
+                            .map(|(x, w)| w * (x - m).abs())
+                            .sum::<f64>(),
+                    )
+                }
+                None => {
+                    let m = col.iter().sum::<f64>() / wsum;
+                    (m, col.iter().map(|x| (x - m).abs()).sum::<f64>())
+                }
+            };
             (m, if mad > 0.0 { wsum / mad } else { 1.0 })
         })
         .collect()
 }
 
-/// The covariates of sorted positions, row-major (not yet centred). One pass over the original rows: the
-/// columns are read in order (p sequential streams) and each row is written whole at its sorted
-/// position, so no transposed copy of the columns is needed.
-fn scatter_rows(xcol: &[f64], n: usize, p: usize, order: &[u32]) -> Vec<f64> {
+/// The covariates of sorted positions, row-major, centred and scaled: `(x - centre) * scale`. The sorted rows
+/// are split into a few ranges filled in parallel; each range's task reads the columns in order (p sequential
+/// streams) and writes the rows that land in its range: the random writes are shared out, and no task reads
+/// a column at random.
+fn scatter_rows(
+    xcol: &[f64],
+    n: usize,
+    p: usize,
+    order: &[u32],
+    centre: &[f64],
+    scale: &[f64],
+) -> Vec<f64> {
+    let mut x = vec![0.0; n * p];
+    if p == 0 || n == 0 {
+        return x;
+    }
     let mut pos = vec![0u32; n];
     for (k, &i) in order.iter().enumerate() {
         pos[i as usize] = k as u32;
     }
-    let mut x = vec![0.0; n * p];
-    let cols: Vec<&[f64]> = (0..p).map(|j| &xcol[j * n..(j + 1) * n]).collect();
-    for (i, &k) in pos.iter().enumerate() {
-        let row = &mut x[k as usize * p..(k as usize + 1) * p];
-        for (v, col) in row.iter_mut().zip(&cols) {
-            *v = col[i];
+    // Every task reads all the columns, so a few ranges are enough to share the writes.
+    let ranges = rayon::current_num_threads().clamp(1, 4);
+    let per = n.div_ceil(ranges);
+    x.par_chunks_mut(per * p).enumerate().for_each(|(r, out)| {
+        let (lo, hi) = (r * per, (r * per + out.len() / p) as u32);
+        for (i, &k) in pos.iter().enumerate() {
+            if (lo as u32..hi).contains(&k) {
+                let row = &mut out[(k as usize - lo) * p..(k as usize - lo + 1) * p];
+                for (j, v) in row.iter_mut().enumerate() {
+                    *v = (xcol[j * n + i] - centre[j]) * scale[j];
+                }
+            }
         }
-    }
+    });
     x
 }
 
