@@ -4,7 +4,7 @@ Reads the cohort CSV with pandas, runs one analysis with lifelines, prints "TIMI
 "TIMING compute <s>" and writes the numbers compare.py checks as JSON.
 
 Usage: python3 bench/py_lifelines.py TASK cohort.csv out.json
-  TASK: km | logrank | cox_efron   (lifelines has no stratified log-rank and no Breslow ties)
+  TASK: km | logrank | cox_efron | cox_efron_nostrata   (lifelines has no stratified log-rank, no Breslow ties)
 """
 import json
 import sys
@@ -21,7 +21,9 @@ COVARIATES = [f"x{j}" for j in range(1, 11)]
 
 def main():
     task, csv, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
-    columns = ["time", "event", "group"] + (["cohort"] + COVARIATES if task.startswith("cox") else [])
+    stratified = task == "cox_efron"
+    columns = ["time", "event", "group"] + (["cohort"] if stratified else []) + (
+        COVARIATES if task.startswith("cox") else [])
     t0 = time.perf_counter()
     d = pd.read_csv(csv, usecols=columns)
     t1 = time.perf_counter()
@@ -42,9 +44,10 @@ def main():
         res = multivariate_logrank_test(d["time"], d["group"], d["event"])
         t2 = time.perf_counter()
         out["chisq"] = float(res.test_statistic)
-    elif task == "cox_efron":
+    elif task in ("cox_efron", "cox_efron_nostrata"):
         x = pd.get_dummies(d, columns=["group"], prefix="group", prefix_sep="", drop_first=True, dtype=float)
-        cph = CoxPHFitter().fit(x, duration_col="time", event_col="event", strata=["cohort"])
+        cph = CoxPHFitter().fit(x, duration_col="time", event_col="event",
+                                strata=["cohort"] if stratified else None)
         t2 = time.perf_counter()
         for name, b in cph.params_.items():
             out[f"coef.{name}"] = float(b)

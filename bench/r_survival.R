@@ -2,13 +2,13 @@
 # Reads the cohort CSV (data.table::fread when installed, else read.csv), runs one analysis with survival, prints
 # "TIMING load <s>" and "TIMING compute <s>" and writes the numbers compare.py checks as JSON.
 # Usage: Rscript bench/r_survival.R TASK cohort.csv out.json
-#   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow
+#   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow | cox_efron_nostrata | cox_breslow_nostrata
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
 covariates <- paste0("x", 1:10)
 columns <- c("time", "event", "group",
-             if (task != "km" && task != "logrank") "cohort",
+             if (task == "logrank_strat" || task %in% c("cox_efron", "cox_breslow")) "cohort",
              if (startsWith(task, "cox")) covariates)
 
 t0 <- proc.time()[["elapsed"]]
@@ -47,8 +47,9 @@ if (task == "km") {
     out[[paste0(g, ".expected")]] <- exp[i]
   }
 } else {
-  ties <- sub("^cox_", "", task)
-  f <- as.formula(paste("Surv(time, event) ~", paste(covariates, collapse = " + "), "+ group + strata(cohort)"))
+  ties <- sub("_nostrata$", "", sub("^cox_", "", task))
+  strata <- if (endsWith(task, "_nostrata")) "" else "+ strata(cohort)"
+  f <- as.formula(paste("Surv(time, event) ~", paste(covariates, collapse = " + "), "+ group", strata))
   fit <- coxph(f, data = d, ties = ties)
   t2 <- proc.time()[["elapsed"]]
   for (nm in names(coef(fit))) out[[paste0("coef.", nm)]] <- unname(coef(fit)[nm])
