@@ -249,6 +249,8 @@ fn fit_table(
     };
     if !keep_columns {
         table.columns = Vec::new();
+        // Hand the table's freed pages back before the fit allocates its sorted copy (see sigsurv_io::memory).
+        sigsurv_io::memory::release_freed();
     }
     let fit = cox_ph(
         &CoxData::from_design(&design, start.as_deref(), &stop, &event, weights.as_deref()),

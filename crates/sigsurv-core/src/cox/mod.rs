@@ -252,7 +252,9 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
             opts.conf_level
         )));
     }
-    let mut prep = Prepared::new(data, opts.timefix)?;
+    // Without the sorted stop times until after the iterations: at millions of rows that lowers the peak memory
+    // of the fit by one column.
+    let mut prep = Prepared::build(data, opts.timefix, false)?;
     let p = prep.p;
     let n = prep.n;
     let n_events = data.event.iter().filter(|&&e| e).count();
@@ -268,6 +270,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         return Ok(no_event_fit(data, opts, n, means));
     }
     let nt = newton::newton(&prep, opts);
+    prep.row_buffer = Default::default();
     let dropped: Vec<bool> = (0..p)
         .map(|i| (nt.rank as usize) < p && nt.var[i * p + i] == 0.0)
         .collect();
@@ -281,6 +284,9 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     infinite_warnings(&prep, opts, &nt, data.names, &mut warnings);
 
     let (var, naive_var, robust_score) = if robust && dropped.iter().any(|d| !d) {
+        if prep.stop_pending() {
+            prep.restore_stop(data.stop); // the score residuals read it
+        }
         let cluster: Option<Vec<u32>> = data.cluster.map(|c| c.to_vec());
         let r = robust::robust(
             &prep,
@@ -348,6 +354,9 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     }
     // The sorted covariates are no longer needed: free them before the concordance's own buffers.
     prep.x = Vec::new();
+    if prep.stop_pending() {
+        prep.restore_stop(data.stop);
+    }
     let concordance = concordance::concordance(&prep, data, &linear_predictor(data, &coef));
     Ok(CoxFit {
         n,

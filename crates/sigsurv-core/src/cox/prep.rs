@@ -21,6 +21,9 @@ pub(crate) struct Prepared {
     /// Half-open ranges of sorted positions, one per stratum, in stratum-code order.
     pub strata: Vec<(usize, usize)>,
     pub stop: Vec<f64>,
+    /// Whether `stop[k]` is the input's `stop[order[k]]` (no times were merged), so that it can be freed
+    /// and gathered again.
+    stop_is_input: bool,
     /// Start times (counting process) or -inf (right-censored), sorted positions.
     pub start: PerRow<f64>,
     pub event: Vec<bool>,
@@ -48,6 +51,12 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub fn new(d: &CoxData, timefix: bool) -> Result<Prepared> {
+        Prepared::build(d, timefix, true)
+    }
+
+    /// [`Prepared::new`]; with `stop_now` false, right-censored data's sorted stop times are left for
+    /// [`Prepared::restore_stop`] (the Newton passes never read them: a fit gathers them after its iterations).
+    pub fn build(d: &CoxData, timefix: bool, stop_now: bool) -> Result<Prepared> {
         let n = d.stop.len();
         let p = d.p;
         check_len("event", d.event.len(), n)?;
@@ -135,8 +144,9 @@ impl Prepared {
         // Right-censored data: near-ties are merged (when there are any) while sorting.
         let SortedRows {
             order,
-            stop: s_stop,
+            stop: mut s_stop,
             strata,
+            merged,
         } = sort_rows(
             stop.as_deref().unwrap_or(d.stop),
             d.strata,
@@ -153,6 +163,12 @@ impl Prepared {
         };
 
         let (groups, blocks) = tie_groups(&strata, &s_stop);
+        // Right-censored data: the sorted stop times are not needed again until after the fit; while the sorted
+        // copy of the covariates is written (the peak of memory) they are not held (gathered again below).
+        let stop_is_input = !merged && start.is_none();
+        if stop_is_input {
+            s_stop = Vec::new();
+        }
 
         // Rows whose (start, stop] holds no event time of their stratum carry no information.
         let mut ignore = PerRow::Same(false);
@@ -185,6 +201,9 @@ impl Prepared {
                 .into_iter()
                 .unzip();
         let x = scatter_rows(d.x, n, p, &order, &centre, &scale);
+        if stop_is_input && stop_now {
+            s_stop = crate::scan::map(&order, |&i| d.stop[i as usize]);
+        }
         Ok(Prepared {
             n,
             p,
@@ -192,6 +211,7 @@ impl Prepared {
             order,
             strata,
             stop: s_stop,
+            stop_is_input,
             start: s_start,
             event,
             weight,
@@ -205,6 +225,16 @@ impl Prepared {
             scale,
             row_buffer: RowBuffer::default(),
         })
+    }
+
+    /// Whether the sorted stop times were left out by [`Prepared::build`].
+    pub fn stop_pending(&self) -> bool {
+        self.stop_is_input && self.stop.is_empty()
+    }
+
+    /// Gathers the sorted stop times from the input's (after [`Prepared::build`] left them out).
+    pub fn restore_stop(&mut self, stop: &[f64]) {
+        self.stop = crate::scan::map(&self.order, |&i| stop[i as usize]);
     }
 
     /// Row k of the centred, scaled covariates.

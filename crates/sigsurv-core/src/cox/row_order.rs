@@ -15,6 +15,8 @@ pub(crate) struct SortedRows {
     pub stop: Vec<f64>,
     /// Half-open ranges of sorted positions, one per stratum present, in stratum-code order.
     pub strata: Vec<(usize, usize)>,
+    /// Whether near-tied times were merged (then `stop` differs from the input's times in that order).
+    pub merged: bool,
 }
 
 /// The rows in pass order; with `timefix`, near-tied stop times are merged first as R's aeqSurv does (only when
@@ -27,10 +29,12 @@ pub(crate) fn sort_rows(stop: &[f64], strata: Option<&[u32]>, timefix: bool) -> 
             order,
             stop: s_stop,
             strata: ranges,
+            merged: false,
         };
     }
     let mut keys = sort_keys(stop, strata);
-    if timefix && needs_timefix(&keys) {
+    let merged = timefix && needs_timefix(&keys);
+    if merged {
         // Rare: some distinct times differ by noise only. Merge them and sort again.
         let mut t = stop.to_vec();
         timefix_in_place(&mut t, &mut []);
@@ -43,6 +47,7 @@ pub(crate) fn sort_rows(stop: &[f64], strata: Option<&[u32]>, timefix: bool) -> 
         order,
         stop: s_stop,
         strata: ranges,
+        merged,
     }
 }
 
