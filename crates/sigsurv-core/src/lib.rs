@@ -10,6 +10,8 @@
 pub mod error;
 pub mod pvalue;
 pub mod scan;
+#[cfg(test)]
+mod test_rng;
 pub mod timefix;
 
 // Kaplan-Meier and log-rank (issue 2)

@@ -468,16 +468,10 @@ mod tests {
     #[test]
     fn counted_rows_give_identical_sums() {
         use crate::km::{order::sort_by_time, tally::tally_by_time};
-        let mut state = 5u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            state >> 33
-        };
+        let mut next = crate::test_rng::lcg(5);
         let n = 300_000;
         let time: Vec<f64> = (0..n).map(|_| (next() % 300) as f64 * 0.5).collect();
-        let event: Vec<bool> = (0..n).map(|_| next() % 3 != 0).collect();
+        let event: Vec<bool> = (0..n).map(|_| !next().is_multiple_of(3)).collect();
         let tag: Vec<u32> = (0..n)
             .map(|_| (((next() % 4) << 2) | (next() % 3)) as u32)
             .collect();

@@ -194,13 +194,7 @@ mod tests {
     /// Counting and sorting give the same order, stop times and strata (whole days, some rows per day).
     #[test]
     fn counting_sort_equals_key_sort() {
-        let mut state = 3u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            state >> 33
-        };
+        let mut next = crate::test_rng::lcg(3);
         let n = 200_000;
         let stop: Vec<f64> = (0..n).map(|_| (next() % 3000) as f64).collect();
         let strata: Vec<u32> = (0..n).map(|_| (next() % 3) as u32 * 2).collect(); // codes 0, 2, 4

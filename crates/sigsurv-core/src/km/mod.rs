@@ -320,13 +320,7 @@ mod tests {
     /// curves of the row-by-row pass.
     #[test]
     fn counted_rows_give_identical_curves() {
-        let mut state = 99u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            state >> 33
-        };
+        let mut next = crate::test_rng::lcg(99);
         let n = 300_000;
         let time: Vec<f64> = (0..n)
             .map(|i| {
@@ -338,7 +332,7 @@ mod tests {
                 }
             })
             .collect();
-        let event: Vec<bool> = (0..n).map(|_| next() % 4 != 0).collect();
+        let event: Vec<bool> = (0..n).map(|_| !next().is_multiple_of(4)).collect();
         let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
         let opts = KmOptions::default();
         let rows = order::sort_by_time(&time, &event, None, |r| group[r], true);

@@ -277,14 +277,8 @@ mod tests {
     /// Counting gives, per time and tag, what the sorted rows hold.
     #[test]
     fn counts_match_sorted_rows() {
-        let mut state = 7u64;
         let n = 700_000; // several chunks
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            state >> 33
-        };
+        let mut next = crate::test_rng::lcg(7);
         let time: Vec<f64> = (0..n)
             .map(|i| {
                 if i % 11 == 0 {
@@ -294,7 +288,7 @@ mod tests {
                 }
             })
             .collect();
-        let event: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+        let event: Vec<bool> = (0..n).map(|_| next().is_multiple_of(3)).collect();
         let tag: Vec<u32> = (0..n).map(|_| (next() % 5) as u32).collect();
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 4 != 1).collect();
         for subset in [None, Some(rows.as_slice())] {
