@@ -16,6 +16,9 @@ use clap::Parser;
 
 fn main() {
     let start = std::time::Instant::now();
+    // Column-sized blocks go back to the system when freed (see sigsurv_io::memory): peak memory stays close
+    // to the columns in use.
+    sigsurv_io::memory::return_large_blocks();
     let cli = args::Cli::parse();
     let timings = progress::timings_wanted(cli.timings);
     if let Err(f) = set_threads(cli.threads) {

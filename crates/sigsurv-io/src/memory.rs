@@ -1,10 +1,29 @@
-//! Handing freed memory back to the operating system while a table is converted.
+//! Handing freed memory back to the operating system.
 //!
-//! Polars builds a frame from many small buffers (one per chunk and column), allocated in its worker threads'
-//! malloc arenas. When a column has been copied into sigsurv's own vector and dropped, glibc keeps those
-//! buffers' pages for reuse instead of returning them; the next column's vector is one large allocation that
-//! cannot reuse them, so the frame and all the copies would be resident together. `malloc_trim` returns the
-//! free pages of every arena (about a millisecond). With other C libraries or systems nothing is done.
+//! Columns of millions of rows are megabytes each, and a run allocates and frees several generations of them
+//! (the polars frame, sigsurv's copies, the sorted copies of a fit). glibc keeps freed memory for reuse unless an
+//! allocation was large enough to get its own mapping, and by default that threshold rises to 32 MB as the
+//! program frees large blocks, so freed 4-32 MB columns stay resident next to the next, larger allocation.
+//! Two settings keep the resident memory close to what is live (glibc only; elsewhere nothing is done):
+//!
+//! * [`return_large_blocks`] fixes the threshold at 4 MB, so every column-sized block is mapped on its own and
+//!   returned when freed (smaller allocations keep malloc's usual reuse);
+//! * [`release_freed`] returns the free pages of every arena: polars decodes a table on its worker threads, whose
+//!   arenas keep the frame's chunk buffers after the columns are copied out (about a millisecond).
+
+/// Blocks of at least this many bytes get their own mapping, returned to the system when freed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const OWN_MAPPING_BYTES: i32 = 4 << 20;
+
+/// Has glibc give every block of 4 MB or more its own mapping (returned to the system when freed). Call once,
+/// at start-up, before other threads allocate.
+pub fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes malloc's tuning; called at start-up, before other threads exist.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_BYTES);
+    }
+}
 
 /// Returns the pages malloc holds free to the operating system.
 pub fn release_freed() {
