@@ -124,14 +124,17 @@ fn by_level(v: &TextColumn, event: impl Fn(usize, &str) -> bool) -> Vec<bool> {
         .enumerate()
         .map(|(k, l)| event(k, l))
         .collect();
-    let mut out = vec![false; v.len()];
-    out.par_chunks_mut(1 << 16)
-        .zip(v.codes().par_chunks(1 << 16))
-        .for_each(|(o, c)| {
-            o.iter_mut()
-                .zip(c)
-                .for_each(|(o, &c)| *o = flags[c as usize])
-        });
+    flags_of(v.codes(), |&c| flags[c as usize])
+}
+
+/// `is_event` of every value, in parallel chunks with a plain loop each (rayon's per-item iterators cost
+/// several times more per row).
+fn flags_of<T: Sync>(values: &[T], is_event: impl Fn(&T) -> bool + Sync) -> Vec<bool> {
+    const CHUNK: usize = 1 << 16;
+    let mut out = vec![false; values.len()];
+    out.par_chunks_mut(CHUNK)
+        .zip(values.par_chunks(CHUNK))
+        .for_each(|(o, v)| o.iter_mut().zip(v).for_each(|(o, x)| *o = is_event(x)));
     out
 }
 
@@ -153,13 +156,7 @@ fn numeric_coding(v: &[f64]) -> Option<(Vec<bool>, EventCoding)> {
     if other {
         return None;
     }
-    let flags = |event: f64| {
-        let mut out = vec![false; v.len()];
-        out.par_chunks_mut(1 << 16)
-            .zip(v.par_chunks(1 << 16))
-            .for_each(|(o, v)| o.iter_mut().zip(v).for_each(|(o, &x)| *o = x == event));
-        out
-    };
+    let flags = |event: f64| flags_of(v, |&x| x == event);
     match (has0, has2) {
         (_, false) => Some((flags(1.0), EventCoding::ZeroOne)),
         (false, true) => Some((flags(2.0), EventCoding::OneTwo)),

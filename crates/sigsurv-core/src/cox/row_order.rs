@@ -23,7 +23,7 @@ pub(crate) struct SortedRows {
 /// the sorted times show a near-tie, which whole days never do).
 pub(crate) fn sort_rows(stop: &[f64], strata: Option<&[u32]>, timefix: bool) -> SortedRows {
     if let Some(order) = counting_order(stop, strata) {
-        let s_stop = order.par_iter().map(|&i| stop[i as usize]).collect();
+        let s_stop = crate::scan::map(&order, |&i| stop[i as usize]);
         let ranges = stratum_ranges(order.len(), |k| strata.map_or(0, |s| s[order[k] as usize]));
         return SortedRows {
             order,
