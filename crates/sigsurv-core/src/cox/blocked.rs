@@ -1,14 +1,13 @@
 //! ℓ(β), U(β) and I(β) for right-censored data in parallel blocks of rows, bit-identical for any
-//! number of threads.
+//! number of threads. Used when the distinct times are many (else `grouped.rs` reads the covariates once).
 //!
 //! The per-event-time sums of `engine.rs` are regrouped so that rows can be processed independently.
 //! At an event time t with risk-set sums S0, A = S1, C = S2 (all rows with stop ≥ t), event sums E,
-//! A_D, C_D, d events of weight w_D, and sub-steps k with f_k = k/d (Efron; Breslow: k = 0 only),
-//! `D_k = S0 − f_k E`, `ω = w_D / d` (Breslow: w_D):
+//! A_D, C_D, the terms are those of `tie_terms.rs`:
 //! ```text
 //! ℓ −= Σ_k ω log D_k
-//! U −= g1 A − g2 A_D                                  g1 = Σ_k ω/D_k,   g2 = Σ_k ω f_k/D_k
-//! I += g1 C − g2 C_D − [h0 A Aᵀ − h1 (A A_Dᵀ + A_D Aᵀ) + h2 A_D A_Dᵀ]     h_m = Σ_k ω f_k^m / D_k²
+//! U −= g1 A − g2 A_D
+//! I += g1 C − g2 C_D − [h0 A Aᵀ − h1 (A A_Dᵀ + A_D Aᵀ) + h2 A_D A_Dᵀ]
 //! ```
 //! Summed over t, the C and A terms become per-row weights: row i contributes `r_i c_i x_i` to U and
 //! `r_i c_i x_i x_iᵀ` to I with `c_i = Λ1(t_i) − δ_i g2(t_i)`, `Λ1(s) = Σ_{event t ≤ s} g1(t)`. Only the
@@ -25,7 +24,9 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
 use super::engine::Eval;
+use super::outer::add_outer_rows;
 use super::prep::Prepared;
+use super::tie_terms::TieTerms;
 use super::Ties;
 use rayon::prelude::*;
 
@@ -128,34 +129,17 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
             if nd == 0 {
                 continue;
             }
-            let c = &mut coef[gi];
-            if ties == Ties::Breslow || nd == 1 {
-                loglik -= wd * s0.ln();
-                g1[gi - gstart] = wd / s0;
-                c.h0 = wd / (s0 * s0);
-            } else {
-                let dd = nd as f64;
-                let omega = wd / dd;
-                let (mut a1, mut a2) = (0.0, 0.0);
-                for k in 0..nd {
-                    let f = k as f64 / dd;
-                    let den = s0 - f * e;
-                    loglik -= omega * den.ln();
-                    let inv = 1.0 / den;
-                    a1 += inv;
-                    a2 += f * inv;
-                    let inv2 = inv * inv;
-                    c.h0 += inv2;
-                    c.h1 += f * inv2;
-                    c.h2 += f * f * inv2;
-                }
-                g1[gi - gstart] = omega * a1;
-                c.g2 = omega * a2;
-                c.h0 *= omega;
-                c.h1 *= omega;
-                c.h2 *= omega;
-                c.multi = true;
-            }
+            let t = TieTerms::new(s0, e, nd, wd, ties);
+            loglik -= t.log_terms;
+            g1[gi - gstart] = t.g1;
+            coef[gi] = GroupCoef {
+                lam: 0.0,
+                g2: t.g2,
+                h0: t.h0,
+                h1: t.h1,
+                h2: t.h2,
+                multi: t.multi,
+            };
         }
         // Λ1 accumulates from the last (smallest) time upwards.
         let mut lam = 0.0;
@@ -286,7 +270,7 @@ fn block_sums(
             }
         }
     }
-    add_outer_rows(&mut rcx, &mut rcxx, prep, first, &rc);
+    add_outer_rows(&mut rcx, &mut rcxx, prep, |q| first + q, &rc);
     for j in 0..p {
         out.u[j] -= rcx[j];
     }
@@ -328,50 +312,13 @@ fn block_sums_fast(
     block_sums(prep, b, coef, risk)
 }
 
-/// Adds `w_k x_k` to `a` and `w_k x_k x_kᵀ` to the square `c` (row-major, p x p) for the rows `first..` of
-/// `prep` with weights `w`. Four rows at a time, each element of `c` held in a register across them: the additions
-/// happen in the same order as row by row (so the sums are the same bits) with a quarter of the loads and stores.
-#[inline(always)]
-fn add_outer_rows(a: &mut [f64], c: &mut [f64], prep: &Prepared, first: usize, w: &[f64]) {
-    let p = prep.p;
-    let mut quads = w.chunks_exact(4);
-    for (q, wq) in (&mut quads).enumerate() {
-        let k = first + 4 * q;
-        let (x0, x1, x2, x3) = (
-            prep.row(k),
-            prep.row(k + 1),
-            prep.row(k + 2),
-            prep.row(k + 3),
-        );
-        for i in 0..p {
-            let r = [wq[0] * x0[i], wq[1] * x1[i], wq[2] * x2[i], wq[3] * x3[i]];
-            a[i] = a[i] + r[0] + r[1] + r[2] + r[3];
-            let row = &mut c[i * p..(i + 1) * p];
-            for ((((cj, &y0), &y1), &y2), &y3) in row.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {
-                *cj = *cj + r[0] * y0 + r[1] * y1 + r[2] * y2 + r[3] * y3;
-            }
-        }
-    }
-    let done = w.len() - quads.remainder().len();
-    for (k, &wk) in (first + done..).zip(quads.remainder()) {
-        let x = prep.row(k);
-        for i in 0..p {
-            let rx = wk * x[i];
-            a[i] += rx;
-            for (cj, &xj) in c[i * p..(i + 1) * p].iter_mut().zip(x) {
-                *cj += rx * xj;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::engine::evaluate_by_strata;
     use super::super::{CoxData, Ties};
     use super::*;
 
-    /// Many blocks, strata, weights, heavy ties: the blocked sums equal the sequential pass.
+    /// Many blocks, strata, weights, heavy ties: the blocked and the grouped sums equal the sequential pass.
     #[test]
     fn blocked_equals_sequential_pass() {
         let n = 150_000;
@@ -419,22 +366,27 @@ mod tests {
                 (Ties::Efron, [120.0, 0.0, 0.0, 1.0]), // η > 200: the shifted scale
             ];
             for (ties, beta) in cases {
-                let a = evaluate_blocked(&prep, &beta, ties);
                 let b = evaluate_by_strata(&prep, &beta, ties);
-                let close = |x: f64, y: f64, scale: f64| (x - y).abs() <= 1e-10 * scale;
-                assert!(
-                    close(a.loglik, b.loglik, b.loglik.abs()),
-                    "{} {}",
-                    a.loglik,
-                    b.loglik
-                );
-                let us = b.u.iter().map(|v| v.abs()).fold(1.0, f64::max);
-                for (x, y) in a.u.iter().zip(&b.u) {
-                    assert!(close(*x, *y, us), "U {x} {y}");
-                }
-                let is = b.imat.iter().map(|v| v.abs()).fold(0.0, f64::max);
-                for (x, y) in a.imat.iter().zip(&b.imat) {
-                    assert!(close(*x, *y, is), "I {x} {y}");
+                assert!(super::super::grouped::fits(&prep));
+                for a in [
+                    evaluate_blocked(&prep, &beta, ties),
+                    super::super::grouped::evaluate_grouped(&prep, &beta, ties),
+                ] {
+                    let close = |x: f64, y: f64, scale: f64| (x - y).abs() <= 1e-10 * scale;
+                    assert!(
+                        close(a.loglik, b.loglik, b.loglik.abs()),
+                        "{} {}",
+                        a.loglik,
+                        b.loglik
+                    );
+                    let us = b.u.iter().map(|v| v.abs()).fold(1.0, f64::max);
+                    for (x, y) in a.u.iter().zip(&b.u) {
+                        assert!(close(*x, *y, us), "U {x} {y}");
+                    }
+                    let is = b.imat.iter().map(|v| v.abs()).fold(0.0, f64::max);
+                    for (x, y) in a.imat.iter().zip(&b.imat) {
+                        assert!(close(*x, *y, is), "I {x} {y}");
+                    }
                 }
             }
         }

@@ -53,6 +53,10 @@ impl Eval {
 /// ℓ, U and I at `beta` (on the centred, scaled covariates of `prep`). Strata run in parallel and are
 /// added in stratum order, so the result does not depend on the number of threads.
 pub(crate) fn evaluate(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
+    if super::grouped::fits(prep) {
+        // Right-censored data with few distinct times: one read of the covariates (see grouped.rs).
+        return super::grouped::evaluate_grouped(prep, beta, ties);
+    }
     if !prep.counting {
         // Right-censored data: parallel blocks within strata (see blocked.rs).
         return super::blocked::evaluate_blocked(prep, beta, ties);

@@ -9,8 +9,10 @@
 mod blocked;
 mod chol;
 mod engine;
+mod grouped;
 mod likelihood;
 mod newton;
+mod outer;
 mod prep;
 mod resid;
 mod residuals;
@@ -18,6 +20,7 @@ mod risk;
 mod robust;
 mod row_order;
 mod survfit;
+mod tie_terms;
 mod zph;
 
 use crate::error::{CoreError, Result};
@@ -265,7 +268,13 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
             "a robust variance for (start, stop] data needs cluster(id) to group each subject's rows".into(),
         ));
     }
-    let means = r_means(data, &prep);
+    // R's means: for right-censored data the weighted means, which are the centres of the prepared covariates
+    // (the same sums in the same order); for counting-process data the unweighted means of every row.
+    let means = if prep.counting {
+        counting_means(data, n)
+    } else {
+        prep.centre.clone()
+    };
     if n_events == 0 {
         return Ok(no_event_fit(data, opts, n, means));
     }
@@ -406,21 +415,16 @@ fn count_kept(dropped: &[bool]) -> usize {
     dropped.iter().filter(|d| !**d).count()
 }
 
-/// R's `fit$means`: weighted column means for right-censored data (`coxph.fit`), unweighted for
-/// counting-process data (`agreg.fit`); 0 for columns with values only in {-1, 0, 1}.
-fn r_means(data: &CoxData, prep: &Prepared) -> Vec<f64> {
-    let n = prep.n;
+/// R's `fit$means` for counting-process data (`agreg.fit`): unweighted column means over every row, 0 for
+/// columns with values only in {-1, 0, 1}.
+fn counting_means(data: &CoxData, n: usize) -> Vec<f64> {
     (0..data.p)
         .map(|j| {
             let col = &data.x[j * n..(j + 1) * n];
             if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
-                return 0.0;
-            }
-            match (data.start, data.weights) {
-                (None, Some(w)) => {
-                    col.iter().zip(w).map(|(x, w)| x * w).sum::<f64>() / w.iter().sum::<f64>()
-                }
-                _ => col.iter().sum::<f64>() / n as f64,
+                0.0
+            } else {
+                col.iter().sum::<f64>() / n as f64
             }
         })
         .collect()
