@@ -15,7 +15,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the pair-count formulas
 
-use super::concordance_sweep::{sweep, Sweep};
+use super::concordance_sweep::{Sweep, SweepInput};
 use super::prep::Prepared;
 use super::{Concordance, CoxData};
 use rayon::prelude::*;
@@ -59,10 +59,11 @@ impl Fenwick {
     }
 }
 
-/// Concordance of `lp` (one value per original row) on the prepared (time-fixed, sorted) data.
-pub(crate) fn concordance(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
+/// Concordance of `lp` (one value per original row) on the prepared (time-fixed, sorted) data. Takes `lp` to free
+/// it as soon as it is no longer needed (millions of rows).
+pub(crate) fn concordance(prep: &Prepared, data: &CoxData, lp: Vec<f64>) -> Concordance {
     if prep.counting {
-        by_fenwick(prep, data, lp)
+        by_fenwick(prep, data, &lp)
     } else {
         by_sweep(prep, data, lp)
     }
@@ -107,15 +108,14 @@ fn by_fenwick(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
 }
 
 /// Right-censored data: the η sweep of `concordance_sweep.rs`, strata in parallel, combined in order.
-fn by_sweep(prep: &Prepared, data: &CoxData, lp: &[f64]) -> Concordance {
-    let sweeps: Vec<Sweep> = prep
+fn by_sweep(prep: &Prepared, data: &CoxData, lp: Vec<f64>) -> Concordance {
+    let inputs: Vec<SweepInput> = prep
         .strata
-        .par_iter()
-        .map(|&(b0, b1)| {
-            let eta: Vec<f64> = crate::scan::map(&prep.order[b0..b1], |&i| lp[i as usize]);
-            sweep(prep, &eta, b0, b1, data.weights.is_some())
-        })
+        .iter()
+        .map(|&(b0, b1)| SweepInput::new(prep, &lp, b0, b1, data.weights.is_some()))
         .collect();
+    drop(lp); // the sweeps need only the keys
+    let sweeps: Vec<Sweep> = inputs.into_par_iter().map(SweepInput::run).collect();
     let mut count = [0.0f64; 5];
     for s in &sweeps {
         for c in 0..5 {
@@ -339,7 +339,7 @@ mod tests {
                 cluster,
             };
             let prep = Prepared::new(&d, true).unwrap();
-            let a = by_sweep(&prep, &d, &lp);
+            let a = by_sweep(&prep, &d, lp.clone());
             let b = by_fenwick(&prep, &d, &lp);
             let pairs = [
                 (a.concordant, b.concordant),

@@ -101,57 +101,100 @@ impl Tables<'_> {
     }
 }
 
-/// Sweeps stratum positions b0..b1 (sorted by stop descending); `eta[k - b0]` is row k's score.
-pub(crate) fn sweep(prep: &Prepared, eta: &[f64], b0: usize, b1: usize, weighted: bool) -> Sweep {
-    let m = b1 - b0;
-    // Time codes: positions run in descending time, so rank = (number of groups − 1 − group index).
-    let mut code = vec![0u32; m];
-    let mut ng = 0usize;
-    for k in b0..b1 {
-        if k > b0 && prep.stop[k] != prep.stop[k - 1] {
-            ng += 1;
+/// One stratum ready for the sweep: its tables and its rows as (η key, time code, position − b0), in position
+/// order. It no longer needs η itself, so the caller can free it before the sort and sweep.
+pub(crate) struct SweepInput<'a> {
+    t: Tables<'a>,
+    b1: usize,
+    ncodes: usize,
+    items: Vec<(u64, u32, u32)>,
+}
+
+impl<'a> SweepInput<'a> {
+    /// Stratum positions b0..b1 (sorted by stop descending); `lp` holds each original row's score.
+    pub fn new(prep: &'a Prepared, lp: &[f64], b0: usize, b1: usize, weighted: bool) -> Self {
+        let m = b1 - b0;
+        // Time codes: positions run in descending time, so rank = (number of groups − 1 − group index).
+        let mut code = vec![0u32; m];
+        let mut ng = 0usize;
+        for k in b0..b1 {
+            if k > b0 && prep.stop[k] != prep.stop[k - 1] {
+                ng += 1;
+            }
+            code[k - b0] = ng as u32; // provisional: group index
         }
-        code[k - b0] = ng as u32; // provisional: group index
-    }
-    let ngroups = ng + 1;
-    for (i, c) in code.iter_mut().enumerate() {
-        let rank = (ngroups - 1 - *c as usize) as u32;
-        *c = 2 * rank + u32::from(!prep.event[b0 + i]);
-    }
-    let ncodes = 2 * ngroups;
-    let mut t = Tables {
-        prep,
-        b0,
-        weighted,
-        all_ge: vec![0.0; ncodes + 1],
-        ev_lt: vec![0.0; ncodes + 1],
-    };
-    for (i, &c) in code.iter().enumerate() {
-        let w = t.w(i as u32);
-        t.all_ge[c as usize] += w;
-        if c & 1 == 0 {
-            t.ev_lt[c as usize + 1] += w;
+        let ngroups = ng + 1;
+        for (i, c) in code.iter_mut().enumerate() {
+            let rank = (ngroups - 1 - *c as usize) as u32;
+            *c = 2 * rank + u32::from(!prep.event[b0 + i]);
         }
-    }
-    for c in (0..ncodes).rev() {
-        t.all_ge[c] += t.all_ge[c + 1];
-    }
-    for c in 1..=ncodes {
-        t.ev_lt[c] += t.ev_lt[c - 1];
+        let ncodes = 2 * ngroups;
+        let mut t = Tables {
+            prep,
+            b0,
+            weighted,
+            all_ge: vec![0.0; ncodes + 1],
+            ev_lt: vec![0.0; ncodes + 1],
+        };
+        for (i, &c) in code.iter().enumerate() {
+            let w = t.w(i as u32);
+            t.all_ge[c as usize] += w;
+            if c & 1 == 0 {
+                t.ev_lt[c as usize + 1] += w;
+            }
+        }
+        for c in (0..ncodes).rev() {
+            t.all_ge[c] += t.all_ge[c + 1];
+        }
+        for c in 1..=ncodes {
+            t.ev_lt[c] += t.ev_lt[c - 1];
+        }
+        // η as a key whose unsigned order is the numeric order.
+        let key = |v: f64| {
+            let b = v.to_bits();
+            if b >> 63 == 1 {
+                !b
+            } else {
+                b | (1 << 63)
+            }
+        };
+        let order = &prep.order[b0..b1];
+        let mut items = vec![(0u64, 0u32, 0u32); m];
+        const ROWS: usize = 1 << 14;
+        items
+            .par_chunks_mut(ROWS)
+            .zip(code.par_chunks(ROWS))
+            .enumerate()
+            .for_each(|(ch, (out, codes))| {
+                let a = ch * ROWS;
+                for (i, (o, &c)) in out.iter_mut().zip(codes).enumerate() {
+                    *o = (key(lp[order[a + i] as usize]), c, (a + i) as u32);
+                }
+            });
+        SweepInput {
+            t,
+            b1,
+            ncodes,
+            items,
+        }
     }
 
+    /// The sweep: pair counts and each row's shares.
+    pub fn run(self) -> Sweep {
+        sweep(self)
+    }
+}
+
+fn sweep(input: SweepInput) -> Sweep {
+    let SweepInput {
+        t,
+        b1,
+        ncodes,
+        mut items,
+    } = input;
+    let (prep, b0, weighted) = (t.prep, t.b0, t.weighted);
+    let m = items.len();
     // Rows by η ascending, then by code (as the within-group pass needs), then position.
-    let key = |v: f64| {
-        let b = v.to_bits();
-        if b >> 63 == 1 {
-            !b
-        } else {
-            b | (1 << 63)
-        }
-    };
-    let mut items: Vec<(u64, u32, u32)> =
-        (0..m).map(|i| (key(eta[i]), code[i], i as u32)).collect();
-    drop(code);
     if m > 1 << 16 {
         items.par_sort_unstable();
     } else {

@@ -24,7 +24,7 @@ use super::tie_terms::TieTerms;
 use super::Ties;
 use rayon::prelude::*;
 
-/// Layout of one group's sums in the flat buffer: 5 scalars, then three p-vectors, then two p x p squares.
+/// Layout of one group's sums in the flat buffer: 5 scalars, three p-vectors, two packed lower triangles.
 struct Layout {
     p: usize,
 }
@@ -36,8 +36,11 @@ const WETA: usize = 3;
 const ND: usize = 4;
 
 impl Layout {
+    fn tri(&self) -> usize {
+        self.p * (self.p + 1) / 2
+    }
     fn stride(&self) -> usize {
-        5 + 3 * self.p + 2 * self.p * self.p
+        5 + 3 * self.p + 2 * self.tri()
     }
     /// Σ_deaths w x.
     fn ux(&self) -> std::ops::Range<usize> {
@@ -51,15 +54,15 @@ impl Layout {
     fn ad(&self) -> std::ops::Range<usize> {
         5 + 2 * self.p..5 + 3 * self.p
     }
-    /// Σ r x xᵀ over all rows (p x p, row-major).
+    /// Σ r x xᵀ over all rows (packed lower triangle, `i * (i + 1) / 2 + j`).
     fn c(&self) -> std::ops::Range<usize> {
         let a = 5 + 3 * self.p;
-        a..a + self.p * self.p
+        a..a + self.tri()
     }
-    /// Σ_deaths r x xᵀ.
+    /// Σ_deaths r x xᵀ (packed).
     fn cd(&self) -> std::ops::Range<usize> {
-        let a = 5 + 3 * self.p + self.p * self.p;
-        a..a + self.p * self.p
+        let a = 5 + 3 * self.p + self.tri();
+        a..a + self.tri()
     }
 }
 
@@ -133,6 +136,7 @@ fn sum_block(
     out.fill(0.0); // a second pass (shifted η) reuses the buffer
                    // Per group: the rows of its deaths and of its censored rows, with their r.
     let (mut dead, mut dead_r, mut cens, mut cens_r) = (vec![], vec![], vec![], vec![]);
+    let (mut csq, mut cdsq) = (vec![0.0; p * p], vec![0.0; p * p]);
     let mut etas = Vec::new();
     for (gi, o) in (b.0..b.1).zip(out.chunks_exact_mut(stride)) {
         dead.clear();
@@ -166,14 +170,23 @@ fn sum_block(
         o[WD] = wd;
         o[WETA] = weta;
         o[ND] = nd as f64;
-        // Deaths into (A_D, C_D); the censored rows into (L, C), which then take the deaths' sums too.
-        let (head, squares) = o.split_at_mut(5 + 3 * p);
-        let (c, cd) = squares.split_at_mut(p * p);
-        let (l, ad) = head[lay.l().start..].split_at_mut(p);
-        add_outer_rows(ad, cd, prep, |q| dead[q], &dead_r);
-        add_outer_rows(l, c, prep, |q| cens[q], &cens_r);
+        // Deaths into (A_D, C_D); the censored rows into (L, C), which then take the deaths' sums too. The
+        // squares are summed in full (rows of one length vectorise) and stored as triangles.
+        csq.fill(0.0);
+        cdsq.fill(0.0);
+        let (l, ad) = o[lay.l().start..lay.ad().end].split_at_mut(p);
+        add_outer_rows(ad, &mut cdsq, prep, |q| dead[q], &dead_r);
+        add_outer_rows(l, &mut csq, prep, |q| cens[q], &cens_r);
         l.iter_mut().zip(ad.iter()).for_each(|(l, a)| *l += a);
-        c.iter_mut().zip(cd.iter()).for_each(|(c, d)| *c += d);
+        let (c, cd) = o[lay.c().start..].split_at_mut(lay.tri());
+        let mut idx = 0;
+        for i in 0..p {
+            for j in 0..=i {
+                cd[idx] = cdsq[i * p + j];
+                c[idx] = csq[i * p + j] + cdsq[i * p + j];
+                idx += 1;
+            }
+        }
     }
     max
 }
@@ -278,7 +291,7 @@ fn combine(prep: &Prepared, lay: &Layout, sums: &[f64], shift: &[f64], ties: Tie
         .collect();
     let mut gi = 0;
     for (s, &(_, b1)) in prep.strata.iter().enumerate() {
-        let (mut a, mut c) = (vec![0.0; p], vec![0.0; p * p]);
+        let (mut a, mut c) = (vec![0.0; p], vec![0.0; lay.tri()]);
         let mut wd_all = 0.0;
         while gi < ngroups && (g[gi] as usize) < b1 {
             let o = group(gi);
@@ -297,10 +310,10 @@ fn combine(prep: &Prepared, lay: &Layout, sums: &[f64], shift: &[f64], ties: Tie
                     e.u[i] += t.g2 * ad[i];
                 }
                 for j in 0..=i {
-                    let mut v = t.g1 * c[i * p + j] - t.h0 * a[i] * a[j];
+                    let mut v = t.g1 * c[idx] - t.h0 * a[i] * a[j];
                     if t.multi {
                         v += t.h1 * (a[i] * ad[j] + ad[i] * a[j])
-                            - t.g2 * cd[i * p + j]
+                            - t.g2 * cd[idx]
                             - t.h2 * ad[i] * ad[j];
                     }
                     e.imat[idx] += v;

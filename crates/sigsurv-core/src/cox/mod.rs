@@ -366,7 +366,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if prep.stop_pending() {
         prep.restore_stop(data.stop);
     }
-    let concordance = concordance::concordance(&prep, data, &linear_predictor(data, &coef));
+    let concordance = concordance::concordance(&prep, data, linear_predictor(data, &coef));
     Ok(CoxFit {
         n,
         n_events,
