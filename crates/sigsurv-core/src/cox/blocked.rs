@@ -287,7 +287,7 @@ fn block_sums(
 /// [`block_sums`] compiled for AVX2 as well: the same operations in the same order (Rust never fuses a multiply
 /// and an add), so the same bits, with four numbers per instruction instead of two.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn block_sums_avx2(
     prep: &Prepared,
     b: &(usize, usize, usize),
@@ -305,8 +305,8 @@ fn block_sums_fast(
     risk: &[f64],
 ) -> BlockSums {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above).
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
         return unsafe { block_sums_avx2(prep, b, coef, risk) };
     }
     block_sums(prep, b, coef, risk)

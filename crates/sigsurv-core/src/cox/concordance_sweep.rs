@@ -17,7 +17,7 @@
 use super::prep::Prepared;
 use rayon::prelude::*;
 
-/// Rows per chunk of the parallel sweep (fixed: results do not depend on the number of threads).
+/// Rows per chunk of the parallel sweep, at least (fixed: results do not depend on the number of threads).
 #[cfg(not(test))]
 const CHUNK: usize = 1 << 18;
 /// Small chunks in unit tests, so that small data cross chunk boundaries.
@@ -201,20 +201,19 @@ fn sweep(input: SweepInput) -> Sweep {
         items.sort_unstable();
     }
 
-    // Fixed chunks of whole η groups; with many distinct times one chunk (the tree build would cost
-    // more than the sweep it saves).
+    // Fixed chunks of whole η groups, each at least 8 rows per time code (the trees each chunk starts from cost
+    // O(codes) to build).
     let mut bounds = vec![0usize];
-    if ncodes <= CHUNK / 8 {
-        let mut a = CHUNK;
-        while a < m {
-            while a < m && items[a].0 == items[a - 1].0 {
-                a += 1;
-            }
-            if a < m {
-                bounds.push(a);
-            }
-            a += CHUNK;
+    let chunk = CHUNK.max(8 * ncodes);
+    let mut a = chunk;
+    while a < m {
+        while a < m && items[a].0 == items[a - 1].0 {
+            a += 1;
         }
+        if a < m {
+            bounds.push(a);
+        }
+        a += chunk;
     }
     bounds.push(m);
     let chunks: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();

@@ -138,19 +138,30 @@ fn sum_block(
     let (mut dead, mut dead_r, mut cens, mut cens_r) = (vec![], vec![], vec![], vec![]);
     let (mut csq, mut cdsq) = (vec![0.0; p * p], vec![0.0; p * p]);
     let mut etas = Vec::new();
+    let zero_beta = shift == 0.0 && beta.iter().all(|&b| b == 0.0);
     for (gi, o) in (b.0..b.1).zip(out.chunks_exact_mut(stride)) {
         dead.clear();
         dead_r.clear();
         cens.clear();
         cens_r.clear();
         let (k0, k1) = (g[gi] as usize, g[gi + 1] as usize);
-        linear_predictors(prep, beta, k0, k1, &mut etas);
+        if zero_beta {
+            // β = 0 (the first Newton step): η = 0 and r = w, no products or exponentials.
+            etas.clear();
+            etas.resize(k1 - k0, 0.0);
+        } else {
+            linear_predictors(prep, beta, k0, k1, &mut etas);
+        }
         let (mut s0, mut e, mut wd, mut weta, mut nd) = (0.0, 0.0, 0.0, 0.0, 0usize);
         for (k, &eta) in (k0..k1).zip(&etas) {
             let x = prep.row(k);
             max = max.max(eta);
             let w = prep.weight[k];
-            let r = w * (eta - shift).exp();
+            let r = if zero_beta {
+                w
+            } else {
+                w * (eta - shift).exp()
+            };
             s0 += r;
             if prep.event[k] {
                 nd += 1;
@@ -191,8 +202,8 @@ fn sum_block(
     max
 }
 
-/// η = x·β of the rows k0..k1 into `out`, four rows at a time (four independent chains of additions, each in
-/// column order).
+/// η = x·β of the rows k0..k1 into `out`, four rows at a time (four independent chains of fused multiply-adds,
+/// each in column order).
 #[inline(always)]
 fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &mut Vec<f64>) {
     out.clear();
@@ -207,28 +218,23 @@ fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &
         let (x0, rest) = q.split_at(p);
         let (x1, rest) = rest.split_at(p);
         let (x2, x3) = rest.split_at(p);
-        let mut acc = [0.0f64; 4];
-        for j in 0..p {
-            acc[0] += beta[j] * x0[j];
-            acc[1] += beta[j] * x1[j];
-            acc[2] += beta[j] * x2[j];
-            acc[3] += beta[j] * x3[j];
+        let (mut a0, mut a1, mut a2, mut a3) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        for ((((&b, &y0), &y1), &y2), &y3) in beta.iter().zip(x0).zip(x1).zip(x2).zip(x3) {
+            a0 = b.mul_add(y0, a0);
+            a1 = b.mul_add(y1, a1);
+            a2 = b.mul_add(y2, a2);
+            a3 = b.mul_add(y3, a3);
         }
-        out.extend_from_slice(&acc);
+        out.extend_from_slice(&[a0, a1, a2, a3]);
     }
     for r in quads.remainder().chunks_exact(p) {
-        out.push(
-            beta.iter()
-                .zip(r)
-                .map(|(b, x)| b * x)
-                .fold(0.0, |a, v| a + v),
-        );
+        out.push(beta.iter().zip(r).fold(0.0, |a, (&b, &x)| b.mul_add(x, a)));
     }
 }
 
 /// [`sum_block`] compiled for AVX2 as well (the same operations in the same order: the same bits).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn sum_block_avx2(
     prep: &Prepared,
     beta: &[f64],
@@ -250,8 +256,8 @@ fn sum_block_fast(
     out: &mut [f64],
 ) -> f64 {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above).
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
         return unsafe { sum_block_avx2(prep, beta, shift, lay, b, out) };
     }
     sum_block(prep, beta, shift, lay, b, out)

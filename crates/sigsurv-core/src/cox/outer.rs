@@ -2,10 +2,13 @@
 
 use super::prep::Prepared;
 
-/// Adds `w_q x_k` to `a` and `w_q x_k x_kᵀ` to the square `c` (row-major, p x p) for the rows `k = row(q)` of
-/// `prep`, `q = 0..w.len()`. Four rows at a time, each element of `c` held in a register across them: the
-/// additions happen in the same order as row by row (so the sums are the same bits) with a quarter of the
-/// loads and stores. The full square (not a triangle) keeps every row of `c` the same length, so it vectorises.
+/// Adds `w_q x_k` to `a` and `w_q x_k x_kᵀ` to the lower triangle of the square `c` (row-major, p x p) for the
+/// rows `k = row(q)` of `prep`, `q = 0..w.len()`. Four rows at a time, each element of `c` held in a register
+/// across them: the additions happen in the same order as row by row (so the sums are the same bits) with a
+/// quarter of the loads and stores. Row i of `c` is filled up to column i rounded up to a multiple of four (whole
+/// vectors); the elements above that stay untouched.
+/// The products are added with fused multiply-adds (one rounding each): one instruction where the CPU has FMA
+/// (the callers compile a copy for AVX2 + FMA), and the same correctly rounded result where it has not.
 #[inline(always)]
 pub(crate) fn add_outer_rows(
     a: &mut [f64],
@@ -26,9 +29,12 @@ pub(crate) fn add_outer_rows(
         for i in 0..p {
             let r = [wq[0] * x0[i], wq[1] * x1[i], wq[2] * x2[i], wq[3] * x3[i]];
             a[i] = a[i] + r[0] + r[1] + r[2] + r[3];
-            let row = &mut c[i * p..(i + 1) * p];
+            let row = &mut c[i * p..i * p + lower(i, p)];
             for ((((cj, &y0), &y1), &y2), &y3) in row.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {
-                *cj = *cj + r[0] * y0 + r[1] * y1 + r[2] * y2 + r[3] * y3;
+                let c = r[0].mul_add(y0, *cj);
+                let c = r[1].mul_add(y1, c);
+                let c = r[2].mul_add(y2, c);
+                *cj = r[3].mul_add(y3, c);
             }
         }
     }
@@ -38,9 +44,15 @@ pub(crate) fn add_outer_rows(
         for i in 0..p {
             let rx = wk * x[i];
             a[i] += rx;
-            for (cj, &xj) in c[i * p..(i + 1) * p].iter_mut().zip(x) {
-                *cj += rx * xj;
+            for (cj, &xj) in c[i * p..i * p + lower(i, p)].iter_mut().zip(x) {
+                *cj = rx.mul_add(xj, *cj);
             }
         }
     }
+}
+
+/// How many leading columns of row i of the square hold its lower triangle, rounded up to whole vectors of four.
+#[inline(always)]
+fn lower(i: usize, p: usize) -> usize {
+    ((i + 4) & !3).min(p)
 }
