@@ -284,8 +284,9 @@ fn block_sums(
     out
 }
 
-/// [`block_sums`] compiled for AVX2 as well: the same operations in the same order (Rust never fuses a multiply
-/// and an add), so the same bits, with four numbers per instruction instead of two.
+/// [`block_sums`] compiled for AVX2 + FMA as well: the same operations in the same order (Rust fuses a multiply and
+/// an add only where the code asks, with `mul_add`, which rounds once on every CPU), so the same bits, with four
+/// numbers per instruction instead of two.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn block_sums_avx2(

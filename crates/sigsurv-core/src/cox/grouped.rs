@@ -133,8 +133,9 @@ fn sum_block(
     let stride = lay.stride();
     let g = &prep.groups;
     let mut max = f64::NEG_INFINITY;
-    out.fill(0.0); // a second pass (shifted η) reuses the buffer
-                   // Per group: the rows of its deaths and of its censored rows, with their r.
+    // A second pass (shifted η) reuses the buffer.
+    out.fill(0.0);
+    // Per group: the rows of its deaths and of its censored rows, with their r.
     let (mut dead, mut dead_r, mut cens, mut cens_r) = (vec![], vec![], vec![], vec![]);
     let (mut csq, mut cdsq) = (vec![0.0; p * p], vec![0.0; p * p]);
     let mut etas = Vec::new();
@@ -232,7 +233,7 @@ fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &
     }
 }
 
-/// [`sum_block`] compiled for AVX2 as well (the same operations in the same order: the same bits).
+/// [`sum_block`] compiled for AVX2 + FMA as well (the same operations in the same order: the same bits).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn sum_block_avx2(
