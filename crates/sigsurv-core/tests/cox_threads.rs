@@ -74,9 +74,10 @@ fn four_threads<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
-    /// Several blocks of the parallel Newton pass (n > 2^15 rows), strata, weights, both ties.
+    /// Several blocks of the parallel Newton pass (n > 2^15 rows), strata, weights, both ties; whole days (the
+    /// grouped evaluation) or times in fractions of a day (nearly every time distinct: the blocked evaluation).
     #[test]
     fn bit_identical_for_any_thread_count(
         seed in 0u64..1_000_000,
@@ -84,11 +85,17 @@ proptest! {
         stratified in any::<bool>(),
         weighted in any::<bool>(),
         efron in any::<bool>(),
+        fractional in any::<bool>(),
     ) {
         let s = sim(n, seed, 2);
+        let time: Vec<f64> = if fractional {
+            s.time.iter().enumerate().map(|(i, t)| t + (i % 997) as f64 / 1000.0).collect()
+        } else {
+            s.time.clone()
+        };
         let d = CoxData {
             start: None,
-            stop: &s.time,
+            stop: &time,
             event: &s.event,
             x: &s.x,
             p: s.names.len(),
