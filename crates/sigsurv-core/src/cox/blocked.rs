@@ -42,17 +42,12 @@ struct BlockSums {
     h0: f64,
 }
 
-/// Coefficients of one tie group with events (zero for groups without).
+/// Coefficients of one tie group: its event time's terms (zero for groups without events) and Λ1.
 #[derive(Clone, Copy, Default)]
 struct GroupCoef {
     /// Λ1 at this time (cumulative over this and later groups of the stratum).
     lam: f64,
-    g2: f64,
-    h0: f64,
-    h1: f64,
-    h2: f64,
-    /// Efron with several events: the A_D terms are needed.
-    multi: bool,
+    t: TieTerms,
 }
 
 pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
@@ -115,7 +110,6 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
             gend += 1;
         }
         let mut s0 = 0.0;
-        let mut g1 = vec![0.0; gend - gstart];
         for gi in gstart..gend {
             let (mut nd, mut wd, mut e) = (0usize, 0.0, 0.0);
             for k in g[gi] as usize..g[gi + 1] as usize {
@@ -131,20 +125,12 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
             }
             let t = TieTerms::new(s0, e, nd, wd, ties);
             loglik -= t.log_terms;
-            g1[gi - gstart] = t.g1;
-            coef[gi] = GroupCoef {
-                lam: 0.0,
-                g2: t.g2,
-                h0: t.h0,
-                h1: t.h1,
-                h2: t.h2,
-                multi: t.multi,
-            };
+            coef[gi].t = t;
         }
         // Λ1 accumulates from the last (smallest) time upwards.
         let mut lam = 0.0;
         for gi in (gstart..gend).rev() {
-            lam += g1[gi - gstart];
+            lam += coef[gi].t.g1;
             coef[gi].lam = lam;
         }
         if shift[s] != 0.0 {
@@ -225,7 +211,7 @@ fn block_sums(
     let first = g[b.0] as usize;
     let mut rc = vec![0.0; g[b.1] as usize - first];
     for gi in b.0..b.1 {
-        let c = coef[gi];
+        let GroupCoef { lam, t: c } = coef[gi];
         if c.multi {
             ad.iter_mut().for_each(|v| *v = 0.0);
         }
@@ -234,7 +220,7 @@ fn block_sums(
             let x = prep.row(k);
             let r = risk[k];
             let ev = prep.event[k];
-            let ck = if ev { c.lam - c.g2 } else { c.lam };
+            let ck = if ev { lam - c.g2 } else { lam };
             rc[k - first] = r * ck;
             for j in 0..p {
                 out.l[j] += r * x[j];
