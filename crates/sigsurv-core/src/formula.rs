@@ -2,7 +2,7 @@
 //!
 //! Grammar (a subset of R's, enough for survival models):
 //! ```text
-//! formula  = response "~" term ("+" term)*
+//! formula  = response "~" term ("+" term)*        (a term "1" or "0" is the intercept marker: `~ 1` has no covariates)
 //! response = "Surv(" col "," col ")" | "Surv(" col "," col "," col ")"      (time, event | start, stop, event)
 //! term     = col | "log(" col ")" | "factor(" col ["," "ref" "=" value] ")"
 //!          | "relevel(factor(" col ")," ["ref" "="] value ")" | "strata(" col ("," col)* ")" | "cluster(" col ")"
@@ -96,10 +96,19 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
     };
     let response = p.response()?;
     p.expect(&Tok::Tilde)?;
-    let mut terms = vec![p.term()?];
-    while p.peek() == Some(&Tok::Plus) {
+    let mut terms = Vec::new();
+    loop {
+        // `1` (and `0`) is R's intercept marker: survival models have no free intercept term, so `~ 1` is the
+        // null model and `+ 0` / `+ 1` change nothing.
+        if matches!(p.peek(), Some(Tok::Ident(s)) if s == "1" || s == "0") {
+            p.pos += 1;
+        } else {
+            terms.push(p.term()?);
+        }
+        if p.peek() != Some(&Tok::Plus) {
+            break;
+        }
         p.pos += 1;
-        terms.push(p.term()?);
     }
     if let Some(t) = p.peek() {
         return Err(p.err(&format!(
@@ -464,6 +473,15 @@ mod tests {
             }
         );
         assert_eq!(f.terms[1], Term::Numeric("odd name".into()));
+    }
+
+    #[test]
+    fn intercept_marker_is_the_null_model() {
+        assert!(parse_formula("Surv(t, e) ~ 1").unwrap().terms.is_empty());
+        let f = parse_formula("Surv(t, e) ~ 1 + strata(g)").unwrap();
+        assert_eq!(f.terms, vec![Term::Strata("g".into())]);
+        let f = parse_formula("Surv(t, e) ~ age + 0").unwrap();
+        assert_eq!(f.terms, vec![Term::Numeric("age".into())]);
     }
 
     #[test]

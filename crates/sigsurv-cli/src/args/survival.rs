@@ -89,9 +89,14 @@ pub struct CoxArgs {
     /// Method for tied event times
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
-    /// Robust (sandwich) standard errors; implied by cluster() in the formula
-    #[arg(long)]
+    /// Robust (sandwich) standard errors; implied by cluster() in the formula and, as in R, by case weights that
+    /// are not whole numbers
+    #[arg(long, conflicts_with = "no_robust")]
     pub robust: bool,
+    /// Model-based standard errors only, even with non-integer weights or cluster() (R: robust = FALSE; a
+    /// cluster() term is then ignored, with R's warning)
+    #[arg(long)]
+    pub no_robust: bool,
     /// Column of case weights (> 0)
     #[arg(long, value_name = "COL")]
     pub weights: Option<String>,

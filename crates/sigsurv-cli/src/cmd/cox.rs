@@ -8,7 +8,7 @@ use crate::input::{core_failure, read_columns, read_times};
 use crate::output::{json_text, keep_until_exit};
 use crate::progress::{Phase, Step};
 use crate::render::csv::{num, num_opt, CsvOut};
-use crate::render::text::{pval, sig, sig_opt, TextTable};
+use crate::render::text::{fixed, pval, sig, sig_opt, TextTable};
 use serde_json::{json, Value};
 use sigsurv_core::cox::{
     cox_ph, cox_residuals, cox_zph, CoxData, CoxFit, CoxOptions, ResidualType, Residuals, Test,
@@ -29,6 +29,18 @@ pub(crate) struct CoxModel {
     pub weights: Option<Vec<f64>>,
     pub coding: EventCoding,
     pub fit: CoxFit,
+    /// How the fit was set up where R decides for the user (e.g. the robust variance for non-integer weights).
+    pub notes: Vec<String>,
+}
+
+/// What the user asked of the robust variance; [`RobustRequest::Auto`] is R's default (`robust` missing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RobustRequest {
+    /// R's rule: robust when there is a cluster() term or when some weight is not a whole number.
+    Auto,
+    On,
+    /// Model-based variance only; a cluster() term is ignored, as R's `robust = FALSE`.
+    Off,
 }
 
 impl CoxModel {
@@ -57,7 +69,6 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
         },
-        robust: a.robust,
         iter_max: a.iter_max,
         conf_level: a.conf_level,
         ..CoxOptions::default()
@@ -72,8 +83,18 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             a.data.event_value.as_deref(),
             &opts,
             a.predict.is_some(),
+            if a.robust {
+                RobustRequest::On
+            } else if a.no_robust {
+                RobustRequest::Off
+            } else {
+                RobustRequest::Auto
+            },
         )?
     };
+    for note in &model.notes {
+        a.output.note(note);
+    }
     for w in &model.fit.warnings {
         a.output.warn(w);
     }
@@ -222,6 +243,7 @@ pub(crate) fn fit_on_table(
         event_value,
         opts,
         true,
+        RobustRequest::Auto,
     )
 }
 
@@ -235,18 +257,51 @@ fn fit_table(
     event_value: Option<&str>,
     opts: &CoxOptions,
     keep_columns: bool,
+    robust: RobustRequest,
 ) -> CliResult<CoxModel> {
     let ModelFrame {
         start,
         stop,
         event,
         coding,
-        design,
+        mut design,
     } = model_frame(formula_text, formula, &table, event_value)?;
     let weights = match weights {
         Some(w) => Some(table.numeric(w)?),
         None => None,
     };
+    let mut opts = opts.clone();
+    let mut notes = Vec::new();
+    match robust {
+        RobustRequest::On => opts.robust = true,
+        RobustRequest::Off => {
+            opts.robust = false;
+            if design.cluster.take().is_some() {
+                notes.push(
+                    "cluster specified with robust=FALSE, cluster ignored (R's warning)".into(),
+                );
+            }
+        }
+        RobustRequest::Auto => {
+            // coxph: `robust` defaults to TRUE when any weight is not a whole number.
+            let fractional = weights
+                .as_deref()
+                .is_some_and(|w| w.iter().any(|&v| v != v.floor()));
+            if fractional && !opts.robust {
+                opts.robust = true;
+                notes.push(
+                    "the weights are not whole numbers, so the variance is robust (sandwich), as R's coxph \
+                     chooses; --no-robust gives the model-based one"
+                        .into(),
+                );
+                if start.is_some() && design.cluster.is_none() {
+                    // R: with the robust variance implied rather than asked for, each row is its own cluster.
+                    design.cluster = Some((0..stop.len() as u32).collect());
+                }
+            }
+        }
+    }
+    let opts = &opts;
     if !keep_columns {
         table.columns = Vec::new();
         // Hand the table's freed pages back before the fit allocates its sorted copy (see sigsurv_io::memory).
@@ -267,6 +322,7 @@ fn fit_table(
         weights,
         coding,
         fit,
+        notes,
     })
 }
 
@@ -357,6 +413,7 @@ pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
         "means": f.means,
         "event_coding": m.coding.describe(),
         "warnings": f.warnings,
+        "notes": m.notes,
     })
 }
 
@@ -414,6 +471,20 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
         ));
     }
     s.push('\n');
+    if f.terms.is_empty() {
+        // R's print.coxph of a null model.
+        s.push_str(&format!(
+            "Null model\n  log likelihood= {}\n",
+            sig(f.loglik, 7)
+        ));
+        for w in &f.warnings {
+            s.push_str(&format!("warning: {w}\n"));
+        }
+        for note in &m.notes {
+            s.push_str(&format!("note: {note}\n"));
+        }
+        return s;
+    }
     let robust = f.robust;
     let mut headers = vec!["", "coef", "exp(coef)", "se(coef)"];
     if robust {
@@ -431,7 +502,7 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
         if robust {
             row.push(sig_opt(term.robust_se, 5));
         }
-        row.push(term.z.map_or("NA".into(), |z| format!("{z:.3}")));
+        row.push(term.z.map_or("NA".into(), |z| fixed(z, 3)));
         row.push(term.p_value.map_or("NA".into(), pval));
         row.push(stars(term.p_value).to_string());
         t.row(row);
@@ -485,6 +556,9 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
     for w in &f.warnings {
         s.push_str(&format!("warning: {w}\n"));
     }
+    for note in &m.notes {
+        s.push_str(&format!("note: {note}\n"));
+    }
     if let Some(z) = zph {
         s.push_str(&format!(
             "\nProportional hazards (cox.zph, transform = \"{}\"):\n",
@@ -504,11 +578,14 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
     s
 }
 
+/// Column names of the residuals: the residual type for the per-row kinds (martingale, deviance), one column per
+/// coefficient for the others, whatever the number of coefficients.
 fn residual_header(m: &CoxModel, res: &Residuals) -> Vec<String> {
-    if res.ncol == 1 {
-        vec![residual_name(res.kind).to_string()]
-    } else {
-        m.design.names.clone()
+    match res.kind {
+        ResidualType::Martingale | ResidualType::Deviance => {
+            vec![residual_name(res.kind).to_string()]
+        }
+        _ => m.design.names.clone(),
     }
 }
 

@@ -79,6 +79,15 @@ pub fn sig(x: f64, digits: usize) -> String {
     }
 }
 
+/// `x` with a fixed number of decimals; a value that rounds to zero prints without a sign (never "-0.000").
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 /// Optional value: NA when absent.
 pub fn sig_opt(x: Option<f64>, digits: usize) -> String {
     x.map_or_else(|| "NA".into(), |v| sig(v, digits))
@@ -110,6 +119,14 @@ fn trim_exp(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_never_prints_negative_zero() {
+        assert_eq!(fixed(-0.0, 3), "0.000");
+        assert_eq!(fixed(-0.0001, 3), "0.000");
+        assert_eq!(fixed(-0.0006, 3), "-0.001");
+        assert_eq!(fixed(2.5, 1), "2.5");
+    }
 
     #[test]
     fn formats() {

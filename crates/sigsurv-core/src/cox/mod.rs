@@ -160,6 +160,9 @@ pub struct Test {
 
 impl Test {
     fn new(statistic: f64, df: usize) -> Test {
+        // A quadratic form of a non-negative definite matrix: rounding (or an empty form, -0.0) never makes it
+        // negative in the report.
+        let statistic = if statistic <= 0.0 { 0.0 } else { statistic };
         Test {
             statistic,
             df,
@@ -278,6 +281,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if n_events == 0 {
         return Ok(no_event_fit(data, opts, n, means));
     }
+    // The null model (`~ 1`): R evaluates the log partial likelihood at β = 0 without iterating.
+    let null_opts = CoxOptions {
+        iter_max: 0,
+        ..opts.clone()
+    };
+    let opts = if p == 0 { &null_opts } else { opts };
     let nt = newton::newton(&prep, opts);
     prep.row_buffer = Default::default();
     let dropped: Vec<bool> = (0..p)
@@ -291,6 +300,18 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         .collect();
     let mut warnings = Vec::new();
     infinite_warnings(&prep, opts, &nt, data.names, &mut warnings);
+    let aliased: Vec<String> = (0..p)
+        .filter(|&i| dropped[i])
+        .map(|i| format!("{} ({})", i + 1, data.names[i]))
+        .collect();
+    if !aliased.is_empty() {
+        // R computes the same NA coefficients and says so only under singular.ok = FALSE; a silent NA in a
+        // summary is easy to misread, so sigsurv says it.
+        warnings.push(format!(
+            "X matrix deemed to be singular; variable {}: not estimable from these data (coefficient NA)",
+            aliased.join(", ")
+        ));
+    }
 
     let (var, naive_var, robust_score) = if robust && dropped.iter().any(|d| !d) {
         if prep.stop_pending() {
@@ -366,7 +387,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if prep.stop_pending() {
         prep.restore_stop(data.stop);
     }
-    let concordance = concordance::concordance(&prep, data, linear_predictor(data, &coef));
+    let concordance = if p == 0 {
+        // R's null model has no concordance (every pair is tied in the linear predictor).
+        undefined_concordance()
+    } else {
+        concordance::concordance(&prep, data, linear_predictor(data, &coef))
+    };
     Ok(CoxFit {
         n,
         n_events,
@@ -469,6 +495,18 @@ fn infinite_warnings(
     }
 }
 
+fn undefined_concordance() -> Concordance {
+    Concordance {
+        concordant: 0.0,
+        discordant: 0.0,
+        tied_x: 0.0,
+        tied_y: 0.0,
+        tied_xy: 0.0,
+        c: f64::NAN,
+        se: f64::NAN,
+    }
+}
+
 fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) -> CoxFit {
     let p = data.p;
     let none = |name: &String| CoxTerm {
@@ -500,15 +538,7 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
         wald: zero,
         score: zero,
         robust_score: None,
-        concordance: Concordance {
-            concordant: 0.0,
-            discordant: 0.0,
-            tied_x: 0.0,
-            tied_y: 0.0,
-            tied_xy: 0.0,
-            c: f64::NAN,
-            se: f64::NAN,
-        },
+        concordance: undefined_concordance(),
         warnings: vec![
             "no events: the coefficients are undefined (R's coxph returns NA)".to_string(),
         ],

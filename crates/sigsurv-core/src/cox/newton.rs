@@ -113,7 +113,8 @@ pub(crate) fn newton(prep: &Prepared, opts: &CoxOptions) -> Newton {
             last_good
         };
         let ll = e.loglik;
-        return finish(beta, &e, &f, ll, false, opts.iter_max);
+        // coxfit6's loop counter ends one past the limit, and R reports it: `fit$iter` is iter.max + 1.
+        return finish(beta, &e, &f, ll, false, opts.iter_max + 1);
     }
 
     // agfit4: `beta` is the trial point, `oldbeta` the last accepted one; convergence needs a full step.
