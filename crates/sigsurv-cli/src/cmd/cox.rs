@@ -249,6 +249,7 @@ pub(crate) fn fit_on_table(
 
 /// [`fit_on_table`]; with `keep_columns` false the table's columns are freed once the design holds the
 /// model's copy (the fit then needs no more memory than the design, its sorted copy and the response).
+#[allow(clippy::too_many_arguments)] // the model frame's inputs, each used once
 fn fit_table(
     formula_text: &str,
     formula: &Formula,

@@ -23,7 +23,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
-use super::engine::Eval;
+use super::engine::{evaluate_by_strata, regrouped_exact, regrouped_shift, Eval};
 use super::outer::add_outer_rows;
 use super::prep::Prepared;
 use super::tie_terms::TieTerms;
@@ -65,31 +65,44 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
         chunks.push(head);
         rest = tail;
     }
-    let stats: Vec<(f64, f64)> = chunks
+    let stats: Vec<(f64, f64, f64)> = chunks
         .par_iter_mut()
         .zip(&prep.blocks)
         .map(|(out, b)| {
-            let (mut max, mut ll) = (f64::NEG_INFINITY, 0.0);
+            let (mut max, mut min, mut ll) = (f64::NEG_INFINITY, f64::INFINITY, 0.0);
             for (o, k) in out.iter_mut().zip(rows_of(b)) {
                 let eta: f64 = beta.iter().zip(prep.row(k)).map(|(b, x)| b * x).sum();
                 *o = eta;
                 max = max.max(eta);
+                min = min.min(eta);
                 if prep.event[k] {
                     ll += prep.weight[k] * eta;
                 }
             }
-            (max, ll)
+            (max, min, ll)
         })
         .collect();
-    // A shift of η per stratum that keeps exp() finite (as engine::eta_shift).
+    // A shift of η per stratum that keeps exp() finite (engine::regrouped_shift).
     let mut shift = vec![f64::NEG_INFINITY; prep.strata.len()];
+    let mut min = vec![f64::INFINITY; prep.strata.len()];
     for (b, st) in prep.blocks.iter().zip(&stats) {
         shift[b.2] = shift[b.2].max(st.0);
+        min[b.2] = min[b.2].min(st.1);
     }
+    let max_eta = shift.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     for s in shift.iter_mut() {
-        *s = if s.is_finite() && *s > 200.0 { *s } else { 0.0 };
+        *s = regrouped_shift(*s);
     }
-    let mut loglik: f64 = stats.iter().map(|st| st.1).sum();
+    if min
+        .iter()
+        .zip(&shift)
+        .any(|(&m, &s)| !regrouped_exact(m, s))
+    {
+        drop(chunks);
+        prep.row_buffer.give_back(risk);
+        return evaluate_by_strata(prep, beta, ties);
+    }
+    let mut loglik: f64 = stats.iter().map(|st| st.2).sum();
     chunks
         .par_iter_mut()
         .zip(&prep.blocks)
@@ -156,6 +169,7 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
         loglik,
         u: vec![0.0; p],
         imat: vec![0.0; np],
+        max_eta,
     };
     let mut off = vec![0.0; p];
     let mut cur = usize::MAX;

@@ -25,6 +25,9 @@ pub(crate) struct Eval {
     pub loglik: f64,
     pub u: Vec<f64>,
     pub imat: Vec<f64>,
+    /// The largest η (unshifted) of the rows used: R's fitters exponentiate η as it is, so their evaluation
+    /// overflows once this passes ln(f64::MAX), and the Newton iteration treats such a point as R does.
+    pub max_eta: f64,
 }
 
 impl Eval {
@@ -33,6 +36,7 @@ impl Eval {
             loglik: 0.0,
             u: vec![0.0; p],
             imat: vec![0.0; p * (p + 1) / 2],
+            max_eta: f64::NEG_INFINITY,
         }
     }
 
@@ -73,6 +77,7 @@ pub(crate) fn evaluate_by_strata(prep: &Prepared, beta: &[f64], ties: Ties) -> E
         .enumerate()
         .map(|(s, &(b0, b1))| {
             let mut e = Eval::zero(prep.p);
+            e.max_eta = stratum_max_eta(prep, beta, b0, b1);
             stratum_pass(prep, beta, ties, s, b0, b1, &mut |_, ll, u, im| {
                 e.loglik += ll;
                 e.u.iter_mut().zip(u).for_each(|(a, b)| *a += b);
@@ -86,6 +91,7 @@ pub(crate) fn evaluate_by_strata(prep: &Prepared, beta: &[f64], ties: Ties) -> E
         out.loglik += e.loglik;
         out.u.iter_mut().zip(&e.u).for_each(|(a, b)| *a += b);
         out.imat.iter_mut().zip(&e.imat).for_each(|(a, b)| *a += b);
+        out.max_eta = out.max_eta.max(e.max_eta);
     }
     out
 }
@@ -111,10 +117,40 @@ fn add_outer(a: &mut [f64], c: &mut [f64], x: &[f64], r: f64) {
 
 /// A shift of η within a stratum that keeps exp() finite; ℓ, U and I do not depend on it.
 pub(crate) fn eta_shift(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> f64 {
-    let max = (b0..b1)
+    sequential_shift(stratum_max_eta(prep, beta, b0, b1))
+}
+
+/// The largest η of the rows of sorted positions `b0..b1` that enter the fit.
+fn stratum_max_eta(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> f64 {
+    (b0..b1)
         .filter(|&k| !prep.ignore[k])
         .map(|k| dot(beta, prep.row(k)))
-        .fold(f64::NEG_INFINITY, f64::max);
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The sequential pass's shift for a stratum whose largest η is `max`. R's `coxfit6_iter` / `agfit4`
+/// exponentiate η as it is (finite up to η ≈ 709, and e^η ≥ 1e-323 down to η ≈ -745); the pass does the same while
+/// `max ≤ 600`, and beyond that lowers η by `max − 600`: the largest risk is then e^600, room for sums over
+/// millions of rows, and small risks underflow no sooner than R's. (Shifting by the whole `max` would push
+/// the smallest risks below e^-745 as soon as the range of η passes 745, which R survives.)
+pub(crate) fn sequential_shift(max: f64) -> f64 {
+    if max.is_finite() && max > 600.0 {
+        max - 600.0
+    } else {
+        0.0
+    }
+}
+
+/// Whether a regrouped evaluation (`blocked.rs`, `grouped.rs`) is exact for a stratum whose η spans
+/// `[min, max]` on its shifted scale (`shift` = `max` above 200, else 0). Those use `1 / D²` of risk-set sums `D`,
+/// which leaves the range of doubles once some shifted η falls below about -354; then the sequential pass,
+/// which needs only e^η, evaluates instead (only fits heading to an infinite coefficient get there).
+pub(crate) fn regrouped_exact(min: f64, shift: f64) -> bool {
+    !min.is_finite() || min - shift > -300.0
+}
+
+/// The regrouped evaluations' shift for a stratum whose largest η is `max`.
+pub(crate) fn regrouped_shift(max: f64) -> f64 {
     if max.is_finite() && max > 200.0 {
         max
     } else {
@@ -150,8 +186,17 @@ pub(crate) fn stratum_pass(
     };
     let mut rm = 0usize;
     let mut k = b0;
+    // Right-censored fits leave the sorted stop times out until after the iterations (prep.rs); the tie groups
+    // say the same thing, and the time itself is then unknown (NaN) to the sink.
+    let by_group = prep.stop.is_empty();
     while k < b1 {
-        let dtime = prep.stop[k];
+        let dtime = if by_group { f64::NAN } else { prep.stop[k] };
+        let group_end = if by_group {
+            let g = prep.groups.partition_point(|&x| x as usize <= k);
+            (prep.groups[g] as usize).min(b1)
+        } else {
+            b1
+        };
         if prep.counting {
             while rm < by_start.len() && prep.start[by_start[rm]] >= dtime {
                 let q = by_start[rm];
@@ -170,7 +215,7 @@ pub(crate) fn stratum_pass(
             }
         }
         let (mut nd, mut deadwt, mut denom2) = (0usize, 0.0, 0.0);
-        while k < b1 && prep.stop[k] == dtime {
+        while k < group_end && (by_group || prep.stop[k] == dtime) {
             if !prep.ignore[k] {
                 let x = prep.row(k);
                 let w = prep.weight[k];

@@ -17,7 +17,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
-use super::engine::Eval;
+use super::engine::{evaluate_by_strata, regrouped_exact, regrouped_shift, Eval};
 use super::outer::add_outer_rows;
 use super::prep::Prepared;
 use super::tie_terms::TieTerms;
@@ -77,28 +77,35 @@ pub(crate) fn evaluate_grouped(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
     let lay = Layout { p: prep.p };
     let ngroups = prep.groups.len() - 1;
     let mut sums = vec![0.0; ngroups * lay.stride()];
-    // η is taken unshifted; a stratum whose largest η exceeds 200 is summed again on a shifted scale (as
-    // `engine::eta_shift`), so that exp() stays finite.
+    // η is taken unshifted; a stratum whose largest η exceeds 200 is summed again on a shifted scale
+    // (`engine::regrouped_shift`), so that exp() stays finite; an η range too wide for the regrouped algebra goes
+    // to the sequential pass.
     let no_shift = vec![0.0; prep.strata.len()];
-    let max_eta = sum_groups(prep, beta, &no_shift, &lay, &mut sums);
-    let shift: Vec<f64> = max_eta
+    let range = sum_groups(prep, beta, &no_shift, &lay, &mut sums);
+    let shift: Vec<f64> = range.iter().map(|&(max, _)| regrouped_shift(max)).collect();
+    if range
         .iter()
-        .map(|&m| if m.is_finite() && m > 200.0 { m } else { 0.0 })
-        .collect();
+        .zip(&shift)
+        .any(|(&(_, min), &s)| !regrouped_exact(min, s))
+    {
+        return evaluate_by_strata(prep, beta, ties);
+    }
     if shift.iter().any(|&s| s != 0.0) {
         sum_groups(prep, beta, &shift, &lay, &mut sums);
     }
-    combine(prep, &lay, &sums, &shift, ties)
+    let mut e = combine(prep, &lay, &sums, &shift, ties);
+    e.max_eta = range.iter().map(|r| r.0).fold(f64::NEG_INFINITY, f64::max);
+    e
 }
 
-/// Fills every group's sums (parallel blocks of groups); returns the largest η of each stratum.
+/// Fills every group's sums (parallel blocks of groups); returns the largest and smallest η of each stratum.
 fn sum_groups(
     prep: &Prepared,
     beta: &[f64],
     shift: &[f64],
     lay: &Layout,
     sums: &mut [f64],
-) -> Vec<f64> {
+) -> Vec<(f64, f64)> {
     let stride = lay.stride();
     let mut parts: Vec<&mut [f64]> = Vec::with_capacity(prep.blocks.len());
     let mut rest = sums;
@@ -107,19 +114,21 @@ fn sum_groups(
         parts.push(head);
         rest = tail;
     }
-    let block_max: Vec<f64> = parts
+    let block_max: Vec<(f64, f64)> = parts
         .into_par_iter()
         .zip(&prep.blocks)
         .map(|(out, b)| sum_block_fast(prep, beta, shift[b.2], lay, *b, out))
         .collect();
-    let mut max = vec![f64::NEG_INFINITY; prep.strata.len()];
-    for (b, m) in prep.blocks.iter().zip(block_max) {
-        max[b.2] = max[b.2].max(m);
+    let mut range = vec![(f64::NEG_INFINITY, f64::INFINITY); prep.strata.len()];
+    for (b, (max, min)) in prep.blocks.iter().zip(block_max) {
+        let r = &mut range[b.2];
+        *r = (r.0.max(max), r.1.min(min));
     }
-    max
+    range
 }
 
-/// The sums of the groups of one block into `out` (one stride per group); returns the block's largest η.
+/// The sums of the groups of one block into `out` (one stride per group); returns the block's largest and
+/// smallest η.
 #[inline(always)]
 fn sum_block(
     prep: &Prepared,
@@ -128,11 +137,11 @@ fn sum_block(
     lay: &Layout,
     b: (usize, usize, usize),
     out: &mut [f64],
-) -> f64 {
+) -> (f64, f64) {
     let p = prep.p;
     let stride = lay.stride();
     let g = &prep.groups;
-    let mut max = f64::NEG_INFINITY;
+    let (mut max, mut min) = (f64::NEG_INFINITY, f64::INFINITY);
     // A second pass (shifted η) reuses the buffer.
     out.fill(0.0);
     // Per group: the rows of its deaths and of its censored rows, with their r.
@@ -157,6 +166,7 @@ fn sum_block(
         for (k, &eta) in (k0..k1).zip(&etas) {
             let x = prep.row(k);
             max = max.max(eta);
+            min = min.min(eta);
             let w = prep.weight[k];
             let r = if zero_beta {
                 w
@@ -200,7 +210,7 @@ fn sum_block(
             }
         }
     }
-    max
+    (max, min)
 }
 
 /// η = x·β of the rows k0..k1 into `out`, four rows at a time (four independent chains of fused multiply-adds,
@@ -243,7 +253,7 @@ fn sum_block_avx2(
     lay: &Layout,
     b: (usize, usize, usize),
     out: &mut [f64],
-) -> f64 {
+) -> (f64, f64) {
     sum_block(prep, beta, shift, lay, b, out)
 }
 
@@ -255,7 +265,7 @@ fn sum_block_fast(
     lay: &Layout,
     b: (usize, usize, usize),
     out: &mut [f64],
-) -> f64 {
+) -> (f64, f64) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
         // SAFETY: the CPU supports AVX2 and FMA (checked just above).
@@ -274,6 +284,7 @@ fn combine(prep: &Prepared, lay: &Layout, sums: &[f64], shift: &[f64], ties: Tie
         loglik: 0.0,
         u: vec![0.0; p],
         imat: vec![0.0; p * (p + 1) / 2],
+        max_eta: f64::NEG_INFINITY,
     };
     // The risk-set S0 at each group (running within its stratum), then every event time's terms, in parallel
     // (Efron's take one logarithm and a few divisions per death).

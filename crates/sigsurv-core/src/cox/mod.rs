@@ -289,8 +289,10 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     let opts = if p == 0 { &null_opts } else { opts };
     let nt = newton::newton(&prep, opts);
     prep.row_buffer = Default::default();
+    // A pivot the factorisation declared singular has a zero row in the inverse: that coefficient is not
+    // estimable (R's NA). The rank may be negative (an indefinite matrix far from the optimum).
     let dropped: Vec<bool> = (0..p)
-        .map(|i| (nt.rank as usize) < p && nt.var[i * p + i] == 0.0)
+        .map(|i| (nt.rank.unsigned_abs() as usize) < p && nt.var[i * p + i] == 0.0)
         .collect();
     let coef: Vec<f64> = nt
         .beta
@@ -300,10 +302,20 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         .collect();
     let mut warnings = Vec::new();
     infinite_warnings(&prep, opts, &nt, data.names, &mut warnings);
+    if !nt.converged && !prep.counting && opts.iter_max > 1 && diverging(data, &nt, &coef, &means) {
+        warnings.push("one or more coefficients may be infinite".to_string());
+    }
     let aliased: Vec<String> = (0..p)
         .filter(|&i| dropped[i])
         .map(|i| format!("{} ({})", i + 1, data.names[i]))
         .collect();
+    let estimated = p - aliased.len();
+    if estimated > n_events {
+        warnings.push(format!(
+            "{estimated} coefficients from only {n_events} events: too few events to estimate them (the \
+             estimates, standard errors and p-values are not reliable)"
+        ));
+    }
     if !aliased.is_empty() {
         // R computes the same NA coefficients and says so only under singular.ok = FALSE; a silent NA in a
         // summary is easy to misread, so sigsurv says it.
@@ -313,6 +325,15 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         ));
     }
 
+    if let Some(c) = data.cluster {
+        if c.iter().all(|&v| v == c[0]) {
+            warnings.push(
+                "cluster() has a single cluster: the robust (sandwich) variance needs many clusters and is \
+                 meaningless with one (use the model-based variance, --no-robust)"
+                    .to_string(),
+            );
+        }
+    }
     let (var, naive_var, robust_score) = if robust && dropped.iter().any(|d| !d) {
         if prep.stop_pending() {
             prep.restore_stop(data.stop); // the score residuals read it
@@ -454,6 +475,24 @@ fn counting_means(data: &CoxData, n: usize) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// coxph.fit's test, when iterations ran out, for a fit heading to an infinite coefficient: the centred linear
+/// predictor `x β − Σ β mean` exceeds 500 somewhere, or `U · V` is not finite.
+fn diverging(data: &CoxData, nt: &newton::Newton, coef: &[f64], means: &[f64]) -> bool {
+    let p = data.p;
+    let offset: f64 = coef.iter().zip(means).map(|(b, m)| b * m).sum();
+    let max_lp = linear_predictor(data, coef)
+        .into_iter()
+        .fold(f64::NEG_INFINITY, f64::max)
+        - offset;
+    let infs_finite = (0..p).all(|j| {
+        (0..p)
+            .map(|i| nt.u[i] * nt.var[i * p + j])
+            .sum::<f64>()
+            .is_finite()
+    });
+    max_lp > 500.0 || !infs_finite
 }
 
 /// R's warning when the log-likelihood converged while a coefficient still moves (`coxph.fit.R`,

@@ -32,8 +32,12 @@ fn chol(e: &Eval, p: usize, toler: f64) -> Ldl {
     Ldl::new(&e.imat_full(p), p, toler)
 }
 
+/// Whether R's fitter would see a non-finite evaluation here: an infinite or NaN value, or an η beyond
+/// ln(f64::MAX), where its unshifted exp() overflows (sigsurv's shifted sums would stay finite, but then
+/// the iterations would leave R's path on fits heading to an infinite coefficient).
 fn non_finite(e: &Eval) -> bool {
-    !e.loglik.is_finite()
+    e.max_eta > f64::MAX.ln()
+        || !e.loglik.is_finite()
         || e.u.iter().any(|v| !v.is_finite())
         || e.imat.iter().any(|v| !v.is_finite())
 }
