@@ -15,8 +15,6 @@ struct Input {
     id: FileId,
 }
 
-static INPUTS: Mutex<Vec<Input>> = Mutex::new(Vec::new());
-
 /// What makes two paths the same file: (device, inode) on Unix, the canonical path elsewhere.
 #[derive(PartialEq, Eq, Clone, Debug)]
 struct FileId {
@@ -49,32 +47,46 @@ impl FileId {
     }
 }
 
+/// A set of input files, each recognised under any of its names.
+#[derive(Default)]
+struct InputSet(Vec<Input>);
+
+impl InputSet {
+    fn add(&mut self, path: &Path) {
+        let Some(id) = FileId::of(path) else { return };
+        if !self.0.iter().any(|i| i.id == id) {
+            self.0.push(Input {
+                shown: path.to_path_buf(),
+                id,
+            });
+        }
+    }
+
+    fn check(&self, output: &Path) -> Result<()> {
+        let Some(id) = FileId::of(output) else {
+            return Ok(());
+        };
+        match self.0.iter().find(|i| i.id == id) {
+            Some(input) => Err(IoError::OutputIsInput {
+                output: output.to_path_buf(),
+                input: input.shown.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+static INPUTS: Mutex<InputSet> = Mutex::new(InputSet(Vec::new()));
+
 /// Records `path` as an input of this run. Only existing regular files are recorded: a missing file fails when
 /// it is read, and a device or FIFO cannot be replaced by a result (outputs to them are written through).
 pub fn register_input(path: &Path) {
-    let Some(id) = FileId::of(path) else { return };
-    let mut inputs = INPUTS.lock().unwrap_or_else(|p| p.into_inner());
-    if !inputs.iter().any(|i| i.id == id) {
-        inputs.push(Input {
-            shown: path.to_path_buf(),
-            id,
-        });
-    }
+    INPUTS.lock().unwrap_or_else(|p| p.into_inner()).add(path);
 }
 
 /// Errors with [`IoError::OutputIsInput`] when `output` is a file this run reads.
 pub fn check_not_input(output: &Path) -> Result<()> {
-    let Some(id) = FileId::of(output) else {
-        return Ok(());
-    };
-    let inputs = INPUTS.lock().unwrap_or_else(|p| p.into_inner());
-    match inputs.iter().find(|i| i.id == id) {
-        Some(input) => Err(IoError::OutputIsInput {
-            output: output.to_path_buf(),
-            input: input.shown.clone(),
-        }),
-        None => Ok(()),
-    }
+    INPUTS.lock().unwrap_or_else(|p| p.into_inner()).check(output)
 }
 
 #[cfg(test)]
@@ -86,17 +98,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data.csv");
         std::fs::write(&data, "a\n1\n").unwrap();
-        register_input(&data);
+        let mut inputs = InputSet::default();
+        inputs.add(&data);
         let other = dir.path().join("other.csv");
         std::fs::write(&other, "b\n").unwrap();
-        assert!(check_not_input(&other).is_ok());
-        assert!(check_not_input(&dir.path().join("missing.csv")).is_ok());
+        assert!(inputs.check(&other).is_ok());
+        assert!(inputs.check(&dir.path().join("missing.csv")).is_ok());
         let dotted = dir.path().join("sub/../data.csv");
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         let hard = dir.path().join("hard.csv");
         std::fs::hard_link(&data, &hard).unwrap();
         for p in [&data, &dotted, &hard] {
-            match check_not_input(p) {
+            match inputs.check(p) {
                 Err(IoError::OutputIsInput { input, .. }) => assert_eq!(input, data),
                 other => panic!("{} not refused: {other:?}", p.display()),
             }
@@ -105,7 +118,7 @@ mod tests {
         {
             let link = dir.path().join("link.csv");
             std::os::unix::fs::symlink(&data, &link).unwrap();
-            assert!(check_not_input(&link).is_err());
+            assert!(inputs.check(&link).is_err());
         }
     }
 }
