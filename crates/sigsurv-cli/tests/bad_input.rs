@@ -574,6 +574,31 @@ fn cases() -> Vec<Case> {
             absent: &ANALYSIS_OUTPUTS,
         },
         Case {
+            // The analysis's own inputs are known once its file is read: refused when the report is written.
+            name: "check --report onto the analysis's clinical table",
+            setup: &[CLINICAL, EXPRESSION, ANALYSIS_INTO_RESULTS, EXPECTED],
+            args: &[
+                "check",
+                "{dir}/analysis.toml",
+                "--expected",
+                "{dir}/expected.toml",
+                "--report",
+                "{dir}/clinical.csv",
+                "-q",
+            ],
+            stdout: Stdout::File("summary.txt"),
+            size_limit: false,
+            code: 2,
+            message: refused("clinical.csv", "clinical.csv"),
+            unchanged: &[
+                "analysis.toml",
+                "expected.toml",
+                "clinical.csv",
+                "expression.csv",
+            ],
+            absent: &[],
+        },
+        Case {
             name: "simulate -o onto a folder",
             setup: &[Setup::Dir("cohort.csv")],
             args: &["simulate", "--n", "10", "-o", "{dir}/cohort.csv"],

@@ -86,7 +86,10 @@ pub fn register_input(path: &Path) {
 
 /// Errors with [`IoError::OutputIsInput`] when `output` is a file this run reads.
 pub fn check_not_input(output: &Path) -> Result<()> {
-    INPUTS.lock().unwrap_or_else(|p| p.into_inner()).check(output)
+    INPUTS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .check(output)
 }
 
 #[cfg(test)]
