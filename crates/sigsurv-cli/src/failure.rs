@@ -1,4 +1,5 @@
-//! What a failed run reports: a one-line message, hint lines, and the exit code (2 bad input, 1 internal).
+//! What a failed run reports: a one-line message, hint lines, and the exit code (2 bad input, 1 internal or a
+//! failed write).
 
 use sigsurv_io::IoError;
 
@@ -28,6 +29,20 @@ impl Failure {
         }
     }
 
+    /// The reader of standard output went away (`| head`): the run ends quietly, with exit code 0.
+    pub fn reader_gone() -> Failure {
+        Failure {
+            message: String::new(),
+            hints: Vec::new(),
+            code: 0,
+        }
+    }
+
+    /// Whether the run ends without a message (see [`Failure::reader_gone`]).
+    pub fn is_quiet(&self) -> bool {
+        self.code == 0
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Failure {
         self.hints.push(hint.into());
         self
@@ -36,10 +51,15 @@ impl Failure {
 
 impl From<IoError> for Failure {
     fn from(e: IoError) -> Failure {
+        // A write that failed part-way (disk full, file-size limit) is not the input's fault.
+        let code = match e {
+            IoError::WriteFailed { .. } => 1,
+            _ => 2,
+        };
         Failure {
             message: e.to_string(),
             hints: e.hints(),
-            code: 2,
+            code,
         }
     }
 }

@@ -10,6 +10,7 @@ mod output;
 mod profiles;
 mod progress;
 mod render;
+mod run_files;
 mod signature;
 
 use clap::Parser;
@@ -27,7 +28,7 @@ fn main() {
     let cli = args::Cli::parse();
     let timings = progress::timings_wanted(cli.timings);
     if let Err(f) = set_threads(cli.threads) {
-        eprintln!("error: {}", f.message);
+        output::to_stderr(&format!("error: {}", f.message));
         std::process::exit(f.code);
     }
     // A panic inside a guarded read is a file polars cannot represent: sigsurv-io reports it as an error, so
@@ -41,20 +42,23 @@ fn main() {
     let outcome = std::panic::catch_unwind(|| cmd::run(cli));
     let code = match outcome {
         Ok(Ok(())) => 0,
+        Ok(Err(f)) if f.is_quiet() => f.code,
         Ok(Err(f)) => {
-            eprintln!("error: {}", f.message);
+            output::to_stderr(&format!("error: {}", f.message));
             for h in &f.hints {
-                eprintln!("  {h}");
+                output::to_stderr(&format!("  {h}"));
             }
             f.code
         }
         Err(_) => {
-            eprintln!("error: internal failure (a bug in sigsurv); please report it with the command you ran");
+            output::to_stderr(
+                "error: internal failure (a bug in sigsurv); please report it with the command you ran",
+            );
             1
         }
     };
     if timings {
-        eprintln!("{}", progress::timings_line(start));
+        output::to_stderr(&progress::timings_line(start));
     }
     std::process::exit(code);
 }

@@ -1,9 +1,11 @@
-//! Sending a rendered result to standard output or, atomically, to the `-o` file; notes go to standard error.
+//! Sending a rendered result to standard output or to the `-o` file (atomically; see sigsurv_io::write), with
+//! every write checked; notes go to standard error.
 
 use crate::args::{OutputArgs, OutputFormat};
-use crate::failure::CliResult;
+use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
 use std::io::Write;
+use std::path::Path;
 
 impl OutputArgs {
     /// The format asked for, else the one the `-o` extension names, else the human table.
@@ -23,32 +25,54 @@ impl OutputArgs {
         }
     }
 
-    /// Writes the result text.
+    /// Writes the result text: to standard output without `-o` (or with `-o -`), else to the file.
     pub fn emit(&self, text: &str) -> CliResult<()> {
         let _step = Step::start(Phase::Write, "writing the result", self.quiet);
         match &self.output {
-            Some(path) => Ok(sigsurv_io::write_atomic(path, text.as_bytes())?),
-            None => {
-                let mut out = std::io::stdout().lock();
-                // A closed pipe (`| head`) is not an error worth reporting.
-                let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-                Ok(())
-            }
+            Some(path) if !is_stdout(path) => Ok(sigsurv_io::write_atomic(path, text.as_bytes())?),
+            _ => write_stdout(text.as_bytes()),
         }
     }
 
     /// A note on standard error, unless --quiet.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("note: {text}");
+            to_stderr(&format!("note: {text}"));
         }
     }
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("warning: {text}");
+            to_stderr(&format!("warning: {text}"));
         }
     }
+}
+
+/// `-o -` and `-o /dev/stdout` name standard output: written as without `-o` (through the open descriptor, so
+/// `>> file` appends and a pipe is never reopened).
+pub fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-") || path == Path::new("/dev/stdout")
+}
+
+/// Writes `bytes` to standard output and flushes it, checking both. A reader that went away (`| head`) ends the
+/// run quietly with exit 0, as ripgrep does; any other failure (disk full, file-size limit) is exit 1, so a
+/// truncated result is never taken for a complete one.
+pub fn write_stdout(bytes: &[u8]) -> CliResult<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::reader_gone()),
+        Err(e) => Err(Failure::internal(format!(
+            "could not write to standard output: {e}"
+        ))),
+    }
+}
+
+/// A line on standard error. Standard error that cannot be written (closed, full) cannot be told so: the line is
+/// dropped rather than aborting the run (`eprintln!` would panic).
+pub fn to_stderr(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }
 
 /// Serialises a JSON value (or any result that serialises as one) with a trailing newline.

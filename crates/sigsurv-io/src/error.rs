@@ -64,8 +64,15 @@ pub enum IoError {
     },
     #[error("no rows left in {} {reason}", path.display())]
     Empty { path: PathBuf, reason: String },
+    /// The output path cannot take a result (missing folder, a folder, a link to nothing, not creatable).
     #[error("cannot write {}: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
+    /// Writing the result failed part-way (disk full, file-size limit, device error); the output is unchanged.
+    #[error("could not write {}: {reason}", path.display())]
+    WriteFailed { path: PathBuf, reason: String },
+    /// The output is a file the run reads: writing it would replace the data with the result.
+    #[error("refusing to write {}: it is the input {} of this run, and the result would replace it", output.display(), input.display())]
+    OutputIsInput { output: PathBuf, input: PathBuf },
     #[error("reading {}: {message}", path.display())]
     Polars { path: PathBuf, message: String },
     #[error("malformed gene set file {}{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
@@ -160,6 +167,9 @@ impl IoError {
             ],
             IoError::GeneSets { .. } => vec![
                 "GMT lines are: set name<TAB>description<TAB>gene<TAB>gene...".into(),
+            ],
+            IoError::OutputIsInput { .. } => vec![
+                "write the result to another file (the same file is recognised through links and `..`)".into(),
             ],
             IoError::UnknownFormat { .. } => vec!["for other delimited text files pass --delimiter".into()],
             IoError::Where { caret, details, .. } => {

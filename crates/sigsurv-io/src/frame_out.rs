@@ -1,4 +1,4 @@
-//! Writing a table of columns (CSV, Parquet or Arrow IPC by extension), atomically.
+//! Writing a table of columns (CSV, Parquet or Arrow IPC by extension), atomically (see [`crate::write`]).
 
 use crate::error::{IoError, Result};
 use crate::format::Format;
@@ -17,9 +17,16 @@ pub enum OutColumn {
 /// Writes the columns to `path` in the format its extension names; the file appears only when complete.
 pub fn write_columns(path: &Path, columns: Vec<(String, OutColumn)>) -> Result<()> {
     let format = Format::detect(path, None)?;
-    let err = |e: PolarsError| IoError::Write {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+    let err = |e: PolarsError| match e {
+        // Writing itself failed (disk full, file-size limit): not the path's fault.
+        PolarsError::IO { .. } => IoError::WriteFailed {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        _ => IoError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
     };
     let cols: Vec<Column> = columns
         .into_iter()

@@ -106,6 +106,16 @@ fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>> {
 /// [`PlotError::UnknownExtension`] for any other extension (checked first, before any work);
 /// the errors of [`render_png`]; [`PlotError::Io`] when the file cannot be written.
 pub fn save(svg: &str, path: &Path, dpi: f64) -> Result<()> {
+    let bytes = figure_bytes(svg, path, dpi)?;
+    write_atomic(path, &bytes)
+}
+
+/// The bytes of the figure file `path` names: the SVG text for `.svg`, the PNG rendered at `dpi` for `.png`
+/// (for callers that write the file themselves).
+///
+/// # Errors
+/// [`PlotError::UnknownExtension`] for any other extension; the errors of [`render_png`].
+pub fn figure_bytes(svg: &str, path: &Path, dpi: f64) -> Result<Vec<u8>> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -119,7 +129,7 @@ pub fn save(svg: &str, path: &Path, dpi: f64) -> Result<()> {
             })
         }
     };
-    write_atomic(path, &bytes)
+    Ok(bytes)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -98,6 +98,7 @@ pub(crate) fn execute(spec: &AnalysisSpec, quiet: bool) -> CliResult<Outcome> {
         output: None,
         quiet,
     };
+    crate::run_files::guard_analysis(spec)?;
     let outcome = run_analysis(spec, &out)?;
     let resolved = spec.output.dir.join("analysis.toml");
     sigsurv_io::write_atomic(&resolved, spec.resolved_text().as_bytes())?;

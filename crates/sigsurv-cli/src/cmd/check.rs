@@ -42,12 +42,15 @@ pub fn run(a: &CheckArgs) -> CliResult<()> {
         ]);
     }
     let failed = results.iter().filter(|r| !r.ok).count();
-    println!("\n{}", t.render());
-    println!(
-        "{} of {} checks agree",
-        results.len() - failed,
-        results.len()
-    );
+    crate::output::write_stdout(
+        format!(
+            "\n{}\n{} of {} checks agree\n",
+            t.render(),
+            results.len() - failed,
+            results.len()
+        )
+        .as_bytes(),
+    )?;
     if let Some(path) = &a.report {
         let v = json!({
             "analysis": "check",

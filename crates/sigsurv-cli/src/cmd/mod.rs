@@ -17,6 +17,7 @@ use crate::failure::CliResult;
 use clap::CommandFactory;
 
 pub fn run(cli: Cli) -> CliResult<()> {
+    crate::run_files::guard(&cli.command)?;
     match cli.command {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
@@ -30,13 +31,9 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Simulate(a) => simulate::run(&a),
         Command::Plot(a) => plot::run(&a),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "sigsurv",
-                &mut std::io::stdout(),
-            );
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sigsurv", &mut script);
+            crate::output::write_stdout(&script)
         }
     }
 }

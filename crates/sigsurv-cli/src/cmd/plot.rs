@@ -10,8 +10,8 @@ use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_io::{read_table, ColumnValues, TableSpec};
 use sigsurv_plot::{
-    forest_svg, km_svg, p_label, save, ForestOptions, ForestRow, Fun, KmPlotOptions, OverlayCurve,
-    PlotError, PlotGroup,
+    figure_bytes, forest_svg, km_svg, p_label, ForestOptions, ForestRow, Fun, KmPlotOptions,
+    OverlayCurve, PlotError, PlotGroup,
 };
 use std::path::Path;
 
@@ -43,6 +43,12 @@ fn plot_failure(e: PlotError) -> Failure {
         PlotError::Render(_) => Failure::internal(e.to_string()),
         _ => Failure::input(e.to_string()),
     }
+}
+
+/// Writes the figure (SVG, or PNG rendered at --dpi) as every result is written (see sigsurv_io::write).
+fn save(svg: &str, f: &FigureArgs) -> CliResult<()> {
+    let bytes = figure_bytes(svg, &f.output, f.dpi).map_err(flag_failure)?;
+    Ok(sigsurv_io::write_atomic(&f.output, &bytes)?)
 }
 
 fn out_args(f: &FigureArgs) -> OutputArgs {
@@ -131,7 +137,7 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
         ..defaults
     };
     let svg = km_svg(&groups, &po).map_err(flag_failure)?;
-    save(&svg, &f.output, f.dpi).map_err(flag_failure)?;
+    save(&svg, f)?;
     out.note(&format!("wrote {}", f.output.display()));
     Ok(())
 }
@@ -274,7 +280,7 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
         ..defaults
     };
     let svg = forest_svg(&rows, &opts).map_err(flag_failure)?;
-    save(&svg, &f.output, f.dpi).map_err(flag_failure)?;
+    save(&svg, f)?;
     out_args(f).note(&format!("wrote {}", f.output.display()));
     Ok(())
 }
