@@ -2,7 +2,7 @@
 //!
 //! Grammar (a subset of R's, enough for survival models):
 //! ```text
-//! formula  = response "~" term ("+" term)*
+//! formula  = response "~" term ("+" term)*           (a term "1" is the intercept alone: no covariate)
 //! response = "Surv(" col "," col ")" | "Surv(" col "," col "," col ")"      (time, event | start, stop, event)
 //! term     = col | "log(" col ")" | "factor(" col ["," "ref" "=" value] ")"
 //!          | "relevel(factor(" col ")," ["ref" "="] value ")" | "strata(" col ("," col)* ")" | "cluster(" col ")"
@@ -96,10 +96,18 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
     };
     let response = p.response()?;
     p.expect(&Tok::Tilde)?;
-    let mut terms = vec![p.term()?];
-    while p.peek() == Some(&Tok::Plus) {
+    let mut terms = Vec::new();
+    loop {
+        // R's `1` is the intercept, which every model has: `~ 1` leaves no covariate (the null model).
+        if p.peek() == Some(&Tok::Ident("1".into())) {
+            p.pos += 1;
+        } else {
+            terms.push(p.term()?);
+        }
+        if p.peek() != Some(&Tok::Plus) {
+            break;
+        }
         p.pos += 1;
-        terms.push(p.term()?);
     }
     if let Some(t) = p.peek() {
         return Err(p.err(&format!(
@@ -467,6 +475,20 @@ mod tests {
     }
 
     #[test]
+    fn one_is_the_intercept_alone() {
+        let f = parse_formula("Surv(time, status) ~ 1").unwrap();
+        assert!(f.terms.is_empty());
+        assert_eq!(f.columns(), ["time", "status"]);
+        let f = parse_formula("Surv(time, status) ~ 1 + age + strata(sex)").unwrap();
+        assert_eq!(
+            f.terms,
+            vec![Term::Numeric("age".into()), Term::Strata("sex".into())]
+        );
+        let f = parse_formula("Surv(time, status) ~ age + 1").unwrap();
+        assert_eq!(f.terms, vec![Term::Numeric("age".into())]);
+    }
+
+    #[test]
     fn rejects_what_it_does_not_support() {
         for bad in [
             "time ~ age",
@@ -474,6 +496,9 @@ mod tests {
             "Surv(time, status) ~ age * sex",
             "Surv(time, status) ~ ns(age)",
             "Surv(time, status) ~",
+            "Surv(time, status) ~ 1 +",
+            "Surv(time, status) ~ 0",
+            "Surv(time, status) ~ 2",
             "Surv(time, status) age",
             "Surv(time, status) ~ age + age",
             "Surv(time, status) ~ cluster(a) + cluster(b)",
