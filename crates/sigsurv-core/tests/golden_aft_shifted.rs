@@ -74,7 +74,8 @@ fn shifted_and_scaled_covariates_match_r() {
         );
         let mut rows = fit.terms.clone();
         rows.extend(fit.log_scale.clone());
-        let col = |f: fn(&sigsurv_core::aft::AftTerm) -> f64| rows.iter().map(f).collect::<Vec<_>>();
+        let col =
+            |f: fn(&sigsurv_core::aft::AftTerm) -> f64| rows.iter().map(f).collect::<Vec<_>>();
         let w_ = |s: &str| format!("{what} {s}");
         assert_all_close(&w_("coef"), &col(|t| t.coef), &nums(&case["coef"]), REL);
         assert_all_close(&w_("se"), &col(|t| t.se), &nums(&case["se"]), REL);
@@ -125,8 +126,18 @@ fn shifts_and_factors_leave_the_other_terms_unchanged() {
                 assert_close(&format!("{dist:?} +{c:e} {} se", a.term), a.se, b.se, 1e-9);
             }
             let b0 = base.terms[0].coef - c * base.terms[1].coef;
-            assert_close(&format!("{dist:?} +{c:e} intercept"), f.terms[0].coef, b0, 1e-9);
-            assert_close(&format!("{dist:?} +{c:e} loglik"), f.loglik, base.loglik, 1e-12);
+            assert_close(
+                &format!("{dist:?} +{c:e} intercept"),
+                f.terms[0].coef,
+                b0,
+                1e-9,
+            );
+            assert_close(
+                &format!("{dist:?} +{c:e} loglik"),
+                f.loglik,
+                base.loglik,
+                1e-12,
+            );
         }
         for s in [1e-12, 1e-8, 1e8, 1e12] {
             let mut xs = x.clone();

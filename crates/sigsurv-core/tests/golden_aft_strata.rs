@@ -118,7 +118,10 @@ fn strata_null_models_and_iterations_match_r() {
         assert_eq!(f.n, nums(&case["n"])[0] as usize, "{what} n");
         if max_iter < 30 {
             // Stopped by the iteration limit: R's last point tried, with its log-likelihood.
-            assert!(!f.converged && f.warnings[0].contains("did not converge"), "{what}");
+            assert!(
+                !f.converged && f.warnings[0].contains("did not converge"),
+                "{what}"
+            );
         } else {
             assert!(f.converged && f.warnings.is_empty(), "{what}");
         }
@@ -134,8 +137,13 @@ fn strata_null_models_and_iterations_match_r() {
         // R names factor dummies <col><level>; sigsurv's design names them <col>=<level>.
         let r_terms: Vec<String> = strings(&case["terms"]);
         assert_eq!(names.len(), r_terms.len(), "{what} terms");
-        assert_eq!(names[names.len() - r_labels.len()..], r_labels[..], "{what}");
-        let col = |g: fn(&sigsurv_core::aft::AftTerm) -> f64| rows.iter().map(g).collect::<Vec<_>>();
+        assert_eq!(
+            names[names.len() - r_labels.len()..],
+            r_labels[..],
+            "{what}"
+        );
+        let col =
+            |g: fn(&sigsurv_core::aft::AftTerm) -> f64| rows.iter().map(g).collect::<Vec<_>>();
         let w = |s: &str| format!("{what} {s}");
         assert_all_close(&w("coef"), &col(|t| t.coef), &nums(&case["coef"]), REL);
         assert_all_close(&w("se"), &col(|t| t.se), &nums(&case["se"]), REL);
@@ -186,8 +194,17 @@ fn one_stratum_is_no_stratification() {
         codes: &codes,
         labels: &labels,
     };
-    let b = aft_fit_stratified(&c.time, &c.event, &d.x, d.p(), &d.names, None, strata, &opts)
-        .unwrap();
+    let b = aft_fit_stratified(
+        &c.time,
+        &c.event,
+        &d.x,
+        d.p(),
+        &d.names,
+        None,
+        strata,
+        &opts,
+    )
+    .unwrap();
     assert_eq!(a, b);
 }
 

@@ -79,7 +79,9 @@ impl AftModel {
     fn scales(&self, theta: &[f64]) -> Vec<(f64, f64)> {
         (0..self.n_strata)
             .map(|h| {
-                let s = self.fixed_log_scale.unwrap_or_else(|| theta[self.nvar() + h]);
+                let s = self
+                    .fixed_log_scale
+                    .unwrap_or_else(|| theta[self.nvar() + h]);
                 (s, s.exp())
             })
             .collect()

@@ -511,9 +511,8 @@ fn fit_model(
             AftTerm::wald(name, full.theta[i], se(i), zcrit)
         })
         .collect();
-    let scale_term = |h: usize, name: String| {
-        AftTerm::wald(name, full.theta[p + 1 + h], se(p + 1 + h), zcrit)
-    };
+    let scale_term =
+        |h: usize, name: String| AftTerm::wald(name, full.theta[p + 1 + h], se(p + 1 + h), zcrit);
     let (scale, log_scale, strata_scales) = match (fixed_log_scale, strata) {
         (Some(s), _) => (s.exp(), None, Vec::new()),
         (None, None) => (

@@ -113,7 +113,8 @@ impl AftFit {
     /// # R equivalent
     /// `-coef(fit)[-1] / fit$scale` with the delta method on `vcov(fit)` (as `SurvRegCensCov::ConvertWeibull`).
     pub fn weibull_ph(&self, conf_level: f64) -> Option<Vec<AftTerm>> {
-        if !matches!(self.dist, AftDist::Weibull | AftDist::Exponential) || !self.strata.is_empty() {
+        if !matches!(self.dist, AftDist::Weibull | AftDist::Exponential) || !self.strata.is_empty()
+        {
             return None;
         }
         let k = (self.var.len() as f64).sqrt().round() as usize;
