@@ -513,7 +513,7 @@ mod tests {
                 let h = if stratified { strata[i] as usize } else { 0 };
                 let s = theta[3 + h];
                 let r = row_terms(d.dist, y[i], eta, s, s.exp(), event[i]);
-                let mut g = vec![r[1], r[1] * x[i], r[1] * x[n + i], 0.0, 0.0];
+                let mut g = [r[1], r[1] * x[i], r[1] * x[n + i], 0.0, 0.0];
                 g[3 + h] = r[3];
                 for a in 0..k {
                     for b in 0..k {
