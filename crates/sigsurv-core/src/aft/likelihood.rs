@@ -154,9 +154,9 @@ impl AftData<'_> {
         self.strata.map_or(0, |s| s[i] as usize)
     }
 
-    /// The derivatives in η of each row's log-likelihood when `η_i = y_i` (z = 0), with the log scale of each
-    /// stratum `log_sigma[h]`: `(∂/∂η, ∂²/∂η²)` per row. These drive survreg's weighted-least-squares starting
-    /// values.
+    /// The derivatives in η of each row's log-likelihood when `η_i = y_i` (z = 0), with the log scale
+    /// `log_sigma[h]` of each stratum: `(∂/∂η, ∂²/∂η²)` per row. These drive survreg's weighted-least-squares
+    /// starting values.
     pub fn derivs_at_zero(&self, log_sigma: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let n = self.n();
         let mut dg = Vec::with_capacity(n);

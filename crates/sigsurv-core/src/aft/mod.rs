@@ -19,8 +19,9 @@
 //!
 //! # R equivalent
 //! `survreg(Surv(time, status) ~ x [+ strata(g)], data, weights, dist = "weibull" | "exponential" | "lognormal" |
-//! "loglogistic")` with `summary()` and `predict(type = "quantile")`. Differences from R: a design with collinear columns is an
-//! error (R drops the column with an `NA` coefficient); `weights` must be > 0 as in R. See `docs/methods/aft.md`.
+//! "loglogistic")` with `summary()` and `predict(type = "quantile")`. Differences from R: a design with collinear
+//! columns is an error (R drops the column with an `NA` coefficient); `weights` must be > 0 as in R; predictions
+//! from a stratified fit are not available. See `docs/methods/aft.md`.
 
 mod chol;
 pub mod distributions;
@@ -332,8 +333,8 @@ fn check_inputs(
 /// # R equivalent
 /// `survreg(Surv(time, event) ~ x, weights = w, dist = opts$dist, control = survreg.control(maxiter =
 /// opts$max_iter, rel.tolerance = opts$rel_tol))`; `fit$loglik`, `summary(fit)$table`, `confint(fit)`.
-/// Differences: collinear columns are an error (R gives them `NA`); the log-likelihood of a fit that ran out of
-/// iterations is the one at the returned coefficients (R reports the previous iterate's).
+/// Differences: collinear columns are an error (R gives them `NA`); a step to a non-finite log-likelihood is
+/// halved back (survival 3.5-3 stalls there).
 ///
 /// # Errors
 /// Length mismatches, non-finite or non-positive times, invalid weights, non-finite covariates, no events,
