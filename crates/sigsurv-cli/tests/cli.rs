@@ -899,7 +899,12 @@ fn aft_matches_survreg() {
         assert_rel_tol("quantile", *a, b, 1e-6);
     }
     fails_with(
-        &["aft", &lung, "-f", "Surv(time, status) ~ age + strata(sex)"],
+        &[
+            "aft",
+            &lung,
+            "-f",
+            "Surv(time, status) ~ age + cluster(inst)",
+        ],
         2,
         &["not supported"],
     );

@@ -485,6 +485,20 @@ mod tests {
     }
 
     #[test]
+    fn one_is_the_intercept_alone() {
+        let f = parse_formula("Surv(time, status) ~ 1").unwrap();
+        assert!(f.terms.is_empty());
+        assert_eq!(f.columns(), ["time", "status"]);
+        let f = parse_formula("Surv(time, status) ~ 1 + age + strata(sex)").unwrap();
+        assert_eq!(
+            f.terms,
+            vec![Term::Numeric("age".into()), Term::Strata("sex".into())]
+        );
+        let f = parse_formula("Surv(time, status) ~ age + 1").unwrap();
+        assert_eq!(f.terms, vec![Term::Numeric("age".into())]);
+    }
+
+    #[test]
     fn rejects_what_it_does_not_support() {
         for bad in [
             "time ~ age",
@@ -492,6 +506,8 @@ mod tests {
             "Surv(time, status) ~ age * sex",
             "Surv(time, status) ~ ns(age)",
             "Surv(time, status) ~",
+            "Surv(time, status) ~ 1 +",
+            "Surv(time, status) ~ 2",
             "Surv(time, status) age",
             "Surv(time, status) ~ age + age",
             "Surv(time, status) ~ cluster(a) + cluster(b)",

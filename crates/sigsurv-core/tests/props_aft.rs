@@ -1,7 +1,7 @@
 //! Property tests of the AFT fits: no panic on arbitrary (valid or not) data, and invariants of a converged fit.
 
 use proptest::prelude::*;
-use sigsurv_core::aft::{aft_fit, AftDist, AftOptions};
+use sigsurv_core::aft::{aft_fit, aft_fit_stratified, AftDist, AftOptions, AftStrata};
 
 const ALL: [AftDist; 4] = [
     AftDist::Weibull,
@@ -63,6 +63,38 @@ proptest! {
             let wr = w.map(rev);
             let fit2 = aft_fit(&rev(&time), &er, &xr, 2, &names, wr.as_deref(), &opts).unwrap();
             prop_assert!((fit2.loglik - fit.loglik).abs() <= 1e-8 * fit.loglik.abs().max(1.0));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Stratified fits on arbitrary data: an error or a fit, never a panic; a converged fit has a positive,
+    /// finite scale per stratum and a log-likelihood no lower than its intercept-only model's.
+    #[test]
+    fn stratified_fits_never_panic(data in rows(), n_strata in 1usize..4) {
+        let n = data.len();
+        let time: Vec<f64> = data.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = data.iter().map(|r| r.1).collect();
+        let x: Vec<f64> = data.iter().map(|r| r.2).collect();
+        let w: Vec<f64> = data.iter().map(|r| r.4).collect();
+        let codes: Vec<u32> = (0..n).map(|i| (i % n_strata) as u32).collect();
+        let labels: Vec<String> = (0..n_strata).map(|h| format!("s{h}")).collect();
+        let names = vec!["x".to_string()];
+        for dist in ALL {
+            let opts = AftOptions { dist, ..Default::default() };
+            let strata = AftStrata { codes: &codes, labels: &labels };
+            let Ok(fit) = aft_fit_stratified(&time, &event, &x, 1, &names, Some(&w), strata, &opts) else {
+                continue;
+            };
+            if !fit.converged {
+                continue;
+            }
+            if n_strata > 1 {
+                prop_assert!(fit.strata.iter().all(|s| s.scale > 0.0 && s.scale.is_finite()));
+            }
+            prop_assert!(fit.loglik >= fit.loglik_null - 1e-6 * fit.loglik_null.abs());
         }
     }
 }

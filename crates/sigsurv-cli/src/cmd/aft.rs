@@ -8,8 +8,11 @@ use crate::output::json_text;
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig, TextTable};
 use serde_json::{json, Value};
-use sigsurv_core::aft::{aft_fit, AftDist, AftFit, AftOptions, AftTerm};
-use sigsurv_core::formula::Term;
+use sigsurv_core::aft::{
+    aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata, AftTerm,
+};
+use sigsurv_core::formula::{Formula, Term};
+use sigsurv_io::{ColumnValues, Table, TextColumn};
 
 pub fn run(a: &AftArgs) -> CliResult<()> {
     if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
@@ -24,14 +27,23 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
         )));
     }
     let formula = parse(&a.formula)?;
-    if formula
-        .terms
-        .iter()
-        .any(|t| matches!(t, Term::Strata(_) | Term::Cluster(_)))
-    {
+    if formula.terms.iter().any(|t| matches!(t, Term::Cluster(_))) {
         return Err(Failure::input(
-            "strata() and cluster() terms are not supported by sigsurv aft yet (survreg's strata give each stratum its own scale)",
+            "cluster() terms are not supported by sigsurv aft (survreg's robust variance is not implemented)",
         ));
+    }
+    let stratified = formula.terms.iter().any(|t| matches!(t, Term::Strata(_)));
+    if stratified && a.predict.is_some() {
+        return Err(Failure::input(
+            "--predict is not available for a model with strata(): each stratum has its own scale",
+        )
+        .hint("fit the model without strata() to predict, or fit each stratum separately"));
+    }
+    if stratified && matches!(a.dist, DistArg::Exponential) {
+        return Err(Failure::input(
+            "strata() give each stratum its own scale, but the exponential distribution fixes the scale at 1",
+        )
+        .hint("use --dist weibull for one Weibull scale per stratum"));
     }
     if matches!(
         formula.response,
@@ -61,15 +73,31 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
         conf_level: a.conf_level,
         ..AftOptions::default()
     };
-    let fit = aft_fit(
-        &stop,
-        &event,
-        &design.x,
-        design.p(),
-        &design.names,
-        weights.as_deref(),
-        &opts,
-    )
+    let labels = design
+        .strata
+        .as_ref()
+        .map(|codes| strata_names(&formula, &table, codes, &design.strata_labels));
+    let fit = match (&design.strata, &labels) {
+        (Some(codes), Some(labels)) => aft_fit_stratified(
+            &stop,
+            &event,
+            &design.x,
+            design.p(),
+            &design.names,
+            weights.as_deref(),
+            AftStrata { codes, labels },
+            &opts,
+        ),
+        _ => aft_fit(
+            &stop,
+            &event,
+            &design.x,
+            design.p(),
+            &design.names,
+            weights.as_deref(),
+            &opts,
+        ),
+    }
     .map_err(|e| core_failure(&table, e))?;
     for w in &fit.warnings {
         a.output.warn(w);
@@ -113,8 +141,45 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
     a.output.emit(&text)
 }
 
+/// R's names of the strata (`names(fit$scale)`, the scale rows of `summary(fit)`): `sex=1` as the design labels
+/// them, or the levels alone (`adeno`, or `a, 1` for two columns) when every strata column is text, as R's
+/// `strata()` labels factors and character columns.
+fn strata_names(formula: &Formula, table: &Table, codes: &[u32], labels: &[String]) -> Vec<String> {
+    let text_columns: Option<Vec<&TextColumn>> = formula
+        .terms
+        .iter()
+        .filter_map(|t| match t {
+            Term::Strata(c) => Some(match table.get(c) {
+                ColumnValues::Text(v) => Some(v),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect();
+    let Some(columns) = text_columns else {
+        return labels.to_vec();
+    };
+    (0..labels.len())
+        .map(|h| match codes.iter().position(|&c| c as usize == h) {
+            Some(row) => columns
+                .iter()
+                .map(|v| v.get(row))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => labels[h].clone(),
+        })
+        .collect()
+}
+
 fn term_json(t: &AftTerm) -> Value {
     json!({"term": t.term, "coef": t.coef, "se": t.se, "z": t.z, "p_value": t.p_value, "lower": t.lower, "upper": t.upper})
+}
+
+/// The log-scale rows after the coefficients: `Log(scale)`, or one per stratum named by its label.
+fn scale_rows(f: &AftFit) -> impl Iterator<Item = &AftTerm> {
+    f.log_scale
+        .iter()
+        .chain(f.strata.iter().map(|s| &s.log_scale))
 }
 
 fn to_json(a: &AftArgs, f: &AftFit, n_dropped: usize) -> Value {
@@ -131,6 +196,11 @@ fn to_json(a: &AftArgs, f: &AftFit, n_dropped: usize) -> Value {
         "loglik_null": f.loglik_null,
         "scale": f.scale,
         "log_scale": f.log_scale.as_ref().map(|t| json!({"coef": t.coef, "se": t.se})),
+        "strata": (!f.strata.is_empty()).then(|| f.strata.iter().map(|s| json!({
+            "stratum": s.stratum,
+            "scale": s.scale,
+            "log_scale": term_json(&s.log_scale),
+        })).collect::<Vec<_>>()),
         "lrt": f.lrt.as_ref().map(|t| json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value})),
         "terms": f.terms.iter().map(term_json).collect::<Vec<_>>(),
         "weibull_ph": f.weibull_ph(a.conf_level).map(|v| v.iter().map(term_json).collect::<Vec<_>>()),
@@ -140,7 +210,7 @@ fn to_json(a: &AftArgs, f: &AftFit, n_dropped: usize) -> Value {
 
 fn to_csv(f: &AftFit) -> String {
     let mut out = CsvOut::new(&["term", "coef", "se", "z", "p_value", "lower", "upper"]);
-    for t in f.terms.iter().chain(f.log_scale.as_ref()) {
+    for t in f.terms.iter().chain(scale_rows(f)) {
         out.line([
             t.term.clone(),
             num(t.coef),
@@ -161,7 +231,7 @@ fn to_table(a: &AftArgs, f: &AftFit, n_dropped: usize) -> String {
         f.dist.name()
     );
     let mut t = TextTable::new(&["", "Value", "Std. Error", "z", "p"]);
-    for term in f.terms.iter().chain(f.log_scale.as_ref()) {
+    for term in f.terms.iter().chain(scale_rows(f)) {
         t.row(vec![
             term.term.clone(),
             sig(term.coef, 5),
@@ -171,11 +241,18 @@ fn to_table(a: &AftArgs, f: &AftFit, n_dropped: usize) -> String {
         ]);
     }
     s.push_str(&t.render());
-    s.push_str(&format!(
-        "\nScale= {}\n\n{} distribution\n",
-        sig(f.scale, 4),
-        f.dist.name()
-    ));
+    if f.strata.is_empty() {
+        s.push_str(&format!("\nScale= {}\n", sig(f.scale, 4)));
+    } else {
+        // R prints the named vector fit$scale.
+        let mut scales = TextTable::new(&["", "Scale"]);
+        for st in &f.strata {
+            scales.row(vec![st.stratum.clone(), sig(st.scale, 4)]);
+        }
+        s.push('\n');
+        s.push_str(&scales.render());
+    }
+    s.push_str(&format!("\n{} distribution\n", f.dist.name()));
     s.push_str(&format!(
         "Loglik(model)= {}   Loglik(intercept only)= {}\n",
         sig(f.loglik, 6),

@@ -1,5 +1,5 @@
 //! The log-likelihood of a location-scale model for `y = log T`, its score and its observed information over
-//! `θ = (β, log σ)`, in one pass over the rows.
+//! `θ = (β, log σ_1, ..., log σ_S)` (one scale per stratum, S = 1 without strata), in one pass over the rows.
 //!
 //! # Formula
 //! With `η_i = x_i'β`, `σ = e^s`, `z_i = (y_i - η_i) / σ`, case weight `w_i` and `ℓ_i(z)` = `log f(z)` for an
@@ -12,6 +12,8 @@
 //! U = Σ w_i (∂/∂η x_i, ∂/∂s),   I = -Σ w_i (Hessian of the row), J = Σ w_i g_i g_i' (g_i the row's score)
 //! ```
 //! `log L` is on the scale of `y = log T`; the caller adds `-Σ_{events} w_i log t_i` for the scale of `T`.
+//! With strata, row `i` uses the scale `σ_h` of its stratum `h` and contributes to the `s_h` entries only, so the
+//! information has no `s_h, s_g` cross terms for `h ≠ g`.
 //!
 //! # Reference
 //! Kalbfleisch & Prentice (2002), section 3.9; Therneau, Mayo Clinic Biostatistics technical report #53.
@@ -28,14 +30,16 @@ use rayon::prelude::*;
 /// Rows per independently summed chunk.
 const CHUNK: usize = 8192;
 
-/// The data of one fit: `y = log t`, events, the covariates (column-major, without the intercept) and weights.
+/// The data of one fit: `y = log t`, events, the covariate columns (without the intercept), weights, strata.
 pub(crate) struct AftData<'a> {
     pub y: &'a [f64],
     pub event: &'a [bool],
-    /// Column-major `n x p` covariates; the intercept is implicit.
-    pub x: &'a [f64],
-    pub p: usize,
+    /// One slice of `n` values per covariate (centred and scaled where the fit rescales); the intercept is
+    /// implicit.
+    pub x: Vec<&'a [f64]>,
     pub weights: Option<&'a [f64]>,
+    /// The stratum (0-based) of each row when each stratum has its own scale; `None` for one common scale.
+    pub strata: Option<&'a [u32]>,
     pub dist: ErrorDist,
 }
 
@@ -44,8 +48,11 @@ pub(crate) struct AftData<'a> {
 pub(crate) struct AftModel {
     /// Number of leading covariate columns used (0 = intercept only).
     pub p_used: usize,
-    /// `Some(log σ)` when the scale is fixed (exponential), else σ is the last parameter.
+    /// `Some(log σ)` when the scale is fixed (exponential), else the log σ of each stratum follow the
+    /// coefficients.
     pub fixed_log_scale: Option<f64>,
+    /// Number of strata (1 without strata); each has its own σ unless the scale is fixed.
+    pub n_strata: usize,
 }
 
 impl AftModel {
@@ -54,13 +61,30 @@ impl AftModel {
         self.p_used + 1
     }
 
-    /// Number of parameters: coefficients plus log σ when it is estimated.
-    pub fn npar(&self) -> usize {
-        self.nvar() + usize::from(self.fixed_log_scale.is_none())
+    /// Number of estimated scale parameters: one per stratum, none when the scale is fixed.
+    pub fn n_scales(&self) -> usize {
+        if self.fixed_log_scale.is_some() {
+            0
+        } else {
+            self.n_strata
+        }
     }
 
-    fn log_scale(&self, theta: &[f64]) -> f64 {
-        self.fixed_log_scale.unwrap_or_else(|| theta[self.nvar()])
+    /// Number of parameters: coefficients plus the estimated log σ.
+    pub fn npar(&self) -> usize {
+        self.nvar() + self.n_scales()
+    }
+
+    /// `(log σ, σ)` of each stratum.
+    fn scales(&self, theta: &[f64]) -> Vec<(f64, f64)> {
+        (0..self.n_strata)
+            .map(|h| {
+                let s = self
+                    .fixed_log_scale
+                    .unwrap_or_else(|| theta[self.nvar() + h]);
+                (s, s.exp())
+            })
+            .collect()
     }
 }
 
@@ -115,19 +139,31 @@ impl AftData<'_> {
         self.y.len()
     }
 
+    /// Number of covariate columns (without the intercept).
+    pub fn p(&self) -> usize {
+        self.x.len()
+    }
+
     #[inline]
     fn weight(&self, i: usize) -> f64 {
         self.weights.map_or(1.0, |w| w[i])
     }
 
-    /// The derivatives in η of each row's log-likelihood when `η_i = y_i` (z = 0), with scale `sigma`:
-    /// `(∂/∂η, ∂²/∂η²)` per row. These drive survreg's weighted-least-squares starting values.
-    pub fn derivs_at_zero(&self, sigma: f64) -> (Vec<f64>, Vec<f64>) {
+    #[inline]
+    fn stratum(&self, i: usize) -> usize {
+        self.strata.map_or(0, |s| s[i] as usize)
+    }
+
+    /// The derivatives in η of each row's log-likelihood when `η_i = y_i` (z = 0), with the log scale
+    /// `log_sigma[h]` of each stratum: `(∂/∂η, ∂²/∂η²)` per row. These drive survreg's weighted-least-squares
+    /// starting values.
+    pub fn derivs_at_zero(&self, log_sigma: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let n = self.n();
         let mut dg = Vec::with_capacity(n);
         let mut ddg = Vec::with_capacity(n);
         for i in 0..n {
-            let r = row_terms(self.dist, 0.0, 0.0, sigma.ln(), sigma, self.event[i]);
+            let s = log_sigma[self.stratum(i)];
+            let r = row_terms(self.dist, 0.0, 0.0, s, s.exp(), self.event[i]);
             dg.push(r[1]);
             ddg.push(r[2]);
         }
@@ -144,14 +180,12 @@ impl AftData<'_> {
         hi: usize,
         weighted: bool,
     ) -> [Vec<f64>; 6] {
-        let n = self.n();
-        let log_sigma = model.log_scale(theta);
-        let sigma = log_sigma.exp();
-        // η column by column: contiguous reads of the column-major design.
+        let scales = model.scales(theta);
+        // η column by column: contiguous reads of each column.
         let mut eta = vec![theta[0]; hi - lo];
         for j in 0..model.p_used {
             let b = theta[j + 1];
-            for (e, x) in eta.iter_mut().zip(&self.x[j * n + lo..j * n + hi]) {
+            for (e, x) in eta.iter_mut().zip(&self.x[j][lo..hi]) {
                 *e += b * x;
             }
         }
@@ -159,6 +193,7 @@ impl AftData<'_> {
         let (y, event) = (&self.y[lo..hi], &self.event[lo..hi]);
         for (r, &e) in eta.iter().enumerate() {
             let w = if weighted { self.weight(lo + r) } else { 1.0 };
+            let (log_sigma, sigma) = scales[self.stratum(lo + r)];
             let t = row_terms(self.dist, y[r], e, log_sigma, sigma, event[r]);
             for (o, v) in out.iter_mut().zip(t) {
                 o[r] = w * v;
@@ -170,13 +205,12 @@ impl AftData<'_> {
     /// Column `a` of the design with the intercept first (`None` = the intercept's ones), rows `lo..hi`.
     #[inline]
     fn column(&self, a: usize, lo: usize, hi: usize) -> Option<&[f64]> {
-        let n = self.n();
-        (a > 0).then(|| &self.x[(a - 1) * n + lo..(a - 1) * n + hi])
+        (a > 0).then(|| &self.x[a - 1][lo..hi])
     }
 
     /// `(X'diag(v)X, X'r)` for the design with the intercept (row-major `(p+1) x (p+1)`, and `p+1`).
     pub fn weighted_cross_products(&self, v: &[f64], r: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let nv = self.p + 1;
+        let nv = self.p() + 1;
         let acc = self.sum_chunks(nv * nv + nv, |lo, hi| {
             let mut acc = vec![0.0; nv * nv + nv];
             for a in 0..nv {
@@ -219,7 +253,7 @@ impl AftData<'_> {
     pub fn eval(&self, model: &AftModel, theta: &[f64]) -> Eval {
         let nv = model.nvar();
         let k = model.npar();
-        let has_scale = model.fixed_log_scale.is_none();
+        let n_scales = model.n_scales();
         // Layout: [loglik, score (k), information (k x k row-major, lower triangle filled)].
         let acc = self.sum_chunks(1 + k + k * k, |lo, hi| {
             let [g, dg, ddg, dsig, dsg, ddsig] = self.chunk_terms(model, theta, lo, hi, true);
@@ -229,16 +263,27 @@ impl AftData<'_> {
             for a in 0..nv {
                 let xa = self.column(a, lo, hi);
                 score[a] = dot(xa, &dg);
-                if has_scale {
+                if n_scales == 1 {
                     info[nv * k + a] = -dot(xa, &dsg);
                 }
                 for b in 0..=a {
                     info[a * k + b] = -dot3(xa, self.column(b, lo, hi), &ddg);
                 }
             }
-            if has_scale {
+            if n_scales == 1 {
                 score[nv] = sum(&dsig);
                 info[nv * k + nv] = -sum(&ddsig);
+            } else if n_scales > 1 {
+                // Each row adds to the entries of its own stratum's log σ.
+                for r in 0..hi - lo {
+                    let s = nv + self.stratum(lo + r);
+                    score[s] += dsig[r];
+                    info[s * k + s] -= ddsig[r];
+                    info[s * k] -= dsg[r];
+                    for a in 1..nv {
+                        info[s * k + a] -= self.x[a - 1][lo + r] * dsg[r];
+                    }
+                }
             }
             acc
         });
@@ -260,13 +305,14 @@ impl AftData<'_> {
     pub fn outer_score(&self, model: &AftModel, theta: &[f64]) -> Vec<f64> {
         let nv = model.nvar();
         let k = model.npar();
-        let has_scale = model.fixed_log_scale.is_none();
+        let n_scales = model.n_scales();
+        let has_scale = n_scales == 1;
         let mut jj = self.sum_chunks(k * k, |lo, hi| {
             let t = self.chunk_terms(model, theta, lo, hi, false);
             let w = |i: usize| self.weight(lo + i);
             let (dg, dsig) = (&t[1], &t[3]);
             let dg2: Vec<f64> = dg.iter().enumerate().map(|(i, v)| w(i) * v * v).collect();
-            let dgs: Vec<f64> = if has_scale {
+            let dgs: Vec<f64> = if n_scales > 0 {
                 dg.iter()
                     .zip(dsig)
                     .enumerate()
@@ -287,6 +333,15 @@ impl AftData<'_> {
             }
             if has_scale {
                 acc[nv * k + nv] = dsig.iter().enumerate().map(|(i, v)| w(i) * v * v).sum();
+            } else if n_scales > 1 {
+                for r in 0..hi - lo {
+                    let s = nv + self.stratum(lo + r);
+                    acc[s * k + s] += w(r) * dsig[r] * dsig[r];
+                    acc[s * k] += dgs[r];
+                    for a in 1..nv {
+                        acc[s * k + a] += self.x[a - 1][lo + r] * dgs[r];
+                    }
+                }
             }
             acc
         });
@@ -377,46 +432,52 @@ mod tests {
     #[test]
     fn score_and_information_are_the_derivatives_of_the_loglik() {
         let (y, event, x, w) = data(CHUNK + 37);
+        let n = y.len();
+        let strata: Vec<u32> = (0..n).map(|i| (i * 7 % 3) as u32).collect();
         for dist in [
             ErrorDist::ExtremeValue,
             ErrorDist::Logistic,
             ErrorDist::Gaussian,
         ] {
-            let d = AftData {
-                y: &y,
-                event: &event,
-                x: &x,
-                p: 2,
-                weights: Some(&w),
-                dist,
-            };
-            for fixed in [None, Some(0.0)] {
-                let model = AftModel {
-                    p_used: 2,
-                    fixed_log_scale: fixed,
+            for stratified in [false, true] {
+                let d = AftData {
+                    y: &y,
+                    event: &event,
+                    x: vec![&x[..n], &x[n..]],
+                    weights: Some(&w),
+                    strata: stratified.then_some(strata.as_slice()),
+                    dist,
                 };
-                let theta: Vec<f64> = [2.0, 0.1, -0.3, -0.2][..model.npar()].to_vec();
-                let ev = d.eval(&model, &theta);
-                let k = model.npar();
-                for i in 0..k {
-                    let h = 1e-6;
-                    let mut tp = theta.clone();
-                    tp[i] += h;
-                    let mut tm = theta.clone();
-                    tm[i] -= h;
-                    let (ep, em) = (d.eval(&model, &tp), d.eval(&model, &tm));
-                    let g = (ep.loglik - em.loglik) / (2.0 * h);
-                    assert!(
-                        (g - ev.score[i]).abs() <= 1e-5 * (1.0 + g.abs()),
-                        "{dist:?} score {i}"
-                    );
-                    for j in 0..k {
-                        let hij = -(ep.score[j] - em.score[j]) / (2.0 * h);
-                        let got = ev.info[i * k + j];
+                for fixed in [None, Some(0.0)] {
+                    let model = AftModel {
+                        p_used: 2,
+                        fixed_log_scale: fixed,
+                        n_strata: if stratified { 3 } else { 1 },
+                    };
+                    let theta: Vec<f64> =
+                        [2.0, 0.1, -0.3, -0.2, 0.1, -0.4][..model.npar()].to_vec();
+                    let ev = d.eval(&model, &theta);
+                    let k = model.npar();
+                    for i in 0..k {
+                        let h = 1e-6;
+                        let mut tp = theta.clone();
+                        tp[i] += h;
+                        let mut tm = theta.clone();
+                        tm[i] -= h;
+                        let (ep, em) = (d.eval(&model, &tp), d.eval(&model, &tm));
+                        let g = (ep.loglik - em.loglik) / (2.0 * h);
                         assert!(
-                            (hij - got).abs() <= 1e-5 * (1.0 + hij.abs()),
-                            "{dist:?} info {i},{j}"
+                            (g - ev.score[i]).abs() <= 1e-5 * (1.0 + g.abs()),
+                            "{dist:?} score {i}"
                         );
+                        for j in 0..k {
+                            let hij = -(ep.score[j] - em.score[j]) / (2.0 * h);
+                            let got = ev.info[i * k + j];
+                            assert!(
+                                (hij - got).abs() <= 1e-5 * (1.0 + hij.abs()),
+                                "{dist:?} stratified {stratified} info {i},{j}"
+                            );
+                        }
                     }
                 }
             }
@@ -427,34 +488,42 @@ mod tests {
     fn outer_score_matches_a_row_by_row_sum() {
         let (y, event, x, w) = data(CHUNK + 5);
         let n = y.len();
-        let d = AftData {
-            y: &y,
-            event: &event,
-            x: &x,
-            p: 2,
-            weights: Some(&w),
-            dist: ErrorDist::Logistic,
-        };
-        let model = AftModel {
-            p_used: 2,
-            fixed_log_scale: None,
-        };
-        let theta = [2.0, 0.1, -0.3, -0.2];
-        let jj = d.outer_score(&model, &theta);
-        let mut naive = [0.0; 16];
-        for i in 0..n {
-            let eta = theta[0] + theta[1] * x[i] + theta[2] * x[n + i];
-            let sigma = theta[3].exp();
-            let r = row_terms(d.dist, y[i], eta, theta[3], sigma, event[i]);
-            let g = [r[1], r[1] * x[i], r[1] * x[n + i], r[3]];
-            for a in 0..4 {
-                for b in 0..4 {
-                    naive[a * 4 + b] += w[i] * g[a] * g[b];
+        let strata: Vec<u32> = (0..n).map(|i| (i % 2) as u32).collect();
+        for stratified in [false, true] {
+            let d = AftData {
+                y: &y,
+                event: &event,
+                x: vec![&x[..n], &x[n..]],
+                weights: Some(&w),
+                strata: stratified.then_some(strata.as_slice()),
+                dist: ErrorDist::Logistic,
+            };
+            let model = AftModel {
+                p_used: 2,
+                fixed_log_scale: None,
+                n_strata: if stratified { 2 } else { 1 },
+            };
+            let k = model.npar();
+            let theta = [2.0, 0.1, -0.3, -0.2, 0.3];
+            let theta = &theta[..k];
+            let jj = d.outer_score(&model, theta);
+            let mut naive = vec![0.0; k * k];
+            for i in 0..n {
+                let eta = theta[0] + theta[1] * x[i] + theta[2] * x[n + i];
+                let h = if stratified { strata[i] as usize } else { 0 };
+                let s = theta[3 + h];
+                let r = row_terms(d.dist, y[i], eta, s, s.exp(), event[i]);
+                let mut g = [r[1], r[1] * x[i], r[1] * x[n + i], 0.0, 0.0];
+                g[3 + h] = r[3];
+                for a in 0..k {
+                    for b in 0..k {
+                        naive[a * k + b] += w[i] * g[a] * g[b];
+                    }
                 }
             }
-        }
-        for (a, b) in jj.iter().zip(naive) {
-            assert!((a - b).abs() <= 1e-10 * b.abs().max(1.0), "{a} vs {b}");
+            for (a, b) in jj.iter().zip(naive) {
+                assert!((a - b).abs() <= 1e-10 * b.abs().max(1.0), "{a} vs {b}");
+            }
         }
     }
 }

@@ -10,16 +10,18 @@
 //! The log-likelihood is that of `T` (the `-log t_i` Jacobian of events included), as R reports it. Standard
 //! errors come from the inverse observed information over `(β, log σ)`; Wald `z = coef / se` with two-sided normal
 //! p-values; the likelihood-ratio test compares against the intercept-only model with `df = p`
-//! (R's `print.survreg`: "Chisq= .. on .. degrees of freedom").
+//! (R's `print.survreg`: "Chisq= .. on .. degrees of freedom"). With strata ([`aft_fit_stratified`]) each
+//! stratum `h` has its own `σ_h` (the coefficients are shared), as `strata()` in a `survreg` formula.
 //!
 //! # Reference
 //! Kalbfleisch & Prentice (2002), *The Statistical Analysis of Failure Time Data*, 2nd ed., ch. 2-3;
 //! Therneau & Grambsch (2000), *Modeling Survival Data*; `survival` package sources (`survreg.fit`, `survreg6.c`).
 //!
 //! # R equivalent
-//! `survreg(Surv(time, status) ~ x, data, weights, dist = "weibull" | "exponential" | "lognormal" | "loglogistic")`
-//! with `summary()` and `predict(type = "quantile")`. Differences from R: a design with collinear columns is an
-//! error (R drops the column with an `NA` coefficient); `weights` must be > 0 as in R. See `docs/methods/aft.md`.
+//! `survreg(Surv(time, status) ~ x [+ strata(g)], data, weights, dist = "weibull" | "exponential" | "lognormal" |
+//! "loglogistic")` with `summary()` and `predict(type = "quantile")`. Differences from R: a design with collinear
+//! columns is an error (R drops the column with an `NA` coefficient); `weights` must be > 0 as in R; predictions
+//! from a stratified fit are not available. See `docs/methods/aft.md`.
 
 mod chol;
 pub mod distributions;
@@ -153,6 +155,27 @@ pub struct AftTest {
     pub p_value: f64,
 }
 
+/// The strata of a fit with one scale per stratum (R: `strata()` in a `survreg` formula).
+#[derive(Clone, Copy, Debug)]
+pub struct AftStrata<'a> {
+    /// The stratum (0-based) of each row.
+    pub codes: &'a [u32],
+    /// The label of each stratum, e.g. `sex=1` (R: `names(fit$scale)`, the scale rows of `summary(fit)`).
+    pub labels: &'a [String],
+}
+
+/// The scale of one stratum of a stratified fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AftStratumScale {
+    /// The stratum's label (R: `names(fit$scale)`).
+    pub stratum: String,
+    /// σ of the stratum (R: `fit$scale[h]`).
+    pub scale: f64,
+    /// Its log σ with Wald statistics, named by the stratum (R: the row of `summary(fit)$table` after the
+    /// coefficients).
+    pub log_scale: AftTerm,
+}
+
 /// A fitted AFT model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AftFit {
@@ -163,10 +186,13 @@ pub struct AftFit {
     pub n_events: usize,
     /// `(Intercept)` then one term per covariate, in the order given (R: `coef(fit)`).
     pub terms: Vec<AftTerm>,
-    /// σ (R: `fit$scale`); 1 for the exponential.
+    /// σ (R: `fit$scale`); 1 for the exponential; NaN for a stratified fit (see `strata`).
     pub scale: f64,
-    /// `Log(scale)` as R's summary table reports it; `None` when the scale is fixed (exponential).
+    /// `Log(scale)` as R's summary table reports it; `None` when the scale is fixed (exponential) or the fit is
+    /// stratified.
     pub log_scale: Option<AftTerm>,
+    /// One scale per stratum of a stratified fit, in the order of the strata codes; empty without strata.
+    pub strata: Vec<AftStratumScale>,
     /// Log-likelihood of the model (R: `fit$loglik[2]`).
     pub loglik: f64,
     /// Log-likelihood of the intercept-only model (R: `fit$loglik[1]`).
@@ -176,11 +202,12 @@ pub struct AftFit {
     pub converged: bool,
     /// Newton-Raphson iterations of the full model (R: `fit$iter`).
     pub iterations: usize,
-    /// Covariance of `(β, log σ)` (log σ only when estimated), row-major (R: `fit$var`).
+    /// Covariance of `(β, log σ)` (log σ only when estimated; one per stratum), row-major (R: `fit$var`).
     pub var: Vec<f64>,
     pub warnings: Vec<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_inputs(
     time: &[f64],
     event: &[bool],
@@ -188,6 +215,7 @@ fn check_inputs(
     p: usize,
     names: &[String],
     weights: Option<&[f64]>,
+    strata: Option<AftStrata<'_>>,
     opts: &AftOptions,
 ) -> Result<()> {
     let n = time.len();
@@ -240,6 +268,34 @@ fn check_inputs(
             });
         }
     }
+    if let Some(st) = strata {
+        expect("strata", st.codes.len(), n)?;
+        let mut rows = vec![0usize; st.labels.len()];
+        for (row, &h) in st.codes.iter().enumerate() {
+            match rows.get_mut(h as usize) {
+                Some(r) => *r += 1,
+                None => {
+                    return Err(CoreError::InvalidArgument(format!(
+                        "stratum code {h} at row {row}: there are {} strata labels",
+                        st.labels.len()
+                    )))
+                }
+            }
+        }
+        if let Some(h) = rows.iter().position(|&r| r == 0) {
+            return Err(CoreError::InvalidArgument(format!(
+                "stratum {} has no rows, so its scale cannot be estimated",
+                st.labels[h]
+            )));
+        }
+        if st.labels.len() > 1 && opts.dist.fixed_scale().is_some() {
+            return Err(CoreError::InvalidArgument(format!(
+                "the {} distribution has a fixed scale, so strata (one scale per stratum) do not apply \
+                 (survreg: \"The scale argument is not valid with multiple strata\")",
+                opts.dist.name()
+            )));
+        }
+    }
     if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
         return Err(CoreError::InvalidArgument(format!(
             "conf_level {} is not in (0, 1)",
@@ -268,7 +324,8 @@ fn check_inputs(
 ///
 /// # Formula
 /// See the module docs: `log T = x'β + σ W`; maximum likelihood over `(β, log σ)` by survreg's Newton-Raphson
-/// (`aft::fit`), from survreg's starting values; variance = inverse observed information.
+/// (`aft::fit`), from survreg's starting values, on the centred and scaled covariates; variance = inverse
+/// observed information, mapped back to the raw covariates.
 ///
 /// # Reference
 /// Kalbfleisch & Prentice (2002), section 3.9.
@@ -276,8 +333,8 @@ fn check_inputs(
 /// # R equivalent
 /// `survreg(Surv(time, event) ~ x, weights = w, dist = opts$dist, control = survreg.control(maxiter =
 /// opts$max_iter, rel.tolerance = opts$rel_tol))`; `fit$loglik`, `summary(fit)$table`, `confint(fit)`.
-/// Differences: collinear columns are an error (R gives them `NA`); the log-likelihood of a fit that ran out of
-/// iterations is the one at the returned coefficients (R reports the previous iterate's).
+/// Differences: collinear columns are an error (R gives them `NA`); a step to a non-finite log-likelihood is
+/// halved back (survival 3.5-3 stalls there).
 ///
 /// # Errors
 /// Length mismatches, non-finite or non-positive times, invalid weights, non-finite covariates, no events,
@@ -291,15 +348,75 @@ pub fn aft_fit(
     weights: Option<&[f64]>,
     opts: &AftOptions,
 ) -> Result<AftFit> {
-    check_inputs(time, event, x, p, names, weights, opts)?;
+    fit_model(time, event, x, p, names, weights, None, opts)
+}
+
+/// Fits an AFT model with one scale per stratum: the coefficients are common, each stratum `h` has its own
+/// `σ_h` (arguments as [`aft_fit`]). One stratum is the unstratified fit.
+///
+/// # Formula
+/// `log T_i = x_i'β + σ_{h(i)} W_i`; maximum likelihood over `(β, log σ_1, ..., log σ_S)`. The intercept-only
+/// model (`loglik_null`) keeps the stratum scales; the likelihood-ratio test has `df = p`.
+///
+/// # Reference
+/// Kalbfleisch & Prentice (2002), section 3.9; Therneau, `survival` package, `survreg` (strata).
+///
+/// # R equivalent
+/// `survreg(Surv(time, event) ~ x + strata(g), weights = w, dist = opts$dist)`: `fit$scale` (named by the
+/// strata), `summary(fit)$table` (one log-scale row per stratum, named by its label), `fit$loglik`, `fit$iter`.
+///
+/// # Errors
+/// Those of [`aft_fit`]; strata codes of the wrong length or without a label, a stratum without rows, and strata
+/// with the exponential (whose scale is fixed; R: "The scale argument is not valid with multiple strata").
+#[allow(clippy::too_many_arguments)]
+pub fn aft_fit_stratified(
+    time: &[f64],
+    event: &[bool],
+    x: &[f64],
+    p: usize,
+    names: &[String],
+    weights: Option<&[f64]>,
+    strata: AftStrata<'_>,
+    opts: &AftOptions,
+) -> Result<AftFit> {
+    fit_model(time, event, x, p, names, weights, Some(strata), opts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fit_model(
+    time: &[f64],
+    event: &[bool],
+    x: &[f64],
+    p: usize,
+    names: &[String],
+    weights: Option<&[f64]>,
+    strata: Option<AftStrata<'_>>,
+    opts: &AftOptions,
+) -> Result<AftFit> {
+    check_inputs(time, event, x, p, names, weights, strata, opts)?;
+    // One stratum is no stratification (R: `nstrata == 1`, a single unnamed scale).
+    let strata = strata.filter(|s| s.labels.len() > 1);
+    let n_strata = strata.map_or(1, |s| s.labels.len());
     let n = time.len();
     let y: Vec<f64> = time.iter().map(|t| t.ln()).collect();
+    let raw: Vec<&[f64]> = (0..p).map(|j| &x[j * n..(j + 1) * n]).collect();
+    let rescale = Rescale::for_design(&raw);
+    let scaled = rescale
+        .as_ref()
+        .map(|r| r.scaled_columns(&raw))
+        .unwrap_or_default();
+    let columns: Vec<&[f64]> = (0..p)
+        .map(|j| match scaled.get(j) {
+            Some(Some(c)) => c.as_slice(),
+            _ => raw[j],
+        })
+        .collect();
     let data = AftData {
         y: &y,
         event,
-        x,
-        p,
+        x: columns,
         weights,
+        strata: strata.map(|s| s.codes),
         dist: opts.dist.error_dist(),
     };
     let fixed_log_scale = opts.dist.fixed_scale().map(f64::ln);
@@ -311,7 +428,7 @@ pub fn aft_fit(
         .sum::<f64>();
     let mut warnings = Vec::new();
 
-    let (mu0, log_sigma0) = moment_start(&data, fixed_log_scale);
+    let (mu0, log_sigma0) = moment_start(&data, fixed_log_scale, n_strata);
     if !(mu0.is_finite() && log_sigma0.is_finite()) {
         return Err(CoreError::Numerical(
             "starting values are not finite (are all times equal?)".into(),
@@ -320,29 +437,22 @@ pub fn aft_fit(
     let null_model = AftModel {
         p_used: 0,
         fixed_log_scale,
+        n_strata,
     };
     let mut init0 = vec![mu0];
-    if fixed_log_scale.is_none() {
-        init0.push(log_sigma0);
-    }
+    init0.extend(std::iter::repeat_n(log_sigma0, null_model.n_scales()));
     let model = AftModel {
         p_used: p,
         fixed_log_scale,
+        n_strata,
     };
 
-    let (full, loglik_null) = if p == 0 {
-        let full = newton(&data, null_model, init0, opts.max_iter, opts.rel_tol, None)?;
+    let (mut full, loglik_null) = if p == 0 {
+        let full = newton(&data, null_model, init0, opts.max_iter, opts.rel_tol)?;
         let ll = full.loglik;
         (full, ll)
     } else {
-        let null = newton(
-            &data,
-            null_model,
-            init0,
-            NULL_MODEL_MAX_ITER,
-            opts.rel_tol,
-            None,
-        )?;
+        let null = newton(&data, null_model, init0, NULL_MODEL_MAX_ITER, opts.rel_tol)?;
         if !(null.theta.iter().all(|v| v.is_finite())
             && null.loglik.is_finite()
             && null.var.iter().all(|v| v.is_finite()))
@@ -356,18 +466,20 @@ pub fn aft_fit(
                 "the intercept-only model did not converge in {NULL_MODEL_MAX_ITER} iterations"
             ));
         }
-        let log_sigma = fixed_log_scale.unwrap_or_else(|| null.theta[1]);
-        let rescale = Rescale::for_design(x, n, p);
-        let mut init = glim_start(&data, log_sigma, rescale.as_ref()).map_err(|col| {
+        let log_sigma: Vec<f64> = match fixed_log_scale {
+            Some(s) => vec![s; n_strata],
+            None => null.theta[1..].to_vec(),
+        };
+        let mut init = glim_start(&data, &log_sigma).map_err(|col| {
             let name = if col == 0 { "(Intercept)" } else { names[col - 1].as_str() };
             CoreError::InvalidArgument(format!(
                 "the model matrix is singular: column {name} is collinear with the columns before it"
             ))
         })?;
         if fixed_log_scale.is_none() {
-            init.push(log_sigma);
+            init.extend(log_sigma);
         }
-        let full = newton(&data, model, init, opts.max_iter, opts.rel_tol, rescale)?;
+        let full = newton(&data, model, init, opts.max_iter, opts.rel_tol)?;
         (full, null.loglik)
     };
     if !full.converged && opts.max_iter > 0 {
@@ -383,6 +495,10 @@ pub fn aft_fit(
             full.rank
         )));
     }
+    if let Some(r) = &rescale {
+        r.coefficients_to_raw(&mut full.theta);
+        r.variance_to_raw(&mut full.var, k);
+    }
 
     let zcrit = z_for_level(opts.conf_level);
     let se = |i: usize| full.var[i * k + i].sqrt();
@@ -396,10 +512,29 @@ pub fn aft_fit(
             AftTerm::wald(name, full.theta[i], se(i), zcrit)
         })
         .collect();
-    let log_scale = fixed_log_scale
-        .is_none()
-        .then(|| AftTerm::wald("Log(scale)".into(), full.theta[p + 1], se(p + 1), zcrit));
-    let scale = fixed_log_scale.unwrap_or_else(|| full.theta[p + 1]).exp();
+    let scale_term =
+        |h: usize, name: String| AftTerm::wald(name, full.theta[p + 1 + h], se(p + 1 + h), zcrit);
+    let (scale, log_scale, strata_scales) = match (fixed_log_scale, strata) {
+        (Some(s), _) => (s.exp(), None, Vec::new()),
+        (None, None) => (
+            full.theta[p + 1].exp(),
+            Some(scale_term(0, "Log(scale)".into())),
+            Vec::new(),
+        ),
+        (None, Some(st)) => (
+            f64::NAN,
+            None,
+            st.labels
+                .iter()
+                .enumerate()
+                .map(|(h, label)| AftStratumScale {
+                    stratum: label.clone(),
+                    scale: full.theta[p + 1 + h].exp(),
+                    log_scale: scale_term(h, label.clone()),
+                })
+                .collect(),
+        ),
+    };
     let loglik = full.loglik + log_jacobian;
     let loglik_null = loglik_null + log_jacobian;
     let lrt = (p > 0).then(|| {
@@ -417,6 +552,7 @@ pub fn aft_fit(
         terms,
         scale,
         log_scale,
+        strata: strata_scales,
         loglik,
         loglik_null,
         lrt,

@@ -37,7 +37,19 @@ impl AftFit {
                 .sum::<f64>())
     }
 
+    /// The common σ; an error for a stratified fit, whose scale depends on the stratum.
+    fn common_scale(&self) -> Result<f64> {
+        if self.strata.is_empty() {
+            Ok(self.scale)
+        } else {
+            Err(CoreError::InvalidArgument(
+                "the fit has one scale per stratum: predictions from a stratified fit are not available".into(),
+            ))
+        }
+    }
+
     /// Quantiles of `T` given the covariate row `x`, one per probability in `p` (NaN for p outside [0, 1]).
+    /// An error for a stratified fit.
     ///
     /// # Formula
     /// `t_p = exp(η + σ w_p)`, `w_p` the `p` quantile of the error distribution: `log(-log(1 - p))` (extreme
@@ -50,13 +62,14 @@ impl AftFit {
     /// `predict(fit, newdata, type = "quantile", p = p)`.
     pub fn quantiles(&self, x: &[f64], p: &[f64]) -> Result<Vec<f64>> {
         let eta = self.linear_predictor(x)?;
+        let scale = self.common_scale()?;
         let d = self.dist.error_dist();
         Ok(p.iter()
-            .map(|&q| (eta + self.scale * d.quantile(q)).exp())
+            .map(|&q| (eta + scale * d.quantile(q)).exp())
             .collect())
     }
 
-    /// Survival `S(t | x)` at the given times (1 for `t <= 0`, NaN for NaN).
+    /// Survival `S(t | x)` at the given times (1 for `t <= 0`, NaN for NaN). An error for a stratified fit.
     ///
     /// # Formula
     /// `S(t | x) = S_W((log t - η) / σ)`.
@@ -68,6 +81,7 @@ impl AftFit {
     /// `1 - psurvreg(t, mean = predict(fit, newdata, type = "lp"), scale = fit$scale, distribution = fit$dist)`.
     pub fn survival(&self, x: &[f64], t: &[f64]) -> Result<Vec<f64>> {
         let eta = self.linear_predictor(x)?;
+        let scale = self.common_scale()?;
         let d = self.dist.error_dist();
         Ok(t.iter()
             .map(|&ti| {
@@ -76,7 +90,7 @@ impl AftFit {
                 } else if ti <= 0.0 {
                     1.0
                 } else {
-                    d.survival((ti.ln() - eta) / self.scale)
+                    d.survival((ti.ln() - eta) / scale)
                 }
             })
             .collect())
@@ -84,7 +98,8 @@ impl AftFit {
 
     /// The Weibull (and exponential) fit as a proportional-hazards model: log hazard ratios per covariate with
     /// delta-method standard errors, Wald z, p-values and intervals at `conf_level`. `None` for the log-normal
-    /// and log-logistic models, which are not proportional-hazards models.
+    /// and log-logistic models, which are not proportional-hazards models, and for stratified fits (whose
+    /// hazard ratios `-β_j / σ_h` differ between strata).
     ///
     /// # Formula
     /// `h(t | x) = h₀(t) exp(x'γ)` with `γ_j = -β_j / σ` (shape `1/σ`). With `s = log σ`,
@@ -98,7 +113,8 @@ impl AftFit {
     /// # R equivalent
     /// `-coef(fit)[-1] / fit$scale` with the delta method on `vcov(fit)` (as `SurvRegCensCov::ConvertWeibull`).
     pub fn weibull_ph(&self, conf_level: f64) -> Option<Vec<AftTerm>> {
-        if !matches!(self.dist, AftDist::Weibull | AftDist::Exponential) {
+        if !matches!(self.dist, AftDist::Weibull | AftDist::Exponential) || !self.strata.is_empty()
+        {
             return None;
         }
         let k = (self.var.len() as f64).sqrt().round() as usize;
