@@ -12,7 +12,7 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg, ResidualArg, TiesArg,
+    AftArgs, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs, KmDesignArgs, LogrankArgs, PAdjustArg, ResidualArg, TiesArg,
     ZphTransformArg,
 };
 
