@@ -75,7 +75,14 @@ fn load(case: &Value) -> Case {
     };
     let mut cluster_codes: Vec<String> = Vec::new();
     for i in 0..csv.n_rows {
-        let used = [Some(&t[i]), Some(&s[i]), g.map(|v| &v[i]), e.map(|v| &v[i]), w.map(|v| &v[i]), cl.map(|v| &v[i])];
+        let used = [
+            Some(&t[i]),
+            Some(&s[i]),
+            g.map(|v| &v[i]),
+            e.map(|v| &v[i]),
+            w.map(|v| &v[i]),
+            cl.map(|v| &v[i]),
+        ];
         if used.iter().flatten().any(|v| *v == "NA" || v.is_empty()) {
             continue;
         }
@@ -122,28 +129,72 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64) {
     check(&format!("{what} n_event"), &events, &r["n_event"], REL);
     check(&format!("{what} n_censor"), &censor, &r["n_censor"], REL);
     let counts = &r["counts"];
-    check(&format!("{what} rows at risk"), &as_f(&c.n_risk), &counts["n_risk"], 0.0);
-    check(&format!("{what} event rows"), &as_f(&c.n_event), &counts["n_event"], 0.0);
-    check(&format!("{what} censored rows"), &as_f(&c.n_censor), &counts["n_censor"], 0.0);
-    check(&format!("{what} events"), &[c.total_events()], &r["events"], REL);
+    check(
+        &format!("{what} rows at risk"),
+        &as_f(&c.n_risk),
+        &counts["n_risk"],
+        0.0,
+    );
+    check(
+        &format!("{what} event rows"),
+        &as_f(&c.n_event),
+        &counts["n_event"],
+        0.0,
+    );
+    check(
+        &format!("{what} censored rows"),
+        &as_f(&c.n_censor),
+        &counts["n_censor"],
+        0.0,
+    );
+    check(
+        &format!("{what} events"),
+        &[c.total_events()],
+        &r["events"],
+        REL,
+    );
     check(&format!("{what} surv"), &c.surv, &r["surv"], REL);
     // survfit's own std.err: se(S) for a robust fit, se(-log S) otherwise.
     let raw = if c.robust { &c.std_err } else { &c.log_se };
-    check(&format!("{what} survfit std.err"), raw, &r["survfit_std_err"], REL);
+    check(
+        &format!("{what} survfit std.err"),
+        raw,
+        &r["survfit_std_err"],
+        REL,
+    );
     check(&format!("{what} std_err"), &c.std_err, &r["std_err"], REL);
     check(&format!("{what} cumhaz"), &c.cumhaz, &r["cumhaz"], REL);
-    check(&format!("{what} cumhaz_se"), &c.cumhaz_se, &r["cumhaz_se"], REL);
+    check(
+        &format!("{what} cumhaz_se"),
+        &c.cumhaz_se,
+        &r["cumhaz_se"],
+        REL,
+    );
     if c.conf_type == ConfType::None {
         assert!(c.lower.iter().chain(&c.upper).all(Option::is_none));
     } else {
-        check(&format!("{what} lower"), &opts_f64(&c.lower), &r["lower"], REL);
-        check(&format!("{what} upper"), &opts_f64(&c.upper), &r["upper"], REL);
+        check(
+            &format!("{what} lower"),
+            &opts_f64(&c.lower),
+            &r["lower"],
+            REL,
+        );
+        check(
+            &format!("{what} upper"),
+            &opts_f64(&c.upper),
+            &r["upper"],
+            REL,
+        );
     }
     let m = c.median();
     check(
         &format!("{what} median/LCL/UCL"),
         &opts_f64(&[m.estimate, m.lower, m.upper]),
-        &Value::Array(vec![r["median"].clone(), r["median_lcl"].clone(), r["median_ucl"].clone()]),
+        &Value::Array(vec![
+            r["median"].clone(),
+            r["median_lcl"].clone(),
+            r["median_ucl"].clone(),
+        ]),
         REL,
     );
     let q: Vec<_> = probs.iter().map(|&p| c.quantile(p)).collect();
@@ -156,8 +207,18 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64) {
     if c.conf_type != ConfType::None {
         let lo: Vec<_> = q.iter().map(|q| q.lower).collect();
         let hi: Vec<_> = q.iter().map(|q| q.upper).collect();
-        check(&format!("{what} quantile lower"), &opts_f64(&lo), &r["quantile_lower"], REL);
-        check(&format!("{what} quantile upper"), &opts_f64(&hi), &r["quantile_upper"], REL);
+        check(
+            &format!("{what} quantile lower"),
+            &opts_f64(&lo),
+            &r["quantile_lower"],
+            REL,
+        );
+        check(
+            &format!("{what} quantile upper"),
+            &opts_f64(&hi),
+            &r["quantile_upper"],
+            REL,
+        );
     }
     let rm = c.rmst(tau);
     check(&format!("{what} rmean"), &[rm.rmst], &r["rmean"], REL);
@@ -197,7 +258,11 @@ fn run_case(name: &str) -> usize {
     };
     let mut n_checked = 0;
     for fit in case["fits"].as_array().unwrap() {
-        assert_eq!(fit["logse"].as_bool().unwrap(), !robust, "{name}: R's variance rule");
+        assert_eq!(
+            fit["logse"].as_bool().unwrap(),
+            !robust,
+            "{name}: R's variance rule"
+        );
         let ct = ConfType::parse(fit["conf_type"].as_str().unwrap()).unwrap();
         let opts = KmOptions {
             conf_type: ct,
@@ -209,7 +274,13 @@ fn run_case(name: &str) -> usize {
         assert_eq!(curves.len(), rc.len());
         for (k, (c, r)) in curves.iter().zip(rc).enumerate() {
             assert_eq!(r["level"].as_str().unwrap(), d.levels[k]);
-            check_curve(&format!("{name} [{}] {}", ct.name(), d.levels[k]), c, r, &probs, tau);
+            check_curve(
+                &format!("{name} [{}] {}", ct.name(), d.levels[k]),
+                c,
+                r,
+                &probs,
+                tau,
+            );
             n_checked += 1;
         }
     }

@@ -2,7 +2,9 @@
 
 use proptest::prelude::*;
 use sigsurv_core::confint::ConfType;
-use sigsurv_core::km::{kaplan_meier, kaplan_meier_by, KmOptions};
+use sigsurv_core::km::{
+    kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions,
+};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_core::CoreError;
 
@@ -23,7 +25,101 @@ fn split(v: &[(f64, bool, u32)]) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
     )
 }
 
+/// Two curves agree to rounding: times, surv, standard errors, limits, cumulative hazard, median, and the
+/// RMST to `tau` when given.
+fn same_curve(a: &KmCurve, b: &KmCurve, tau: Option<f64>) -> Result<(), TestCaseError> {
+    let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0);
+    let opt = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => close(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    };
+    prop_assert_eq!(&a.time, &b.time);
+    for i in 0..a.time.len() {
+        prop_assert!(
+            close(a.risk(i), b.risk(i)),
+            "n_risk {} vs {}",
+            a.risk(i),
+            b.risk(i)
+        );
+        prop_assert!(close(a.surv[i], b.surv[i]));
+        prop_assert!(
+            close(a.log_se[i], b.log_se[i])
+                || (a.log_se[i].is_infinite() && b.log_se[i].is_infinite())
+        );
+        prop_assert!(
+            opt(a.lower[i], b.lower[i]),
+            "lower {:?} vs {:?}",
+            a.lower[i],
+            b.lower[i]
+        );
+        prop_assert!(opt(a.upper[i], b.upper[i]));
+        prop_assert!(close(a.cumhaz[i], b.cumhaz[i]) && close(a.cumhaz_se[i], b.cumhaz_se[i]));
+    }
+    prop_assert_eq!(a.median(), b.median());
+    if let Some(tau) = tau {
+        let (ra, rb) = (a.rmst(tau), b.rmst(tau));
+        prop_assert!(close(ra.rmst, rb.rmst) && close(ra.se, rb.se));
+    }
+    Ok(())
+}
+
 proptest! {
+    /// Weights all 1 give the unweighted curve; whole-number weights give the curve of the rows replicated.
+    #[test]
+    fn weights_as_replicated_rows(v in rows(2), reps in prop::collection::vec(1u32..4, 120),
+                                  ct in prop::sample::select(ConfType::ALL.to_vec())) {
+        let (t, e, g) = split(&v);
+        let o = KmOptions { conf_type: ct, ..KmOptions::default() };
+        let plain = kaplan_meier_by(&t, &e, &g, 2, &o).unwrap();
+        let ones = vec![1.0; t.len()];
+        let data = KmData { weight: Some(&ones), ..KmData::new(&t, &e) };
+        let weighted = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        let tau = Some(15.0);
+        for (a, b) in plain.iter().zip(&weighted) {
+            same_curve(a, b, tau)?;
+        }
+        let w: Vec<f64> = reps[..t.len()].iter().map(|&k| f64::from(k)).collect();
+        let (mut t2, mut e2, mut g2) = (vec![], vec![], vec![]);
+        for i in 0..t.len() {
+            for _ in 0..reps[i] {
+                t2.push(t[i]);
+                e2.push(e[i]);
+                g2.push(g[i]);
+            }
+        }
+        let replicated = kaplan_meier_by(&t2, &e2, &g2, 2, &o).unwrap();
+        let data = KmData { weight: Some(&w), ..KmData::new(&t, &e) };
+        let weighted = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        for (a, b) in replicated.iter().zip(&weighted) {
+            same_curve(a, b, tau)?;
+            prop_assert!(!b.robust);
+        }
+    }
+
+    /// Every entry before every exit (at 0 with positive exits, or at −1) gives the plain curve.
+    #[test]
+    fn early_entry_is_plain_km(v in rows(2), ct in prop::sample::select(ConfType::ALL.to_vec())) {
+        let (t, e, g) = split(&v);
+        let t: Vec<f64> = t.iter().map(|x| x + 0.5).collect();
+        let o = KmOptions { conf_type: ct, ..KmOptions::default() };
+        let plain = kaplan_meier_by(&t, &e, &g, 2, &o).unwrap();
+        for at in [0.0, -1.0] {
+            let entry = vec![at; t.len()];
+            let data = KmData { entry: Some(&entry), ..KmData::new(&t, &e) };
+            let late = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+            for (a, b) in plain.iter().zip(&late) {
+                prop_assert_eq!(b.start_time, at);
+                if at == 0.0 {
+                    same_curve(a, b, Some(15.0))?;
+                } else {
+                    // RMST integrates from R's t0 = min(0, entries) = −1: one more unit at S = 1.
+                    same_curve(a, b, None)?;
+                    prop_assert!((b.rmst(15.0).rmst - a.rmst(15.0).rmst - 1.0).abs() < 1e-9);
+                }
+            }
+        }
+    }
+
     #[test]
     fn km_invariants(v in rows(1), ct in prop::sample::select(ConfType::ALL.to_vec())) {
         let (t, e, _) = split(&v);

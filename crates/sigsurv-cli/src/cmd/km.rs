@@ -211,10 +211,11 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
                 let c = &g.curve;
                 let m = c.median();
                 let rmst = a.rmst.map(|tau| c.rmst(tau));
-                let counts = |w: fn(&WeightedCounts) -> &Vec<f64>, rows: &'a [usize]| match &c.weighted {
-                    Some(wc) => Counts::Weighted(w(wc)),
-                    None => Counts::Rows(rows),
-                };
+                let counts =
+                    |w: fn(&WeightedCounts) -> &Vec<f64>, rows: &'a [usize]| match &c.weighted {
+                        Some(wc) => Counts::Weighted(w(wc)),
+                        None => Counts::Rows(rows),
+                    };
                 let rows = |v: &'a [usize]| c.weighted.as_ref().map(|_| v);
                 GroupJson {
                     group: &g.name,
@@ -373,7 +374,10 @@ fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
     }
     let mut s = format!(
         "Kaplan-Meier: Surv({}{}, {}){}  [{}; event coding {}{}]\n\n",
-        d.entry.as_ref().map(|e| format!("{e}, ")).unwrap_or_default(),
+        d.entry
+            .as_ref()
+            .map(|e| format!("{e}, "))
+            .unwrap_or_default(),
         a.data.time,
         a.data.event,
         a.by.as_ref().map(|b| format!(" ~ {b}")).unwrap_or_default(),

@@ -156,10 +156,7 @@ pub fn kaplan_meier_general(
     for (r, &g) in group.iter().enumerate() {
         rows[g as usize].push(r);
     }
-    Ok(rows
-        .par_iter()
-        .map(|rs| fixed.curve(rs, opts))
-        .collect())
+    Ok(rows.par_iter().map(|rs| fixed.curve(rs, opts)).collect())
 }
 
 /// The first row whose entry is not before its exit, as an error.
@@ -221,7 +218,9 @@ impl Fixed<'_> {
             None => Vec::new(),
         };
         let table = self.counts(&by_exit, &by_entry);
-        let robust = self.robust.then(|| self.influence(&by_exit, &by_entry, &table));
+        let robust = self
+            .robust
+            .then(|| self.influence(&by_exit, &by_entry, &table));
 
         let z = z_for_level(opts.conf_level);
         c.n = rows.len();
@@ -350,7 +349,10 @@ impl Fixed<'_> {
             }
         }
         let (mut u, mut v) = (vec![0.0f64; k], vec![0.0f64; k]);
-        let (mut se_s, mut se_h) = (Vec::with_capacity(table.len()), Vec::with_capacity(table.len()));
+        let (mut se_s, mut se_h) = (
+            Vec::with_capacity(table.len()),
+            Vec::with_capacity(table.len()),
+        );
         let (mut var_s, mut var_h) = (0.0f64, 0.0f64);
         let (mut next_exit, mut next_entry) = (0usize, 0usize);
         let mut km = 1.0f64; // S(t−)
