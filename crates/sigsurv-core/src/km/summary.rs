@@ -161,7 +161,8 @@ impl KmCurve {
         }
     }
 
-    /// Number at risk at time t: those with a time ≥ t (0 after the last time).
+    /// Number of rows at risk at time t: those with a time ≥ t (0 after the last time); with delayed entry, the
+    /// rows at risk at the first time of the curve ≥ t.
     ///
     /// # R equivalent
     /// `summary(fit, times = t, extend = TRUE)$n.risk`, as in risk tables under KM plots.
