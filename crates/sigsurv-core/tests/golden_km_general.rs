@@ -6,7 +6,7 @@ mod common;
 use common::{fixture, json, nums, Csv};
 use serde_json::Value;
 use sigsurv_core::confint::ConfType;
-use sigsurv_core::km::general::robust_by_default;
+use sigsurv_core::km::general::{kaplan_meier_general_direct_variance, robust_by_default};
 use sigsurv_core::km::{kaplan_meier_general, ConfLower, KmCurve, KmData, KmOptions};
 
 const REL: f64 = 1e-9;
@@ -270,6 +270,20 @@ fn run_case(name: &str) -> usize {
             ..KmOptions::default()
         };
         let curves = kaplan_meier_general(&data, &d.group, d.levels.len(), &opts).unwrap();
+        // The robust variance's bookkeeping against the direct cluster-by-cluster update.
+        let direct =
+            kaplan_meier_general_direct_variance(&data, &d.group, d.levels.len(), &opts).unwrap();
+        for (a, b) in curves.iter().zip(&direct) {
+            for (x, y) in a
+                .std_err
+                .iter()
+                .zip(&b.std_err)
+                .chain(a.cumhaz_se.iter().zip(&b.cumhaz_se))
+            {
+                let ok = x == y || (x.is_nan() && y.is_nan()) || common::close(*x, *y, 1e-11);
+                assert!(ok, "{name}: tracked {x:e}, direct {y:e}");
+            }
+        }
         let rc = fit["curves"].as_array().unwrap();
         assert_eq!(curves.len(), rc.len());
         for (k, (c, r)) in curves.iter().zip(rc).enumerate() {

@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 use sigsurv_core::confint::ConfType;
+use sigsurv_core::km::general::kaplan_meier_general_direct_variance;
 use sigsurv_core::km::{
     kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions,
 };
@@ -93,6 +94,40 @@ proptest! {
         for (a, b) in replicated.iter().zip(&weighted) {
             same_curve(a, b, tau)?;
             prop_assert!(!b.robust);
+        }
+    }
+
+    /// The robust variance kept as sums equals the direct cluster-by-cluster update: fractional weights,
+    /// clusters of several rows, delayed entry (also entries after the first event), zero weights.
+    #[test]
+    fn robust_variance_bookkeeping_equals_direct(
+        v in rows(2),
+        extra in prop::collection::vec((0u32..20, 0u32..8, 0u32..6), 120),
+        use_entry in any::<bool>(),
+        use_cluster in any::<bool>(),
+    ) {
+        let (t, e, g) = split(&v);
+        let n = t.len();
+        let t: Vec<f64> = t.iter().map(|x| x + 1.0).collect();
+        let entry: Vec<f64> = (0..n).map(|i| (extra[i].0 as f64 * 0.5).min(t[i] - 0.25)).collect();
+        let w: Vec<f64> = (0..n).map(|i| extra[i].1 as f64 * 0.375).collect();
+        let cl: Vec<u32> = (0..n).map(|i| extra[i].2).collect();
+        let data = KmData {
+            entry: use_entry.then_some(entry.as_slice()),
+            weight: Some(&w),
+            cluster: use_cluster.then_some(cl.as_slice()),
+            robust: true,
+            ..KmData::new(&t, &e)
+        };
+        let o = KmOptions::default();
+        let a = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        let b = kaplan_meier_general_direct_variance(&data, &g, 2, &o).unwrap();
+        for (a, b) in a.iter().zip(&b) {
+            prop_assert_eq!(&a.surv, &b.surv);
+            for (x, y) in a.std_err.iter().zip(&b.std_err).chain(a.cumhaz_se.iter().zip(&b.cumhaz_se)) {
+                let ok = x == y || (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-10 * x.abs().max(y.abs()) + 1e-14;
+                prop_assert!(ok, "tracked {} vs direct {}", x, y);
+            }
         }
     }
 

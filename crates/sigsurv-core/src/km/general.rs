@@ -5,6 +5,7 @@
 //! unweighted right-censored data with the Greenwood variance, and gives the same curves (tested on every
 //! golden case).
 
+use super::influence::Influence;
 use super::limits::{row_limits, RowSe};
 use super::order::{validate, validate_codes};
 use super::{check_level, KmCurve, KmOptions, WeightedCounts};
@@ -72,7 +73,9 @@ pub fn robust_by_default(weight: Option<&[f64]>, has_cluster: bool) -> bool {
 /// U_k ← U_k (1 − h) + S(t_i−) (h Y_k − D_k) / n_i,    V_k ← V_k − (h Y_k − D_k) / n_i
 /// var S = Σ_k U_k²,  var H = Σ_k V_k²
 /// ```
-/// The cost is (event times) × (clusters).
+/// Updated cluster by cluster this costs (event times) × (clusters); the clusters whose influence is a common
+/// multiple of their weight (at risk since the start, no event yet) or only shrinks (no longer at risk) are
+/// kept as sums instead (see `influence.rs`), which makes one cluster per row cost about the rows.
 ///
 /// # Reference
 /// Kaplan & Meier (1958); Greenwood (1926); Tsai, Jewell & Wang (1987), Biometrika 74:883-886 (left
@@ -92,6 +95,28 @@ pub fn kaplan_meier_general(
     group: &[u32],
     n_groups: usize,
     opts: &KmOptions,
+) -> Result<Vec<KmCurve>> {
+    general(data, group, n_groups, opts, false)
+}
+
+/// [`kaplan_meier_general`] with the robust variance updated cluster by cluster at every event time (the
+/// reference that the faster bookkeeping of `influence.rs` is tested against).
+#[doc(hidden)]
+pub fn kaplan_meier_general_direct_variance(
+    data: &KmData,
+    group: &[u32],
+    n_groups: usize,
+    opts: &KmOptions,
+) -> Result<Vec<KmCurve>> {
+    general(data, group, n_groups, opts, true)
+}
+
+fn general(
+    data: &KmData,
+    group: &[u32],
+    n_groups: usize,
+    opts: &KmOptions,
+    direct_variance: bool,
 ) -> Result<Vec<KmCurve>> {
     validate(data.time, data.event)?;
     let n = data.time.len();
@@ -150,6 +175,7 @@ pub fn kaplan_meier_general(
         weight: data.weight,
         cluster: data.cluster,
         robust: data.robust,
+        direct_variance,
         start_time,
     };
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
@@ -179,6 +205,7 @@ struct Fixed<'a> {
     weight: Option<&'a [f64]>,
     cluster: Option<&'a [u32]>,
     robust: bool,
+    direct_variance: bool,
     start_time: f64,
 }
 
@@ -218,9 +245,13 @@ impl Fixed<'_> {
             None => Vec::new(),
         };
         let table = self.counts(&by_exit, &by_entry);
-        let robust = self
-            .robust
-            .then(|| self.influence(&by_exit, &by_entry, &table));
+        let robust = self.robust.then(|| {
+            if self.direct_variance {
+                self.influence(&by_exit, &by_entry, &table)
+            } else {
+                self.influence_tracked(&by_exit, &by_entry, &table)
+            }
+        });
 
         let z = z_for_level(opts.conf_level);
         c.n = rows.len();
@@ -319,14 +350,8 @@ impl Fixed<'_> {
         table
     }
 
-    /// The robust standard errors of S and H at each time of `table` (R's infinitesimal jackknife).
-    fn influence(
-        &self,
-        by_exit: &[usize],
-        by_entry: &[usize],
-        table: &[Counts],
-    ) -> (Vec<f64>, Vec<f64>) {
-        // Clusters numbered in order of first appearance within the group.
+    /// Clusters numbered 0.. in order of first appearance within the group, for each row of the data.
+    fn cluster_codes(&self, by_exit: &[usize]) -> (Vec<usize>, usize) {
         let mut code: HashMap<u32, usize> = HashMap::new();
         let mut cluster_of = vec![0usize; self.time.len()];
         for &r in by_exit {
@@ -335,6 +360,73 @@ impl Fixed<'_> {
             cluster_of[r] = *code.entry(key).or_insert(next);
         }
         let k = code.len();
+        (cluster_of, k)
+    }
+
+    /// [`Fixed::influence`]'s standard errors, with the clusters kept as `influence.rs` describes.
+    fn influence_tracked(
+        &self,
+        by_exit: &[usize],
+        by_entry: &[usize],
+        table: &[Counts],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let (cluster_of, k) = self.cluster_codes(by_exit);
+        let mut pending = vec![0usize; k];
+        if self.entry.is_some() {
+            for &r in by_exit {
+                pending[cluster_of[r]] += 1;
+            }
+        }
+        let mut inf = Influence::new(pending);
+        if self.entry.is_none() {
+            for &r in by_exit {
+                inf.enter_at_start(cluster_of[r], self.w(r));
+            }
+        }
+        let (mut se_s, mut se_h) = (
+            Vec::with_capacity(table.len()),
+            Vec::with_capacity(table.len()),
+        );
+        let (mut var_s, mut var_h) = (0.0f64, 0.0f64);
+        let (mut next_exit, mut next_entry) = (0usize, 0usize);
+        let mut km = 1.0f64;
+        for t in table {
+            while next_exit < by_exit.len() && self.time[by_exit[next_exit]] < t.time {
+                let r = by_exit[next_exit];
+                inf.leave(cluster_of[r], self.w(r));
+                next_exit += 1;
+            }
+            if let Some(e) = self.entry {
+                while next_entry < by_entry.len() && e[by_entry[next_entry]] < t.time {
+                    let r = by_entry[next_entry];
+                    inf.enter(cluster_of[r], self.w(r));
+                    next_entry += 1;
+                }
+            }
+            if t.n_event > 0 && t.w_event > 0.0 {
+                let (nr, h) = (t.w_risk, t.w_event / t.w_risk);
+                let events = by_exit[next_exit..]
+                    .iter()
+                    .take_while(|&&r| self.time[r] == t.time)
+                    .filter(|&&r| self.event[r])
+                    .map(|&r| (cluster_of[r], self.w(r)));
+                (var_s, var_h) = inf.event_time(h, nr, km, events);
+                km *= 1.0 - h;
+            }
+            se_s.push(var_s.sqrt());
+            se_h.push(var_h.sqrt());
+        }
+        (se_s, se_h)
+    }
+
+    /// The robust standard errors of S and H at each time of `table` (R's infinitesimal jackknife).
+    fn influence(
+        &self,
+        by_exit: &[usize],
+        by_entry: &[usize],
+        table: &[Counts],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let (cluster_of, k) = self.cluster_codes(by_exit);
         // Weight and rows of each cluster in the risk set; the weight is reset to exactly 0 when its last row
         // leaves, so that sums of many weights leave no rounding residue.
         let mut at_risk_w = vec![0.0f64; k];

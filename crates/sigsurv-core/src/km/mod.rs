@@ -6,6 +6,7 @@
 //! weights, delayed entry and the robust variance are in [`general`]; the confidence limits in `limits`.
 
 pub mod general;
+pub(crate) mod influence;
 pub(crate) mod limits;
 pub(crate) mod order;
 pub mod summary;
