@@ -467,3 +467,62 @@ fn csv_and_table_show_weighted_counts() {
     );
     assert!(out.contains("  226  164.25  "), "{out}");
 }
+
+#[test]
+fn robust_flags_follow_r() {
+    let f = lung_weights();
+    // robust = TRUE without weights or cluster: each row its own cluster.
+    let v = ok_json(&[
+        "km",
+        &f,
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--robust",
+        "--conf-type",
+        "plain",
+        "--rmst",
+        "500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["variance"], "robust");
+    check_groups(&v, &r_curves("lung_robust_rows", "plain"), true);
+    // robust = FALSE with a cluster: the cluster is ignored, with a note (R warns).
+    let o = sigsurv(&[
+        "km",
+        &f,
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--cluster",
+        "inst",
+        "--no-robust",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--cluster inst ignored with --no-robust"),
+        "{}",
+        stderr(&o)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variance"], "greenwood");
+    assert_eq!(v["cluster"], Value::Null);
+    fails_with(
+        &[
+            "km",
+            &f,
+            "--time",
+            "time",
+            "--event",
+            "status",
+            "--robust",
+            "--no-robust",
+        ],
+        &["cannot be used with"],
+    );
+}
