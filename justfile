@@ -14,7 +14,7 @@ lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# Regenerate every R reference under fixtures/ (needs R with survival, TH.data, GSVA, maxstat, jsonlite)
+# Regenerate every R reference under fixtures/ (needs R with survival, TH.data, KMsurv, GSVA, maxstat, jsonlite)
 reference:
     cd fixtures && Rscript export_datasets.R
     cd fixtures && for f in $(find . -name 'make_*.R' | sort); do echo "== $f"; (cd "$(dirname "$f")" && Rscript "$(basename "$f")"); done

@@ -1,12 +1,15 @@
 //! Kaplan-Meier curves, confidence limits, medians, quantiles, RMST and risk sets against R's survival.
-//! References: fixtures/km/km.json, written by fixtures/km/make_reference.R from the CSV fixtures.
+//! References: fixtures/km/km.json, written by fixtures/km/make_reference.R from the CSV fixtures. Every case
+//! also checks the fast path against the general reference implementation (`kaplan_meier_general`).
 
 mod common;
 
 use common::{fixture, json, nums, Csv};
 use serde_json::Value;
 use sigsurv_core::confint::ConfType;
-use sigsurv_core::km::{kaplan_meier, kaplan_meier_by, KmCurve, KmOptions};
+use sigsurv_core::km::{
+    kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions,
+};
 
 const REL: f64 = 1e-9;
 
@@ -211,6 +214,7 @@ fn run_case(name: &str) -> usize {
             &opts,
         )
         .unwrap();
+        same_as_general(name, &data, &curves, &opts);
         let rc = fit["curves"].as_array().unwrap();
         assert_eq!(curves.len(), rc.len());
         for (k, (c, r)) in curves.iter().zip(rc).enumerate() {
@@ -233,6 +237,38 @@ fn run_case(name: &str) -> usize {
         }
     }
     n_checked
+}
+
+/// The fast path (`kaplan_meier_by`) against the general reference implementation on the same data.
+fn same_as_general(name: &str, data: &Case, fast: &[KmCurve], opts: &KmOptions) {
+    let general = kaplan_meier_general(
+        &KmData::new(&data.time, &data.event),
+        &data.group,
+        data.levels.len(),
+        opts,
+    )
+    .unwrap();
+    let close = |what: &str, a: &[f64], b: &[f64]| {
+        assert_eq!(a.len(), b.len(), "{name} {what}");
+        for (x, y) in a.iter().zip(b) {
+            let ok = (x.is_nan() && y.is_nan()) || x == y || common::close(*x, *y, 1e-12);
+            assert!(ok, "{name} {what}: fast {x:e}, general {y:e}");
+        }
+    };
+    for (f, g) in fast.iter().zip(&general) {
+        assert_eq!((f.n, f.n_events), (g.n, g.n_events), "{name}");
+        assert_eq!(f.time, g.time, "{name}");
+        assert_eq!(f.n_risk, g.n_risk, "{name}");
+        assert_eq!(f.n_event, g.n_event, "{name}");
+        assert_eq!(f.n_censor, g.n_censor, "{name}");
+        close("surv", &f.surv, &g.surv);
+        close("log_se", &f.log_se, &g.log_se);
+        close("std_err", &f.std_err, &g.std_err);
+        close("cumhaz", &f.cumhaz, &g.cumhaz);
+        close("cumhaz_se", &f.cumhaz_se, &g.cumhaz_se);
+        close("lower", &opts_f64(&f.lower), &opts_f64(&g.lower));
+        close("upper", &opts_f64(&f.upper), &opts_f64(&g.upper));
+    }
 }
 
 #[test]

@@ -2,7 +2,10 @@
 
 use proptest::prelude::*;
 use sigsurv_core::confint::ConfType;
-use sigsurv_core::km::{kaplan_meier, kaplan_meier_by, KmOptions};
+use sigsurv_core::km::general::kaplan_meier_general_direct_variance;
+use sigsurv_core::km::{
+    kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions,
+};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_core::CoreError;
 
@@ -23,7 +26,135 @@ fn split(v: &[(f64, bool, u32)]) -> (Vec<f64>, Vec<bool>, Vec<u32>) {
     )
 }
 
+/// Two curves agree to rounding: times, surv, standard errors, limits, cumulative hazard, median, and the
+/// RMST to `tau` when given.
+fn same_curve(a: &KmCurve, b: &KmCurve, tau: Option<f64>) -> Result<(), TestCaseError> {
+    let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0);
+    let opt = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => close(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    };
+    prop_assert_eq!(&a.time, &b.time);
+    for i in 0..a.time.len() {
+        prop_assert!(
+            close(a.risk(i), b.risk(i)),
+            "n_risk {} vs {}",
+            a.risk(i),
+            b.risk(i)
+        );
+        prop_assert!(close(a.surv[i], b.surv[i]));
+        prop_assert!(
+            close(a.log_se[i], b.log_se[i])
+                || (a.log_se[i].is_infinite() && b.log_se[i].is_infinite())
+        );
+        prop_assert!(
+            opt(a.lower[i], b.lower[i]),
+            "lower {:?} vs {:?}",
+            a.lower[i],
+            b.lower[i]
+        );
+        prop_assert!(opt(a.upper[i], b.upper[i]));
+        prop_assert!(close(a.cumhaz[i], b.cumhaz[i]) && close(a.cumhaz_se[i], b.cumhaz_se[i]));
+    }
+    prop_assert_eq!(a.median(), b.median());
+    if let Some(tau) = tau {
+        let (ra, rb) = (a.rmst(tau), b.rmst(tau));
+        prop_assert!(close(ra.rmst, rb.rmst) && close(ra.se, rb.se));
+    }
+    Ok(())
+}
+
 proptest! {
+    /// Weights all 1 give the unweighted curve; whole-number weights give the curve of the rows replicated.
+    #[test]
+    fn weights_as_replicated_rows(v in rows(2), reps in prop::collection::vec(1u32..4, 120),
+                                  ct in prop::sample::select(ConfType::ALL.to_vec())) {
+        let (t, e, g) = split(&v);
+        let o = KmOptions { conf_type: ct, ..KmOptions::default() };
+        let plain = kaplan_meier_by(&t, &e, &g, 2, &o).unwrap();
+        let ones = vec![1.0; t.len()];
+        let data = KmData { weight: Some(&ones), ..KmData::new(&t, &e) };
+        let weighted = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        let tau = Some(15.0);
+        for (a, b) in plain.iter().zip(&weighted) {
+            same_curve(a, b, tau)?;
+        }
+        let w: Vec<f64> = reps[..t.len()].iter().map(|&k| f64::from(k)).collect();
+        let (mut t2, mut e2, mut g2) = (vec![], vec![], vec![]);
+        for i in 0..t.len() {
+            for _ in 0..reps[i] {
+                t2.push(t[i]);
+                e2.push(e[i]);
+                g2.push(g[i]);
+            }
+        }
+        let replicated = kaplan_meier_by(&t2, &e2, &g2, 2, &o).unwrap();
+        let data = KmData { weight: Some(&w), ..KmData::new(&t, &e) };
+        let weighted = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        for (a, b) in replicated.iter().zip(&weighted) {
+            same_curve(a, b, tau)?;
+            prop_assert!(!b.robust);
+        }
+    }
+
+    /// The robust variance kept as sums equals the direct cluster-by-cluster update: fractional weights,
+    /// clusters of several rows, delayed entry (also entries after the first event), zero weights.
+    #[test]
+    fn robust_variance_bookkeeping_equals_direct(
+        v in rows(2),
+        extra in prop::collection::vec((0u32..20, 0u32..8, 0u32..6), 120),
+        use_entry in any::<bool>(),
+        use_cluster in any::<bool>(),
+    ) {
+        let (t, e, g) = split(&v);
+        let n = t.len();
+        let t: Vec<f64> = t.iter().map(|x| x + 1.0).collect();
+        let entry: Vec<f64> = (0..n).map(|i| (extra[i].0 as f64 * 0.5).min(t[i] - 0.25)).collect();
+        let w: Vec<f64> = (0..n).map(|i| extra[i].1 as f64 * 0.375).collect();
+        let cl: Vec<u32> = (0..n).map(|i| extra[i].2).collect();
+        let data = KmData {
+            entry: use_entry.then_some(entry.as_slice()),
+            weight: Some(&w),
+            cluster: use_cluster.then_some(cl.as_slice()),
+            robust: true,
+            ..KmData::new(&t, &e)
+        };
+        let o = KmOptions::default();
+        let a = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+        let b = kaplan_meier_general_direct_variance(&data, &g, 2, &o).unwrap();
+        for (a, b) in a.iter().zip(&b) {
+            prop_assert_eq!(&a.surv, &b.surv);
+            for (x, y) in a.std_err.iter().zip(&b.std_err).chain(a.cumhaz_se.iter().zip(&b.cumhaz_se)) {
+                let ok = x == y || (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-10 * x.abs().max(y.abs()) + 1e-14;
+                prop_assert!(ok, "tracked {} vs direct {}", x, y);
+            }
+        }
+    }
+
+    /// Every entry before every exit (at 0 with positive exits, or at −1) gives the plain curve.
+    #[test]
+    fn early_entry_is_plain_km(v in rows(2), ct in prop::sample::select(ConfType::ALL.to_vec())) {
+        let (t, e, g) = split(&v);
+        let t: Vec<f64> = t.iter().map(|x| x + 0.5).collect();
+        let o = KmOptions { conf_type: ct, ..KmOptions::default() };
+        let plain = kaplan_meier_by(&t, &e, &g, 2, &o).unwrap();
+        for at in [0.0, -1.0] {
+            let entry = vec![at; t.len()];
+            let data = KmData { entry: Some(&entry), ..KmData::new(&t, &e) };
+            let late = kaplan_meier_general(&data, &g, 2, &o).unwrap();
+            for (a, b) in plain.iter().zip(&late) {
+                prop_assert_eq!(b.start_time, at);
+                if at == 0.0 {
+                    same_curve(a, b, Some(15.0))?;
+                } else {
+                    // RMST integrates from R's t0 = min(0, entries) = −1: one more unit at S = 1.
+                    same_curve(a, b, None)?;
+                    prop_assert!((b.rmst(15.0).rmst - a.rmst(15.0).rmst - 1.0).abs() < 1e-9);
+                }
+            }
+        }
+    }
+
     #[test]
     fn km_invariants(v in rows(1), ct in prop::sample::select(ConfType::ALL.to_vec())) {
         let (t, e, _) = split(&v);

@@ -286,6 +286,7 @@ pub(super) fn analyse(
         conf_type: ConfTypeArg::Log,
         conf_level: 0.95,
         rmst: None,
+        design: Default::default(),
         output: out.clone(),
     };
     let km = km_json(&km_args, &input, &fits);
@@ -382,6 +383,7 @@ pub(super) fn logrank_by_group(
         rho: 0.0,
         pairwise: false,
         p_adjust: PAdjustArg::Bh,
+        entry: None,
         output: out.clone(),
     };
     Ok(logrank_json(

@@ -12,8 +12,8 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg, ResidualArg, TiesArg,
-    ZphTransformArg,
+    AftArgs, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg,
+    ResidualArg, TiesArg, ZphTransformArg,
 };
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -21,7 +21,42 @@ pub struct KmArgs {
     #[arg(long, value_name = "TAU")]
     pub rmst: Option<f64>,
     #[command(flatten)]
+    pub design: KmDesignArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `km` inputs beyond time and event: case weights, delayed entry, clusters and the variance.
+#[derive(Args, Debug, Clone, Default)]
+pub struct KmDesignArgs {
+    /// Column of case weights (>= 0): weighted counts, as survfit(weights = )
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Column of entry times (delayed entry, left truncation): at risk from entry to exit, as
+    /// Surv(entry, time, event)
+    #[arg(long, value_name = "COL", visible_alias = "start")]
+    pub entry: Option<String>,
+    /// Column whose rows form one independent unit for the robust variance (R: survfit(cluster = ))
+    #[arg(long, value_name = "COL", visible_alias = "id")]
+    pub cluster: Option<String>,
+    /// Robust (infinitesimal jackknife) variance; R's default when a weight is not a whole number or a cluster
+    /// is given
+    #[arg(long, conflicts_with = "no_robust")]
+    pub robust: bool,
+    /// Greenwood variance even with fractional weights or a cluster (R: robust = FALSE)
+    #[arg(long)]
+    pub no_robust: bool,
+    /// Standard error of the lower confidence limit, as R's conf.lower
+    #[arg(long, value_enum, default_value = "usual")]
+    pub conf_lower: ConfLowerArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ConfLowerArg {
+    #[default]
+    Usual,
+    Modified,
+    Peto,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +86,9 @@ pub struct LogrankArgs {
     /// Multiplicity adjustment of the pairwise p-values (R: p.adjust; BH as survminer::pairwise_survdiff)
     #[arg(long, value_enum, default_value = "bh", requires = "pairwise")]
     pub p_adjust: PAdjustArg,
+    /// Entry times (delayed entry) are refused, as R's survdiff refuses counting-process data
+    #[arg(long, value_name = "COL", visible_alias = "start", hide = true)]
+    pub entry: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -1,6 +1,6 @@
 //! `sigsurv km`: Kaplan-Meier curves per group, as R's `survfit` + `summary(fit)` + `print(fit)`.
 
-use crate::args::{ConfTypeArg, KmArgs, OutputFormat};
+use crate::args::{ConfLowerArg, ConfTypeArg, KmArgs, OutputFormat};
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
 use crate::output::{json_text, keep_until_exit};
@@ -9,7 +9,10 @@ use crate::render::text::{sig, sig_opt, TextTable};
 use serde::Serialize;
 use serde_json::Value;
 use sigsurv_core::confint::ConfType;
-use sigsurv_core::km::{kaplan_meier_by, KmCurve, KmOptions};
+use sigsurv_core::km::general::robust_by_default;
+use sigsurv_core::km::{
+    kaplan_meier_by, kaplan_meier_general, ConfLower, KmCurve, KmData, KmOptions, WeightedCounts,
+};
 
 pub fn run(a: &KmArgs) -> CliResult<()> {
     if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
@@ -25,8 +28,40 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
             )));
         }
     }
-    let extra: Vec<&str> = a.by.iter().map(String::as_str).collect();
+    let d = &a.design;
+    if d.robust && d.entry.is_some() && d.cluster.is_none() {
+        // R: survfit(Surv(start, stop, event) ~ 1, robust = TRUE) without id or cluster.
+        return Err(Failure::input("id or cluster option required (--robust with --entry)").hint(
+            "give --cluster COL (the subject of each row), or leave out --robust for R's default",
+        ));
+    }
+    let extra: Vec<&str> = [&a.by, &d.weights, &d.entry, &d.cluster]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     let mut input = SurvInput::read(&a.data, &extra, &a.output)?;
+    let weight = d
+        .weights
+        .as_deref()
+        .map(|col| read_weights(&input, col))
+        .transpose()?;
+    let entry = d
+        .entry
+        .as_deref()
+        .map(|col| read_entries(&input, col, &a.data.time))
+        .transpose()?;
+    let cluster = d.cluster.as_deref().map(|col| input.factor(col).codes);
+    let robust = if d.no_robust {
+        if let Some(col) = &d.cluster {
+            a.output.note(&format!(
+                "--cluster {col} ignored with --no-robust (as R: cluster specified with robust=FALSE)"
+            ));
+        }
+        false
+    } else {
+        d.robust || robust_by_default(weight.as_deref(), cluster.is_some())
+    };
     let (codes, levels) = match &a.by {
         Some(by) => {
             let f = input.take_factor(by);
@@ -44,9 +79,21 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         conf_type: conf_type(a.conf_type),
         conf_level: a.conf_level,
         timefix: true,
+        conf_lower: conf_lower(d.conf_lower),
     };
-    let curves = kaplan_meier_by(&input.time, &input.event, &codes, levels.len(), &opts)
-        .map_err(|e| input.core_failure(e))?;
+    let curves = if weight.is_none() && entry.is_none() && !robust {
+        kaplan_meier_by(&input.time, &input.event, &codes, levels.len(), &opts)
+    } else {
+        let data = KmData {
+            entry: entry.as_deref(),
+            weight: weight.as_deref(),
+            cluster: if robust { cluster.as_deref() } else { None },
+            robust,
+            ..KmData::new(&input.time, &input.event)
+        };
+        kaplan_meier_general(&data, &codes, levels.len(), &opts)
+    }
+    .map_err(|e| input.core_failure(e))?;
     let fits: Vec<GroupFit> = levels
         .into_iter()
         .zip(curves)
@@ -58,8 +105,62 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         OutputFormat::Table => to_table(a, &input, &fits),
     };
     let written = a.output.emit(&text);
-    keep_until_exit((input, codes, fits, text));
+    keep_until_exit((input, codes, fits, text, weight, entry, cluster));
     written
+}
+
+/// Case weights: finite and >= 0 (R's survfit allows 0), or an error naming the line.
+fn read_weights(input: &SurvInput, col: &str) -> CliResult<Vec<f64>> {
+    let w = input.table.numeric(col)?;
+    match w.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+        None => Ok(w),
+        Some(i) => Err(Failure::input(format!(
+            "invalid weight {} in column \"{col}\" at {} of {}",
+            w[i],
+            input.table.location(i),
+            input.table.path.display()
+        ))
+        .hint("case weights must be finite and >= 0 (as R's survfit)")),
+    }
+}
+
+/// Entry times: finite and before the exit time, or an error naming the line.
+fn read_entries(input: &SurvInput, col: &str, time_col: &str) -> CliResult<Vec<f64>> {
+    let e = input.table.numeric(col)?;
+    let where_ = |i: usize| {
+        format!(
+            "at {} of {}",
+            input.table.location(i),
+            input.table.path.display()
+        )
+    };
+    if let Some(i) = e.iter().position(|x| !x.is_finite()) {
+        return Err(Failure::input(format!(
+            "entry time {} in column \"{col}\" is not a finite number {}",
+            e[i],
+            where_(i)
+        )));
+    }
+    match e.iter().zip(&input.time).position(|(en, t)| en >= t) {
+        None => Ok(e),
+        Some(i) => Err(Failure::input(format!(
+            "entry time {} in column \"{col}\" is not before the exit time {} in column \"{time_col}\" {}",
+            e[i],
+            input.time[i],
+            where_(i)
+        ))
+        .hint(format!(
+            "a row must be at risk for some time (R's Surv(entry, exit) makes such rows NA); leave them out with --where \"{col} < {time_col}\""
+        ))),
+    }
+}
+
+pub(crate) fn conf_lower(c: ConfLowerArg) -> ConfLower {
+    match c {
+        ConfLowerArg::Usual => ConfLower::Usual,
+        ConfLowerArg::Modified => ConfLower::Modified,
+        ConfLowerArg::Peto => ConfLower::Peto,
+    }
 }
 
 pub(crate) fn conf_type(c: ConfTypeArg) -> ConfType {
@@ -86,16 +187,23 @@ pub(crate) fn to_json(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> Value
 /// The `km` JSON, serialised straight from the curves: at millions of rows a curve has thousands of rows per
 /// column, and building a JSON tree of them first took as long as the analysis.
 fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson<'a> {
+    let d = &a.design;
+    let robust = fits.iter().any(|g| g.curve.robust);
     KmJson {
         analysis: "km",
         conf_type: conf_type(a.conf_type).name(),
         conf_level: a.conf_level,
+        conf_lower: conf_lower(d.conf_lower).name(),
+        variance: if robust { "robust" } else { "greenwood" },
         n_dropped: input.table.n_dropped,
         n_read: input.table.n_read,
         time: &a.data.time,
         event: &a.data.event,
         event_coding: input.coding.describe(),
         by: a.by.as_deref(),
+        weights: d.weights.as_deref(),
+        entry: d.entry.as_deref(),
+        cluster: d.cluster.as_deref().filter(|_| robust),
         rmst_tau: a.rmst,
         groups: fits
             .iter()
@@ -103,10 +211,20 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
                 let c = &g.curve;
                 let m = c.median();
                 let rmst = a.rmst.map(|tau| c.rmst(tau));
+                let counts =
+                    |w: fn(&WeightedCounts) -> &Vec<f64>, rows: &'a [usize]| match &c.weighted {
+                        Some(wc) => Counts::Weighted(w(wc)),
+                        None => Counts::Rows(rows),
+                    };
+                let rows = |v: &'a [usize]| c.weighted.as_ref().map(|_| v);
                 GroupJson {
                     group: &g.name,
                     n: c.n,
-                    n_events: c.n_events,
+                    n_events: match &c.weighted {
+                        Some(w) => Count::Weighted(w.n_events),
+                        None => Count::Rows(c.n_events),
+                    },
+                    n_event_rows: c.weighted.as_ref().map(|_| c.n_events),
                     median: m.estimate,
                     median_lower: m.lower,
                     median_upper: m.upper,
@@ -114,9 +232,12 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
                     rmst_se: rmst.map(|r| r.se),
                     table: CurveTable {
                         time: &c.time,
-                        n_risk: &c.n_risk,
-                        n_event: &c.n_event,
-                        n_censor: &c.n_censor,
+                        n_risk: counts(|w| &w.n_risk, &c.n_risk),
+                        n_event: counts(|w| &w.n_event, &c.n_event),
+                        n_censor: counts(|w| &w.n_censor, &c.n_censor),
+                        n_risk_rows: rows(&c.n_risk),
+                        n_event_rows: rows(&c.n_event),
+                        n_censor_rows: rows(&c.n_censor),
                         surv: &c.surv,
                         std_err: &c.std_err,
                         lower: &c.lower,
@@ -129,18 +250,39 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
     }
 }
 
+/// A count column: whole rows, or summed case weights.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Counts<'a> {
+    Rows(&'a [usize]),
+    Weighted(&'a [f64]),
+}
+
+/// One count: rows, or summed case weights.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Count {
+    Rows(usize),
+    Weighted(f64),
+}
+
 /// The keys of the `km` JSON, in their order (non-finite numbers are written as null).
 #[derive(Serialize)]
 struct KmJson<'a> {
     analysis: &'static str,
     conf_type: &'static str,
     conf_level: f64,
+    conf_lower: &'static str,
+    variance: &'static str,
     n_dropped: usize,
     n_read: usize,
     time: &'a str,
     event: &'a str,
     event_coding: String,
     by: Option<&'a str>,
+    weights: Option<&'a str>,
+    entry: Option<&'a str>,
+    cluster: Option<&'a str>,
     rmst_tau: Option<f64>,
     groups: Vec<GroupJson<'a>>,
 }
@@ -149,7 +291,9 @@ struct KmJson<'a> {
 struct GroupJson<'a> {
     group: &'a str,
     n: usize,
-    n_events: usize,
+    n_events: Count,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n_event_rows: Option<usize>,
     median: Option<f64>,
     median_lower: Option<f64>,
     median_upper: Option<f64>,
@@ -163,14 +307,28 @@ struct GroupJson<'a> {
 #[derive(Serialize)]
 struct CurveTable<'a> {
     time: &'a [f64],
-    n_risk: &'a [usize],
-    n_event: &'a [usize],
-    n_censor: &'a [usize],
+    n_risk: Counts<'a>,
+    n_event: Counts<'a>,
+    n_censor: Counts<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n_risk_rows: Option<&'a [usize]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n_event_rows: Option<&'a [usize]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n_censor_rows: Option<&'a [usize]>,
     surv: &'a [f64],
     std_err: &'a [f64],
     lower: &'a [Option<f64>],
     upper: &'a [Option<f64>],
     cumhaz: &'a [f64],
+}
+
+/// A count as text: an integer, or a summed weight.
+fn count_text(c: &KmCurve, i: usize, which: usize) -> String {
+    match &c.weighted {
+        Some(w) => num([w.n_risk[i], w.n_event[i], w.n_censor[i]][which]),
+        None => [c.n_risk[i], c.n_event[i], c.n_censor[i]][which].to_string(),
+    }
 }
 
 fn to_csv(fits: &[GroupFit]) -> String {
@@ -184,9 +342,9 @@ fn to_csv(fits: &[GroupFit]) -> String {
             out.line([
                 g.name.clone(),
                 num(c.time[i]),
-                c.n_risk[i].to_string(),
-                c.n_event[i].to_string(),
-                c.n_censor[i].to_string(),
+                count_text(c, i, 0),
+                count_text(c, i, 1),
+                count_text(c, i, 2),
                 num(c.surv[i]),
                 num(c.std_err[i]),
                 num_opt(c.lower[i]),
@@ -200,13 +358,32 @@ fn to_csv(fits: &[GroupFit]) -> String {
 
 fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
     let pct = sig(a.conf_level, 4);
+    let d = &a.design;
+    let mut extras: Vec<String> = Vec::new();
+    if let Some(w) = &d.weights {
+        extras.push(format!("weights {w}"));
+    }
+    if fits.iter().any(|g| g.curve.robust) {
+        extras.push(match &d.cluster {
+            Some(c) if !d.no_robust => format!("robust variance, cluster {c}"),
+            _ => "robust variance".into(),
+        });
+    }
+    if d.conf_lower != ConfLowerArg::Usual {
+        extras.push(format!("conf.lower {}", conf_lower(d.conf_lower).name()));
+    }
     let mut s = format!(
-        "Kaplan-Meier: Surv({}, {}){}  [{}; event coding {}]\n\n",
+        "Kaplan-Meier: Surv({}{}, {}){}  [{}; event coding {}{}]\n\n",
+        d.entry
+            .as_ref()
+            .map(|e| format!("{e}, "))
+            .unwrap_or_default(),
         a.data.time,
         a.data.event,
         a.by.as_ref().map(|b| format!(" ~ {b}")).unwrap_or_default(),
         input.table.path.display(),
-        input.coding.describe()
+        input.coding.describe(),
+        extras.iter().map(|x| format!("; {x}")).collect::<String>()
     );
     let label = |g: &GroupFit| match &a.by {
         Some(b) => format!("{b}={}", g.name),
@@ -226,7 +403,10 @@ fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
         let mut row = vec![
             label(g),
             g.curve.n.to_string(),
-            g.curve.n_events.to_string(),
+            match &g.curve.weighted {
+                Some(w) => sig(w.n_events, 6),
+                None => g.curve.n_events.to_string(),
+            },
             sig_opt(m.estimate, 5),
             sig_opt(m.lower, 5),
             sig_opt(m.upper, 5),
@@ -259,9 +439,9 @@ fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
         for i in 0..c.time.len() {
             t.row(vec![
                 sig(c.time[i], 6),
-                c.n_risk[i].to_string(),
-                c.n_event[i].to_string(),
-                c.n_censor[i].to_string(),
+                count_sig(c, i, 0),
+                count_sig(c, i, 1),
+                count_sig(c, i, 2),
                 sig(c.surv[i], 4),
                 sig(c.std_err[i], 4),
                 sig_opt(c.lower[i], 4),
@@ -277,4 +457,12 @@ fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
         ));
     }
     s
+}
+
+/// A count for the text table: an integer, or a summed weight to 6 significant digits.
+fn count_sig(c: &KmCurve, i: usize, which: usize) -> String {
+    match &c.weighted {
+        Some(w) => sig([w.n_risk[i], w.n_event[i], w.n_censor[i]][which], 6),
+        None => [c.n_risk[i], c.n_event[i], c.n_censor[i]][which].to_string(),
+    }
 }

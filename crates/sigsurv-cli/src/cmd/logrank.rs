@@ -14,6 +14,12 @@ use sigsurv_core::logrank::{
 use sigsurv_core::padjust::PAdjust;
 
 pub fn run(a: &LogrankArgs) -> CliResult<()> {
+    if let Some(entry) = &a.entry {
+        return Err(Failure::input(format!(
+            "survdiff not defined for counting process data (--entry {entry})"
+        ))
+        .hint("the log-rank test needs right-censored data, as R's survdiff; for delayed entry compare the groups with `sigsurv cox` and Surv(entry, time, event) in the formula"));
+    }
     if !a.rho.is_finite() {
         return Err(Failure::input(format!(
             "--rho {} is not a finite number",

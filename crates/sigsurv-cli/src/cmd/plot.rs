@@ -80,7 +80,7 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
     let opts = KmOptions {
         conf_type: super::km::conf_type(a.conf_type),
         conf_level: a.conf_level,
-        timefix: true,
+        ..KmOptions::default()
     };
     let curves = kaplan_meier_by(&input.time, &input.event, &codes, levels.len(), &opts)
         .map_err(|e| input.core_failure(e))?;

@@ -2,17 +2,24 @@
 //! and the Nelson-Aalen cumulative hazard; one curve or one per group.
 //!
 //! The summaries of a curve (median and quantiles with their CIs, restricted mean, values at given times) are
-//! in [`summary`]. The shared sort and input checks are in `order` (also used by the log-rank test).
+//! in [`summary`]. The shared sort and input checks are in `order` (also used by the log-rank test). Case
+//! weights, delayed entry and the robust variance are in [`general`]; the confidence limits in `limits`.
 
+pub mod general;
+pub(crate) mod influence;
+pub(crate) mod limits;
 pub(crate) mod order;
 pub mod summary;
 pub(crate) mod tally;
 
+pub use general::{kaplan_meier_general, KmData};
+pub use limits::ConfLower;
 pub use summary::{QuantileEstimate, Rmst};
 
-use crate::confint::{surv_confint, ConfType};
+use crate::confint::ConfType;
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
+use limits::{row_limits, RowSe};
 use order::{partition, validate, validate_codes, Obs, Ordered};
 use rayon::prelude::*;
 
@@ -25,6 +32,8 @@ pub struct KmOptions {
     pub conf_level: f64,
     /// Merge times that differ by floating-point noise first, as R's `timefix = TRUE` (default true).
     pub timefix: bool,
+    /// Standard error of the lower limit (R's `conf.lower`; default usual).
+    pub conf_lower: ConfLower,
 }
 
 impl Default for KmOptions {
@@ -33,6 +42,7 @@ impl Default for KmOptions {
             conf_type: ConfType::Log,
             conf_level: 0.95,
             timefix: true,
+            conf_lower: ConfLower::Usual,
         }
     }
 }
@@ -41,24 +51,32 @@ impl Default for KmOptions {
 /// `summary(fit, censored = TRUE)`).
 #[derive(Clone, Debug)]
 pub struct KmCurve {
-    /// Number of observations (R's `n`).
+    /// Number of observations (R's `n`), unweighted.
     pub n: usize,
-    /// Total number of events.
+    /// Total number of events (rows), unweighted.
     pub n_events: usize,
     /// Distinct times, increasing.
     pub time: Vec<f64>,
-    /// Number at risk just before each time.
+    /// Number of rows at risk at each time: exit time ≥ t (and entry time < t with delayed entry).
     pub n_risk: Vec<usize>,
-    /// Events at each time.
+    /// Rows with an event at each time.
     pub n_event: Vec<usize>,
-    /// Censorings at each time.
+    /// Rows censored at each time.
     pub n_censor: Vec<usize>,
+    /// The same counts summed over case weights, which the estimate uses (R's `n.risk`, `n.event`,
+    /// `n.censor` of a weighted fit; the unweighted ones above are then R's `counts`); `None` without weights.
+    pub weighted: Option<WeightedCounts>,
+    /// Whether `std_err` is the robust (infinitesimal jackknife) standard error rather than Greenwood's.
+    pub robust: bool,
+    /// Where the restricted mean starts: R's `t0 = min(0, entry times)` (0 without delayed entry).
+    pub start_time: f64,
     /// S(t), the product-limit estimate, right-continuous.
     pub surv: Vec<f64>,
     /// Standard error of S(t) (Greenwood), as `summary.survfit` reports it: `surv · log_se`. NaN where
-    /// S = 0 after every remaining subject died (R: `0 · Inf`).
+    /// S = 0 after every remaining subject died (R: `0 · Inf`). With `robust`, the robust standard error of S.
     pub std_err: Vec<f64>,
-    /// survfit's own `std.err`: the Greenwood standard error of −log S(t) (infinite once S = 0).
+    /// survfit's own `std.err`: the Greenwood standard error of −log S(t) (infinite once S = 0). With
+    /// `robust`, `std_err / surv` (0 where `std_err` is 0), as survfit_confint converts it.
     pub log_se: Vec<f64>,
     /// Lower pointwise confidence limit of S(t); `None` where R gives NA (or for `ConfType::None`).
     pub lower: Vec<Option<f64>>,
@@ -66,12 +84,53 @@ pub struct KmCurve {
     pub upper: Vec<Option<f64>>,
     /// Nelson-Aalen cumulative hazard Σ d/n (R's `cumhaz`, `ctype = 1`).
     pub cumhaz: Vec<f64>,
-    /// Its standard error sqrt(Σ d/n²) (R's `std.chaz`).
+    /// Its standard error sqrt(Σ d/n²) (R's `std.chaz`; robust with `robust`).
     pub cumhaz_se: Vec<f64>,
     /// The transform used for `lower`/`upper`.
     pub conf_type: ConfType,
     /// The confidence level used for `lower`/`upper`.
     pub conf_level: f64,
+    /// The standard error used for `lower`.
+    pub conf_lower: ConfLower,
+}
+
+/// Counts of a curve summed over case weights, one per time (see [`KmCurve::weighted`]).
+#[derive(Clone, Debug, Default)]
+pub struct WeightedCounts {
+    /// Weight at risk at each time (R's `n.risk`).
+    pub n_risk: Vec<f64>,
+    /// Weight of the events at each time (R's `n.event`).
+    pub n_event: Vec<f64>,
+    /// Weight of the censorings at each time (R's `n.censor`).
+    pub n_censor: Vec<f64>,
+    /// Total weight of the events (R's `events` in `print(fit)`).
+    pub n_events: f64,
+}
+
+impl KmCurve {
+    /// The number at risk the estimate used at row `i`: the weighted one with case weights.
+    pub fn risk(&self, i: usize) -> f64 {
+        match &self.weighted {
+            Some(w) => w.n_risk[i],
+            None => self.n_risk[i] as f64,
+        }
+    }
+
+    /// The events the estimate used at row `i`: their weight with case weights.
+    pub fn events_at(&self, i: usize) -> f64 {
+        match &self.weighted {
+            Some(w) => w.n_event[i],
+            None => self.n_event[i] as f64,
+        }
+    }
+
+    /// Total events as R's `print(fit)` reports them (their weight with case weights).
+    pub fn total_events(&self) -> f64 {
+        match &self.weighted {
+            Some(w) => w.n_events,
+            None => self.n_events as f64,
+        }
+    }
 }
 
 impl KmCurve {
@@ -87,6 +146,9 @@ impl KmCurve {
             n_risk: Vec::with_capacity(k),
             n_event: Vec::with_capacity(k),
             n_censor: Vec::with_capacity(k),
+            weighted: None,
+            robust: false,
+            start_time: 0.0,
             surv: Vec::with_capacity(k),
             std_err: Vec::with_capacity(k),
             log_se: Vec::with_capacity(k),
@@ -96,6 +158,7 @@ impl KmCurve {
             cumhaz_se: Vec::with_capacity(k),
             conf_type: opts.conf_type,
             conf_level: opts.conf_level,
+            conf_lower: opts.conf_lower,
         }
     }
 }
@@ -111,7 +174,7 @@ impl KmCurve {
 /// se(S)       = S(t) · se(−log S)
 /// H(t)        = Σ_{t_i ≤ t} d_i/n_i,   se(H) = sqrt(Σ d_i/n_i²)    (Nelson-Aalen)
 /// ```
-/// Limits: [`surv_confint`] with `z = qnorm(1 − (1 − conf_level)/2)`.
+/// Limits: [`crate::confint::surv_confint`] with `z = qnorm(1 − (1 − conf_level)/2)`.
 ///
 /// # Reference
 /// Kaplan & Meier (1958), JASA 53:457-481; Greenwood (1926); Nelson (1972), Technometrics 14:945-966;
@@ -187,7 +250,7 @@ fn curves_by<T: Obs>(sorted: Vec<T>, n_groups: usize, opts: &KmOptions) -> Vec<K
         .collect()
 }
 
-fn check_level(opts: &KmOptions) -> Result<()> {
+pub(crate) fn check_level(opts: &KmOptions) -> Result<()> {
     if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
         return Err(CoreError::InvalidArgument(format!(
             "confidence level must be in (0, 1), got {}",
@@ -209,6 +272,7 @@ fn curve_from_sorted<T: Obs>(rows: &[T], opts: &KmOptions) -> KmCurve {
     c.n = n;
     let (mut km, mut greenwood, mut na, mut na_var) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut at_risk = n;
+    let mut n_lag = n as f64; // at risk at the last event (or the first time): conf.lower = "modified"
     let mut i = 0;
     while i < rows.len() {
         let t = rows[i].time();
@@ -224,9 +288,17 @@ fn curve_from_sorted<T: Obs>(rows: &[T], opts: &KmOptions) -> KmCurve {
             greenwood += dd / (nr * (nr - dd));
             na += dd / nr;
             na_var += dd / (nr * nr);
+            n_lag = nr;
         }
         let se = greenwood.sqrt();
-        let (lo, hi) = surv_confint(km, se, z, opts.conf_type);
+        let row = RowSe {
+            surv: km,
+            se,
+            on_surv_scale: false,
+            n_risk: at_risk as f64,
+            n_lag,
+        };
+        let (lo, hi) = row_limits(row, z, opts.conf_type, opts.conf_lower);
         c.time.push(t);
         c.n_risk.push(at_risk);
         c.n_event.push(d);

@@ -102,8 +102,9 @@ impl KmCurve {
     /// RMST(τ)     = Σ over the steps of S up to τ of (width × height), starting at time 0 with S = 1
     /// Var RMST(τ) = Σ_{t_i ≤ τ} A_i² · d_i / (n_i (n_i − d_i)),   A_i = ∫_{t_i}^{τ} S(t) dt
     /// ```
-    /// (a term with n_i = d_i counts 0). For τ before the first time, RMST = τ and SE = 0; for τ past the
-    /// last time the curve is extended flat.
+    /// (a term with n_i = d_i counts 0; with case weights n_i and d_i are weighted, and the sum is Greenwood's
+    /// even for a robust curve, as R's). The area starts at `start_time` (0 unless an entry time is negative).
+    /// For τ before the first time, RMST = τ and SE = 0; for τ past the last time the curve is extended flat.
     ///
     /// # Reference
     /// Klein & Moeschberger (2003), Survival Analysis, sec. 4.5; Royston & Parmar (2013), BMC Med Res
@@ -116,7 +117,7 @@ impl KmCurve {
         let k = self.time.partition_point(|&t| t <= tau); // rows with time <= tau
                                                           // Area of each step: [prev, t_j) at height S(prev), then [t_{k-1}, tau] at S(t_{k-1}).
         let mut area = 0.0;
-        let mut prev_t = 0.0; // R's start.time = min(0, times) = 0: times are >= 0
+        let mut prev_t = self.start_time; // R's t0 = min(0, entry times): 0 without delayed entry
         let mut prev_s = 1.0;
         // Areas after each kept row, accumulated from tau backwards for the variance.
         let mut widths: Vec<f64> = Vec::with_capacity(k + 1);
@@ -133,8 +134,8 @@ impl KmCurve {
         let mut tail = 0.0; // ∫_{t_j}^{tau} S
         for j in (0..k).rev() {
             tail += widths[j + 1];
-            let (n, d) = (self.n_risk[j] as f64, self.n_event[j] as f64);
-            if self.n_risk[j] > self.n_event[j] && self.n_event[j] > 0 {
+            let (n, d) = (self.risk(j), self.events_at(j));
+            if n - d != 0.0 && d > 0.0 {
                 var += tail * tail * (d / (n * (n - d)));
             }
         }
@@ -160,7 +161,8 @@ impl KmCurve {
         }
     }
 
-    /// Number at risk at time t: those with a time ≥ t (0 after the last time).
+    /// Number of rows at risk at time t: those with a time ≥ t (0 after the last time); with delayed entry, the
+    /// rows at risk at the first time of the curve ≥ t.
     ///
     /// # R equivalent
     /// `summary(fit, times = t, extend = TRUE)$n.risk`, as in risk tables under KM plots.
