@@ -123,3 +123,11 @@ mod tests {
         }
     }
 }
+
+/// The memory the system can give this process now without swapping (Linux `MemAvailable`), if known.
+pub fn available_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -31,6 +31,23 @@ pub fn run(a: &SimulateArgs) -> CliResult<()> {
             "--n, --groups and --cohorts must be at least 1",
         ));
     }
+    // Every column is built in memory before the file is written: refuse a cohort that cannot fit, rather than
+    // abort in the allocator. Per row: the covariates, time, score (f64), event, group, cohort and id, and the
+    // output copies of the text columns (about 24 bytes each).
+    let per_row = 8.0 * (a.covariates as f64 + 2.0) + 64.0;
+    let needed = a.n as f64 * per_row;
+    if let Some(avail) = sigsurv_io::memory::available_bytes() {
+        if needed > avail as f64 {
+            return Err(Failure::input(format!(
+                "simulate --n {} --covariates {} needs about {} of memory; this machine has {} available",
+                a.n,
+                a.covariates,
+                gigabytes(needed),
+                gigabytes(avail as f64)
+            ))
+            .hint("use a smaller --n or --covariates (columns are built in memory before writing)"));
+        }
+    }
     let spec = SimulationSpec {
         n: a.n,
         seed: a.seed,
@@ -69,4 +86,9 @@ pub fn run(a: &SimulateArgs) -> CliResult<()> {
     }
     sigsurv_io::write_columns(&a.output, cols)?;
     Ok(())
+}
+
+/// A byte count for a message: "12.3 GB".
+fn gigabytes(bytes: f64) -> String {
+    format!("{:.1} GB", bytes / 1e9)
 }
