@@ -17,7 +17,7 @@ pub struct Scored {
     pub samples: Vec<String>,
     pub sets: Vec<GeneSet>,
     pub matches: Vec<SetMatch>,
-    /// scores[set][sample]
+    /// `scores[set][sample]`
     pub scores: Vec<Vec<f64>>,
     pub method: ScoreMethod,
     pub missing: MissingReport,

@@ -95,7 +95,7 @@ pub struct SimulatedCohort {
     /// Cohort code 0..cohorts (name `c{code+1}`).
     pub cohort: Vec<u32>,
     pub score: Vec<f64>,
-    /// covariates[j][i]: covariate x{j+1} of row i.
+    /// `covariates[j][i]`: covariate x{j+1} of row i.
     pub covariates: Vec<Vec<f64>>,
 }
 

@@ -1,6 +1,6 @@
 //! polars panics (instead of returning an error) on a few column types it cannot represent, e.g. a float16,
 //! interval or union column of a Parquet/Arrow file, even when that column is never read. A user's file must
-//! never crash sigsurv, so every read goes through [`catch`], which turns such a panic into an [`IoError`].
+//! never crash sigsurv, so every read goes through `catch`, which turns such a panic into an [`IoError`].
 //!
 //! While a guarded read runs, [`active`] is true: the binary's panic hook stays silent then, so the user sees
 //! one clear error instead of a panic message followed by it.
@@ -14,7 +14,7 @@ use crate::error::{IoError, Result};
 /// Number of guarded reads in progress (a counter, not a thread-local: polars panics on its worker threads).
 static GUARDED: AtomicUsize = AtomicUsize::new(0);
 
-/// True while a guarded read is in progress: a panic now is one that [`catch`] will report as an error.
+/// True while a guarded read is in progress: a panic now is one that the guard will report as an error.
 pub fn active() -> bool {
     GUARDED.load(Ordering::SeqCst) > 0
 }

@@ -1,5 +1,5 @@
 //! Writing a result to an output path. A regular file is replaced atomically: the result goes to a temporary
-//! file beside it (see [`crate::temp_file`]), which is renamed over it once complete, so a failed run never
+//! file beside it (see the `temp_file` module), which is renamed over it once complete, so a failed run never
 //! leaves half a result and an existing file is replaced only by a whole one. Character devices and FIFOs are
 //! written through, symbolic links followed; see [`crate::output_target`] for what is refused.
 //!

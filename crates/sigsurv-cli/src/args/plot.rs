@@ -130,6 +130,8 @@ pub struct PlotForestArgs {
     pub xlim: Vec<f64>,
     /// With the summary.json of a multi-cohort analysis: the Cox term drawn per cohort and pooled
     /// (score, or group=<level> such as group=high)
+    // The text is the --help text (clap), so the angle brackets stay; rustdoc would read them as HTML.
+    #[allow(rustdoc::invalid_html_tags)]
     #[arg(long, default_value = "score", value_name = "TERM")]
     pub term: String,
 }
