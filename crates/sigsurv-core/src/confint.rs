@@ -83,6 +83,7 @@ impl std::fmt::Display for ConfType {
 /// # R equivalent
 /// `survival:::survfit_confint(surv, std.err, logse = TRUE, conf.type, conf.int)` with
 /// `z = qnorm(1 - (1 - conf.int)/2)`; these are `survfit(...)$lower` and `$upper`. No known differences.
+#[doc(alias = "survfit_confint")]
 pub fn surv_confint(
     surv: f64,
     log_se: f64,

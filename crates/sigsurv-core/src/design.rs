@@ -78,6 +78,8 @@ impl Design {
 }
 
 /// A number as R's `as.character` prints it: `2`, `0.5`, `-1`, `1e-04` style differences aside.
+// Public for the CLI, which labels numeric levels the same way; not a library interface.
+#[doc(hidden)]
 pub fn format_r_number(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -91,6 +93,8 @@ pub fn format_r_number(v: f64) -> String {
 /// letters case-insensitively; ties go lower case first, then by code point. So
 /// `"<=20" < ">50" < "20-50"`, `"a" < "A" < "b"`, `"a b" < "a-b" < "ab"`. Non-ASCII letters sort by code
 /// point after ASCII letters (ICU would put `é` next to `e`).
+// Public for the CLI, which orders the levels of its grouping columns the same way; not a library interface.
+#[doc(hidden)]
 pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
     const PUNCT: &str = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
     fn primary(c: char) -> u32 {
@@ -174,29 +178,29 @@ fn text_levels<'s>(v: impl Iterator<Item = &'s str>) -> (Vec<String>, Vec<u32>, 
 /// `model.matrix(coxph(formula, data))`: same columns in the same order; names differ as described above.
 ///
 /// # Errors
-/// A missing column, columns of different lengths, an unknown reference level, a factor with one level,
-/// a text column inside `log()`, or `log()` of a value ≤ 0 (with its row).
+/// [`CoreError::ColumnNotFound`], [`CoreError::ColumnLength`] for columns of different lengths,
+/// [`CoreError::UnknownReferenceLevel`], [`CoreError::SingleLevelFactor`], [`CoreError::LogOfText`] for a text
+/// column inside `log()`, [`CoreError::LogOfNonPositive`] for `log()` of a value ≤ 0 (with its row).
+#[doc(alias = "model.matrix")]
 pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Result<Design> {
     let get = |name: &str| -> Result<&ColumnData> {
         columns
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, c)| c)
-            .ok_or_else(|| {
-                let have: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-                CoreError::InvalidArgument(format!(
-                    "column {name} not found (have: {})",
-                    have.join(", ")
-                ))
+            .ok_or_else(|| CoreError::ColumnNotFound {
+                column: name.to_string(),
+                available: columns.iter().map(|(n, _)| n.clone()).collect(),
             })
     };
     let n = columns.first().map_or(0, |(_, c)| c.len());
     for (name, c) in columns {
         if c.len() != n {
-            return Err(CoreError::InvalidArgument(format!(
-                "column {name} has {} values, expected {n}",
-                c.len()
-            )));
+            return Err(CoreError::ColumnLength {
+                column: name.clone(),
+                got: c.len(),
+                expected: n,
+            });
         }
     }
     let mut d = Design {
@@ -223,19 +227,16 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Log(c) => match get(c)?.numbers() {
                 Some(v) => {
                     if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
-                        return Err(CoreError::InvalidArgument(format!(
-                            "log({c}) of {} at row {row}: the value must be > 0",
-                            v[row]
-                        )));
+                        return Err(CoreError::LogOfNonPositive {
+                            column: c.clone(),
+                            row,
+                            value: v[row],
+                        });
                     }
                     let label = format!("log({c})");
                     push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
                 }
-                None => {
-                    return Err(CoreError::InvalidArgument(format!(
-                        "log({c}): column {c} is not numeric"
-                    )))
-                }
+                None => return Err(CoreError::LogOfText { column: c.clone() }),
             },
             Term::Factor { column, reference } => {
                 factor(&mut d, &mut src, column, get(column)?, reference.as_deref())?
@@ -373,10 +374,10 @@ fn factor<'c>(
 ) -> Result<()> {
     let (labels, idx, numeric_levels) = levels(col);
     if labels.len() < 2 {
-        return Err(CoreError::InvalidArgument(format!(
-            "factor {column} has a single level ({}): it cannot enter the model",
-            labels.first().map_or("none", String::as_str)
-        )));
+        return Err(CoreError::SingleLevelFactor {
+            column: column.to_string(),
+            level: labels.first().map_or("none", String::as_str).to_string(),
+        });
     }
     let r = match reference {
         None => 0,
@@ -387,11 +388,10 @@ fn factor<'c>(
             };
             by_number
                 .or_else(|| labels.iter().position(|l| l == rf))
-                .ok_or_else(|| {
-                    CoreError::InvalidArgument(format!(
-                        "reference level {rf} not found in {column} (levels: {})",
-                        labels.join(", ")
-                    ))
+                .ok_or_else(|| CoreError::UnknownReferenceLevel {
+                    column: column.to_string(),
+                    level: rf.to_string(),
+                    levels: labels.clone(),
                 })?
         }
     };

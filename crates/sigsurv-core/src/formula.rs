@@ -87,6 +87,7 @@ impl Formula {
 ///
 /// # Errors
 /// [`CoreError::InvalidArgument`] naming what was expected and where.
+#[doc(alias = "Surv")]
 pub fn parse_formula(s: &str) -> Result<Formula> {
     let toks = tokenize(s)?;
     let mut p = Parser {

@@ -2,37 +2,104 @@
 //!
 //! The numerics of sigsurv on plain slices: no I/O, no data frames. Every estimator follows R's `survival`
 //! package (and GSVA / maxstat where named) to a relative 1e-6; each function's docs give the formula, its
-//! reference and the R call it reproduces. `docs/methods.md` collects them.
+//! reference and the R call it reproduces, and its example checks a value computed by R on the same data.
+//! `docs/methods/` collects the formulas.
 //!
 //! Inputs are `&[f64]` / `&[bool]` / group codes (`&[u32]`, 0-based); outputs are plain result structs.
 //! Errors carry row indices into the given slices ([`CoreError`]); callers map them to file lines.
+//!
+//! ## From R
+//!
+//! The estimators are re-exported here; searching the docs for the R name finds them.
+//!
+//! | R | sigsurv-core |
+//! |---|---|
+//! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
+//! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
+//! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
+//! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
+//! | `cox.zph(fit)` | [`cox_zph`] |
+//! | `residuals(fit, type =)` for a `coxph` fit | [`cox_residuals`] |
+//! | `survfit(fit, newdata)` for a `coxph` fit | [`cox_survfit`] |
+//! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`]; predictions on [`AftFit`] |
+//! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
+//! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
+//! | `p.adjust(p, method)` | [`p_adjust`] |
+//! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
+//!
+//! ## Example
+//!
+//! A Cox model of the first example of Therneau & Grambsch (2000), its predicted survival curve at `x = 0`
+//! and R's values for it (R 4.2 / survival 3.5-3: `survfit(coxph(Surv(time, status) ~ x, ties = "breslow"),
+//! newdata = data.frame(x = 0))`; `fixtures/doctests/make_reference.R`):
+//!
+//! ```
+//! use sigsurv_core::{cox_ph, cox_survfit, CoxData, CoxOptions, NewData, Ties};
+//!
+//! let time = [9.0, 1.0, 1.0, 6.0, 6.0, 8.0];
+//! let status = [true, true, false, true, true, false];
+//! let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+//! let names = ["x".to_string()];
+//! let data = CoxData::new(&time, &status, &x, &names);
+//! let fit = cox_ph(&data, &CoxOptions { ties: Ties::Breslow, ..CoxOptions::default() })?;
+//! assert!((fit.coef[0] - 1.47528491482887).abs() < 1e-9);
+//!
+//! let profile = NewData { n: 1, x: &[0.0], strata: None };
+//! let curve = &cox_survfit(&fit, &data, Some(&profile), 0.95)?[0];
+//! assert_eq!(curve.time, [1.0, 6.0, 8.0, 9.0]);
+//! let from_r = [0.93983881933649, 0.716531310573769, 0.716531310573769, 0.263597138115719];
+//! for (got, want) in curve.surv.iter().zip(from_r) {
+//!     assert!((got - want).abs() <= 1e-9 * want);
+//! }
+//! # Ok::<(), sigsurv_core::CoreError>(())
+//! ```
 
 pub mod error;
 pub mod pvalue;
+// Parallel passes over long columns; public only because the CLI checks its columns with them.
+#[doc(hidden)]
 pub mod scan;
 #[cfg(test)]
 mod test_rng;
 pub mod timefix;
 
-// Kaplan-Meier and log-rank (issue 2)
+// Survival curves and tests between groups: Kaplan-Meier, its confidence limits, the log-rank family and the
+// adjustment of their p-values.
 pub mod confint;
 pub mod km;
 pub mod logrank;
 pub mod padjust;
 
-// Cox regression (issue 3)
+// Regression models: formulas and their model matrix, Cox proportional hazards, parametric AFT models.
 pub mod aft;
 pub mod cox;
 pub mod design;
+// Factor coding shared by the model matrix and the CLI's grouping columns; not a library interface.
+#[doc(hidden)]
 pub mod factor_codes;
 pub mod formula;
 
-// Signatures and cut-points (issue 4)
+// Gene-signature scores and cutting a score into groups (data-driven cut-points, quantile splits).
 pub mod cutpoint;
 pub mod score;
 pub mod split;
 
-// Synthetic cohorts with a known truth (issue 6)
+// Synthetic cohorts with a known truth, for checking the estimators.
 pub mod simulate;
 
+pub use aft::{aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata};
+pub use confint::ConfType;
+pub use cox::{
+    cox_ph, cox_residuals, cox_survfit, cox_zph, CoxCurve, CoxData, CoxFit, CoxOptions, NewData,
+    ResidualType, Residuals, Ties, Zph, ZphTransform,
+};
+pub use cutpoint::{maxstat_logrank, Cutpoint, CutpointOptions};
+pub use design::{build_design, ColumnData, Design};
 pub use error::{CoreError, Result};
+pub use formula::{parse_formula, Formula};
+pub use km::{kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions};
+pub use logrank::{pairwise_survdiff, survdiff, LogRank, LogRankOptions, PairwiseLogRank};
+pub use padjust::{p_adjust, PAdjust};
+pub use score::{score_sets, ScoreMethod};
+pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
+pub use split::{quantile_type7, split_scores, Grouping, Split};

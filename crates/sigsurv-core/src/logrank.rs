@@ -71,9 +71,31 @@ pub struct LogRank {
 /// [`CoreError::Numerical`].
 ///
 /// # Errors
-/// As [`crate::km::kaplan_meier`] for the inputs; [`CoreError::InvalidArgument`] for a bad group or stratum
-/// slice, a non-finite rho, or when fewer than two groups have rows ("there is only 1 group", as R).
-#[doc(alias = "log-rank")]
+/// As [`crate::km::kaplan_meier`] for the inputs; [`CoreError::LengthMismatch`] / [`CoreError::CodeOutOfRange`]
+/// for a bad group or stratum slice; [`CoreError::InvalidArgument`] for a non-finite rho, or when fewer than two
+/// groups have rows ("there is only 1 group", as R).
+///
+/// # Examples
+/// Maintained vs not maintained in R's `aml` data: `survdiff(Surv(time, status) ~ x, aml)` gives χ² =
+/// 3.3963886989776 on 1 df (p = 0.0653393220405051), observed 7 and 11, expected 10.6893359923007 and
+/// 7.31066400769928 (R 4.2 / survival 3.5-3, `fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{survdiff, LogRankOptions};
+/// let time = [
+///     9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0, // maintained
+///     5.0, 5.0, 8.0, 8.0, 12.0, 16.0, 23.0, 27.0, 30.0, 33.0, 43.0, 45.0, // not maintained
+/// ];
+/// let status = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1].map(|s| s == 1);
+/// let group: Vec<u32> = (0..23).map(|i| u32::from(i >= 11)).collect();
+/// let test = survdiff(&time, &status, &group, 2, None, &LogRankOptions::default())?;
+/// let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+/// assert!(close(test.chisq, 3.3963886989776) && test.df == 1);
+/// assert!(close(test.p_value, 0.0653393220405051));
+/// assert_eq!(test.observed, [7.0, 11.0]);
+/// assert!(close(test.expected[0], 10.6893359923007));
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+#[doc(alias = "log-rank", alias = "logrank")]
 pub fn survdiff(
     time: &[f64],
     event: &[bool],

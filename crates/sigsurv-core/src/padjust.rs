@@ -51,6 +51,18 @@ impl PAdjust {
 ///
 /// # R equivalent
 /// `p.adjust(p, method)` with the default `n = length(p)` (which, as in R, counts only non-NA p-values).
+///
+/// # Examples
+/// R 4.2: `p.adjust(c(0.01, 0.04, 0.03, 0.005, 0.2), "holm")` is `0.04 0.09 0.09 0.025 0.2`, and with `"BH"`
+/// `0.025 0.05 0.05 0.025 0.2` (`fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{p_adjust, PAdjust};
+/// let p = [0.01, 0.04, 0.03, 0.005, 0.2];
+/// let close = |got: Vec<f64>, want: [f64; 5]| got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-15);
+/// assert!(close(p_adjust(&p, PAdjust::Holm), [0.04, 0.09, 0.09, 0.025, 0.2]));
+/// assert!(close(p_adjust(&p, PAdjust::BH), [0.025, 0.05, 0.05, 0.025, 0.2]));
+/// ```
+#[doc(alias = "p.adjust")]
 pub fn p_adjust(p: &[f64], method: PAdjust) -> Vec<f64> {
     let idx: Vec<usize> = (0..p.len()).filter(|&i| !p[i].is_nan()).collect();
     let m = idx.len() as f64;

@@ -8,6 +8,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// P(X > x) for X ~ chi-square(df); R: `pchisq(x, df, lower.tail = FALSE)`.
 /// Returns NaN for a non-finite statistic or df <= 0, and 1 for x <= 0.
+#[doc(alias = "pchisq")]
 pub fn chisq_sf(x: f64, df: f64) -> f64 {
     if !x.is_finite() || df.is_nan() || df <= 0.0 {
         return if x == f64::INFINITY && df > 0.0 {

@@ -23,6 +23,7 @@ use crate::error::{CoreError, Result};
 /// # Errors
 /// [`CoreError::Empty`] for no values; [`CoreError::NonFinite`] for a NaN/infinite `x` (row = its index);
 /// [`CoreError::InvalidArgument`] for a probability outside [0, 1] or NaN (R's tolerance of 100 ε is kept).
+#[doc(alias = "quantile")]
 pub fn quantile_type7(x: &[f64], probs: &[f64]) -> Result<Vec<f64>> {
     if x.is_empty() {
         return Err(CoreError::Empty);
@@ -179,6 +180,7 @@ pub struct Grouping {
 /// # Errors
 /// [`CoreError::Empty`]; [`CoreError::NonFinite`] (row = index); [`CoreError::InvalidArgument`] for probabilities
 /// outside (0, 1), repeated or non-finite cut-points, or an empty group (its name and the cut-points are given).
+#[doc(alias = "cut")]
 pub fn split_scores(x: &[f64], split: &Split) -> Result<Grouping> {
     if x.is_empty() {
         return Err(CoreError::Empty);

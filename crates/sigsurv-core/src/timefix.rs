@@ -10,6 +10,7 @@ pub const TIMEFIX_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 
 /// Returns the times with near-ties merged (a copy; the input is left alone).
 /// Non-finite values are passed through unchanged.
+#[doc(alias = "aeqSurv")]
 pub fn timefix(times: &[f64]) -> Vec<f64> {
     let mut out = times.to_vec();
     timefix_in_place(&mut out, &mut []);

@@ -60,6 +60,7 @@ impl AftFit {
     ///
     /// # R equivalent
     /// `predict(fit, newdata, type = "quantile", p = p)`.
+    #[doc(alias = "predict.survreg")]
     pub fn quantiles(&self, x: &[f64], p: &[f64]) -> Result<Vec<f64>> {
         let eta = self.linear_predictor(x)?;
         let scale = self.common_scale()?;

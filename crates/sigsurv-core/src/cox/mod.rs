@@ -30,6 +30,7 @@ pub use likelihood::{CoxLikelihood, LoglikEval};
 use prep::Prepared;
 use rayon::prelude::*;
 pub use residuals::{cox_residuals, ResidualType, Residuals};
+#[doc(alias = "survfit.coxph")]
 pub use survfit::{cox_survfit, CoxCurve, NewData};
 pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
 
@@ -89,6 +90,20 @@ impl Default for CoxOptions {
 }
 
 /// The data of one fit, as plain slices (rows without missing values; the caller drops NA rows).
+///
+/// Build it with [`CoxData::new`] (right-censored rows) and the `with_*` methods for what a model adds, or
+/// from a formula's [`Design`](crate::design::Design) with [`CoxData::from_design`]. The fields are public
+/// for callers that fill them directly; lengths are checked by the fit, not here.
+///
+/// ```
+/// use sigsurv_core::CoxData;
+/// let (time, status) = ([9.0, 1.0, 1.0, 6.0, 6.0, 8.0], [true, true, false, true, true, false]);
+/// let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+/// let names = ["x".to_string()];
+/// let weights = [1.0, 2.0, 1.0, 1.0, 1.0, 1.0];
+/// let data = CoxData::new(&time, &status, &x, &names).with_weights(&weights);
+/// assert_eq!((data.p, data.weights.map(<[f64]>::len)), (1, Some(6)));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CoxData<'a> {
     /// Start times of (start, stop] counting-process rows; `None` for right-censored data.
@@ -110,6 +125,62 @@ pub struct CoxData<'a> {
 }
 
 impl<'a> CoxData<'a> {
+    /// Right-censored data: the event or censoring `time` and `event` of each row, the covariates `x`
+    /// column-major (column j is `x[j * n..(j + 1) * n]`, n = `time.len()`) and one name per column (so
+    /// `p = names.len()`). No strata, weights or clusters; add them with the `with_*` methods.
+    pub fn new(
+        time: &'a [f64],
+        event: &'a [bool],
+        x: &'a [f64],
+        names: &'a [String],
+    ) -> CoxData<'a> {
+        CoxData {
+            start: None,
+            stop: time,
+            event,
+            x,
+            p: names.len(),
+            names,
+            strata: None,
+            weights: None,
+            cluster: None,
+        }
+    }
+
+    /// Counting-process (start, stop] rows: `start` is each row's entry time, the `time` given to
+    /// [`CoxData::new`] its stop time (R: `Surv(start, stop, event)`).
+    pub fn with_start(self, start: &'a [f64]) -> CoxData<'a> {
+        CoxData {
+            start: Some(start),
+            ..self
+        }
+    }
+
+    /// A stratum code for each row (any `u32` values; R: `strata()` in the formula).
+    pub fn with_strata(self, strata: &'a [u32]) -> CoxData<'a> {
+        CoxData {
+            strata: Some(strata),
+            ..self
+        }
+    }
+
+    /// Case weights, > 0 (R: `weights =`).
+    pub fn with_weights(self, weights: &'a [f64]) -> CoxData<'a> {
+        CoxData {
+            weights: Some(weights),
+            ..self
+        }
+    }
+
+    /// A cluster code for each row: the fit reports the robust variance, summed within clusters (R:
+    /// `cluster()` in the formula).
+    pub fn with_cluster(self, cluster: &'a [u32]) -> CoxData<'a> {
+        CoxData {
+            cluster: Some(cluster),
+            ..self
+        }
+    }
+
     /// The data of a model whose covariates, names, strata and clusters come from `design`.
     pub fn from_design(
         design: &'a crate::design::Design,
@@ -251,6 +322,31 @@ pub struct CoxFit {
 ///
 /// # Errors
 /// Length mismatches, non-finite times, covariates or weights, non-positive weights, start ≥ stop, no rows.
+///
+/// # Examples
+/// The first example of Therneau & Grambsch (2000), section 3.3 (its row with a missing status dropped);
+/// R 4.2 / survival 3.5-3 gives `coef` 1.6768574855882 (Efron) and 1.47528491482887 (Breslow), se
+/// 1.27761557627803 and 1.25573439301052 (`fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{cox_ph, CoxData, CoxOptions, Ties};
+/// let time = [9.0, 1.0, 1.0, 6.0, 6.0, 8.0];
+/// let status = [true, true, false, true, true, false];
+/// let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+/// let names = ["x".to_string()];
+/// let data = CoxData::new(&time, &status, &x, &names);
+/// let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+///
+/// let efron = cox_ph(&data, &CoxOptions::default())?;
+/// assert!(close(efron.coef[0], 1.6768574855882));
+/// assert!(close(efron.terms[0].se.unwrap(), 1.27761557627803));
+/// assert!(close(efron.loglik, -3.35897484026335));
+///
+/// let breslow = cox_ph(&data, &CoxOptions { ties: Ties::Breslow, ..CoxOptions::default() })?;
+/// assert!(close(breslow.coef[0], 1.47528491482887));
+/// assert!(close(breslow.terms[0].se.unwrap(), 1.25573439301052));
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+#[doc(alias = "coxph")]
 pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
         return Err(CoreError::InvalidArgument(format!(

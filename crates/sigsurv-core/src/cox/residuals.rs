@@ -56,6 +56,29 @@ pub struct Residuals {
 ///
 /// # Errors
 /// The data errors of [`super::cox_ph`].
+///
+/// # Examples
+/// Martingale residuals of the book example of [`super::cox_ph`] (Breslow ties), as R 4.2 / survival
+/// 3.5-3's `residuals(fit, type = "martingale")` (`fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{cox_ph, cox_residuals, CoxData, CoxOptions, ResidualType, Ties};
+/// let time = [9.0, 1.0, 1.0, 6.0, 6.0, 8.0];
+/// let status = [true, true, false, true, true, false];
+/// let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+/// let names = ["x".to_string()];
+/// let data = CoxData::new(&time, &status, &x, &names);
+/// let fit = cox_ph(&data, &CoxOptions { ties: Ties::Breslow, ..CoxOptions::default() })?;
+/// let r = cox_residuals(&fit, &data, ResidualType::Martingale)?;
+/// let from_r = [
+///     -0.333333333333361, 0.728713553878176, -0.271286446121824,
+///     -0.457427107756267, 0.666666666666639, -0.333333333333361,
+/// ];
+/// for (got, want) in r.values.iter().zip(from_r) {
+///     assert!((got - want).abs() <= 1e-9 * want.abs());
+/// }
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+#[doc(alias = "residuals.coxph")]
 pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result<Residuals> {
     let prep = Prepared::new(data, fit.timefix)?;
     let p = prep.p;

@@ -67,6 +67,25 @@ pub struct Zph {
 /// # Errors
 /// Data errors of [`super::cox_ph`]; a model with no events or no estimated coefficient; `Log` with a
 /// time ≤ 0; `term_of` of the wrong length or pointing past `term_names`.
+///
+/// # Examples
+/// The book example of [`super::cox_ph`] (Breslow ties); R 4.2 / survival 3.5-3's `cox.zph(fit)` gives
+/// χ² 0.300497438573738 on 1 df, p 0.58357073942606 (`fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{cox_ph, cox_zph, CoxData, CoxOptions, Ties, ZphTransform};
+/// let time = [9.0, 1.0, 1.0, 6.0, 6.0, 8.0];
+/// let status = [true, true, false, true, true, false];
+/// let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+/// let names = ["x".to_string()];
+/// let data = CoxData::new(&time, &status, &x, &names);
+/// let fit = cox_ph(&data, &CoxOptions { ties: Ties::Breslow, ..CoxOptions::default() })?;
+/// let zph = cox_zph(&fit, &data, &[0], &names, ZphTransform::Km)?;
+/// let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+/// assert!(close(zph.terms[0].chisq, 0.300497438573738));
+/// assert!(close(zph.global.p_value, 0.58357073942606));
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+#[doc(alias = "cox.zph")]
 pub fn cox_zph(
     fit: &CoxFit,
     data: &CoxData,

@@ -90,6 +90,7 @@ pub fn robust_by_default(weight: Option<&[f64]>, has_cluster: bool) -> bool {
 /// As [`super::kaplan_meier_by`], plus [`CoreError::StartNotBeforeStop`] for an entry not before its exit
 /// (also after near-ties are merged), [`CoreError::NonFinite`] for a non-finite entry,
 /// [`CoreError::InvalidWeight`] for a negative or non-finite weight, and [`CoreError::LengthMismatch`].
+#[doc(alias = "survfit")]
 pub fn kaplan_meier_general(
     data: &KmData,
     group: &[u32],

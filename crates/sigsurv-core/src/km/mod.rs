@@ -188,6 +188,25 @@ impl KmCurve {
 /// [`CoreError::LengthMismatch`], [`CoreError::Empty`], [`CoreError::NegativeTime`] /
 /// [`CoreError::NonFiniteTime`] with the first bad row, [`CoreError::InvalidArgument`] for a confidence level
 /// outside (0, 1).
+///
+/// # Examples
+/// R's `aml` data (survival 3.5-3, 23 patients); `survfit(Surv(time, status) ~ 1, aml)` has median 27 weeks
+/// (95% CI 18 to 45) and S(12) = 0.739130434782609, S(30) = 0.44168391994479 (R 4.2,
+/// `fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{kaplan_meier, KmOptions};
+/// let time = [
+///     9.0, 13.0, 13.0, 18.0, 23.0, 28.0, 31.0, 34.0, 45.0, 48.0, 161.0, // maintained
+///     5.0, 5.0, 8.0, 8.0, 12.0, 16.0, 23.0, 27.0, 30.0, 33.0, 43.0, 45.0, // not maintained
+/// ];
+/// let status = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1].map(|s| s == 1);
+/// let km = kaplan_meier(&time, &status, &KmOptions::default())?;
+/// let median = km.median();
+/// assert_eq!((median.estimate, median.lower, median.upper), (Some(27.0), Some(18.0), Some(45.0)));
+/// assert!((km.surv_at(12.0) - 0.739130434782609).abs() < 1e-12);
+/// assert!((km.surv_at(30.0) - 0.44168391994479).abs() < 1e-12);
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
 #[doc(alias = "survfit")]
 pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<KmCurve> {
     validate(time, event)?;
@@ -213,7 +232,7 @@ pub fn kaplan_meier(time: &[f64], event: &[bool], opts: &KmOptions) -> Result<Km
 /// `survfit(Surv(time, event) ~ group)`; curve k is `fit[k]`.
 ///
 /// # Errors
-/// As [`kaplan_meier`], plus [`CoreError::InvalidArgument`] for a group code `>= n_groups` (naming the row).
+/// As [`kaplan_meier`], plus [`CoreError::CodeOutOfRange`] for a group code `>= n_groups` (naming the row).
 #[doc(alias = "survfit")]
 pub fn kaplan_meier_by(
     time: &[f64],
@@ -379,7 +398,12 @@ mod tests {
         ));
         assert!(matches!(
             kaplan_meier_by(&[1.0, 2.0], &[true, true], &[0, 3], 2, &o),
-            Err(CoreError::InvalidArgument(_))
+            Err(CoreError::CodeOutOfRange {
+                what: "group",
+                row: 1,
+                code: 3,
+                n_codes: 2
+            })
         ));
         let bad = KmOptions {
             conf_level: 1.0,

@@ -146,10 +146,12 @@ pub(crate) fn validate_codes(
         });
     }
     if let Some(row) = crate::scan::first_where(codes, |&c| c as usize >= n_codes) {
-        let c = codes[row];
-        return Err(CoreError::InvalidArgument(format!(
-            "{what} code {c} at row {row} is not below {n_codes}"
-        )));
+        return Err(CoreError::CodeOutOfRange {
+            what,
+            row,
+            code: codes[row],
+            n_codes,
+        });
     }
     Ok(())
 }

@@ -64,6 +64,7 @@ impl KmCurve {
     /// # R equivalent
     /// `quantile(fit, probs = p)` (`$quantile`, `$lower`, `$upper`). For p outside [0, 1] or NaN, all `None`
     /// (R stops with an error).
+    #[doc(alias = "quantile.survfit")]
     pub fn quantile(&self, p: f64) -> QuantileEstimate {
         if !(0.0..=1.0).contains(&p) || self.time.is_empty() {
             return QuantileEstimate {
@@ -113,6 +114,7 @@ impl KmCurve {
     /// # R equivalent
     /// `print(fit, rmean = tau)` / `summary(fit, rmean = tau)$table[c("rmean", "se(rmean)")]` (`survmean`).
     /// R stops with an error for τ below the first time; we return τ and SE 0 there. The SE treats τ as fixed.
+    #[doc(alias = "rmean")]
     pub fn rmst(&self, tau: f64) -> Rmst {
         let k = self.time.partition_point(|&t| t <= tau); // rows with time <= tau
                                                           // Area of each step: [prev, t_j) at height S(prev), then [t_{k-1}, tau] at S(t_{k-1}).

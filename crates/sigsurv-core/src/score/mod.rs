@@ -121,10 +121,42 @@ impl std::str::FromStr for ScoreMethod {
 ///
 /// # Errors
 /// [`CoreError::LengthMismatch`] if `expr.len() != n_genes * n_samples`; [`CoreError::Empty`] with no genes or
-/// samples; [`CoreError::NonFinite`] (row = gene index) for a NaN/infinite value; [`CoreError::InvalidArgument`] for
-/// an empty set, an out-of-range or repeated index, fewer than 2 samples for the z-score methods, a set that covers
-/// every gene (ssgsea, singscore) or has only constant genes (mean-z, zscore);
+/// samples; [`CoreError::NonFinite`] (row = gene index) for a NaN/infinite value; [`CoreError::EmptyGeneSet`],
+/// [`CoreError::GeneOutOfRange`] and [`CoreError::RepeatedGene`] for a bad set; [`CoreError::InvalidArgument`] for
+/// fewer than 2 samples for the z-score methods, a set that covers every gene (ssgsea, singscore) or has only
+/// constant genes (mean-z, zscore);
 /// [`CoreError::Numerical`] when all ssGSEA scores are equal (the range normalisation divides by zero).
+///
+/// # Examples
+/// ssGSEA of three IL-1 genes among eight, in the first four tumours of GEO GSE1992 (`fixtures/gse1992`):
+/// GSVA 1.46's `gsva(X, list(set = c("IL1B", "IL1R1", "MYD88")), method = "ssgsea")` gives the scores below
+/// (R 4.2, `fixtures/doctests/make_reference.R`).
+/// ```
+/// use sigsurv_core::{score_sets, ScoreMethod};
+/// #[rustfmt::skip]
+/// let expr = [ // genes x samples, row-major
+///     -1.2402,   -1.2326,   -0.1784,   0.2286,    // IL1B
+///     -2.30152,  -2.07567,  -2.27319,  -2.11162,  // IL1A
+///     0.396,     0.592,     0.337,     0.464,     // IL1R1
+///     0.570778,  0.795611,  0.4735,    0.401,     // IL1R2
+///     -0.901,    -0.580937, -1.08031,  -0.364469, // IL1RAP
+///     -0.283571, 0.935,     -0.151429, 1.33071,   // IL1RN
+///     0.314,     0.644,     0.22,      0.371,     // MYD88
+///     1.446,     2.557,     0.843,     2.408,     // SYK
+/// ];
+/// let scores = score_sets(&expr, 8, 4, &[vec![0, 2, 6]], ScoreMethod::Ssgsea)?;
+/// let from_gsva = [-0.0453191729161712, -0.773366677813547, 0.226633322186453, -0.11304368074884];
+/// for (got, want) in scores[0].iter().zip(from_gsva) {
+///     assert!((got - want).abs() <= 1e-9 * want.abs());
+/// }
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+#[doc(
+    alias = "gsva",
+    alias = "ssgsea",
+    alias = "singscore",
+    alias = "simpleScore"
+)]
 pub fn score_sets(
     expr: &[f64],
     n_genes: usize,
@@ -171,20 +203,18 @@ fn check_input(expr: &[f64], n_genes: usize, n_samples: usize, sets: &[Vec<usize
     let mut seen = vec![usize::MAX; n_genes];
     for (si, set) in sets.iter().enumerate() {
         if set.is_empty() {
-            return Err(CoreError::InvalidArgument(format!(
-                "gene set {si} has no genes"
-            )));
+            return Err(CoreError::EmptyGeneSet { set: si });
         }
         for &g in set {
             if g >= n_genes {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: row index {g} is out of range (matrix has {n_genes} genes)"
-                )));
+                return Err(CoreError::GeneOutOfRange {
+                    set: si,
+                    gene: g,
+                    n_genes,
+                });
             }
             if seen[g] == si {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: row index {g} appears twice"
-                )));
+                return Err(CoreError::RepeatedGene { set: si, gene: g });
             }
             seen[g] = si;
         }
