@@ -13,6 +13,7 @@ test:
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --locked
 
 # Regenerate every R reference under fixtures/ (needs R with survival, TH.data, KMsurv, GSVA, maxstat, jsonlite)
 reference:
