@@ -432,8 +432,9 @@ fn invalid_inputs_are_errors() {
     );
     let mut t = d.time.clone();
     t[5] = 0.0;
-    assert!(
-        matches!(fit(&t, &d.event, &d.x, None), Err(CoreError::InvalidArgument(m)) if m.contains("row 5"))
+    assert_eq!(
+        fit(&t, &d.event, &d.x, None).unwrap_err(),
+        CoreError::NonPositiveTime { row: 5, value: 0.0 }
     );
     t[5] = f64::NAN;
     assert!(matches!(
@@ -442,8 +443,9 @@ fn invalid_inputs_are_errors() {
     ));
     let mut w = vec![1.0; d.n];
     w[3] = 0.0;
-    assert!(
-        matches!(fit(&d.time, &d.event, &d.x, Some(&w)), Err(CoreError::InvalidArgument(m)) if m.contains("row 3"))
+    assert_eq!(
+        fit(&d.time, &d.event, &d.x, Some(&w)).unwrap_err(),
+        CoreError::NonPositiveAftWeight { row: 3, value: 0.0 }
     );
     assert!(matches!(
         fit(&d.time[1..], &d.event, &d.x, None),
