@@ -116,6 +116,15 @@ pub enum CoreError {
     /// A gene index listed twice in one set.
     #[error("invalid argument: gene set {set}: row index {gene} appears twice")]
     RepeatedGene { set: usize, gene: usize },
+    /// A gene set holding every gene of the matrix, which a rank score cannot use (`why` says which and why).
+    #[error("invalid argument: gene set {set} contains every gene: {why}")]
+    SetCoversAllGenes { set: usize, why: &'static str },
+    /// A gene set whose genes all have constant expression, so a z-score method drops them all.
+    #[error(
+        "invalid argument: gene set {set}: all {n_genes} genes have constant expression (sd < {:e}) and are dropped",
+        crate::score::CONSTANT_SD
+    )]
+    ConstantGeneSet { set: usize, n_genes: usize },
     #[error("no observations")]
     Empty,
     /// An option or argument that is wrong as a whole; the message says which and why.
@@ -186,6 +195,10 @@ mod tests {
                     n_genes: 5,
                 },
                 "invalid argument: gene set 1: row index 9 is out of range (matrix has 5 genes)",
+            ),
+            (
+                CoreError::ConstantGeneSet { set: 0, n_genes: 3 },
+                "invalid argument: gene set 0: all 3 genes have constant expression (sd < 1e-10) and are dropped",
             ),
         ];
         for (error, message) in cases {

@@ -122,9 +122,9 @@ impl std::str::FromStr for ScoreMethod {
 /// # Errors
 /// [`CoreError::LengthMismatch`] if `expr.len() != n_genes * n_samples`; [`CoreError::Empty`] with no genes or
 /// samples; [`CoreError::NonFinite`] (row = gene index) for a NaN/infinite value; [`CoreError::EmptyGeneSet`],
-/// [`CoreError::GeneOutOfRange`] and [`CoreError::RepeatedGene`] for a bad set; [`CoreError::InvalidArgument`] for
-/// fewer than 2 samples for the z-score methods, a set that covers every gene (ssgsea, singscore) or has only
-/// constant genes (mean-z, zscore);
+/// [`CoreError::GeneOutOfRange`] and [`CoreError::RepeatedGene`] for a bad set, [`CoreError::SetCoversAllGenes`]
+/// for a set that covers every gene (ssgsea, singscore), [`CoreError::ConstantGeneSet`] for one with only constant
+/// genes (mean-z, zscore); [`CoreError::InvalidArgument`] for fewer than 2 samples for the z-score methods;
 /// [`CoreError::Numerical`] when all ssGSEA scores are equal (the range normalisation divides by zero).
 ///
 /// # Examples

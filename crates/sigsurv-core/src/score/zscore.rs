@@ -51,10 +51,10 @@ pub(super) fn score(
         .map(|(si, set)| {
             let rows: Vec<&[f64]> = set.iter().filter_map(|&g| z[g].as_deref()).collect();
             if rows.is_empty() {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: all {} genes have constant expression (sd < {CONSTANT_SD:e}) and are dropped",
-                    set.len()
-                )));
+                return Err(CoreError::ConstantGeneSet {
+                    set: si,
+                    n_genes: set.len(),
+                });
             }
             let k = rows.len() as f64;
             let scale = match combine {
@@ -62,7 +62,9 @@ pub(super) fn score(
                 Combine::SumOverSqrtK => k.sqrt(),
             };
             // Sum in set order, sample by sample, as R's colMeans / sum do.
-            Ok((0..n_samples).map(|s| rows.iter().map(|r| r[s]).sum::<f64>() / scale).collect())
+            Ok((0..n_samples)
+                .map(|s| rows.iter().map(|r| r[s]).sum::<f64>() / scale)
+                .collect())
         })
         .collect()
 }
