@@ -29,10 +29,16 @@ use chol::Ldl;
 pub use likelihood::{CoxLikelihood, LoglikEval};
 use prep::Prepared;
 use rayon::prelude::*;
-pub use residuals::{cox_residuals, ResidualType, Residuals};
+// The R names of items defined in private modules go on their re-exports: rustdoc indexes them only there.
+#[doc(alias = "residuals.coxph")]
+pub use residuals::cox_residuals;
+pub use residuals::{ResidualType, Residuals};
 #[doc(alias = "survfit.coxph")]
-pub use survfit::{cox_survfit, CoxCurve, NewData};
-pub use zph::{cox_zph, Zph, ZphTest, ZphTransform};
+pub use survfit::cox_survfit;
+pub use survfit::{CoxCurve, NewData};
+#[doc(alias = "cox.zph")]
+pub use zph::cox_zph;
+pub use zph::{Zph, ZphTest, ZphTransform};
 
 /// How tied event times enter the partial likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -78,7 +78,6 @@ pub struct Residuals {
 /// }
 /// # Ok::<(), sigsurv_core::CoreError>(())
 /// ```
-#[doc(alias = "residuals.coxph")]
 pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result<Residuals> {
     let prep = Prepared::new(data, fit.timefix)?;
     let p = prep.p;

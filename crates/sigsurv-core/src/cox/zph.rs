@@ -85,7 +85,6 @@ pub struct Zph {
 /// assert!(close(zph.global.p_value, 0.58357073942606));
 /// # Ok::<(), sigsurv_core::CoreError>(())
 /// ```
-#[doc(alias = "cox.zph")]
 pub fn cox_zph(
     fit: &CoxFit,
     data: &CoxData,
