@@ -74,6 +74,9 @@ pub struct LogRank {
 /// As [`crate::km::kaplan_meier`] for the inputs; [`CoreError::InvalidArgument`] for a bad group or stratum
 /// slice, a non-finite rho, or when fewer than two groups have rows ("there is only 1 group", as R).
 #[doc(alias = "log-rank")]
+/// The most groups [`survdiff`] compares.
+pub const MAX_GROUPS: usize = 1000;
+
 pub fn survdiff(
     time: &[f64],
     event: &[bool],
@@ -90,6 +93,14 @@ pub fn survdiff(
     if present < 2 {
         return Err(CoreError::InvalidArgument(format!(
             "there is only 1 group with observations (of {n_groups} group codes); a test needs at least 2"
+        )));
+    }
+    if present > MAX_GROUPS {
+        // The test solves a (k - 1) x (k - 1) system per stratum and reports every group: beyond a thousand
+        // groups it is minutes of arithmetic for a table no one reads, and almost always the wrong column.
+        return Err(CoreError::InvalidArgument(format!(
+            "{present} groups: the log-rank test compares at most {MAX_GROUPS} (is the grouping column an id or a \
+             continuous score? split a score first, e.g. with cutpoint or --split)"
         )));
     }
     test_rows(
