@@ -352,7 +352,7 @@ struct Sources<'c> {
 impl Sources<'_> {
     /// The n × p column-major matrix of the columns; an error (not an abort) when it cannot be allocated.
     fn fill(&self, n: usize) -> Result<Vec<f64>> {
-        let len = n.checked_mul(self.cols.len()).unwrap_or(usize::MAX);
+        let len = n.saturating_mul(self.cols.len());
         let mut x: Vec<f64> = Vec::new();
         x.try_reserve_exact(len).map_err(|_| {
             CoreError::InvalidArgument(format!(
