@@ -16,6 +16,7 @@ through it, with the line that makes each step.
 
 import os
 import re
+import signal
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -83,9 +84,9 @@ class Crate:
         self.name = name
         self.files = {}  # module path (tuple) -> file
         self.modules_of = {}  # file -> its module path (the file's own module)
-        self.walk(root_file, (), os.path.dirname(root_file), True)
+        self.walk(root_file, (), True)
 
-    def walk(self, file, modpath, _dir, is_dir_owner):
+    def walk(self, file, modpath, is_dir_owner):
         if file in self.modules_of or not os.path.exists(file):
             return
         self.files[modpath] = file
@@ -117,7 +118,7 @@ class Crate:
                             target, owner = os.path.join(here, name + ".rs"), False
                         else:
                             target, owner = os.path.join(here, name, "mod.rs"), True
-                        self.walk(target, child, None, owner)
+                        self.walk(target, child, owner)
                         pending_path = None
                     else:
                         self.files.setdefault(child, file)
@@ -284,4 +285,5 @@ def main():
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     sys.exit(main())
