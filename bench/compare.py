@@ -389,7 +389,7 @@ def print_targets(results):
             r_km, r_lr = find(results, "R", "km", n), find(results, "R", "logrank", n)
             if r_km and r_lr:
                 ratio = (r_km["compute"] + r_lr["compute"]) / whole
-                show("KM + log-rank >= 20x R's compute (R compute / sigsurv whole process)", f"{ratio:.1f}x", ratio >= 20)
+                show("KM + log-rank >= 20x R (R compute / sigsurv whole processes)", f"{ratio:.1f}x", ratio >= 20)
         s_cox, r_cox = find(results, "sigsurv", "cox_efron", n), find(results, "R", "cox_efron", n)
         if s_cox:
             show("Cox x12 Efron + strata, whole process < 10 s", f"{s_cox['whole']:.3f} s", s_cox["whole"] < 10)
