@@ -31,6 +31,9 @@ pub enum CoreError {
     NonPositiveWeight { row: usize, value: f64 },
     #[error("no observations")]
     Empty,
+    /// A gene set (by its index in the sets given) cannot be scored; the caller names the set.
+    #[error("gene set {set}: {message}")]
+    GeneSet { set: usize, message: String },
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
     #[error("{0}")]

@@ -19,6 +19,13 @@ pub enum IoError {
         column: String,
         available: Vec<String>,
     },
+    #[error("duplicate column {} in {}: {}", if names.len() == 1 { "name" } else { "names" }, path.display(),
+        names.iter().map(|(n, at)| format!("\"{n}\" (columns {})", at.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" and "))).collect::<Vec<_>>().join(", "))]
+    DuplicateColumns {
+        path: PathBuf,
+        /// Each repeated name with its 1-based column positions.
+        names: Vec<(String, Vec<usize>)>,
+    },
     #[error("malformed table {}{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
     Malformed {
         path: PathBuf,
@@ -147,6 +154,9 @@ impl IoError {
                 }
                 h
             }
+            IoError::DuplicateColumns { .. } => vec![
+                "rename the columns so that each name is used once: sigsurv does not guess which one is meant".into(),
+            ],
             IoError::DuplicateSamples { .. } => vec![
                 "every sample must have one column (or row, with --samples-in-rows); rename or remove the repeats".into(),
             ],

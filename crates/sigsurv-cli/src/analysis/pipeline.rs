@@ -310,6 +310,7 @@ pub(super) fn analyse(
         "method": scored.method.name(),
         "genes_used": m.used,
         "genes_missing": m.missing,
+        "genes_dropped_constant": scored.dropped_constant[0],
         "n": n,
         "n_events": event.iter().filter(|e| **e).count(),
         "n_clinical_read": report.n_clinical_read,

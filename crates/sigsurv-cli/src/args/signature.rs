@@ -154,7 +154,7 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// The analysis file (TOML)
     pub file: PathBuf,
-    /// Expected numbers with tolerances (TOML; see docs/check.md)
+    /// Expected numbers with tolerances (TOML; see docs/analysis.md)
     #[arg(long, value_name = "FILE")]
     pub expected: PathBuf,
     /// Write the comparison as JSON to FILE too
