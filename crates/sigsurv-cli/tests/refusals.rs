@@ -334,3 +334,230 @@ fn check_refuses_paths_the_analysis_does_not_have() {
     }
     assert!(!stdout(&o).contains("checks agree"), "{}", stdout(&o));
 }
+
+#[test]
+fn compressed_and_binary_files_named_csv_say_what_they_are() {
+    let d = tempfile::tempdir().unwrap();
+    // gzip's magic bytes, then anything: the reader never gets to see it.
+    let gz = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00];
+    for name in ["cohort.csv", "cohort.csv.gz"] {
+        let p = d.path().join(name);
+        std::fs::write(&p, gz).unwrap();
+        fails_with(
+            &["km", p.to_str().unwrap(), "--time", "t", "--event", "e"],
+            2,
+            &["it is a gzip-compressed file", "gunzip -k"],
+        );
+    }
+    let p = d.path().join("cohort.csv");
+    std::fs::copy(root().join("fixtures/unreadable/float16.parquet"), &p).unwrap();
+    let err = fails_with(
+        &["km", p.to_str().unwrap(), "--time", "t", "--event", "e"],
+        2,
+        &["it is a Parquet file", "name it .parquet"],
+    );
+    assert!(!err.contains("available columns"), "{err}");
+    // The expression reader says the same.
+    fails_with(
+        &["score", p.to_str().unwrap()],
+        2,
+        &["it is a Parquet file"],
+    );
+}
+
+#[test]
+fn cox_and_aft_errors_name_the_file_line() {
+    let d = tempfile::tempdir().unwrap();
+    // Line 1 is the header: the bad values are on lines 2, 5 and 6.
+    let data = temp_file(
+        d.path(),
+        "lines.csv",
+        "time,status,age,x,w\n5,1,-70,1,1\n8,0,50,2,1\n3,1,60,3,1\n9,1,55,4,0\n4,0,52,Inf,1\n12,1,65,6,1\n",
+    );
+    let f = "Surv(time, status) ~ log(age)";
+    fails_with(
+        &["cox", &data, "-f", f],
+        2,
+        &["log(age) of -70 at line 2 of", "must be > 0"],
+    );
+    fails_with(
+        &["aft", &data, "-f", f],
+        2,
+        &["log(age) of -70 at line 2 of"],
+    );
+    let f = "Surv(time, status) ~ x";
+    fails_with(
+        &["cox", &data, "-f", f],
+        2,
+        &["non-finite value inf in x at line 6 of"],
+    );
+    fails_with(
+        &["aft", &data, "-f", f],
+        2,
+        &["non-finite value inf in x at line 6 of"],
+    );
+    let f = "Surv(time, status) ~ age";
+    fails_with(
+        &["aft", &data, "-f", f, "--weights", "w"],
+        2,
+        &["weight 0 at line 5 of", "survreg needs finite weights > 0"],
+    );
+    fails_with(
+        &["cox", &data, "-f", f, "--weights", "w"],
+        2,
+        &["invalid weight 0 at line 5 of"],
+    );
+}
+
+#[test]
+fn padded_na_is_missing_and_a_nan_event_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let data = temp_file(
+        d.path(),
+        "na.csv",
+        "time,status\n5,1\n NA,0\n3,1\n9 ,1\n4,0\n",
+    );
+    let o = sigsurv(&[
+        "km", &data, "--time", "time", "--event", "status", "--format", "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["n_dropped"], 1);
+    assert_eq!(v["groups"][0]["n"], 4);
+    assert!(stderr(&o).contains("time: 1"), "{}", stderr(&o));
+
+    let data = temp_file(
+        d.path(),
+        "nan.csv",
+        "time,status,g\n5,1,1\n8,0,2\n3,NaN,1\n9,1,2\n",
+    );
+    for cmd in [
+        vec!["km", &data, "--time", "time", "--event", "status"],
+        vec!["cox", &data, "-f", "Surv(time, status) ~ g"],
+    ] {
+        fails_with(
+            &cmd,
+            2,
+            &[
+                "event value NaN in column \"status\" at line 4 of",
+                "write a missing value as NA",
+            ],
+        );
+    }
+}
+
+#[test]
+fn the_response_cannot_be_its_own_event_or_a_covariate() {
+    let g = fixture("GBSG2/GBSG2.csv");
+    fails_with(
+        &["cox", &g, "-f", "Surv(time, time) ~ age"],
+        2,
+        &["column \"time\" is both the time and the event of Surv()"],
+    );
+    fails_with(
+        &["cox", &g, "-f", "Surv(time, cens) ~ age + time"],
+        2,
+        &["column \"time\" is the time of Surv() and cannot also be a term"],
+    );
+    fails_with(
+        &["aft", &g, "-f", "Surv(time, cens) ~ cens"],
+        2,
+        &["column \"cens\" is the event of Surv()"],
+    );
+}
+
+#[test]
+fn long_formulas_and_conditions_are_not_echoed_whole() {
+    let g = fixture("GBSG2/GBSG2.csv");
+    let terms: Vec<String> = (0..3000).map(|i| format!("x{i}")).collect();
+    let formula = format!("Surv(time, cens) ~ age + {} -", terms.join(" + "));
+    let err = fails_with(
+        &["cox", &g, "-f", &formula],
+        2,
+        &[
+            "invalid --formula \"Surv(time, cens) ~ age",
+            "characters)",
+            "only '+' between terms",
+        ],
+    );
+    assert!(err.len() < 600, "{err}");
+    let cond = format!("{} AND age >> 3", vec!["age > 1"; 3000].join(" AND "));
+    let err = fails_with(
+        &[
+            "km", &g, "--time", "time", "--event", "cens", "--where", &cond,
+        ],
+        2,
+        &[
+            "invalid --where expression",
+            "(36008 characters)",
+            "age >> 3",
+        ],
+    );
+    assert!(err.len() < 1000, "{err}");
+}
+
+#[test]
+fn gene_sets_are_named_in_scoring_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let gmt = temp_file(
+        d.path(),
+        "all.gmt",
+        "EVERY_GENE\tall five\tBIG160\tBIG308\tNORMAL\tFLAT\tOTHER\n",
+    );
+    fails_with(
+        &[
+            "score",
+            &fixture("refusals/huge_expression.csv"),
+            "--gene-sets",
+            &gmt,
+            "--method",
+            "ssgsea",
+        ],
+        2,
+        &["gene set EVERY_GENE: it contains every gene"],
+    );
+}
+
+#[test]
+fn negative_numbers_are_values_of_numeric_flags() {
+    // Parsed as a number (and then refused for its value), not as an unknown flag "-0".
+    let g = fixture("GBSG2/GBSG2.csv");
+    fails_with(
+        &[
+            "cox",
+            &g,
+            "-f",
+            "Surv(time, cens) ~ age",
+            "--conf-level",
+            "-0.5",
+        ],
+        2,
+        &["--conf-level -0.5 is not between 0 and 1"],
+    );
+    fails_with(
+        &[
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--conf-level",
+            "-0.5",
+        ],
+        2,
+        &["--conf-level -0.5 is not between 0 and 1"],
+    );
+}
+
+#[test]
+fn check_help_points_to_a_doc_that_exists() {
+    let o = sigsurv(&["check", "--help"]);
+    let help = stdout(&o);
+    let doc = help
+        .split_whitespace()
+        .find(|w| w.starts_with("docs/"))
+        .expect("check --help names a doc")
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    assert!(root().join(doc).exists(), "{doc} does not exist");
+}

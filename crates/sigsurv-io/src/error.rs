@@ -11,6 +11,11 @@ pub enum IoError {
     /// Reading the file panicked: polars cannot represent a column of it (float16, interval, union, ...).
     #[error("cannot read {}: the reader failed: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
+    #[error("cannot read {} as a text table: it is {}", path.display(), kind.describe())]
+    NotText {
+        path: PathBuf,
+        kind: crate::format::Binary,
+    },
     #[error("unknown file type for {}: expected .csv, .tsv, .txt, .parquet, .arrow, .ipc or .feather", path.display())]
     UnknownFormat { path: PathBuf },
     #[error("column \"{column}\" not found in {}", path.display())]
@@ -60,7 +65,10 @@ pub enum IoError {
         value: String,
         values: Vec<String>,
     },
-    #[error("invalid --where expression \"{expr}\": {message}")]
+    #[error(
+        "invalid --where expression {}: {message}",
+        crate::filter::quote_condition(expr)
+    )]
     Where {
         expr: String,
         message: String,
@@ -154,6 +162,10 @@ impl IoError {
                 }
                 h
             }
+            IoError::NotText { path, kind } => vec![kind.fix(path)],
+            IoError::InvalidValue { what, .. } if what == "event value" => vec![
+                "an event value is 0/1, 1/2 (R's coding), true/false or cBioPortal's 0:/1:; write a missing value as NA or leave the cell empty".into(),
+            ],
             IoError::DuplicateColumns { .. } => vec![
                 "rename the columns so that each name is used once: sigsurv does not guess which one is meant".into(),
             ],

@@ -536,6 +536,9 @@ fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
         });
     }
     let format = Format::detect(path, spec.delimiter)?;
+    if let Format::Delimited(_) = format {
+        crate::format::check_is_text(path)?;
+    }
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
     let lf = match format {
         Format::Delimited(sep) => LazyCsvReader::new(pl_path)

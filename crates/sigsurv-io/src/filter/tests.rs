@@ -174,6 +174,27 @@ fn caret_counts_characters_and_keeps_tabs() {
 }
 
 #[test]
+fn a_long_condition_shows_a_window_around_the_caret() {
+    // 60 KB of conditions with one bad operator near the end: the message quotes a window, not the whole text.
+    let src = format!(
+        "{} AND y >> 1 AND z = 2",
+        vec!["x = 1"; 10_000].join(" AND ")
+    );
+    let e = err(&src);
+    let [line, carets] = e.caret(&src).expect("a position");
+    assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+    assert!(line.chars().count() < 100, "{line}");
+    let at = carets.chars().position(|c| c == '^').unwrap();
+    let marked: String = line.chars().skip(at).take(2).collect();
+    assert_eq!(marked, ">>", "{line}\n{carets}");
+    let quoted = quote_condition(&src);
+    assert!(
+        quoted.len() < 120 && quoted.ends_with("(89994 characters)"),
+        "{quoted}"
+    );
+}
+
+#[test]
 fn nesting_is_bounded() {
     let deep = format!("{}x = 1{}", "(".repeat(65), ")".repeat(65));
     assert!(err(&deep).message.contains("more than 64 deep"));
