@@ -170,7 +170,7 @@ pub(crate) fn model_frame(
         Some(c) => Some(table.numeric(c)?),
         None => None,
     };
-    let (event, coding) = decode_event_column(&table, event_col, event_value)?;
+    let (event, coding) = decode_event_column(table, event_col, event_value)?;
     let response: Vec<&str> = [start_col, Some(stop_col), Some(event_col)]
         .into_iter()
         .flatten()

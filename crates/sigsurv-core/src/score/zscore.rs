@@ -98,7 +98,7 @@ fn standardise(x: &[f64]) -> Option<Vec<f64>> {
 /// power of two at their largest magnitude.
 fn power_of_two_unit(x: &[f64]) -> f64 {
     let max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if !(max > 2f64.powi(400)) || !max.is_finite() {
+    if max <= 2f64.powi(400) || !max.is_finite() {
         return 1.0;
     }
     2f64.powi(max.log2().floor() as i32)
