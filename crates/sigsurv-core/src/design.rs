@@ -223,10 +223,11 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Log(c) => match get(c)?.numbers() {
                 Some(v) => {
                     if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
-                        return Err(CoreError::InvalidArgument(format!(
-                            "log({c}) of {} at row {row}: the value must be > 0",
-                            v[row]
-                        )));
+                        return Err(CoreError::AtRow {
+                            row,
+                            what: format!("log({c}) of {}", v[row]),
+                            why: "the value must be > 0".into(),
+                        });
                     }
                     let label = format!("log({c})");
                     push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
