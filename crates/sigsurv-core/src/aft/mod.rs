@@ -243,7 +243,11 @@ fn check_inputs(
             .enumerate()
             .find(|(_, v)| !(v.is_finite() && **v > 0.0))
         {
-            return Err(CoreError::NonPositiveAftWeight { row, value });
+            return Err(CoreError::AtRow {
+                row,
+                what: format!("weight {value}"),
+                why: "survreg needs finite weights > 0".into(),
+            });
         }
     }
     for (row, &t) in time.iter().enumerate() {
@@ -251,7 +255,11 @@ fn check_inputs(
             return Err(CoreError::NonFiniteTime { row, value: t });
         }
         if t <= 0.0 {
-            return Err(CoreError::NonPositiveTime { row, value: t });
+            return Err(CoreError::AtRow {
+                row,
+                what: format!("time {t}"),
+                why: "AFT models on log(time) need times > 0".into(),
+            });
         }
     }
     for j in 0..p {
@@ -333,8 +341,8 @@ fn check_inputs(
 /// halved back (survival 3.5-3 stalls there).
 ///
 /// # Errors
-/// [`CoreError::LengthMismatch`], [`CoreError::NonFiniteTime`] / [`CoreError::NonPositiveTime`],
-/// [`CoreError::NonPositiveAftWeight`], [`CoreError::NonFinite`] for a covariate, [`CoreError::CollinearColumn`]
+/// [`CoreError::LengthMismatch`], [`CoreError::NonFiniteTime`], [`CoreError::AtRow`] for a time ≤ 0 or
+/// a weight that is not finite and > 0, [`CoreError::NonFinite`] for a covariate, [`CoreError::CollinearColumn`]
 /// (each with its row or column); [`CoreError::InvalidArgument`] for no events or a bad option;
 /// [`CoreError::Numerical`] for a failed intercept-only fit or a singular information matrix at the estimate.
 ///

@@ -14,6 +14,8 @@ mod singscore;
 mod ssgsea;
 mod zscore;
 
+pub use zscore::is_constant;
+
 use std::fmt;
 
 use rayon::prelude::*;
@@ -73,6 +75,13 @@ impl ScoreMethod {
     }
 }
 
+impl ScoreMethod {
+    /// Whether the method drops constant genes ([`CONSTANT_SD`]) from the sets, as GSVA does for `zscore`.
+    pub fn drops_constant_genes(self) -> bool {
+        matches!(self, ScoreMethod::MeanZ | ScoreMethod::ZScore)
+    }
+}
+
 impl fmt::Display for ScoreMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -121,10 +130,10 @@ impl std::str::FromStr for ScoreMethod {
 ///
 /// # Errors
 /// [`CoreError::LengthMismatch`] if `expr.len() != n_genes * n_samples`; [`CoreError::Empty`] with no genes or
-/// samples; [`CoreError::NonFinite`] (row = gene index) for a NaN/infinite value; [`CoreError::EmptyGeneSet`],
-/// [`CoreError::GeneOutOfRange`] and [`CoreError::RepeatedGene`] for a bad set, [`CoreError::SetCoversAllGenes`]
-/// for a set that covers every gene (ssgsea, singscore), [`CoreError::ConstantGeneSet`] for one with only constant
-/// genes (mean-z, zscore); [`CoreError::InvalidArgument`] for fewer than 2 samples for the z-score methods;
+/// samples; [`CoreError::NonFinite`] (row = gene index) for a NaN/infinite value; [`CoreError::GeneSet`]
+/// (naming the set) for an empty set, an out-of-range or repeated index, a set that covers every gene (ssgsea,
+/// singscore) or has only constant genes (mean-z, zscore); [`CoreError::InvalidArgument`] for fewer than 2 samples
+/// for the z-score methods;
 /// [`CoreError::Numerical`] when all ssGSEA scores are equal (the range normalisation divides by zero).
 ///
 /// # Examples
@@ -203,18 +212,23 @@ fn check_input(expr: &[f64], n_genes: usize, n_samples: usize, sets: &[Vec<usize
     let mut seen = vec![usize::MAX; n_genes];
     for (si, set) in sets.iter().enumerate() {
         if set.is_empty() {
-            return Err(CoreError::EmptyGeneSet { set: si });
+            return Err(CoreError::GeneSet {
+                set: si,
+                message: "it has no genes".into(),
+            });
         }
         for &g in set {
             if g >= n_genes {
-                return Err(CoreError::GeneOutOfRange {
+                return Err(CoreError::GeneSet {
                     set: si,
-                    gene: g,
-                    n_genes,
+                    message: format!("row index {g} is out of range (matrix has {n_genes} genes)"),
                 });
             }
             if seen[g] == si {
-                return Err(CoreError::RepeatedGene { set: si, gene: g });
+                return Err(CoreError::GeneSet {
+                    set: si,
+                    message: format!("row index {g} appears twice"),
+                });
             }
             seen[g] = si;
         }

@@ -12,9 +12,9 @@ pub(super) fn score(
     sets: &[Vec<usize>],
 ) -> Result<Vec<Vec<f64>>> {
     if let Some(si) = sets.iter().position(|s| s.len() == n_genes) {
-        return Err(CoreError::SetCoversAllGenes {
+        return Err(CoreError::GeneSet {
             set: si,
-            why: "singscore's bounds coincide (n - k = 0)",
+            message: "it contains every gene: singscore's bounds coincide (n - k = 0)".into(),
         });
     }
     let n = n_genes as f64;

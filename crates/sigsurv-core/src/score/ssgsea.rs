@@ -13,9 +13,9 @@ pub(super) fn score(
     alpha: f64,
 ) -> Result<Vec<Vec<f64>>> {
     if let Some(si) = sets.iter().position(|s| s.len() == n_genes) {
-        return Err(CoreError::SetCoversAllGenes {
+        return Err(CoreError::GeneSet {
             set: si,
-            why: "ssgsea needs genes outside the set",
+            message: "it contains every gene: ssgsea needs genes outside the set".into(),
         });
     }
     let mut es = by_sample(
