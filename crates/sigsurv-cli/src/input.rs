@@ -7,7 +7,7 @@ use crate::progress::{Phase, Step};
 use sigsurv_core::design::collate;
 use sigsurv_core::factor_codes::{first_seen_codes, recode, recode_in_place, sorted_order};
 use sigsurv_core::CoreError;
-use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table, TableSpec};
+use sigsurv_io::{decode_event_column, ColumnValues, EventCoding, Table, TableSpec};
 
 /// A categorical column as 0-based codes and its levels in R's factor order.
 #[derive(Clone, Debug)]
@@ -123,6 +123,14 @@ pub fn core_failure(table: &Table, e: CoreError) -> Failure {
                 table.location(row)
             ))
         }
+        CoreError::NonFinite { what, row, value } => Failure::input(format!(
+            "non-finite value {value} in {what} at {} of {path}",
+            table.location(row)
+        )),
+        CoreError::AtRow { row, what, why } => Failure::input(format!(
+            "{what} at {} of {path}: {why}",
+            table.location(row)
+        )),
         other => Failure::input(format!("{other} (in {path})")),
     }
 }
@@ -142,12 +150,7 @@ impl SurvInput {
             let values = table.take_numeric(t)?;
             check_times(&table, t, values)?
         };
-        let (event, coding) = decode_event(
-            table.get(e),
-            data.source.event_value.as_deref(),
-            &table.path,
-            e,
-        )?;
+        let (event, coding) = decode_event_column(&table, e, data.source.event_value.as_deref())?;
         if !extra.contains(&e) {
             table.remove(e);
         }

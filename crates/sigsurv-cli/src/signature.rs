@@ -4,7 +4,8 @@
 
 use crate::args::{CollapseArg, ExpressionArgs, OutputArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
-use sigsurv_core::score::{score_sets, ScoreMethod};
+use sigsurv_core::score::{is_constant, score_sets, ScoreMethod};
+use sigsurv_core::CoreError;
 use sigsurv_io::expression::{
     read_expression, Collapse, ExpressionMatrix, ExpressionSpec, MissingReport,
 };
@@ -21,6 +22,9 @@ pub struct Scored {
     pub scores: Vec<Vec<f64>>,
     pub method: ScoreMethod,
     pub missing: MissingReport,
+    /// Per set, its genes dropped for constant expression (`mean-z`, `zscore`), as written in the set; they are
+    /// not in `matches[i].used`.
+    pub dropped_constant: Vec<Vec<String>>,
 }
 
 pub fn read_matrix(path: &Path, a: &ExpressionArgs) -> CliResult<ExpressionMatrix> {
@@ -75,15 +79,46 @@ pub fn score(
             matrix.n_samples()
         )));
     }
-    let matches = match_sets(&matrix, &sets)?;
-    for (set, m) in sets.iter().zip(&matches) {
+    let mut matches = match_sets(&matrix, &sets)?;
+    let method = method(a.method);
+    let dropped_constant: Vec<Vec<String>> = matches
+        .iter_mut()
+        .map(|m| drop_constant_genes(&matrix, m, method))
+        .collect();
+    for ((set, m), constant) in sets.iter().zip(&matches).zip(&dropped_constant) {
+        if !constant.is_empty() {
+            out.note(&format!(
+                "gene set {}: {} of {} genes dropped for constant expression (sd < {:e}, as GSVA): {}",
+                set.name,
+                constant.len(),
+                set.genes.len(),
+                sigsurv_core::score::CONSTANT_SD,
+                list(constant)
+            ));
+        }
+        if m.rows.is_empty() && !constant.is_empty() {
+            return Err(Failure::input(format!(
+                "gene set {}: all {} of its genes in {} have constant expression, nothing to score with {}",
+                set.name,
+                constant.len(),
+                matrix.path.display(),
+                method.name()
+            ))
+            .hint(format!("constant genes: {}", list(constant)))
+            .hint("a rank method (--method ssgsea or singscore) uses them; or check the samples kept"));
+        }
         if m.rows.len() < a.min_genes {
             return Err(Failure::input(format!(
-                "gene set {} has {} of its {} genes in {} (fewer than --min-genes {})",
+                "gene set {} has {} of its {} genes in {}{} (fewer than --min-genes {})",
                 set.name,
                 m.rows.len(),
                 set.genes.len(),
                 matrix.path.display(),
+                if constant.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with varying expression ({} constant)", constant.len())
+                },
                 a.min_genes
             ))
             .hint(format!("missing: {}", m.missing.join(", ")))
@@ -100,7 +135,6 @@ pub fn score(
         }
     }
     let rows: Vec<Vec<usize>> = matches.iter().map(|m| m.rows.clone()).collect();
-    let method = method(a.method);
     let scores = score_sets(
         &matrix.values,
         matrix.n_genes(),
@@ -108,7 +142,15 @@ pub fn score(
         &rows,
         method,
     )
-    .map_err(|e| Failure::input(format!("cannot score {}: {e}", matrix.path.display())))?;
+    .map_err(|e| {
+        let what = match e {
+            CoreError::GeneSet { set, message } => {
+                format!("gene set {}: {message}", sets[set].name)
+            }
+            other => other.to_string(),
+        };
+        Failure::input(format!("cannot score {}: {what}", matrix.path.display()))
+    })?;
     Ok(Scored {
         samples: matrix.samples.clone(),
         sets,
@@ -116,7 +158,42 @@ pub fn score(
         scores,
         method,
         missing,
+        dropped_constant,
     })
+}
+
+/// Takes a set's constant genes out of its match when `method` drops them (they would be reported as used but
+/// contribute nothing), and returns them.
+fn drop_constant_genes(
+    matrix: &ExpressionMatrix,
+    m: &mut SetMatch,
+    method: ScoreMethod,
+) -> Vec<String> {
+    if !method.drops_constant_genes() {
+        return Vec::new();
+    }
+    let n = matrix.n_samples();
+    let constant: Vec<bool> = m
+        .rows
+        .iter()
+        .map(|&g| is_constant(&matrix.values[g * n..(g + 1) * n]))
+        .collect();
+    if !constant.contains(&true) {
+        return Vec::new();
+    }
+    let mut dropped = Vec::new();
+    let (mut rows, mut used) = (Vec::new(), Vec::new());
+    for ((row, gene), c) in m.rows.iter().zip(&m.used).zip(constant) {
+        if c {
+            dropped.push(gene.clone());
+        } else {
+            rows.push(*row);
+            used.push(gene.clone());
+        }
+    }
+    m.rows = rows;
+    m.used = used;
+    dropped
 }
 
 /// At most 20 names, then how many more.

@@ -223,10 +223,11 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Log(c) => match get(c)?.numbers() {
                 Some(v) => {
                     if let Some(row) = v.iter().position(|&x| x <= 0.0 || x.is_nan()) {
-                        return Err(CoreError::InvalidArgument(format!(
-                            "log({c}) of {} at row {row}: the value must be > 0",
-                            v[row]
-                        )));
+                        return Err(CoreError::AtRow {
+                            row,
+                            what: format!("log({c}) of {}", v[row]),
+                            why: "the value must be > 0".into(),
+                        });
                     }
                     let label = format!("log({c})");
                     push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
@@ -250,7 +251,22 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             }
         }
     }
-    d.x = src.fill(n);
+    let p = src.cols.len();
+    if p > MAX_COLUMNS {
+        let widest = d
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(t, name)| (d.term_of.iter().filter(|&&x| x == t).count(), name))
+            .max()
+            .map(|(k, name)| format!("; {name} alone has {k}"))
+            .unwrap_or_default();
+        return Err(CoreError::InvalidArgument(format!(
+            "the model has {p} coefficients (at most {MAX_COLUMNS}){widest}: a factor with that many levels is \
+             usually an identifier; for a nuisance factor use strata(column)"
+        )));
+    }
+    d.x = src.fill(n)?;
     drop(src);
     if !strata_cols.is_empty() {
         let (codes, combos) = combine_strata(&strata_cols, n);
@@ -312,6 +328,10 @@ fn combine_strata(cols: &[(&str, Vec<String>, Vec<u32>)], n: usize) -> (Vec<u32>
     (codes, uniq)
 }
 
+/// The most columns a design may have. A Cox fit costs n p² per iteration and p³ per solve: past a thousand
+/// coefficients the model is almost always a factor that should not be one (an identifier) or a stratum.
+pub const MAX_COLUMNS: usize = 1000;
+
 /// Where a column of the design comes from; the matrix is filled once all columns are known, so it is
 /// allocated once at its final size and filled column by column in parallel.
 enum Source<'c> {
@@ -331,11 +351,20 @@ struct Sources<'c> {
 }
 
 impl Sources<'_> {
-    /// The n × p column-major matrix of the columns.
-    fn fill(&self, n: usize) -> Vec<f64> {
-        let mut x = vec![0.0; n * self.cols.len()];
+    /// The n × p column-major matrix of the columns; an error (not an abort) when it cannot be allocated.
+    fn fill(&self, n: usize) -> Result<Vec<f64>> {
+        let len = n.saturating_mul(self.cols.len());
+        let mut x: Vec<f64> = Vec::new();
+        x.try_reserve_exact(len).map_err(|_| {
+            CoreError::InvalidArgument(format!(
+                "the design matrix ({n} rows x {} columns, {:.1} GB) does not fit in memory",
+                self.cols.len(),
+                len as f64 * 8.0 / 1e9
+            ))
+        })?;
+        x.resize(len, 0.0);
         if n == 0 {
-            return x;
+            return Ok(x);
         }
         x.par_chunks_mut(n)
             .zip(&self.cols)
@@ -347,7 +376,7 @@ impl Sources<'_> {
                     .zip(&self.codes[*factor])
                     .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
             });
-        x
+        Ok(x)
     }
 }
 

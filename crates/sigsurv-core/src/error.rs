@@ -31,6 +31,17 @@ pub enum CoreError {
     NonPositiveWeight { row: usize, value: f64 },
     #[error("no observations")]
     Empty,
+    /// A value of row `row` that the computation cannot take: "{what} at row {row}: {why}" (the caller names the
+    /// file line).
+    #[error("{what} at row {row}: {why}")]
+    AtRow {
+        row: usize,
+        what: String,
+        why: String,
+    },
+    /// A gene set (by its index in the sets given) cannot be scored; the caller names the set.
+    #[error("gene set {set}: {message}")]
+    GeneSet { set: usize, message: String },
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
     #[error("{0}")]

@@ -124,6 +124,7 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
     {
         return Err(p.err("a formula cannot have more than one cluster() term"));
     }
+    check_response(&response, &terms).map_err(|msg| p.err(&msg))?;
     let mut seen = Vec::new();
     for t in &terms {
         if let Term::Numeric(c) | Term::Log(c) | Term::Factor { column: c, .. } = t {
@@ -134,6 +135,48 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
         }
     }
     Ok(Formula { response, terms })
+}
+
+/// A formula as echoed in messages: whole up to 120 characters, else its first 80 and how long it is (a
+/// generated formula of 60 KB must not fill the terminal).
+fn quote(src: &str) -> String {
+    let n = src.chars().count();
+    if n <= 120 {
+        return format!("\"{src}\"");
+    }
+    let head: String = src.chars().take(80).collect();
+    format!("\"{head}…\" ({n} characters)")
+}
+
+/// A response whose columns repeat (`Surv(time, time)`), or a response column among the covariates (`~ age +
+/// time`): R fits both without a word (the second as a term that predicts the outcome perfectly), but neither is a
+/// model anyone means.
+fn check_response(response: &Response, terms: &[Term]) -> std::result::Result<(), String> {
+    let columns: Vec<(&str, &String)> = match response {
+        Response::Right { time, event } => vec![("time", time), ("event", event)],
+        Response::Counting { start, stop, event } => {
+            vec![("start", start), ("stop", stop), ("event", event)]
+        }
+    };
+    for (i, (role, c)) in columns.iter().enumerate() {
+        if let Some((other, _)) = columns[..i].iter().find(|(_, d)| d == c) {
+            return Err(format!(
+                "column \"{c}\" is both the {other} and the {role} of Surv(): name the {role} column, e.g. Surv(time, status)"
+            ));
+        }
+    }
+    for t in terms {
+        let c = match t {
+            Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => c,
+            Term::Factor { column, .. } => column,
+        };
+        if let Some((role, _)) = columns.iter().find(|(_, d)| *d == c) {
+            return Err(format!(
+                "column \"{c}\" is the {role} of Surv() and cannot also be a term on the right of ~"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +280,7 @@ impl Parser<'_> {
     }
 
     fn err(&self, msg: &str) -> CoreError {
-        CoreError::InvalidArgument(format!("formula \"{}\": {msg}", self.src))
+        CoreError::InvalidArgument(format!("formula {}: {msg}", quote(self.src)))
     }
 
     fn expect(&mut self, t: &Tok) -> Result<()> {
@@ -412,6 +455,40 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_formula_is_echoed_once_and_short() {
+        let long = format!("Surv(time, status) ~ {} -", vec!["x"; 30_000].join(" + "));
+        let e = parse_formula(&long).unwrap_err().to_string();
+        let n = long.chars().count();
+        assert!(
+            e.len() < 300 && e.contains(&format!("({n} characters)")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_response_is_not_a_covariate_nor_twice_in_surv() {
+        let e = parse_formula("Surv(time, time) ~ age")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"time\" is both the time and the event of Surv()"),
+            "{e}"
+        );
+        let e = parse_formula("Surv(time, status) ~ age + time")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"time\" is the time of Surv() and cannot also be a term"),
+            "{e}"
+        );
+        let e = parse_formula("Surv(a, b, status) ~ strata(status)")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"status\" is the event of Surv()"), "{e}");
+        assert!(parse_formula("Surv(time, status) ~ age").is_ok());
+    }
 
     #[test]
     fn parses_full_formula() {

@@ -33,7 +33,8 @@ pub struct LogRank {
     pub chisq: f64,
     /// Degrees of freedom: the number of groups with expected > 0, minus 1.
     pub df: usize,
-    /// Upper-tail chi-square probability of `chisq` on `df` (1 when df = 0, as R).
+    /// Upper-tail chi-square probability of `chisq` on `df`: 1 when df = 0 (one group with expected events), NaN
+    /// when no group expects an event (no events at all: R's df is −1 and its p `NA`), as R.
     pub p_value: f64,
     /// The rho used.
     pub rho: f64,
@@ -58,7 +59,8 @@ pub struct LogRank {
 /// V_kl += w²·d·(n_k/n)·(δ_kl − n_l/n)·(n − d)/(n − 1)        (skipped when n = 1)
 /// ```
 /// O, E and V are summed over strata. With G the groups having E_k > 0 and the first of them dropped,
-/// χ² = (O − E)_Gᵀ V_G⁻¹ (O − E)_G on |G| − 1 degrees of freedom (χ² = 0 when |G| < 2).
+/// χ² = (O − E)_Gᵀ V_G⁻¹ (O − E)_G on |G| − 1 degrees of freedom (χ² = 0 when |G| < 2). With no events G is
+/// empty and p is NaN (R: `df = -1`, `pchisq(0, -1)` is `NaN`); `df` is reported as 0 then.
 ///
 /// # Reference
 /// Mantel (1966), Cancer Chemother Rep 50:163-170; Peto & Peto (1972), JRSS A 135:185-207; Harrington &
@@ -74,6 +76,9 @@ pub struct LogRank {
 /// As [`crate::km::kaplan_meier`] for the inputs; [`CoreError::InvalidArgument`] for a bad group or stratum
 /// slice, a non-finite rho, or when fewer than two groups have rows ("there is only 1 group", as R).
 #[doc(alias = "log-rank")]
+/// The most groups [`survdiff`] compares.
+pub const MAX_GROUPS: usize = 1000;
+
 pub fn survdiff(
     time: &[f64],
     event: &[bool],
@@ -90,6 +95,14 @@ pub fn survdiff(
     if present < 2 {
         return Err(CoreError::InvalidArgument(format!(
             "there is only 1 group with observations (of {n_groups} group codes); a test needs at least 2"
+        )));
+    }
+    if present > MAX_GROUPS {
+        // The test solves a (k - 1) x (k - 1) system per stratum and reports every group: beyond a thousand
+        // groups it is minutes of arithmetic for a table no one reads, and almost always the wrong column.
+        return Err(CoreError::InvalidArgument(format!(
+            "{present} groups: the log-rank test compares at most {MAX_GROUPS} (is the grouping column an id or a \
+             continuous score? split a score first, e.g. with cutpoint or --split)"
         )));
     }
     test_rows(
@@ -281,7 +294,9 @@ fn test_rows(
         var.iter_mut().zip(&s.var).for_each(|(a, b)| *a += b);
     }
     let (chisq, df) = chi_square(&obs, &exp, &var, g)?;
-    let p_value = if df == 0 {
+    let p_value = if exp.iter().all(|&e| e <= 0.0) {
+        f64::NAN
+    } else if df == 0 {
         1.0
     } else {
         chisq_sf(chisq, df as f64)

@@ -31,7 +31,7 @@ pub fn timefix_in_place(first: &mut [f64], others: &mut [&mut [f64]]) {
     if y.len() < 2 {
         return;
     }
-    let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+    let mean_abs = mean_abs(|| y.iter().copied());
     let tied = |d: f64| d <= TIMEFIX_TOLERANCE || d / mean_abs <= TIMEFIX_TOLERANCE;
     if !y.windows(2).any(|w| tied(w[1] - w[0])) {
         return; // the common case: nothing to merge
@@ -57,6 +57,24 @@ pub fn timefix_in_place(first: &mut [f64], others: &mut [&mut [f64]]) {
     }
 }
 
+/// The mean of `|y|` over `values()` without overflow: R sums in extended precision, so times near `f64::MAX`
+/// (1e308, 1.7e308) have a finite mean there, where a plain `f64` sum is infinite and would tie every gap. When
+/// the sum overflows it is taken again on values scaled by a power of two (exact), and scaled back; otherwise
+/// it is the plain sum in the order given.
+pub(crate) fn mean_abs<I: Iterator<Item = f64>>(values: impl Fn() -> I) -> f64 {
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for v in values() {
+        sum += v.abs();
+        n += 1;
+    }
+    if sum.is_finite() {
+        return sum / n as f64;
+    }
+    const SCALE: f64 = 1.0 / (1u64 << 62) as f64; // 2^-62
+    let scaled: f64 = values().map(|v| v.abs() * SCALE).sum();
+    scaled / n as f64 / SCALE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +84,16 @@ mod tests {
         let t = [1.0, 1.0 + 1e-12, 2.0, 3.0, 3.0 - 1e-13];
         let f = timefix(&t);
         assert_eq!(f, vec![1.0, 1.0, 2.0, 3.0 - 1e-13, 3.0 - 1e-13]);
+    }
+
+    #[test]
+    fn huge_times_are_not_merged_by_an_overflowing_mean() {
+        // R: aeqSurv(Surv(c(1e308, 1.7e308, 1e308 * (1 + 1e-9), 5), c(1, 1, 0, 1))) keeps 1.7e308 apart and
+        // merges only the relative near-tie (fixtures/refusals/refusals.json checks the same through the CLI).
+        let t = [1e308, 1.7e308, 1e308 * (1.0 + 1e-9), 5.0];
+        assert_eq!(timefix(&t), vec![1e308, 1.7e308, 1e308, 5.0]);
+        let m = mean_abs(|| [1e308, 1.7e308].into_iter());
+        assert!((m / 1.35e308 - 1.0).abs() < 1e-15, "{m}");
     }
 
     #[test]

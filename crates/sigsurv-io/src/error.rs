@@ -11,6 +11,11 @@ pub enum IoError {
     /// Reading the file panicked: polars cannot represent a column of it (float16, interval, union, ...).
     #[error("cannot read {}: the reader failed: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
+    #[error("cannot read {} as a text table: it is {}", path.display(), kind.describe())]
+    NotText {
+        path: PathBuf,
+        kind: crate::format::Binary,
+    },
     #[error("unknown file type for {}: expected .csv, .tsv, .txt, .parquet, .arrow, .ipc or .feather", path.display())]
     UnknownFormat { path: PathBuf },
     #[error("column \"{column}\" not found in {}", path.display())]
@@ -18,6 +23,13 @@ pub enum IoError {
         path: PathBuf,
         column: String,
         available: Vec<String>,
+    },
+    #[error("duplicate column {} in {}: {}", if names.len() == 1 { "name" } else { "names" }, path.display(),
+        names.iter().map(|(n, at)| format!("\"{n}\" (columns {})", at.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" and "))).collect::<Vec<_>>().join(", "))]
+    DuplicateColumns {
+        path: PathBuf,
+        /// Each repeated name with its 1-based column positions.
+        names: Vec<(String, Vec<usize>)>,
     },
     #[error("malformed table {}{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
     Malformed {
@@ -53,7 +65,10 @@ pub enum IoError {
         value: String,
         values: Vec<String>,
     },
-    #[error("invalid --where expression \"{expr}\": {message}")]
+    #[error(
+        "invalid --where expression {}: {message}",
+        crate::filter::quote_condition(expr)
+    )]
     Where {
         expr: String,
         message: String,
@@ -154,6 +169,13 @@ impl IoError {
                 }
                 h
             }
+            IoError::NotText { path, kind } => vec![kind.fix(path)],
+            IoError::InvalidValue { what, .. } if what == "event value" => vec![
+                "an event value is 0/1, 1/2 (R's coding), true/false or cBioPortal's 0:/1:; write a missing value as NA or leave the cell empty".into(),
+            ],
+            IoError::DuplicateColumns { .. } => vec![
+                "rename the columns so that each name is used once: sigsurv does not guess which one is meant".into(),
+            ],
             IoError::DuplicateSamples { .. } => vec![
                 "every sample must have one column (or row, with --samples-in-rows); rename or remove the repeats".into(),
             ],

@@ -11,7 +11,7 @@
 //! Anything else is ambiguous and an error that lists the values seen.
 
 use crate::error::{IoError, Result};
-use crate::table::{format_number, ColumnValues, TextColumn};
+use crate::table::{format_number, ColumnValues, Table, TextColumn};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -36,6 +36,28 @@ impl EventCoding {
             EventCoding::Value(v) => format!("\"{v}\" = event"),
         }
     }
+}
+
+/// Decodes column `column` of `table` as [`decode_event`] does; a NaN in a numeric column is an error naming its
+/// line first (it is neither an event nor a censoring, and not a missing value: polars reads `NaN` as a number).
+pub fn decode_event_column(
+    table: &Table,
+    column: &str,
+    event_value: Option<&str>,
+) -> Result<(Vec<bool>, EventCoding)> {
+    let values = table.get(column);
+    if let ColumnValues::Numeric(v) = values {
+        if let Some(i) = v.iter().position(|x| x.is_nan()) {
+            return Err(IoError::InvalidValue {
+                path: table.path.clone(),
+                column: column.to_string(),
+                location: table.location(i),
+                value: "NaN".into(),
+                what: "event value".into(),
+            });
+        }
+    }
+    decode_event(values, event_value, &table.path, column)
 }
 
 /// Decodes `values` (column `column` of `path`, for messages).

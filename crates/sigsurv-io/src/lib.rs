@@ -26,7 +26,7 @@ pub mod write;
 
 pub use cbioportal::{read_cbioportal_study, CbioStudy, SurvivalColumns};
 pub use error::{IoError, Result};
-pub use event::{decode_event, EventCoding};
+pub use event::{decode_event, decode_event_column, EventCoding};
 pub use expression::{
     read_expression, Collapse, ExpressionMatrix, ExpressionSpec, Layout, MissingReport,
 };

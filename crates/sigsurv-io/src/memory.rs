@@ -93,6 +93,14 @@ fn advise_huge(p: *mut u8, size: usize) {
     let _ = (p, size);
 }
 
+/// The memory the system can give this process now without swapping (Linux `MemAvailable`), if known.
+pub fn available_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,12 +130,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The memory the system can give this process now without swapping (Linux `MemAvailable`), if known.
-pub fn available_bytes() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }

@@ -6,6 +6,7 @@
 //! columns are then moved out of polars one at a time (each freed once copied): numbers as `f64`, text as codes
 //! into its distinct values (see [`TextColumn`]).
 
+mod numbers;
 mod text;
 
 pub use text::TextColumn;
@@ -204,8 +205,9 @@ impl Table {
 /// The column names of a table, without reading its rows.
 pub fn column_names(spec: &TableSpec) -> Result<Vec<String>> {
     crate::panic_guard::catch(&spec.path, || {
-        let (mut lf, _) = scan(spec)?;
+        let (mut lf, format) = scan(spec)?;
         let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
+        check_unique_names(spec, format, &schema)?;
         Ok(schema.iter_names().map(|n| n.to_string()).collect())
     })
 }
@@ -219,6 +221,7 @@ pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
 fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     let (mut lf, format) = scan(spec)?;
     let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
+    check_unique_names(spec, format, &schema)?;
     let available: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut wanted: Vec<&str> = Vec::new();
     for c in columns {
@@ -279,7 +282,7 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
         crate::memory::release_freed();
         out.push((c.to_string(), values));
     }
-    let rows = match index {
+    let mut rows = match index {
         Some(index) => {
             let index = index
                 .cast(&DataType::UInt64)
@@ -296,6 +299,7 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
         ),
         None => FileRows::All(n_read),
     };
+    let n_dropped = n_dropped + drop_trimmed_missing(&mut out, &mut rows, &mut missing_by_column);
     Ok(Table {
         path: spec.path.clone(),
         format,
@@ -305,6 +309,43 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
         rows,
         columns: out,
     })
+}
+
+/// Applies [`numbers::trim_text_cells`] to every column: text columns of numbers become numeric, and rows with a
+/// missing-value token among spaces (`" NA"`) are dropped from every column and counted under their column (rows
+/// already dropped for a missing value elsewhere are not counted again). Returns how many rows it dropped.
+fn drop_trimmed_missing(
+    columns: &mut [(String, ColumnValues)],
+    rows: &mut FileRows,
+    missing_by_column: &mut [(String, usize)],
+) -> usize {
+    let mut missing: Option<Vec<bool>> = None;
+    for ((_, values), (_, count)) in columns.iter_mut().zip(missing_by_column.iter_mut()) {
+        let trimmed =
+            numbers::trim_text_cells(std::mem::replace(values, ColumnValues::Numeric(Vec::new())));
+        *values = trimmed.values;
+        if let Some(m) = trimmed.missing {
+            *count += m.iter().filter(|&&x| x).count();
+            match &mut missing {
+                None => missing = Some(m),
+                Some(all) => all.iter_mut().zip(&m).for_each(|(a, b)| *a |= *b),
+            }
+        }
+    }
+    let Some(missing) = missing else { return 0 };
+    let keep: Vec<bool> = missing.iter().map(|m| !m).collect();
+    for (_, values) in columns.iter_mut() {
+        let v = std::mem::replace(values, ColumnValues::Numeric(Vec::new()));
+        *values = v.retain_rows(&keep);
+    }
+    *rows = FileRows::Listed(
+        rows.iter()
+            .zip(&keep)
+            .filter(|(_, &k)| k)
+            .map(|(r, _)| r)
+            .collect(),
+    );
+    missing.iter().filter(|&&m| m).count()
 }
 
 /// A column's values (without missing values) in our representation.
@@ -430,6 +471,55 @@ pub fn where_expr(cond: &str, schema: &Schema) -> Result<Expr> {
         .map_err(to_io)
 }
 
+/// Refuses a delimited file whose header names a column twice: polars renames the repeat `NAME_duplicated_0`, and
+/// reading `NAME` would silently take the first. Only when polars renamed something is the header read again.
+fn check_unique_names(spec: &TableSpec, format: Format, schema: &Schema) -> Result<()> {
+    let Format::Delimited(sep) = format else {
+        return Ok(());
+    };
+    if !schema.iter_names().any(|n| n.contains("_duplicated_")) {
+        return Ok(());
+    }
+    let pl_path = PlRefPath::new(spec.path.to_string_lossy().as_ref());
+    let header = LazyCsvReader::new(pl_path)
+        .with_has_header(false)
+        .with_separator(sep)
+        .with_comment_prefix(None)
+        .with_n_rows(Some(1))
+        .with_infer_schema_length(Some(0))
+        .finish()
+        .and_then(|lf| lf.collect())
+        .map_err(|e| polars_err(&spec.path, e))?;
+    let names: Vec<String> = header
+        .columns()
+        .iter()
+        .map(|c| match c.get(0) {
+            Ok(AnyValue::String(s)) => s.to_string(),
+            Ok(AnyValue::StringOwned(s)) => s.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    // Positions of each name, names in order of first appearance.
+    let mut positions: PlHashMap<&str, usize> = PlHashMap::default();
+    let mut by_name: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let k = *positions.entry(n.as_str()).or_insert_with(|| {
+            by_name.push((n.clone(), Vec::new()));
+            by_name.len() - 1
+        });
+        by_name[k].1.push(i + 1);
+    }
+    let repeated: Vec<(String, Vec<usize>)> =
+        by_name.into_iter().filter(|(_, at)| at.len() > 1).collect();
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    Err(IoError::DuplicateColumns {
+        path: spec.path.clone(),
+        names: repeated,
+    })
+}
+
 /// A lazy scan of the file and its format.
 fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
     let path = &spec.path;
@@ -446,6 +536,9 @@ fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
         });
     }
     let format = Format::detect(path, spec.delimiter)?;
+    if let Format::Delimited(_) = format {
+        crate::format::check_is_text(path)?;
+    }
     let pl_path = PlRefPath::new(path.to_string_lossy().as_ref());
     let lf = match format {
         Format::Delimited(sep) => LazyCsvReader::new(pl_path)

@@ -27,7 +27,7 @@ use crate::input::{factor_of, read_times, Factor, SurvInput};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{pval, sig};
 use serde_json::{json, Map, Value};
-use sigsurv_io::{decode_event, ColumnValues, FileRows, Table};
+use sigsurv_io::{decode_event_column, ColumnValues, FileRows, Table};
 use std::path::{Path, PathBuf};
 
 /// The column sigsurv adds to the pooled table when the cohorts are studies.
@@ -363,12 +363,8 @@ fn pool(
             .push((strata_col.to_string(), ColumnValues::Text(names)));
     }
     let time = read_times(&table, &terms.time)?;
-    let (event, coding) = decode_event(
-        table.get(&terms.event),
-        spec.survival.event_value.as_deref(),
-        &table.path,
-        &terms.event,
-    )?;
+    let (event, coding) =
+        decode_event_column(&table, &terms.event, spec.survival.event_value.as_deref())?;
     let n_events = event.iter().filter(|e| **e).count();
     let groups = Factor {
         column: GROUP.into(),

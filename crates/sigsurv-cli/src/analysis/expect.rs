@@ -80,6 +80,80 @@ pub struct Outcome {
     pub observed: Option<f64>,
     pub ok: bool,
     pub note: String,
+    /// The entry names nothing in the summary (a path or curve that does not exist): the expected file is wrong,
+    /// not the analysis.
+    pub unresolved: bool,
+}
+
+impl ExpectedFile {
+    /// Problems that make the file check nothing or nonsense, one line each naming the entry: an `[[expect]]`
+    /// without a value or bound, a tolerance without a value, a negative or non-finite tolerance, a non-finite
+    /// number, `min > max`, a curve point outside 0..1 or at a negative time. Empty when the file is sound.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        tolerance_problems("[defaults]", self.defaults, &mut out);
+        for (i, e) in self.expect.iter().enumerate() {
+            let at = match &e.name {
+                Some(n) => format!("[[expect]] {} (\"{n}\")", i + 1),
+                None => format!("[[expect]] {} (path \"{}\")", i + 1, e.path),
+            };
+            if e.path.trim().is_empty() {
+                out.push(format!("{at}: empty path"));
+            }
+            if e.value.is_none() && e.min.is_none() && e.max.is_none() {
+                out.push(format!(
+                    "{at}: checks nothing: give a value (with a tolerance), a min or a max"
+                ));
+            }
+            if e.value.is_none() && (e.rel_tol.is_some() || e.abs_tol.is_some()) {
+                out.push(format!("{at}: a tolerance without a value"));
+            }
+            for (key, v) in [("value", e.value), ("min", e.min), ("max", e.max)] {
+                if let Some(v) = v.filter(|v| !v.is_finite()) {
+                    out.push(format!("{at}: {key} = {v} is not a finite number"));
+                }
+            }
+            if let (Some(lo), Some(hi)) = (e.min, e.max) {
+                if lo > hi {
+                    out.push(format!("{at}: min = {lo} is above max = {hi}"));
+                }
+            }
+            let tol = Tolerance {
+                rel_tol: e.rel_tol,
+                abs_tol: e.abs_tol,
+            };
+            tolerance_problems(&at, tol, &mut out);
+        }
+        for (i, c) in self.curve.iter().enumerate() {
+            let at = match &c.name {
+                Some(n) => format!("[[curve]] {} (\"{n}\")", i + 1),
+                None => format!("[[curve]] {}", i + 1),
+            };
+            if !(c.time.is_finite() && c.time >= 0.0) {
+                out.push(format!(
+                    "{at}: time = {} must be a finite number >= 0",
+                    c.time
+                ));
+            }
+            if !(0.0..=1.0).contains(&c.surv) {
+                out.push(format!("{at}: surv = {} must be between 0 and 1", c.surv));
+            }
+            let tol = Tolerance {
+                rel_tol: c.rel_tol,
+                abs_tol: c.abs_tol,
+            };
+            tolerance_problems(&at, tol, &mut out);
+        }
+        out
+    }
+}
+
+fn tolerance_problems(at: &str, t: Tolerance, out: &mut Vec<String>) {
+    for (key, v) in [("rel_tol", t.rel_tol), ("abs_tol", t.abs_tol)] {
+        if let Some(v) = v.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            out.push(format!("{at}: {key} = {v} must be a finite number >= 0"));
+        }
+    }
 }
 
 /// Evaluates every expectation against `summary`.
@@ -99,6 +173,7 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                 observed: None,
                 ok: false,
                 note: why,
+                unresolved: true,
             },
             Ok(x) => {
                 let (ok, note) = judge(x, e.value, e.min, e.max, tol);
@@ -108,6 +183,7 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                     observed: Some(x),
                     ok,
                     note,
+                    unresolved: false,
                 }
             }
         });
@@ -140,6 +216,7 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                     observed: None,
                     ok: false,
                     note: why,
+                    unresolved: true,
                 },
                 Ok(s) => {
                     let (ok, note) = judge(s, Some(c.surv), None, None, tol);
@@ -149,6 +226,7 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                         observed: Some(s),
                         ok,
                         note,
+                        unresolved: false,
                     }
                 }
             },
@@ -399,6 +477,41 @@ mod tests {
         assert!(r[0].ok, "{r:?}");
         assert!(!r[1].ok && r[1].note.contains("above the maximum"));
         assert!(r[2].ok && r[2].observed == Some(0.9));
+    }
+
+    #[test]
+    fn entries_that_check_nothing_or_nonsense_are_problems() {
+        let file: ExpectedFile = toml::from_str(
+            r#"
+            [[expect]]
+            path = "logrank.p_value"
+            [[expect]]
+            name = "HR"
+            path = "x"
+            value = 1.8
+            abs_tol = -1
+            [[expect]]
+            path = "y"
+            min = 2
+            max = 1
+            [[expect]]
+            path = "z"
+            value = nan
+            [[curve]]
+            time = 5
+            surv = 1.5
+            "#,
+        )
+        .unwrap();
+        let p = file.problems();
+        assert_eq!(p.len(), 5, "{p:?}");
+        assert!(p[0].contains("[[expect]] 1 (path \"logrank.p_value\"): checks nothing"));
+        assert!(p[1].contains("[[expect]] 2 (\"HR\"): abs_tol = -1"));
+        assert!(p[2].contains("min = 2 is above max = 1"));
+        assert!(p[3].contains("value = NaN is not a finite number"));
+        assert!(p[4].contains("[[curve]] 1: surv = 1.5"));
+        let good: ExpectedFile = toml::from_str("[[expect]]\npath = \"a\"\nmax = 0.05\n").unwrap();
+        assert!(good.problems().is_empty());
     }
 
     #[test]

@@ -23,7 +23,7 @@ use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_core::split::{split_scores, Split};
-use sigsurv_io::{decode_event, ColumnValues, Table};
+use sigsurv_io::{decode_event_column, ColumnValues, Table};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -207,12 +207,7 @@ pub(super) fn analyse(
     let mut table = subset(clinical, &keep);
     let n = table.n();
     let time = read_times(&table, time_col)?;
-    let (event, coding) = decode_event(
-        table.get(event_col),
-        sv.event_value.as_deref(),
-        &table.path,
-        event_col,
-    )?;
+    let (event, coding) = decode_event_column(&table, event_col, sv.event_value.as_deref())?;
 
     // Groups.
     let (split, cut) = if spec.groups.split.trim().eq_ignore_ascii_case("optimal") {
@@ -311,6 +306,7 @@ pub(super) fn analyse(
         "method": scored.method.name(),
         "genes_used": m.used,
         "genes_missing": m.missing,
+        "genes_dropped_constant": scored.dropped_constant[0],
         "n": n,
         "n_events": event.iter().filter(|e| **e).count(),
         "n_clinical_read": report.n_clinical_read,

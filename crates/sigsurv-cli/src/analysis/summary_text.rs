@@ -27,7 +27,8 @@ pub(super) fn human_summary(
         s["set"].as_str().unwrap_or(""),
         s["genes_used"].as_array().map_or(0, Vec::len),
         s["genes_used"].as_array().map_or(0, Vec::len)
-            + s["genes_missing"].as_array().map_or(0, Vec::len),
+            + s["genes_missing"].as_array().map_or(0, Vec::len)
+            + s["genes_dropped_constant"].as_array().map_or(0, Vec::len),
         s["method"].as_str().unwrap_or(""),
         s["n"],
         s["n_events"]

@@ -46,16 +46,16 @@ pub struct FigureArgs {
     #[arg(long)]
     pub xlab: Option<String>,
     /// Width in px (1/96 inch)
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub width: Option<f64>,
     /// Height in px (1/96 inch)
-    #[arg(long)]
+    #[arg(allow_negative_numbers = true, long)]
     pub height: Option<f64>,
     /// Resolution of a PNG (pixels = px x dpi / 96)
-    #[arg(long, default_value_t = 300.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 300.0)]
     pub dpi: f64,
     /// Base font size in px
-    #[arg(long, default_value_t = 13.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 13.0)]
     pub font_size: f64,
     /// No notes on standard error
     #[arg(short, long)]
@@ -78,10 +78,10 @@ pub struct PlotKmArgs {
     #[arg(long)]
     pub median_lines: bool,
     /// Distance between x-axis breaks, also the risk-table times (default: about 5 breaks)
-    #[arg(long, value_name = "B")]
+    #[arg(allow_negative_numbers = true, long, value_name = "B")]
     pub breaks: Option<f64>,
     /// End of the x axis (default: the last time)
-    #[arg(long, value_name = "X")]
+    #[arg(allow_negative_numbers = true, long, value_name = "X")]
     pub xmax: Option<f64>,
     /// Unit of time for the x-axis title, e.g. months: "Time (months)"
     #[arg(long, value_name = "UNIT")]
@@ -96,7 +96,7 @@ pub struct PlotKmArgs {
     #[arg(long, value_enum, default_value = "log")]
     pub conf_type: ConfTypeArg,
     /// Confidence level of the bands
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
     /// Digitised published curves to draw dashed: a table with columns time, survival (0-1) and group
     #[arg(long, value_name = "FILE")]
@@ -126,7 +126,12 @@ pub struct PlotForestArgs {
     #[arg(long, default_value = "")]
     pub label_header: String,
     /// Range of the hazard-ratio axis, e.g. 0.25,4 (intervals beyond end in arrows)
-    #[arg(long, value_delimiter = ',', value_name = "LO,HI")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "LO,HI"
+    )]
     pub xlim: Vec<f64>,
     /// With the summary.json of a multi-cohort analysis: the Cox term drawn per cohort and pooled
     /// (score, or group=<level> such as group=high)

@@ -102,9 +102,9 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value = "median")]
     pub split: String,
     /// For --split optimal: smallest and largest share of patients in the low group
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.1)]
     pub min_prop: f64,
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.9)]
     pub max_prop: f64,
     /// Survival time column of the clinical table (default with --study: OS_MONTHS, else DFS/RFS)
     #[arg(long, value_name = "COL")]
@@ -154,7 +154,7 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// The analysis file (TOML)
     pub file: PathBuf,
-    /// Expected numbers with tolerances (TOML; see docs/check.md)
+    /// Expected numbers with tolerances (TOML; see docs/analysis.md)
     #[arg(long, value_name = "FILE")]
     pub expected: PathBuf,
     /// Write the comparison as JSON to FILE too

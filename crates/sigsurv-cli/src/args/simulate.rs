@@ -15,10 +15,10 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 3)]
     pub groups: usize,
     /// Hazard ratio between successive groups
-    #[arg(long, default_value_t = 1.35)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1.35)]
     pub group_hr: f64,
     /// Hazard ratio per unit (one SD) of the continuous column "score"
-    #[arg(long, default_value_t = 1.5)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1.5)]
     pub hr: f64,
     /// Number of N(0,1) covariates x1..xp (log-HR alternating -0.1, +0.1)
     #[arg(long, default_value_t = 10)]
@@ -27,16 +27,16 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 4)]
     pub cohorts: usize,
     /// Weibull shape of the baseline hazard
-    #[arg(long, default_value_t = 1.2)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1.2)]
     pub shape: f64,
     /// Baseline median survival of cohort c1, in days
-    #[arg(long, default_value_t = 1825.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1825.0)]
     pub median_days: f64,
     /// Random censoring: exponential with this mean time in days (0 = none)
-    #[arg(long, default_value_t = 3650.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 3650.0)]
     pub censoring: f64,
     /// Administrative end of follow-up, in days
-    #[arg(long, default_value_t = 3650.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 3650.0)]
     pub follow_up: f64,
     /// Output file: .parquet, .csv, .tsv or .arrow
     #[arg(short, long, value_name = "FILE")]

@@ -15,10 +15,10 @@ pub struct KmArgs {
     #[arg(long, value_enum, default_value = "log")]
     pub conf_type: ConfTypeArg,
     /// Confidence level of the intervals
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
     /// Restricted mean survival time up to TAU, with its standard error (R: print(fit, rmean = TAU))
-    #[arg(long, value_name = "TAU")]
+    #[arg(allow_negative_numbers = true, long, value_name = "TAU")]
     pub rmst: Option<f64>,
     #[command(flatten)]
     pub design: KmDesignArgs,
@@ -78,7 +78,7 @@ pub struct LogrankArgs {
     #[arg(long, value_name = "COL")]
     pub strata: Vec<String>,
     /// G-rho weight exponent: 0 log-rank, 1 Peto-Peto (weights S(t-)^rho)
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.0)]
     pub rho: f64,
     /// Also test every pair of groups
     #[arg(long)]
@@ -139,7 +139,7 @@ pub struct CoxArgs {
     #[arg(long, value_name = "COL")]
     pub weights: Option<String>,
     /// Confidence level of the hazard-ratio intervals
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
     /// Also test proportional hazards (R: cox.zph)
     #[arg(long)]
@@ -169,10 +169,10 @@ pub struct CutpointArgs {
     #[arg(long, value_name = "COL")]
     pub score: String,
     /// Smallest fraction of patients in the low group
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.1)]
     pub min_prop: f64,
     /// Largest fraction of patients in the low group
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.9)]
     pub max_prop: f64,
     /// Number of permutations for a permutation p-value (0: none)
     #[arg(long, default_value_t = 0)]
@@ -206,13 +206,18 @@ pub struct AftArgs {
     #[arg(long, value_name = "COL")]
     pub weights: Option<String>,
     /// Confidence level of the intervals
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
     /// Predicted quantiles of the survival time for covariate profiles in FILE (R: predict(type = "quantile"))
     #[arg(long, value_name = "FILE")]
     pub predict: Option<PathBuf>,
     /// Probabilities of the predicted quantiles
-    #[arg(long, value_delimiter = ',', default_value = "0.1,0.5,0.9")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        default_value = "0.1,0.5,0.9"
+    )]
     pub quantiles: Vec<f64>,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -10,6 +10,9 @@ use serde_json::json;
 /// Exit code when the analysis ran but some expectation does not hold.
 pub const DISAGREE: i32 = 3;
 
+/// Where the expected-results file is documented.
+const EXPECTED_DOC: &str = "see docs/analysis.md for the [[expect]] and [[curve]] entries";
+
 pub fn run(a: &CheckArgs) -> CliResult<()> {
     let text = std::fs::read_to_string(&a.expected)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", a.expected.display())))?;
@@ -19,8 +22,20 @@ pub fn run(a: &CheckArgs) -> CliResult<()> {
             a.expected.display(),
             e.to_string().trim_end().replace('\n', "\n  ")
         ))
-        .hint("see docs/analysis.md for the [[expect]] and [[curve]] entries")
+        .hint(EXPECTED_DOC)
     })?;
+    let problems = expected.problems();
+    if !problems.is_empty() {
+        let mut f = Failure::input(format!(
+            "invalid expected-results file {}: {}",
+            a.expected.display(),
+            problems[0]
+        ));
+        for p in &problems[1..] {
+            f = f.hint(p.clone());
+        }
+        return Err(f.hint(EXPECTED_DOC));
+    }
     if expected.expect.is_empty() && expected.curve.is_empty() {
         return Err(Failure::input(format!(
             "{} has no [[expect]] or [[curve]] entry",
@@ -30,6 +45,29 @@ pub fn run(a: &CheckArgs) -> CliResult<()> {
     let spec = load(&a.file)?;
     let outcome = execute(&spec, a.quiet)?;
     let results = evaluate(&expected, &outcome.summary);
+    let unresolved: Vec<String> = results
+        .iter()
+        .filter(|r| r.unresolved)
+        .map(|r| format!("{}: {}", r.name, r.note))
+        .collect();
+    if !unresolved.is_empty() {
+        let mut f = Failure::input(format!(
+            "{} names {} the analysis does not have: {}",
+            a.expected.display(),
+            if unresolved.len() == 1 {
+                "a result"
+            } else {
+                "results"
+            },
+            unresolved[0]
+        ));
+        for u in &unresolved[1..] {
+            f = f.hint(u.clone());
+        }
+        return Err(f.hint(
+            "paths walk the analysis' summary.json (e.g. logrank.p_value, cox_groups.terms[term=group=high].exp_coef)",
+        ));
+    }
     let mut t = TextTable::new(&["", "check", "expected", "observed", "note"]);
     t.text_columns = vec![1, 2, 4];
     for r in &results {

@@ -16,7 +16,8 @@ use sigsurv_core::cox::{
 };
 use sigsurv_core::design::{build_design, ColumnData, Design};
 use sigsurv_core::formula::{parse_formula, Formula, Response};
-use sigsurv_io::{decode_event, ColumnValues, EventCoding, Table};
+use sigsurv_core::CoreError;
+use sigsurv_io::{decode_event_column, ColumnValues, EventCoding, Table};
 
 /// A fitted model with everything needed to report it.
 pub(crate) struct CoxModel {
@@ -138,7 +139,11 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
 
 pub(crate) fn parse(formula: &str) -> CliResult<Formula> {
     parse_formula(formula).map_err(|e| {
-        Failure::input(format!("invalid --formula \"{formula}\": {e}"))
+        // The core's message quotes the formula (shortened when long): quote it once.
+        let msg = e.to_string();
+        let msg = msg.strip_prefix("invalid argument: ").unwrap_or(&msg);
+        let msg = msg.strip_prefix("formula ").unwrap_or(msg);
+        Failure::input(format!("invalid --formula {msg}"))
             .hint("e.g. \"Surv(time, status) ~ age + factor(grade) + strata(center)\"")
     })
 }
@@ -186,7 +191,7 @@ pub(crate) fn model_frame(
         Some(c) => Some(table.numeric(c)?),
         None => None,
     };
-    let (event, coding) = decode_event(table.get(event_col), event_value, &table.path, event_col)?;
+    let (event, coding) = decode_event_column(table, event_col, event_value)?;
     let response: Vec<&str> = [start_col, Some(stop_col), Some(event_col)]
         .into_iter()
         .flatten()
@@ -210,11 +215,12 @@ pub(crate) fn model_frame(
             (c, data)
         })
         .collect();
-    let design = build_design(formula, &columns).map_err(|e| {
-        Failure::input(format!(
+    let design = build_design(formula, &columns).map_err(|e| match e {
+        CoreError::AtRow { .. } => core_failure(table, e),
+        e => Failure::input(format!(
             "cannot build the model for \"{formula_text}\" from {}: {e}",
             table.path.display()
-        ))
+        )),
     })?;
     Ok(ModelFrame {
         start,

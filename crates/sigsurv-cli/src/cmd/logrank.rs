@@ -13,6 +13,10 @@ use sigsurv_core::logrank::{
 };
 use sigsurv_core::padjust::PAdjust;
 
+/// Said when no analysed row has an event: the test is undefined (R's survdiff: df = -1, p = NA).
+pub(crate) const NO_EVENTS_NOTE: &str =
+    "no events in the analysed rows: the log-rank test is undefined, p = NA (as R's survdiff)";
+
 pub fn run(a: &LogrankArgs) -> CliResult<()> {
     if let Some(entry) = &a.entry {
         return Err(Failure::input(format!(
@@ -59,6 +63,9 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
         &opts,
     )
     .map_err(|e| input.core_failure(e))?;
+    if test.p_value.is_nan() {
+        a.output.note(NO_EVENTS_NOTE);
+    }
     let pairs = if a.pairwise {
         Some(
             pairwise_survdiff(

@@ -45,10 +45,27 @@ pub(crate) fn warn_small_groups(
     levels: &[String],
     counts: &[usize],
 ) {
-    for (level, &n) in levels.iter().zip(counts) {
-        if n == 1 {
+    let single: Vec<&String> = levels
+        .iter()
+        .zip(counts)
+        .filter(|(_, &n)| n == 1)
+        .map(|(l, _)| l)
+        .collect();
+    const NAMED: usize = 5;
+    if single.len() <= NAMED {
+        for level in single {
             out.warn(&format!("group {column}={level} has only one row"));
         }
+    } else {
+        let first: Vec<String> = single[..NAMED]
+            .iter()
+            .map(|l| format!("{column}={l}"))
+            .collect();
+        out.warn(&format!(
+            "{} groups have only one row ({}, ...)",
+            single.len(),
+            first.join(", ")
+        ));
     }
 }
 

@@ -103,7 +103,12 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
             &LogRankOptions::default(),
         )
         .map_err(|e| input.core_failure(e))?;
-        annotations.push(format!("Log-rank {}", p_label(lr.p_value)));
+        if lr.p_value.is_nan() {
+            out.note(super::logrank::NO_EVENTS_NOTE);
+            annotations.push("Log-rank p = NA (no events)".to_string());
+        } else {
+            annotations.push(format!("Log-rank {}", p_label(lr.p_value)));
+        }
     }
     let overlay = match &a.overlay {
         Some(path) => read_overlay(path, &a.data, &levels, a.by.is_some())?,

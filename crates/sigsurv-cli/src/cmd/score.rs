@@ -40,6 +40,7 @@ pub(crate) fn to_json(s: &Scored) -> Value {
         "scores": by_set(&|i| json!(s.scores[i])),
         "genes_used": by_set(&|i| json!(s.matches[i].used)),
         "genes_missing": by_set(&|i| json!(s.matches[i].missing)),
+        "genes_dropped_constant": by_set(&|i| json!(s.dropped_constant[i])),
         "genes_via_alias": by_set(&|i| json!(s.matches[i].via_alias.iter().map(|(a, b)| json!({"set": a, "matrix": b})).collect::<Vec<_>>())),
         "samples_dropped": s.missing.samples_dropped,
         "genes_dropped_missing": s.missing.genes_dropped,
@@ -60,16 +61,23 @@ fn to_csv(s: &Scored) -> String {
 
 fn to_table(s: &Scored) -> String {
     let mut text = format!("Signature scores, method {}\n\n", s.method.name());
-    for (set, m) in s.sets.iter().zip(&s.matches) {
+    for ((set, m), constant) in s.sets.iter().zip(&s.matches).zip(&s.dropped_constant) {
+        let mut why = Vec::new();
+        if !m.missing.is_empty() {
+            why.push(format!("missing: {}", m.missing.join(", ")));
+        }
+        if !constant.is_empty() {
+            why.push(format!("constant expression: {}", constant.join(", ")));
+        }
         text.push_str(&format!(
             "{}: {} of {} genes used{}\n",
             set.name,
             m.used.len(),
             set.genes.len(),
-            if m.missing.is_empty() {
+            if why.is_empty() {
                 String::new()
             } else {
-                format!(" (missing: {})", m.missing.join(", "))
+                format!(" ({})", why.join("; "))
             }
         ));
     }

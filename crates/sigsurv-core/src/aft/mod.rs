@@ -243,9 +243,11 @@ fn check_inputs(
             .enumerate()
             .find(|(_, v)| !(v.is_finite() && **v > 0.0))
         {
-            return Err(CoreError::InvalidArgument(format!(
-                "weight {value} at row {row}: survreg needs finite weights > 0"
-            )));
+            return Err(CoreError::AtRow {
+                row,
+                what: format!("weight {value}"),
+                why: "survreg needs finite weights > 0".into(),
+            });
         }
     }
     for (row, &t) in time.iter().enumerate() {
@@ -253,9 +255,11 @@ fn check_inputs(
             return Err(CoreError::NonFiniteTime { row, value: t });
         }
         if t <= 0.0 {
-            return Err(CoreError::InvalidArgument(format!(
-                "time {t} at row {row}: AFT models on log(time) need times > 0"
-            )));
+            return Err(CoreError::AtRow {
+                row,
+                what: format!("time {t}"),
+                why: "AFT models on log(time) need times > 0".into(),
+            });
         }
     }
     for j in 0..p {

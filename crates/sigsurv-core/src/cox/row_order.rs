@@ -181,7 +181,7 @@ fn needs_timefix(keys: &[(u32, u64, u32)]) -> bool {
     if y.len() < 2 {
         return false;
     }
-    let mean_abs = y.iter().map(|v| v.abs()).sum::<f64>() / y.len() as f64;
+    let mean_abs = crate::timefix::mean_abs(|| y.iter().copied());
     let tol = crate::timefix::TIMEFIX_TOLERANCE;
     y.windows(2)
         .any(|w| w[1] - w[0] <= tol || (w[1] - w[0]) / mean_abs <= tol)

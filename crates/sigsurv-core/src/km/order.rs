@@ -200,7 +200,12 @@ pub(crate) fn merge_near_ties<T: Obs>(sorted: &mut [T]) {
     if n_distinct < 2 {
         return;
     }
-    let mean_abs = sum_abs / n_distinct as f64;
+    let mean_abs = if sum_abs.is_finite() {
+        sum_abs / n_distinct as f64
+    } else {
+        // Times near f64::MAX: the sum overflowed (R's extended-precision sum does not).
+        crate::timefix::mean_abs(|| distinct_times(sorted))
+    };
     let tied = |d: f64| d <= TIMEFIX_TOLERANCE || d / mean_abs <= TIMEFIX_TOLERANCE;
     let mut prev = sorted[0].time();
     if !sorted.iter().any(|it| {
@@ -223,6 +228,18 @@ pub(crate) fn merge_near_ties<T: Obs>(sorted: &mut [T]) {
         }
         it.set_time(bin_start);
     }
+}
+
+/// The distinct times of sorted rows, in order.
+fn distinct_times<T: Obs>(sorted: &[T]) -> impl Iterator<Item = f64> + '_ {
+    let mut prev = f64::NAN;
+    sorted.iter().filter_map(move |it| {
+        let t = it.time();
+        (t != prev).then(|| {
+            prev = t;
+            t
+        })
+    })
 }
 
 /// Splits sorted rows into parts by `part(tag)` (0..n_parts), keeping the time order within each part.

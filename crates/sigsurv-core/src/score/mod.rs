@@ -14,6 +14,8 @@ mod singscore;
 mod ssgsea;
 mod zscore;
 
+pub use zscore::is_constant;
+
 use std::fmt;
 
 use rayon::prelude::*;
@@ -70,6 +72,13 @@ impl ScoreMethod {
                 "unknown score method '{other}' (expected one of: mean-z, zscore, ssgsea, singscore)"
             ))),
         }
+    }
+}
+
+impl ScoreMethod {
+    /// Whether the method drops constant genes ([`CONSTANT_SD`]) from the sets, as GSVA does for `zscore`.
+    pub fn drops_constant_genes(self) -> bool {
+        matches!(self, ScoreMethod::MeanZ | ScoreMethod::ZScore)
     }
 }
 
@@ -171,20 +180,23 @@ fn check_input(expr: &[f64], n_genes: usize, n_samples: usize, sets: &[Vec<usize
     let mut seen = vec![usize::MAX; n_genes];
     for (si, set) in sets.iter().enumerate() {
         if set.is_empty() {
-            return Err(CoreError::InvalidArgument(format!(
-                "gene set {si} has no genes"
-            )));
+            return Err(CoreError::GeneSet {
+                set: si,
+                message: "it has no genes".into(),
+            });
         }
         for &g in set {
             if g >= n_genes {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: row index {g} is out of range (matrix has {n_genes} genes)"
-                )));
+                return Err(CoreError::GeneSet {
+                    set: si,
+                    message: format!("row index {g} is out of range (matrix has {n_genes} genes)"),
+                });
             }
             if seen[g] == si {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: row index {g} appears twice"
-                )));
+                return Err(CoreError::GeneSet {
+                    set: si,
+                    message: format!("row index {g} appears twice"),
+                });
             }
             seen[g] = si;
         }

@@ -12,9 +12,10 @@ pub(super) fn score(
     sets: &[Vec<usize>],
 ) -> Result<Vec<Vec<f64>>> {
     if let Some(si) = sets.iter().position(|s| s.len() == n_genes) {
-        return Err(CoreError::InvalidArgument(format!(
-            "gene set {si} contains every gene: singscore's bounds coincide (n - k = 0)"
-        )));
+        return Err(CoreError::GeneSet {
+            set: si,
+            message: "it contains every gene: singscore's bounds coincide (n - k = 0)".into(),
+        });
     }
     let n = n_genes as f64;
     Ok(by_sample(

@@ -13,9 +13,10 @@ pub(super) fn score(
     alpha: f64,
 ) -> Result<Vec<Vec<f64>>> {
     if let Some(si) = sets.iter().position(|s| s.len() == n_genes) {
-        return Err(CoreError::InvalidArgument(format!(
-            "gene set {si} contains every gene: ssgsea needs genes outside the set"
-        )));
+        return Err(CoreError::GeneSet {
+            set: si,
+            message: "it contains every gene: ssgsea needs genes outside the set".into(),
+        });
     }
     let mut es = by_sample(
         expr,

@@ -51,10 +51,13 @@ pub(super) fn score(
         .map(|(si, set)| {
             let rows: Vec<&[f64]> = set.iter().filter_map(|&g| z[g].as_deref()).collect();
             if rows.is_empty() {
-                return Err(CoreError::InvalidArgument(format!(
-                    "gene set {si}: all {} genes have constant expression (sd < {CONSTANT_SD:e}) and are dropped",
-                    set.len()
-                )));
+                return Err(CoreError::GeneSet {
+                    set: si,
+                    message: format!(
+                        "all {} genes have constant expression (sd < {CONSTANT_SD:e}) and are dropped",
+                        set.len()
+                    ),
+                });
             }
             let k = rows.len() as f64;
             let scale = match combine {
@@ -67,16 +70,38 @@ pub(super) fn score(
         .collect()
 }
 
+/// Whether a gene's values are constant in the sense of [`CONSTANT_SD`] (such genes are dropped by `mean-z` and
+/// `zscore`).
+pub fn is_constant(x: &[f64]) -> bool {
+    standardise(x).is_none()
+}
+
 /// `(x − mean) / sd` with sd on `n − 1` (R's `scale()`); `None` when the gene is constant (`sd < 1e-10`).
+///
+/// The z-scores do not depend on the unit of `x`, so a gene with huge values (1e160, whose squares overflow, or
+/// 1e308, whose sum does) is standardised in a unit of a power of two near its largest value: the scaling is
+/// exact, so ordinary values give the same bits as without it.
 fn standardise(x: &[f64]) -> Option<Vec<f64>> {
     let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let centred: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let unit = power_of_two_unit(x);
+    let mean = x.iter().map(|v| v / unit).sum::<f64>() / n;
+    let centred: Vec<f64> = x.iter().map(|v| v / unit - mean).collect();
     let sd = (centred.iter().map(|c| c * c).sum::<f64>() / (n - 1.0)).sqrt();
-    if sd.is_nan() || sd < CONSTANT_SD {
+    // The constant-gene rule is on the data's own scale (an infinite product is a gene that varies).
+    if sd.is_nan() || sd * unit < CONSTANT_SD {
         return None;
     }
     Some(centred.into_iter().map(|c| c / sd).collect())
+}
+
+/// 1, or for values beyond 2^400 (about 2.6e120, where sums of squares over many samples could overflow) the
+/// power of two at their largest magnitude.
+fn power_of_two_unit(x: &[f64]) -> f64 {
+    let max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max <= 2f64.powi(400) || !max.is_finite() {
+        return 1.0;
+    }
+    2f64.powi(max.log2().floor() as i32)
 }
 
 #[cfg(test)]

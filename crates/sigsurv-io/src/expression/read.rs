@@ -55,7 +55,10 @@ pub(super) fn read_raw(spec: &ExpressionSpec) -> Result<Raw> {
     }
     let format = Format::detect(path, spec.delimiter)?;
     match format {
-        Format::Delimited(sep) => super::text::read_delimited(spec, sep),
+        Format::Delimited(sep) => {
+            crate::format::check_is_text(path)?;
+            super::text::read_delimited(spec, sep)
+        }
         Format::Parquet | Format::Ipc => {
             let (df, header, plan, first_data_line) = read_binary(spec, format)?;
             frame_to_raw(spec, format, &df, &header, &plan, first_data_line)

@@ -62,9 +62,39 @@ impl FilterError {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let width = src[start..end].chars().count().max(1);
-        Some([flat, format!("{pad}{}", "^".repeat(width))])
+        let chars: Vec<char> = flat.chars().collect();
+        if chars.len() <= 2 * CARET_WINDOW + width {
+            return Some([flat, format!("{pad}{}", "^".repeat(width))]);
+        }
+        // A long condition: a window of it around the span, cut ends marked with "…".
+        let at = pad.chars().count();
+        let lo = at.saturating_sub(CARET_WINDOW);
+        let hi = (at + width + CARET_WINDOW).min(chars.len());
+        let mut line: String = if lo > 0 { "…".into() } else { String::new() };
+        line.extend(&chars[lo..hi]);
+        if hi < chars.len() {
+            line.push('…');
+        }
+        let mut under: String = if lo > 0 { " ".into() } else { String::new() };
+        under.extend(pad.chars().skip(lo));
+        under.push_str(&"^".repeat(width.min(hi - at)));
+        Some([line, under])
     }
 }
+
+/// A condition quoted in a message: whole up to 120 characters, else its first 80 and how long it is (the caret
+/// lines show the part to blame).
+pub(crate) fn quote_condition(src: &str) -> String {
+    let n = src.chars().count();
+    if n <= 120 {
+        return format!("\"{src}\"");
+    }
+    let head: String = src.chars().take(80).collect();
+    format!("\"{head}…\" ({n} characters)")
+}
+
+/// Characters of a long condition shown on each side of the part to blame.
+const CARET_WINDOW: usize = 40;
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());

@@ -174,6 +174,27 @@ fn caret_counts_characters_and_keeps_tabs() {
 }
 
 #[test]
+fn a_long_condition_shows_a_window_around_the_caret() {
+    // 100 KB of conditions with one bad operator in the middle: the message quotes a window, not the whole text.
+    let many = vec!["x = 1"; 5_000].join(" AND ");
+    let src = format!("{many} AND y >> 1 AND {many}");
+    let e = err(&src);
+    let [line, carets] = e.caret(&src).expect("a position");
+    assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+    assert!(line.chars().count() < 100, "{line}");
+    let at = carets.chars().position(|c| c == '^').unwrap();
+    // The caret is under the second '>' of "y >> 1" (the first makes a comparison, the second is unexpected).
+    let before: String = line.chars().take(at + 1).collect();
+    assert!(before.ends_with("y >>"), "{line}\n{carets}");
+    let quoted = quote_condition(&src);
+    let n = src.chars().count();
+    assert!(
+        quoted.len() < 120 && quoted.ends_with(&format!("({n} characters)")),
+        "{quoted}"
+    );
+}
+
+#[test]
 fn nesting_is_bounded() {
     let deep = format!("{}x = 1{}", "(".repeat(65), ")".repeat(65));
     assert!(err(&deep).message.contains("more than 64 deep"));
