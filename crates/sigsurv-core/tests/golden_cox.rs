@@ -5,7 +5,7 @@ mod common;
 mod cox_support;
 
 use common::{assert_all_close, assert_close, nums, opt};
-use cox_support::{load, reference};
+use cox_support::{for_each_path, load, reference};
 use serde_json::Value;
 use sigsurv_core::cox::{cox_ph, CoxData, CoxFit, CoxOptions, Ties};
 
@@ -150,7 +150,7 @@ macro_rules! golden {
         #[test]
         fn $fn() {
             let all = cases();
-            check($case, &all[$case]);
+            for_each_path(|path| check(&format!("{} [{path}]", $case), &all[$case]));
         }
     )*};
 }
@@ -246,11 +246,13 @@ fn no_events_gives_na_coefficients_and_a_warning() {
 #[test]
 fn monotone_likelihood_warning_names_the_term() {
     let all = cases();
-    let fit = load(&all["synthetic_monotone"]).fit();
-    assert_eq!(fit.warnings.len(), 1);
-    assert!(
-        fit.warnings[0].contains("variable 2 (bad)"),
-        "{:?}",
-        fit.warnings
-    );
+    for_each_path(|path| {
+        let fit = load(&all["synthetic_monotone"]).fit();
+        assert_eq!(fit.warnings.len(), 1, "{path}");
+        assert!(
+            fit.warnings[0].contains("variable 2 (bad)"),
+            "{path}: {:?}",
+            fit.warnings
+        );
+    });
 }

@@ -4,7 +4,7 @@ mod common;
 mod cox_support;
 
 use common::{assert_all_close, nums};
-use cox_support::{load, reference};
+use cox_support::{for_each_path, load, reference};
 use sigsurv_core::cox::{cox_residuals, ResidualType};
 
 const REL: f64 = 1e-7;
@@ -17,14 +17,20 @@ fn col_major(values: &[f64], ncol: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Case `name` through every evaluation path.
 fn check(name: &str) {
+    for_each_path(|path| check_path(name, &format!("{name} [{path}]")));
+}
+
+/// Case `name`, its messages labelled `label`.
+fn check_path(name: &str, label: &str) {
     let all = reference("cox/cox_residuals.json");
     let case = &all["cases"][name];
     let c = load(case);
     let fit = c.fit();
     let d = c.data();
     let p = d.p;
-    let what = |s: &str| format!("{name}: {s}");
+    let what = |s: &str| format!("{label}: {s}");
     let m = cox_residuals(&fit, &d, ResidualType::Martingale).unwrap();
     assert_all_close(
         &what("martingale"),

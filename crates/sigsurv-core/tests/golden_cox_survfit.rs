@@ -7,7 +7,7 @@ mod common;
 mod cox_support;
 
 use common::{assert_all_close, nums};
-use cox_support::{load, reference};
+use cox_support::{for_each_path, load, reference};
 use serde_json::Value;
 use sigsurv_core::cox::{cox_survfit, CoxCurve, NewData};
 
@@ -111,7 +111,7 @@ fn survfit_matches_r() {
         if name == "meta" {
             continue;
         }
-        check(name, case);
+        for_each_path(|path| check(&format!("{name} [{path}]"), case));
         n += 1;
     }
     assert_eq!(n, 10);

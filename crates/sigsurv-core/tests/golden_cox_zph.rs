@@ -4,22 +4,28 @@ mod common;
 mod cox_support;
 
 use common::{assert_all_close, nums};
-use cox_support::{load, reference};
+use cox_support::{for_each_path, load, reference};
 use sigsurv_core::cox::{cox_zph, ZphTransform};
 
+/// Case `name` through every evaluation path.
 fn check(name: &str) {
+    for_each_path(|path| check_path(name, &format!("{name} [{path}]")));
+}
+
+/// Case `name`, its messages labelled `what`.
+fn check_path(name: &str, what: &str) {
     let all = reference("cox/cox_zph.json");
     let case = &all["cases"][name];
     let c = load(case);
     let fit = c.fit();
-    for (label, tr) in [
+    for (tr_label, tr) in [
         ("km", ZphTransform::Km),
         ("identity", ZphTransform::Identity),
         ("rank", ZphTransform::Rank),
         ("log", ZphTransform::Log),
     ] {
         let z = cox_zph(&fit, &c.data(), &c.design.term_of, &c.design.terms, tr).unwrap();
-        let r = &case["zph"][label];
+        let r = &case["zph"][tr_label];
         let mut chisq: Vec<f64> = z.terms.iter().map(|t| t.chisq).collect();
         let mut df: Vec<f64> = z.terms.iter().map(|t| t.df as f64).collect();
         let mut p: Vec<f64> = z.terms.iter().map(|t| t.p_value).collect();
@@ -27,13 +33,13 @@ fn check(name: &str) {
         df.push(z.global.df as f64);
         p.push(z.global.p_value);
         assert_all_close(
-            &format!("{name} {label} chisq"),
+            &format!("{what} {tr_label} chisq"),
             &chisq,
             &nums(&r["chisq"]),
             1e-7,
         );
-        assert_all_close(&format!("{name} {label} df"), &df, &nums(&r["df"]), 0.0);
-        assert_all_close(&format!("{name} {label} p"), &p, &nums(&r["p"]), 1e-6);
+        assert_all_close(&format!("{what} {tr_label} df"), &df, &nums(&r["df"]), 0.0);
+        assert_all_close(&format!("{what} {tr_label} p"), &p, &nums(&r["p"]), 1e-6);
     }
 }
 

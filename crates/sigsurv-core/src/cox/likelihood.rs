@@ -1,7 +1,7 @@
 //! The log partial likelihood and its derivatives at any β, on data sorted once: the inner step of
 //! [`super::cox_ph`], public for profile likelihoods, diagnostics and benchmarks.
 
-use super::engine::evaluate;
+use super::eval::evaluate;
 use super::prep::Prepared;
 use super::{CoxData, Ties};
 use crate::error::Result;

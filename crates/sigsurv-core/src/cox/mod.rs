@@ -6,10 +6,8 @@
 //! p-values, confidence intervals, likelihood-ratio / Wald / score (and robust score) tests, and Harrell's
 //! concordance as `coxph` stores it. See `docs/methods/cox.md` for every formula and default.
 
-mod blocked;
 mod chol;
-mod engine;
-mod grouped;
+mod eval;
 mod likelihood;
 mod newton;
 mod outer;
@@ -26,6 +24,8 @@ mod zph;
 use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
 use chol::Ldl;
+#[doc(hidden)]
+pub use eval::{with_forced_path, CoxPath, ForcedPath};
 pub use likelihood::{CoxLikelihood, LoglikEval};
 use prep::Prepared;
 use rayon::prelude::*;

@@ -7,7 +7,7 @@
 //! The iterations run on centred, scaled covariates; results are mapped back to the original scale.
 
 use super::chol::Ldl;
-use super::engine::{evaluate, Eval};
+use super::eval::{evaluate, Eval};
 use super::prep::Prepared;
 use super::{CoxOptions, Ties};
 

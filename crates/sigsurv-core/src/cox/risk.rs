@@ -9,7 +9,7 @@
 
 #![allow(clippy::needless_range_loop, clippy::type_complexity)] // index loops mirror the matrix formulas
 
-use super::engine::eta_shift;
+use super::eval::{eta_shift, Leave, RiskSetWalk};
 use super::prep::Prepared;
 use super::Ties;
 
@@ -63,41 +63,33 @@ impl EventTable {
                 t.risk[k] = (eta - shift).exp();
             }
             let first = t.time.len();
-            let by_start: &[usize] = match prep.by_start_bounds.get(s) {
-                Some(&(lo, hi)) => &prep.by_start[lo..hi],
-                None => &[],
-            };
-            let (mut denom, mut a, mut wrisk, mut nrisk) = (0.0, vec![0.0; p], 0.0, 0usize);
-            let mut rm = 0;
-            let mut k = b0;
+            let (mut denom, mut a, mut wrisk) = (0.0, vec![0.0; p], 0.0);
             // Times are visited in descending order; the stratum's block is reversed at the end.
             let mut rev: Vec<(f64, usize, f64, f64, usize, Vec<f64>, Vec<f64>, f64, f64)> =
                 Vec::new();
-            while k < b1 {
-                let dtime = prep.stop[k];
-                while rm < by_start.len() && prep.start[by_start[rm]] >= dtime {
-                    let q = by_start[rm];
-                    rm += 1;
-                    nrisk -= 1;
-                    if nrisk == 0 {
+            let mut walk = RiskSetWalk::fitted(prep, s, b0, b1);
+            loop {
+                let step = walk.next_time(|leave| match leave {
+                    Leave::Emptied => {
                         denom = 0.0;
                         wrisk = 0.0;
                         a.iter_mut().for_each(|v| *v = 0.0);
-                    } else {
+                    }
+                    Leave::Row(q) => {
                         let r = prep.weight[q] * t.risk[q];
                         denom -= r;
                         wrisk -= prep.weight[q];
                         a.iter_mut().zip(prep.row(q)).for_each(|(a, x)| *a -= r * x);
                     }
-                }
+                });
+                let Some((dtime, rows)) = step else { break };
                 let (mut nd, mut deadwt, mut e_denom, mut a2) = (0, 0.0, 0.0, vec![0.0; p]);
-                while k < b1 && prep.stop[k] == dtime {
+                for k in rows {
                     if !prep.ignore[k] {
                         let w = prep.weight[k];
                         let r = w * t.risk[k];
                         denom += r;
                         wrisk += w;
-                        nrisk += 1;
                         a.iter_mut().zip(prep.row(k)).for_each(|(a, x)| *a += r * x);
                         if prep.event[k] {
                             nd += 1;
@@ -108,7 +100,6 @@ impl EventTable {
                                 .for_each(|(a, x)| *a += r * x);
                         }
                     }
-                    k += 1;
                 }
                 if nd > 0 {
                     rev.push((
@@ -116,7 +107,7 @@ impl EventTable {
                         nd,
                         deadwt,
                         wrisk,
-                        nrisk,
+                        walk.at_risk(),
                         a.clone(),
                         a2,
                         denom,

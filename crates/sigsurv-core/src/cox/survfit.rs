@@ -18,6 +18,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
+use super::eval::{regrouped_shift, Leave, RiskSetWalk};
 use super::prep::Prepared;
 use super::{CoxData, CoxFit, Ties};
 use crate::error::{CoreError, Result};
@@ -198,9 +199,10 @@ fn baseline(
 ) -> Baseline {
     let p = prep.p;
     let eta = |k: usize| -> f64 { beta.iter().zip(prep.row(k)).map(|(b, x)| b * x).sum() };
-    // Keep exp() finite; Λ_z and its variance do not depend on the reference point.
+    // Keep exp() finite (the regrouped rule of `eval/shift.rs`); Λ_z and its variance do not depend on the
+    // reference point.
     let max = (b0..b1).map(eta).fold(f64::NEG_INFINITY, f64::max);
-    let shift = if max > 200.0 { max } else { 0.0 };
+    let shift = regrouped_shift(max);
     // Every row of the stratum, by start time descending, leaves the risk set once t ≤ start.
     let mut entry: Vec<usize> = if prep.counting {
         (b0..b1).collect()
@@ -212,21 +214,18 @@ fn baseline(
     // Per time, descending: (time, at risk, events, censored, deaths, S0, S0_D); S1 and S1_D flat.
     let mut rows: Vec<(f64, f64, f64, f64, usize, f64, f64)> = Vec::new();
     let (mut s1_all, mut s1d_all) = (Vec::new(), Vec::new());
-    let (mut s0, mut s1, mut wrisk, mut nrisk) = (0.0, vec![0.0; p], 0.0, 0usize);
+    let (mut s0, mut s1, mut wrisk) = (0.0, vec![0.0; p], 0.0);
     let mut s1d = vec![0.0; p];
-    let (mut rm, mut k) = (0, b0);
-    while k < b1 {
-        let t = prep.stop[k];
-        while rm < entry.len() && prep.start[entry[rm]] >= t {
-            let q = entry[rm];
-            rm += 1;
-            nrisk -= 1;
-            if nrisk == 0 {
-                // Everyone has left: restart from zero rather than carry round-off.
+    // The numbers at risk count every row, also those whose interval holds no event time.
+    let mut walk = RiskSetWalk::every_row(prep, &entry, b0, b1);
+    loop {
+        let step = walk.next_time(|leave| match leave {
+            Leave::Emptied => {
                 s0 = 0.0;
                 wrisk = 0.0;
                 s1.iter_mut().for_each(|v| *v = 0.0);
-            } else {
+            }
+            Leave::Row(q) => {
                 let r = prep.weight[q] * (eta(q) - shift).exp();
                 s0 -= r;
                 wrisk -= prep.weight[q];
@@ -234,15 +233,15 @@ fn baseline(
                     .zip(prep.row(q))
                     .for_each(|(a, x)| *a -= r * x);
             }
-        }
+        });
+        let Some((t, group)) = step else { break };
         let (mut wd, mut wc, mut nd, mut s0d) = (0.0, 0.0, 0usize, 0.0);
         s1d.iter_mut().for_each(|v| *v = 0.0);
-        while k < b1 && prep.stop[k] == t {
+        for k in group {
             let w = prep.weight[k];
             let r = w * (eta(k) - shift).exp();
             s0 += r;
             wrisk += w;
-            nrisk += 1;
             s1.iter_mut()
                 .zip(prep.row(k))
                 .for_each(|(a, x)| *a += r * x);
@@ -256,7 +255,6 @@ fn baseline(
             } else {
                 wc += w;
             }
-            k += 1;
         }
         rows.push((t, wrisk, wd, wc, nd, s0, s0d));
         s1_all.extend_from_slice(&s1);

@@ -15,7 +15,7 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
 use super::chol::Ldl;
-use super::engine::stratum_pass;
+use super::eval::stratum_pass;
 use super::prep::Prepared;
 use super::{CoxData, CoxFit};
 use crate::error::{CoreError, Result};

@@ -5,9 +5,34 @@
 
 use crate::common::{fixture, Csv};
 use serde_json::Value;
-use sigsurv_core::cox::{cox_ph, CoxData, CoxFit, CoxOptions, Ties};
+use sigsurv_core::cox::{
+    cox_ph, with_forced_path, CoxData, CoxFit, CoxOptions, CoxPath, ForcedPath, Ties,
+};
 use sigsurv_core::design::{build_design, ColumnData, Design};
 use sigsurv_core::formula::{parse_formula, Formula, Response};
+
+/// Every path of the Cox evaluation: the reference pass, the two regrouped paths, and these two on their portable
+/// kernels (which an AVX2 machine otherwise never runs). A regrouped path forced on (start, stop] data runs the
+/// reference pass.
+pub const PATHS: [(&str, ForcedPath); 5] = [
+    ("sequential", forced(CoxPath::Sequential, false)),
+    ("blocked", forced(CoxPath::Blocked, false)),
+    ("grouped", forced(CoxPath::Grouped, false)),
+    ("blocked, portable kernels", forced(CoxPath::Blocked, true)),
+    ("grouped, portable kernels", forced(CoxPath::Grouped, true)),
+];
+
+const fn forced(path: CoxPath, portable: bool) -> ForcedPath {
+    ForcedPath { path, portable }
+}
+
+/// Runs `check` once per evaluation path (every fit inside it takes that path), with the path's name for the
+/// messages.
+pub fn for_each_path(mut check: impl FnMut(&str)) {
+    for (label, path) in PATHS {
+        with_forced_path(path, || check(label));
+    }
+}
 
 /// The data of one case after NA rows are dropped.
 pub struct Case {

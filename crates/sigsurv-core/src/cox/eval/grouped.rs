@@ -5,7 +5,7 @@
 //! with `r = w exp(η)`, plus the deaths' `Σ w η` and `Σ w x`. A short sequential pass over the groups of each
 //! stratum (descending time) then keeps the risk-set totals S0, A = Σ L and C = Σ C_g running and adds each
 //! event time's terms (`tie_terms.rs`): ℓ, U and I exactly as R's `coxfit6`, the running sums taken per
-//! time instead of per row.
+//! time instead of per row: the algebra of the reference pass (`sequential.rs`), regrouped per tie group.
 //!
 //! The covariates (the bulk of the data) are read once per evaluation instead of twice (`blocked.rs` reads them
 //! for η and again for the weighted sums, because its per-row weights need the risk-set totals first). The group
@@ -17,11 +17,14 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
-use super::engine::{evaluate_by_strata, regrouped_exact, regrouped_shift, Eval};
-use super::outer::add_outer_rows;
-use super::prep::Prepared;
-use super::tie_terms::TieTerms;
-use super::Ties;
+use super::super::outer::add_outer_rows;
+use super::super::prep::Prepared;
+use super::super::tie_terms::TieTerms;
+use super::super::Ties;
+use super::kernels::Kernels;
+use super::sequential::evaluate_by_strata;
+use super::shift::{regrouped_exact, regrouped_shift};
+use super::Eval;
 use rayon::prelude::*;
 
 /// Layout of one group's sums in the flat buffer: 5 scalars, three p-vectors, two packed lower triangles.
@@ -73,15 +76,20 @@ pub(crate) fn fits(prep: &Prepared) -> bool {
     !prep.counting && (values <= prep.n * prep.p.max(1) / 4 || values <= 1 << 17)
 }
 
-pub(crate) fn evaluate_grouped(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
+pub(crate) fn evaluate_grouped(
+    prep: &Prepared,
+    beta: &[f64],
+    ties: Ties,
+    kernels: Kernels,
+) -> Eval {
     let lay = Layout { p: prep.p };
     let ngroups = prep.groups.len() - 1;
     let mut sums = vec![0.0; ngroups * lay.stride()];
     // η is taken unshifted; a stratum whose largest η exceeds 200 is summed again on a shifted scale
-    // (`engine::regrouped_shift`), so that exp() stays finite; an η range too wide for the regrouped algebra goes
+    // (`shift.rs`), so that exp() stays finite; an η range too wide for the regrouped algebra goes
     // to the sequential pass.
     let no_shift = vec![0.0; prep.strata.len()];
-    let range = sum_groups(prep, beta, &no_shift, &lay, &mut sums);
+    let range = sum_groups(prep, beta, &no_shift, &lay, &mut sums, kernels);
     let shift: Vec<f64> = range.iter().map(|&(max, _)| regrouped_shift(max)).collect();
     if range
         .iter()
@@ -91,7 +99,7 @@ pub(crate) fn evaluate_grouped(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
         return evaluate_by_strata(prep, beta, ties);
     }
     if shift.iter().any(|&s| s != 0.0) {
-        sum_groups(prep, beta, &shift, &lay, &mut sums);
+        sum_groups(prep, beta, &shift, &lay, &mut sums, kernels);
     }
     let mut e = combine(prep, &lay, &sums, &shift, ties);
     e.max_eta = range.iter().map(|r| r.0).fold(f64::NEG_INFINITY, f64::max);
@@ -105,6 +113,7 @@ fn sum_groups(
     shift: &[f64],
     lay: &Layout,
     sums: &mut [f64],
+    kernels: Kernels,
 ) -> Vec<(f64, f64)> {
     let stride = lay.stride();
     let mut parts: Vec<&mut [f64]> = Vec::with_capacity(prep.blocks.len());
@@ -117,7 +126,7 @@ fn sum_groups(
     let block_max: Vec<(f64, f64)> = parts
         .into_par_iter()
         .zip(&prep.blocks)
-        .map(|(out, b)| sum_block_fast(prep, beta, shift[b.2], lay, *b, out))
+        .map(|(out, b)| kernels.run(|| sum_block(prep, beta, shift[b.2], lay, *b, out)))
         .collect();
     let mut range = vec![(f64::NEG_INFINITY, f64::INFINITY); prep.strata.len()];
     for (b, (max, min)) in prep.blocks.iter().zip(block_max) {
@@ -241,37 +250,6 @@ fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &
     for r in quads.remainder().chunks_exact(p) {
         out.push(beta.iter().zip(r).fold(0.0, |a, (&b, &x)| b.mul_add(x, a)));
     }
-}
-
-/// [`sum_block`] compiled for AVX2 + FMA as well (the same operations in the same order: the same bits).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn sum_block_avx2(
-    prep: &Prepared,
-    beta: &[f64],
-    shift: f64,
-    lay: &Layout,
-    b: (usize, usize, usize),
-    out: &mut [f64],
-) -> (f64, f64) {
-    sum_block(prep, beta, shift, lay, b, out)
-}
-
-/// [`sum_block`] with the widest vectors this CPU has.
-fn sum_block_fast(
-    prep: &Prepared,
-    beta: &[f64],
-    shift: f64,
-    lay: &Layout,
-    b: (usize, usize, usize),
-    out: &mut [f64],
-) -> (f64, f64) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        return unsafe { sum_block_avx2(prep, beta, shift, lay, b, out) };
-    }
-    sum_block(prep, beta, shift, lay, b, out)
 }
 
 /// The sequential pass over each stratum's groups (descending time): running risk-set totals and each event

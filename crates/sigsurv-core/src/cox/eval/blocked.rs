@@ -1,7 +1,7 @@
 //! ℓ(β), U(β) and I(β) for right-censored data in parallel blocks of rows, bit-identical for any
 //! number of threads. Used when the distinct times are many (else `grouped.rs` reads the covariates once).
 //!
-//! The per-event-time sums of `engine.rs` are regrouped so that rows can be processed independently.
+//! The per-event-time sums of the reference pass (`sequential.rs`) are regrouped so that rows can be processed independently.
 //! At an event time t with risk-set sums S0, A = S1, C = S2 (all rows with stop ≥ t), event sums E,
 //! A_D, C_D, the terms are those of `tie_terms.rs`:
 //! ```text
@@ -23,11 +23,14 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
-use super::engine::{evaluate_by_strata, regrouped_exact, regrouped_shift, Eval};
-use super::outer::add_outer_rows;
-use super::prep::Prepared;
-use super::tie_terms::TieTerms;
-use super::Ties;
+use super::super::outer::add_outer_rows;
+use super::super::prep::Prepared;
+use super::super::tie_terms::TieTerms;
+use super::super::Ties;
+use super::kernels::Kernels;
+use super::sequential::evaluate_by_strata;
+use super::shift::{regrouped_exact, regrouped_shift};
+use super::Eval;
 use rayon::prelude::*;
 
 /// The sums one block hands to the combine step.
@@ -50,7 +53,12 @@ struct GroupCoef {
     t: TieTerms,
 }
 
-pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eval {
+pub(crate) fn evaluate_blocked(
+    prep: &Prepared,
+    beta: &[f64],
+    ties: Ties,
+    kernels: Kernels,
+) -> Eval {
     let p = prep.p;
     let np = p * (p + 1) / 2;
     let g = &prep.groups;
@@ -82,7 +90,7 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
             (max, min, ll)
         })
         .collect();
-    // A shift of η per stratum that keeps exp() finite (engine::regrouped_shift).
+    // A shift of η per stratum that keeps exp() finite (shift.rs).
     let mut shift = vec![f64::NEG_INFINITY; prep.strata.len()];
     let mut min = vec![f64::INFINITY; prep.strata.len()];
     for (b, st) in prep.blocks.iter().zip(&stats) {
@@ -161,7 +169,7 @@ pub(crate) fn evaluate_blocked(prep: &Prepared, beta: &[f64], ties: Ties) -> Eva
     let sums: Vec<BlockSums> = prep
         .blocks
         .par_iter()
-        .map(|b| block_sums_fast(prep, b, &coef, &risk))
+        .map(|b| kernels.run(|| block_sums(prep, b, &coef, &risk)))
         .collect();
 
     // (4) Combine in block order; A_off restarts at each stratum.
@@ -282,114 +290,4 @@ fn block_sums(
         }
     }
     out
-}
-
-/// [`block_sums`] compiled for AVX2 + FMA as well: the same operations in the same order (Rust fuses a multiply and
-/// an add only where the code asks, with `mul_add`, which rounds once on every CPU), so the same bits, with four
-/// numbers per instruction instead of two.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn block_sums_avx2(
-    prep: &Prepared,
-    b: &(usize, usize, usize),
-    coef: &[GroupCoef],
-    risk: &[f64],
-) -> BlockSums {
-    block_sums(prep, b, coef, risk)
-}
-
-/// [`block_sums`] with the widest vectors this CPU has.
-fn block_sums_fast(
-    prep: &Prepared,
-    b: &(usize, usize, usize),
-    coef: &[GroupCoef],
-    risk: &[f64],
-) -> BlockSums {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        return unsafe { block_sums_avx2(prep, b, coef, risk) };
-    }
-    block_sums(prep, b, coef, risk)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::engine::evaluate_by_strata;
-    use super::super::{CoxData, Ties};
-    use super::*;
-
-    /// Many blocks, strata, weights, heavy ties: the blocked and the grouped sums equal the sequential pass.
-    #[test]
-    fn blocked_equals_sequential_pass() {
-        let n = 150_000;
-        let p = 4;
-        let mut state = 12345u64;
-        let mut unif = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut x = vec![0.0; n * p];
-        let (mut time, mut event, mut w, mut strata) = (vec![], vec![], vec![], vec![]);
-        for i in 0..n {
-            for j in 0..p {
-                x[j * n + i] = if j == 3 {
-                    (unif() < 0.4) as u8 as f64
-                } else {
-                    unif() * 4.0 - 2.0
-                };
-            }
-            time.push((unif() * 300.0).ceil());
-            event.push(unif() < 0.6);
-            w.push(1.0 + (i % 3) as f64 / 2.0);
-            strata.push((unif() * 3.0) as u32);
-        }
-        let names: Vec<String> = (0..p).map(|j| format!("x{j}")).collect();
-        for (strata, weights) in [(None, None), (Some(&strata[..]), Some(&w[..]))] {
-            let d = CoxData {
-                start: None,
-                stop: &time,
-                event: &event,
-                x: &x,
-                p,
-                names: &names,
-                strata,
-                weights,
-                cluster: None,
-            };
-            let prep = Prepared::new(&d, true).unwrap();
-            assert!(prep.blocks.len() > 3);
-            let cases = [
-                (Ties::Efron, [0.3, -0.2, 0.1, 0.5]),
-                (Ties::Breslow, [0.3, -0.2, 0.1, 0.5]),
-                (Ties::Efron, [120.0, 0.0, 0.0, 1.0]), // η > 200: the shifted scale
-            ];
-            for (ties, beta) in cases {
-                let b = evaluate_by_strata(&prep, &beta, ties);
-                assert!(super::super::grouped::fits(&prep));
-                for a in [
-                    evaluate_blocked(&prep, &beta, ties),
-                    super::super::grouped::evaluate_grouped(&prep, &beta, ties),
-                ] {
-                    let close = |x: f64, y: f64, scale: f64| (x - y).abs() <= 1e-10 * scale;
-                    assert!(
-                        close(a.loglik, b.loglik, b.loglik.abs()),
-                        "{} {}",
-                        a.loglik,
-                        b.loglik
-                    );
-                    let us = b.u.iter().map(|v| v.abs()).fold(1.0, f64::max);
-                    for (x, y) in a.u.iter().zip(&b.u) {
-                        assert!(close(*x, *y, us), "U {x} {y}");
-                    }
-                    let is = b.imat.iter().map(|v| v.abs()).fold(0.0, f64::max);
-                    for (x, y) in a.imat.iter().zip(&b.imat) {
-                        assert!(close(*x, *y, is), "I {x} {y}");
-                    }
-                }
-            }
-        }
-    }
 }
