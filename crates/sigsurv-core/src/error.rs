@@ -35,6 +35,23 @@ pub enum CoreError {
         "invalid weight {value} at row {row}: Cox regression needs weights > 0 (as R's coxph)"
     )]
     NonPositiveWeight { row: usize, value: f64 },
+    /// A group or stratum code not below the number of codes given (`what` says which slice).
+    #[error("invalid argument: {what} code {code} at row {row} is not below {n_codes}")]
+    CodeOutOfRange {
+        what: &'static str,
+        row: usize,
+        code: u32,
+        n_codes: usize,
+    },
+    /// A stratum code of an AFT fit without a label.
+    #[error(
+        "invalid argument: stratum code {code} at row {row}: there are {n_labels} strata labels"
+    )]
+    StratumWithoutLabel {
+        row: usize,
+        code: u32,
+        n_labels: usize,
+    },
     /// A stratum of an AFT fit with no rows: its scale cannot be estimated.
     #[error("invalid argument: stratum {stratum} has no rows, so its scale cannot be estimated")]
     EmptyStratum { stratum: String },
