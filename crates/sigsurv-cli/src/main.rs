@@ -57,6 +57,8 @@ fn main() {
             1
         }
     };
+    // Copies of streamed inputs (FIFOs, `<(...)`) are temporary files of this run.
+    sigsurv_io::stream_input::remove_copies();
     if timings {
         output::to_stderr(&progress::timings_line(start));
     }

@@ -1,7 +1,7 @@
 //! I/O errors. Each says what is wrong and where (file, column, line, value) on one line; [`IoError::hints`]
 //! gives the follow-up lines that say how to fix it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -125,6 +125,50 @@ pub enum IoError {
 }
 
 impl IoError {
+    /// The same error naming `to` where it named `from`: a streamed input's temporary copy is reported as the path
+    /// the user gave.
+    pub fn renamed(mut self, from: &Path, to: &Path) -> IoError {
+        if let Some(p) = self.path_mut() {
+            if p == from {
+                *p = to.to_path_buf();
+            }
+        }
+        if let IoError::Polars { message, .. }
+        | IoError::Malformed { message, .. }
+        | IoError::GeneSets { message, .. } = &mut self
+        {
+            *message = message.replace(&*from.to_string_lossy(), &to.to_string_lossy());
+        }
+        self
+    }
+
+    fn path_mut(&mut self) -> Option<&mut PathBuf> {
+        match self {
+            IoError::Open { path, .. }
+            | IoError::Unreadable { path, .. }
+            | IoError::NotText { path, .. }
+            | IoError::UnknownFormat { path }
+            | IoError::UnknownColumn { path, .. }
+            | IoError::DuplicateColumns { path, .. }
+            | IoError::Malformed { path, .. }
+            | IoError::NonNumeric { path, .. }
+            | IoError::InvalidValue { path, .. }
+            | IoError::AmbiguousEvent { path, .. }
+            | IoError::EventValueAbsent { path, .. }
+            | IoError::Empty { path, .. }
+            | IoError::Write { path, .. }
+            | IoError::WriteFailed { path, .. }
+            | IoError::Polars { path, .. }
+            | IoError::GeneSets { path, .. }
+            | IoError::DuplicateSamples { path, .. }
+            | IoError::NonNumericExpression { path, .. }
+            | IoError::NoGenesMatched { path, .. } => Some(path),
+            IoError::OutputIsInput { input, .. } => Some(input),
+            IoError::Study { dir, .. } => Some(dir),
+            IoError::Where { .. } | IoError::UnknownSet { .. } => None,
+        }
+    }
+
     /// Follow-up lines: what exists, how to fix it.
     pub fn hints(&self) -> Vec<String> {
         match self {

@@ -196,7 +196,13 @@ impl ExpressionMatrix {
 /// [`IoError::Malformed`] for a missing gene or sample identifier, a ragged line or a GCT whose dimensions line
 /// disagrees with its contents; [`IoError::Empty`] for a file without genes or samples.
 pub fn read_expression(spec: &ExpressionSpec) -> Result<ExpressionMatrix> {
-    let raw = crate::panic_guard::catch(&spec.path, || read::read_raw(spec))?;
+    let readable = crate::stream_input::readable(&spec.path)?;
+    let copy = ExpressionSpec {
+        path: readable.clone(),
+        ..spec.clone()
+    };
+    let raw = crate::panic_guard::catch(&copy.path, || read::read_raw(&copy))
+        .map_err(|e| e.renamed(&readable, &spec.path))?;
     let (genes, samples, values) = if spec.samples_in_rows {
         (raw.value_names, raw.ids, raw.values)
     } else {

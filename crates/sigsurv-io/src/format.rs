@@ -99,20 +99,26 @@ pub fn sniff_binary(path: &Path) -> Option<Binary> {
             Ok(k) => n += k,
         }
     }
-    let head = &head[..n];
-    let kinds: [(&[u8], Binary); 7] = [
-        (&[0x1f, 0x8b], Binary::Gzip),
-        (&[0x28, 0xb5, 0x2f, 0xfd], Binary::Zstd),
-        (b"BZh", Binary::Bzip2),
-        (&[0xfd, b'7', b'z', b'X', b'Z', 0x00], Binary::Xz),
-        (b"PK\x03\x04", Binary::Zip),
-        (b"PAR1", Binary::Parquet),
-        (b"ARROW1", Binary::ArrowIpc),
-    ];
-    kinds
-        .iter()
-        .find(|(magic, _)| head.starts_with(magic))
-        .map(|(_, kind)| *kind)
+    Binary::sniff(&head[..n])
+}
+
+impl Binary {
+    /// The kind of binary data that starts with `head`, if any.
+    pub fn sniff(head: &[u8]) -> Option<Binary> {
+        let kinds: [(&[u8], Binary); 7] = [
+            (&[0x1f, 0x8b], Binary::Gzip),
+            (&[0x28, 0xb5, 0x2f, 0xfd], Binary::Zstd),
+            (b"BZh", Binary::Bzip2),
+            (&[0xfd, b'7', b'z', b'X', b'Z', 0x00], Binary::Xz),
+            (b"PK\x03\x04", Binary::Zip),
+            (b"PAR1", Binary::Parquet),
+            (b"ARROW1", Binary::ArrowIpc),
+        ];
+        kinds
+            .iter()
+            .find(|(magic, _)| head.starts_with(magic))
+            .map(|(_, kind)| *kind)
+    }
 }
 
 /// Refuses a file about to be read as delimited text that is compressed or binary, saying what it is.

@@ -19,6 +19,7 @@ pub mod memory;
 pub mod output_target;
 pub mod panic_guard;
 pub mod run_inputs;
+pub mod stream_input;
 pub mod suggest;
 pub mod table;
 mod temp_file;

@@ -204,23 +204,75 @@ impl Table {
 
 /// The column names of a table, without reading its rows.
 pub fn column_names(spec: &TableSpec) -> Result<Vec<String>> {
-    crate::panic_guard::catch(&spec.path, || {
-        let (mut lf, format) = scan(spec)?;
-        let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
-        check_unique_names(spec, format, &schema)?;
-        Ok(schema.iter_names().map(|n| n.to_string()).collect())
+    from_readable(spec, |spec| {
+        crate::panic_guard::catch(&spec.path, || {
+            let (mut lf, format) = scan(spec, false)?;
+            let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
+            check_unique_names(spec, format, &schema)?;
+            Ok(schema.iter_names().map(|n| n.to_string()).collect())
+        })
     })
 }
 
 /// Reads `columns` (each must exist) from the table, applies the filter, drops rows with a missing value in any
 /// of them and reports how many. A file polars cannot represent is [`IoError::Unreadable`], never a panic.
 pub fn read_table(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
-    crate::panic_guard::catch(&spec.path, || read_table_unguarded(spec, columns))
+    from_readable(spec, |spec| {
+        crate::panic_guard::catch(&spec.path, || read_table_unguarded(spec, columns))
+    })
+    .map(|mut table| {
+        table.path.clone_from(&spec.path);
+        table
+    })
+}
+
+/// Runs `read` on the file to read for `spec` (a stream's temporary copy, see [`crate::stream_input`]), with
+/// errors naming the user's path.
+fn from_readable<T>(spec: &TableSpec, read: impl FnOnce(&TableSpec) -> Result<T>) -> Result<T> {
+    let path = crate::stream_input::readable(&spec.path)?;
+    if path == spec.path {
+        return read(spec);
+    }
+    let copy = TableSpec {
+        path: path.clone(),
+        ..spec.clone()
+    };
+    read(&copy).map_err(|e| e.renamed(&path, &spec.path))
 }
 
 fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
-    let (mut lf, format) = scan(spec)?;
-    let schema = lf.collect_schema().map_err(|e| polars_err(&spec.path, e))?;
+    let strict = read_columns(spec, columns, false);
+    let Err(strict_err) = strict else {
+        return strict;
+    };
+    // Text that is not UTF-8 (latin-1, Windows-1252) is an error only in a column the run uses; elsewhere (a
+    // free-text comment column) the file is read with such bytes replaced, as they are never looked at.
+    let Ok(Format::Delimited(sep)) = Format::detect(&spec.path, spec.delimiter) else {
+        return Err(strict_err);
+    };
+    let bad = non_utf8_columns(&spec.path, sep);
+    if bad.is_empty() {
+        return Err(strict_err);
+    }
+    let used = |name: &str| {
+        columns.contains(&name) || spec.filter.as_deref().is_some_and(|f| f.contains(name))
+    };
+    if let Some((line, column, byte)) = bad.iter().find(|(_, c, _)| used(c)) {
+        return Err(IoError::Malformed {
+            path: spec.path.clone(),
+            line: Some(*line),
+            message: non_utf8_message(column, *byte),
+        });
+    }
+    read_columns(spec, columns, true)
+}
+
+/// Reads the table; `lossy` replaces bytes that are not UTF-8 (only done when no column used holds one).
+fn read_columns(spec: &TableSpec, columns: &[&str], lossy: bool) -> Result<Table> {
+    let (mut lf, format) = scan(spec, lossy)?;
+    let schema = lf
+        .collect_schema()
+        .map_err(|e| diagnose_collect_error(spec, format, &e.to_string()))?;
     check_unique_names(spec, format, &schema)?;
     let available: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut wanted: Vec<&str> = Vec::new();
@@ -239,6 +291,29 @@ fn read_table_unguarded(spec: &TableSpec, columns: &[&str]) -> Result<Table> {
     // The file row of every row kept by --where; without --where row i is row i and no index is needed.
     let mut select: Vec<Expr> = Vec::new();
     if let Some(cond) = &spec.filter {
+        let mut schema = (*schema).clone();
+        let padded = padded_number_columns(&lf, &schema, cond)
+            .map_err(|e| diagnose_collect_error(spec, format, &e.to_string()))?;
+        if !padded.is_empty() {
+            // Rare (a padded number in a column the condition compares): the table is read whole, those
+            // columns parsed as numbers, and the condition applied to that.
+            let mut df = lf
+                .collect()
+                .map_err(|e| diagnose_collect_error(spec, format, &e.to_string()))?;
+            for name in padded {
+                let parsed: Float64Chunked = df
+                    .column(&name)
+                    .and_then(|c| c.str().cloned())
+                    .map_err(|e| polars_err(&spec.path, e))?
+                    .iter()
+                    .map(|v| v.and_then(|v| numbers::parse_number(v.trim())))
+                    .collect();
+                df.with_column(parsed.with_name(name.clone()).into_column())
+                    .map_err(|e| polars_err(&spec.path, e))?;
+                schema.with_column(name, DataType::Float64);
+            }
+            lf = df.lazy();
+        }
         lf = lf
             .with_row_index(ROW_INDEX, None)
             .filter(where_expr(cond, &schema)?);
@@ -471,6 +546,34 @@ pub fn where_expr(cond: &str, schema: &Schema) -> Result<Expr> {
         .map_err(to_io)
 }
 
+/// The text columns named in the condition `cond` whose every value is a number once trimmed (or a missing-value
+/// token): the columns [`numbers`] reads as numeric, so that `--where "age > 60"` compares them as numbers too.
+fn padded_number_columns(
+    lf: &LazyFrame,
+    schema: &Schema,
+    cond: &str,
+) -> PolarsResult<Vec<PlSmallStr>> {
+    let mut found = Vec::new();
+    for (name, dtype) in schema.iter() {
+        if *dtype != DataType::String || !cond.contains(name.as_str()) {
+            continue;
+        }
+        let distinct = lf.clone().select([col(name.clone()).unique()]).collect()?;
+        let values = distinct.column(name)?.str()?.clone();
+        let mut any_number = false;
+        let all_numbers = values.iter().flatten().all(|v| {
+            let v = v.trim();
+            let number = numbers::parse_number(v).is_some();
+            any_number |= number;
+            number || NULL_STRINGS.contains(&v)
+        });
+        if all_numbers && any_number {
+            found.push(name.clone());
+        }
+    }
+    Ok(found)
+}
+
 /// Refuses a delimited file whose header names a column twice: polars renames the repeat `NAME_duplicated_0`, and
 /// reading `NAME` would silently take the first. Only when polars renamed something is the header read again.
 fn check_unique_names(spec: &TableSpec, format: Format, schema: &Schema) -> Result<()> {
@@ -521,7 +624,7 @@ fn check_unique_names(spec: &TableSpec, format: Format, schema: &Schema) -> Resu
 }
 
 /// A lazy scan of the file and its format.
-fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
+fn scan(spec: &TableSpec, lossy: bool) -> Result<(LazyFrame, Format)> {
     let path = &spec.path;
     if !path.exists() {
         return Err(IoError::Open {
@@ -546,6 +649,11 @@ fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
             .with_separator(sep)
             .with_comment_prefix(None)
             .with_infer_schema_length(Some(100_000))
+            .with_encoding(if lossy {
+                CsvEncoding::LossyUtf8
+            } else {
+                CsvEncoding::Utf8
+            })
             .with_null_values(Some(NullValues::AllColumns(
                 NULL_STRINGS.iter().map(|s| (*s).into()).collect(),
             )))
@@ -564,6 +672,13 @@ fn scan(spec: &TableSpec) -> Result<(LazyFrame, Format)> {
 /// Turns a failed read of delimited text into a message that names the line: polars' own messages often do not.
 fn diagnose_collect_error(spec: &TableSpec, format: Format, msg: &str) -> IoError {
     if let Format::Delimited(sep) = format {
+        if let Some((line, column, byte)) = non_utf8_columns(&spec.path, sep).into_iter().next() {
+            return IoError::Malformed {
+                path: spec.path.clone(),
+                line: Some(line),
+                message: non_utf8_message(&column, byte),
+            };
+        }
         if let Some(line) = first_ragged_line(&spec.path, sep) {
             return IoError::Malformed {
                 path: spec.path.clone(),
@@ -576,6 +691,65 @@ fn diagnose_collect_error(spec: &TableSpec, format: Format, msg: &str) -> IoErro
         path: spec.path.clone(),
         message: first_line(msg),
     }
+}
+
+fn non_utf8_message(column: &str, byte: u8) -> String {
+    format!(
+        "column \"{column}\" holds the byte 0x{byte:02X}, which is not UTF-8 text (latin-1 or Windows-1252?); \
+         convert the file, e.g. `iconv -f latin1 -t utf-8 in.csv > out.csv`"
+    )
+}
+
+/// Every column holding a byte that is not valid UTF-8, with the line of its first such byte (the header is
+/// line 1), the column's header name (quote-aware field count) and the byte; in file order. Empty for UTF-8.
+fn non_utf8_columns(path: &Path, sep: u8) -> Vec<(u64, String, u8)> {
+    let Ok(text) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let header_end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let header = String::from_utf8_lossy(&text[..header_end]);
+    let names: Vec<String> = header
+        .trim_end_matches('\r')
+        .split(sep as char)
+        .map(|c| c.trim_matches('"').to_string())
+        .collect();
+    let mut found: Vec<(u64, String, u8)> = Vec::new();
+    // Lines are counted as the scan moves on, so many bad bytes cost one pass over the file.
+    let (mut at, mut line, mut line_start) = (0, 1u64, 0);
+    while let Err(e) = std::str::from_utf8(&text[at..]) {
+        let bad = at + e.valid_up_to();
+        for (i, &b) in text[at..bad].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = at + i + 1;
+            }
+        }
+        let mut in_quotes = false;
+        let field = text[line_start..bad]
+            .iter()
+            .filter(|&&b| {
+                if b == b'"' {
+                    in_quotes = !in_quotes;
+                }
+                !in_quotes && b == sep
+            })
+            .count();
+        let column = names
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| format!("{}", field + 1));
+        if !found.iter().any(|(_, c, _)| *c == column) {
+            found.push((line, column, text[bad]));
+            if found.len() == names.len() {
+                break;
+            }
+        }
+        at = bad + e.error_len().unwrap_or(text.len() - bad).max(1);
+        if at >= text.len() {
+            break;
+        }
+    }
+    found
 }
 
 /// The first line whose field count differs from the header's (quote-aware), with a description.
