@@ -124,7 +124,8 @@ impl Terms {
             .map(str::trim)
             .filter(|c| !c.is_empty());
         let cov_columns: Vec<String> = match covariates {
-            Some(c) => parse(&format!("Surv({time_col}, {event_col}) ~ {c}"))?
+            Some(c) => parse(&format!("Surv({time_col}, {event_col}) ~ {c}"))
+                .map_err(|f| covariates_failure(f, spec))?
                 .columns()
                 .into_iter()
                 .filter(|x| x != time_col && x != event_col)
@@ -443,6 +444,26 @@ pub(super) fn fit_cox(
 }
 
 /// Standard deviation with n - 1, as R's `sd()`.
+/// A covariates error names where the covariates came from: `--covariates` or the analysis file's `[model]`
+/// table (the formula it quotes is the one sigsurv built around them).
+fn covariates_failure(mut f: Failure, spec: &AnalysisSpec) -> Failure {
+    let (origin, example) = match &spec.file {
+        Some(file) => (
+            format!("covariates in the [model] table of {}", file.display()),
+            "e.g. covariates = \"age + factor(grade) + er\"",
+        ),
+        None => (
+            "--covariates".to_string(),
+            "e.g. --covariates \"age + factor(grade) + er\"",
+        ),
+    };
+    if let Some(rest) = f.message.strip_prefix("invalid --formula ") {
+        f.message = format!("invalid {origin}: in the model formula {rest}");
+    }
+    f.hints = vec![example.to_string()];
+    f
+}
+
 fn sample_sd(x: &[f64]) -> f64 {
     let n = x.len() as f64;
     let mean = x.iter().sum::<f64>() / n;

@@ -48,6 +48,9 @@ pub struct AnalysisSpec {
     #[serde(default)]
     pub model: ModelSpec,
     pub output: OutputSpec,
+    /// The analysis file this was read from (none when `analyze` built it from flags): messages name it.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

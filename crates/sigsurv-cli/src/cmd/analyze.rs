@@ -62,6 +62,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             .into(),
         },
         output: OutputSpec { dir: a.out.clone() },
+        file: None,
     };
     execute(&spec, a.quiet).map(|_| ())
 }
@@ -88,6 +89,7 @@ pub(crate) fn load(file: &Path) -> CliResult<AnalysisSpec> {
         .hint("the keys are documented in docs/analysis.md")
     })?;
     spec.rebase(file.parent().unwrap_or(Path::new(".")));
+    spec.file = Some(file.to_path_buf());
     Ok(spec)
 }
 
