@@ -46,6 +46,8 @@ mkdir -p "$OUT/example"
 sed -e "s#\.\./\.\./fixtures#$PWD/fixtures#" examples/il1_gse1992/analysis.toml >"$OUT/example/analysis.toml"
 run run_example run "$OUT/example/analysis.toml" --quiet
 run plot_km plot km $G --by horTh -o "$OUT/km.svg"
-# Paths of this run's folder differ between two runs: write them as OUT.
+# Paths of this run's folder and of the checkout differ between two runs: write them as OUT and REPO.
 grep -rlI --null "$OUT" "$OUT" | xargs -0 -r sed -i "s#$OUT#OUT#g"
+REPO=$(pwd -P)
+grep -rlI --null "$REPO" "$OUT" | xargs -0 -r sed -i "s#$REPO#REPO#g"
 echo "$n commands; outputs in $OUT"
