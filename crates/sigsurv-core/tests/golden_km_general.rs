@@ -7,7 +7,7 @@ use common::{fixture, json, nums, Csv};
 use serde_json::Value;
 use sigsurv_core::confint::ConfType;
 use sigsurv_core::km::general::{kaplan_meier_general_direct_variance, robust_by_default};
-use sigsurv_core::km::{kaplan_meier_general, ConfLower, KmCurve, KmData, KmOptions};
+use sigsurv_core::km::{kaplan_meier_general, ConfLower, KmAtTime, KmCurve, KmData, KmOptions};
 
 const REL: f64 = 1e-9;
 
@@ -117,7 +117,7 @@ fn load(case: &Value) -> Case {
     out
 }
 
-fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64) {
+fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64, at_times: &[f64]) {
     assert_eq!(c.n as f64, r["n"].as_f64().unwrap(), "{what}: n");
     check(&format!("{what} time"), &c.time, &r["time"], 0.0);
     // R's n.risk etc. are weighted; its unweighted fit at the same times gives the row counts.
@@ -223,6 +223,74 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64) {
     let rm = c.rmst(tau);
     check(&format!("{what} rmean"), &[rm.rmst], &r["rmean"], REL);
     check(&format!("{what} se(rmean)"), &[rm.se], &r["rmean_se"], REL);
+    check_at_times(what, c, &r["at"], at_times);
+}
+
+/// `summary(fit, times =)`: every row R gives, and the requested times after the last one listed as omitted.
+fn check_at_times(what: &str, c: &KmCurve, r: &Value, times: &[f64]) {
+    let at = c.at_times(times);
+    let col = |f: fn(&KmAtTime) -> f64| at.rows.iter().map(f).collect::<Vec<f64>>();
+    let what = format!("{what} at times");
+    check(&format!("{what}: time"), &col(|a| a.time), &r["time"], 0.0);
+    check(
+        &format!("{what}: n.risk"),
+        &col(|a| a.n_risk),
+        &r["n_risk"],
+        REL,
+    );
+    check(
+        &format!("{what}: n.event"),
+        &col(|a| a.n_event),
+        &r["n_event"],
+        REL,
+    );
+    check(
+        &format!("{what}: n.censor"),
+        &col(|a| a.n_censor),
+        &r["n_censor"],
+        REL,
+    );
+    check(&format!("{what}: surv"), &col(|a| a.surv), &r["surv"], REL);
+    check(
+        &format!("{what}: std.err"),
+        &col(|a| a.std_err),
+        &r["std_err"],
+        REL,
+    );
+    check(
+        &format!("{what}: cumhaz"),
+        &col(|a| a.cumhaz),
+        &r["cumhaz"],
+        REL,
+    );
+    if c.conf_type == ConfType::None {
+        assert!(at
+            .rows
+            .iter()
+            .all(|a| a.lower.is_none() && a.upper.is_none()));
+    } else {
+        let lower: Vec<Option<f64>> = at.rows.iter().map(|a| a.lower).collect();
+        let upper: Vec<Option<f64>> = at.rows.iter().map(|a| a.upper).collect();
+        check(
+            &format!("{what}: lower"),
+            &opts_f64(&lower),
+            &r["lower"],
+            REL,
+        );
+        check(
+            &format!("{what}: upper"),
+            &opts_f64(&upper),
+            &r["upper"],
+            REL,
+        );
+    }
+    let last = *c.time.last().unwrap();
+    assert_eq!(at.rows.len() + at.omitted.len(), times.len(), "{what}");
+    assert!(
+        at.omitted.iter().all(|&t| t > last),
+        "{what}: omitted {:?}",
+        at.omitted
+    );
 }
 
 fn conf_lower(name: &str) -> ConfLower {
@@ -245,6 +313,7 @@ fn run_case(name: &str) -> usize {
     let d = load(case);
     let probs = nums(&case["probs"]);
     let tau = case["tau"].as_f64().unwrap();
+    let at_times = nums(&case["at_times"]);
     // R's robust = NULL means its default rule.
     let robust = case["robust"]
         .as_bool()
@@ -294,6 +363,7 @@ fn run_case(name: &str) -> usize {
                 r,
                 &probs,
                 tau,
+                &at_times,
             );
             n_checked += 1;
         }

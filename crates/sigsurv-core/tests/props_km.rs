@@ -300,3 +300,33 @@ fn large_input_is_invariant_to_row_order() {
     assert_eq!(r1.chisq.to_bits(), r2.chisq.to_bits());
     assert_eq!(r1.variance, r2.variance);
 }
+
+proptest! {
+    /// The table at the curve's own times is the curve, its events add up to the curve's, and times between
+    /// curve points read the point before (at risk: the point after).
+    #[test]
+    fn at_times_reads_the_curve(v in rows(1), extra in prop::collection::vec(-2.0f64..25.0, 0..6)) {
+        let (t, e, _) = split(&v);
+        let c = kaplan_meier(&t, &e, &KmOptions::default()).unwrap();
+        let at = c.at_times(&c.time);
+        prop_assert!(at.omitted.is_empty());
+        prop_assert_eq!(at.rows.len(), c.time.len());
+        for (i, row) in at.rows.iter().enumerate() {
+            prop_assert_eq!(row.surv.to_bits(), c.surv[i].to_bits());
+            prop_assert_eq!(row.n_risk, c.n_risk[i] as f64);
+            prop_assert_eq!(row.n_event, c.n_event[i] as f64);
+        }
+        let mut times = c.time.clone();
+        times.extend(&extra);
+        let at = c.at_times(&times);
+        let events: f64 = at.rows.iter().map(|r| r.n_event).sum();
+        let last = *c.time.last().unwrap();
+        let wanted: usize = c.time.iter().zip(&c.n_event).map(|(_, &d)| d).sum();
+        prop_assert_eq!(events, wanted as f64);
+        for row in &at.rows {
+            prop_assert!((row.surv - c.surv_at(row.time)).abs() == 0.0 || row.time < c.time[0]);
+            prop_assert_eq!(row.n_risk, c.n_risk_at(row.time) as f64);
+        }
+        prop_assert!(at.omitted.iter().all(|&x| x > last));
+    }
+}

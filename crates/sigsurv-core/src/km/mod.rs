@@ -2,9 +2,10 @@
 //! and the Nelson-Aalen cumulative hazard; one curve or one per group.
 //!
 //! The summaries of a curve (median and quantiles with their CIs, restricted mean, values at given times) are
-//! in [`summary`]. The shared sort and input checks are in `order` (also used by the log-rank test). Case
+//! in [`summary`]; the table at chosen times (R's `summary(fit, times =)`) in [`at_times`]. The shared sort and input checks are in `order` (also used by the log-rank test). Case
 //! weights, delayed entry and the robust variance are in [`general`]; the confidence limits in `limits`.
 
+pub mod at_times;
 pub mod general;
 pub(crate) mod influence;
 pub(crate) mod limits;
@@ -12,6 +13,7 @@ pub(crate) mod order;
 pub mod summary;
 pub(crate) mod tally;
 
+pub use at_times::{KmAtTime, KmAtTimes};
 pub use general::{kaplan_meier_general, KmData};
 pub use limits::ConfLower;
 pub use summary::{QuantileEstimate, Rmst};
