@@ -16,6 +16,7 @@
 //! |---|---|
 //! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
 //! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
+//! | `summary(fit, times =)` | [`KmCurve::at_times`] |
 //! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
 //! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
 //! | `cox.zph(fit)` | [`cox_zph`] |
@@ -25,6 +26,7 @@
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
+//! | metafor's `rma(yi, sei, method = "DL" \| "FE")` | [`meta_analysis`] |
 //! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
 //!
 //! ## Example
@@ -79,6 +81,9 @@ pub mod design;
 pub mod factor_codes;
 pub mod formula;
 
+// Pooling per-cohort estimates: heterogeneity (Q, I², τ²) and fixed- and random-effects estimates.
+pub mod meta;
+
 // Gene-signature scores and cutting a score into groups (data-driven cut-points, quantile splits).
 pub mod cutpoint;
 pub mod score;
@@ -99,6 +104,7 @@ pub use error::{CoreError, Result};
 pub use formula::{parse_formula, Formula};
 pub use km::{kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions};
 pub use logrank::{pairwise_survdiff, survdiff, LogRank, LogRankOptions, PairwiseLogRank};
+pub use meta::{meta_analysis, MetaAnalysis, Pooled};
 pub use padjust::{p_adjust, PAdjust};
 pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
