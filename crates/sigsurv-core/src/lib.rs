@@ -27,6 +27,7 @@
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | metafor's `rma(yi, sei, method = "DL" \| "FE")` | [`meta_analysis`] |
+//! | `splines::ns(x, df)`, `splines::bs(x, df, degree)`, `poly(x, degree)`, `splineDesign` | [`splines::NaturalSplineBasis`], [`splines::BSplineBasis`], [`splines::OrthoPolyBasis`], [`splines::spline_design`] |
 //! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
 //!
 //! ## Example
@@ -80,6 +81,8 @@ pub mod design;
 #[doc(hidden)]
 pub mod factor_codes;
 pub mod formula;
+// Spline and polynomial bases of a covariate (ns, bs, poly), fixed on the training data.
+pub mod splines;
 
 // Pooling per-cohort estimates: heterogeneity (Q, I², τ²) and fixed- and random-effects estimates.
 pub mod meta;

@@ -1,0 +1,144 @@
+//! The B-spline basis and its derivatives at given points: R's `splines::splineDesign`.
+
+use crate::error::{CoreError, Result};
+
+/// The B-spline basis of order `order` (degree + 1) on the knot sequence `knots` (non-decreasing, length at least
+/// 2·order), or its `deriv`-th derivative, at each `x`: a matrix with one column per basis function
+/// (`knots.len() − order` of them) as columns, `x.len()` rows each.
+///
+/// # Formula
+/// On the knot interval [t_c−1, t_c) that holds x (the last interval closed on the right), the `order` nonzero
+/// basis functions B_{c−order}, …, B_{c−1} by the Cox-de Boor recursion
+/// B_{i,1} = 1 on the interval, B_{i,m}(x) = (x − t_i)/(t_{i+m−1} − t_i) · B_{i,m−1}(x) + (t_{i+m} − x)/(t_{i+m} −
+/// t_{i+1}) · B_{i+1,m−1}(x); derivatives by D B_{i,m} = (m − 1) [B_{i,m−1}/(t_{i+m−1} − t_i) − B_{i+1,m−1}/(t_{i+m}
+/// − t_{i+1})] applied `deriv` times (a term over a zero-length span is 0). As R, the derivative of order
+/// `order − 1` at the right boundary is 0.
+///
+/// # R equivalent
+/// `splines::splineDesign(knots, x, ord = order, derivs = deriv, outer.ok = FALSE)`.
+///
+/// # Errors
+/// [`CoreError::InvalidArgument`] for fewer than `2 · order` knots, knots out of order, or an `x` outside
+/// [t_order−1, t_(len − order)] (R: "the 'x' data must be in the range ...").
+#[doc(alias = "splineDesign")]
+pub fn spline_design(
+    knots: &[f64],
+    x: &[f64],
+    order: usize,
+    deriv: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let nk = knots.len();
+    if order == 0 || nk < 2 * order {
+        return Err(CoreError::InvalidArgument(format!(
+            "a spline of order {order} needs at least {} knots (have {nk})",
+            2 * order
+        )));
+    }
+    if knots.iter().any(|t| !t.is_finite()) || knots.windows(2).any(|w| w[0] > w[1]) {
+        return Err(CoreError::InvalidArgument(
+            "spline knots must be finite and in increasing order".into(),
+        ));
+    }
+    let ncoef = nk - order;
+    let (lo, hi) = (knots[order - 1], knots[ncoef]);
+    let mut columns = vec![vec![0.0; x.len()]; ncoef];
+    let mut values = vec![0.0; order];
+    for (row, &xi) in x.iter().enumerate() {
+        if !(xi >= lo && xi <= hi) {
+            return Err(CoreError::InvalidArgument(format!(
+                "value {xi} is outside the spline's boundary knots [{lo}, {hi}]"
+            )));
+        }
+        let (cursor, boundary) = cursor(knots, order, xi);
+        nonzero_basis(knots, order, cursor, xi, deriv, &mut values);
+        if deriv >= order || (boundary && order > 1 && deriv == order - 1) {
+            values.iter_mut().for_each(|v| *v = 0.0);
+        }
+        for (j, &v) in values.iter().enumerate() {
+            columns[cursor - order + j][row] = v;
+        }
+    }
+    Ok(columns)
+}
+
+/// The index c of the first knot > x (so x ∈ [t_c−1, t_c)), or, for x on the right boundary knot, that knot's
+/// index with `true` (the last interval is closed there).
+fn cursor(knots: &[f64], order: usize, x: f64) -> (usize, bool) {
+    let last_legit = knots.len() - order;
+    let c = knots.partition_point(|&t| t <= x);
+    if c > last_legit && x == knots[last_legit] {
+        return (last_legit, true);
+    }
+    (c, false)
+}
+
+/// The `order` basis functions nonzero on the interval ending at knot `c` (B_{c−order} … B_{c−1}), or their
+/// `deriv`-th derivatives, into `out`.
+fn nonzero_basis(knots: &[f64], order: usize, c: usize, x: f64, deriv: usize, out: &mut [f64]) {
+    let base = order.saturating_sub(deriv).max(1);
+    // Order 1: the indicator of the interval; out[j] holds B_{c−m+j, m} for the current order m.
+    out.iter_mut().for_each(|v| *v = 0.0);
+    out[0] = 1.0;
+    for m in 2..=base {
+        let mut next = vec![0.0; m];
+        for j in 0..m {
+            let i = c + j - m; // B_{i,m}
+            let left = if j > 0 { out[j - 1] } else { 0.0 }; // B_{i, m−1}
+            let right = if j < m - 1 { out[j] } else { 0.0 }; // B_{i+1, m−1}
+            let (ti, tim1, ti1, tim) = (knots[i], knots[i + m - 1], knots[i + 1], knots[i + m]);
+            let a = if tim1 > ti {
+                (x - ti) / (tim1 - ti) * left
+            } else {
+                0.0
+            };
+            let b = if tim > ti1 {
+                (tim - x) / (tim - ti1) * right
+            } else {
+                0.0
+            };
+            next[j] = a + b;
+        }
+        out[..m].copy_from_slice(&next);
+    }
+    // Each derivative step raises the order by one: D B_{i,m} from the B_{·, m−1} values.
+    for m in base + 1..=order {
+        let mut next = vec![0.0; m];
+        for j in 0..m {
+            let i = c + j - m;
+            let left = if j > 0 { out[j - 1] } else { 0.0 };
+            let right = if j < m - 1 { out[j] } else { 0.0 };
+            let (ti, tim1, ti1, tim) = (knots[i], knots[i + m - 1], knots[i + 1], knots[i + m]);
+            let a = if tim1 > ti { left / (tim1 - ti) } else { 0.0 };
+            let b = if tim > ti1 { right / (tim - ti1) } else { 0.0 };
+            next[j] = (m - 1) as f64 * (a - b);
+        }
+        out[..m].copy_from_slice(&next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cubic_basis_sums_to_one_and_its_derivative_to_zero() {
+        let knots = [0.0, 0.0, 0.0, 0.0, 1.0, 2.5, 4.0, 4.0, 4.0, 4.0];
+        let x = [0.0, 0.3, 1.0, 2.0, 3.99, 4.0];
+        let b = spline_design(&knots, &x, 4, 0).unwrap();
+        let d = spline_design(&knots, &x, 4, 1).unwrap();
+        for r in 0..x.len() {
+            let s: f64 = b.iter().map(|c| c[r]).sum();
+            let ds: f64 = d.iter().map(|c| c[r]).sum();
+            assert!(
+                (s - 1.0).abs() < 1e-14 && ds.abs() < 1e-12,
+                "row {r}: {s} {ds}"
+            );
+        }
+        assert_eq!(
+            b[b.len() - 1][x.len() - 1],
+            1.0,
+            "the right boundary is the last function's peak"
+        );
+        assert!(spline_design(&knots, &[4.5], 4, 0).is_err());
+    }
+}
