@@ -80,6 +80,8 @@ pub mod design;
 // Factor coding shared by the model matrix and the CLI's grouping columns; not a library interface.
 #[doc(hidden)]
 pub mod factor_codes;
+// Arithmetic on columns in a formula (I(), log(), pmin(), ...), parsed, evaluated and named as R does.
+pub mod expr;
 pub mod formula;
 // Spline and polynomial bases of a covariate (ns, bs, poly), fixed on the training data.
 pub mod splines;
