@@ -59,6 +59,20 @@ fn check_path(name: &str, label: &str) {
         &nums(&case["dfbeta"]),
         REL,
     );
+    let bs = cox_residuals(&fit, &d, ResidualType::Dfbetas).unwrap();
+    assert_all_close(
+        &what("dfbetas"),
+        &col_major(&bs.values, p),
+        &nums(&case["dfbetas"]),
+        REL,
+    );
+    let scaled = cox_residuals(&fit, &d, ResidualType::ScaledSchoenfeld).unwrap();
+    assert_all_close(
+        &what("scaledsch"),
+        &col_major(&scaled.values, p),
+        &nums(&case["scaledsch"]),
+        REL,
+    );
     let sch = cox_residuals(&fit, &d, ResidualType::Schoenfeld).unwrap();
     assert_all_close(
         &what("schoenfeld time"),
@@ -72,6 +86,11 @@ fn check_path(name: &str, label: &str) {
         &nums(&case["schoenfeld"]),
         REL,
     );
+}
+
+#[test]
+fn heart_cluster_uses_the_model_based_variance() {
+    check("heart_cluster");
 }
 
 #[test]

@@ -350,6 +350,8 @@ fn residual_name(k: ResidualType) -> &'static str {
         ResidualType::Schoenfeld => "schoenfeld",
         ResidualType::Score => "score",
         ResidualType::Dfbeta => "dfbeta",
+        ResidualType::Dfbetas => "dfbetas",
+        ResidualType::ScaledSchoenfeld => "scaledsch",
     }
 }
 

@@ -5,11 +5,14 @@
 //! deviance    sign(M_i) √(−2 (M_i + δ_i log(δ_i − M_i)))
 //! score       L_i = ∫ (x_i − x̄(t)) dM_i(t)          (n × p)
 //! dfbeta      w_i L_i I(β̂)⁻¹                        (n × p; case weights applied, model-based I⁻¹, as R)
+//! dfbetas     dfbeta_ij / √(I(β̂)⁻¹)_jj               (dfbeta in standard-error units)
 //! schoenfeld  x_i − x̄(t_i) for each event (Efron: x̄ averaged over the d sub-steps)
+//! scaledsch   β̂ + D · s_i I(β̂)⁻¹ for each event      (D the number of events; what cox.zph smooths)
 //! ```
+//! Every I(β̂)⁻¹ is the model-based variance, also for a fit with a robust variance (R's `naive.var`).
 //! Reference: Therneau, Grambsch & Fleming (1990) Biometrika 77:147; Therneau & Grambsch (2000) ch. 4.
-//! R: `residuals(fit, type = "martingale" | "deviance" | "score" | "dfbeta" | "schoenfeld")` with R's
-//! defaults for `weighted` (only dfbeta is weighted).
+//! R: `residuals(fit, type = "martingale" | "deviance" | "score" | "dfbeta" | "dfbetas" | "schoenfeld" |
+//! "scaledsch")` with R's defaults for `weighted` (only dfbeta and dfbetas are weighted).
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
@@ -27,6 +30,9 @@ pub enum ResidualType {
     Score,
     Schoenfeld,
     Dfbeta,
+    Dfbetas,
+    /// Scaled Schoenfeld residuals (R's `"scaledsch"`).
+    ScaledSchoenfeld,
 }
 
 /// Residuals: `rows[r]` is the data row of residual row r; `values` is row-major with `ncol` columns
@@ -117,11 +123,11 @@ pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result
                 values: v,
             })
         }
-        ResidualType::Score | ResidualType::Dfbeta => {
+        ResidualType::Score | ResidualType::Dfbeta | ResidualType::Dfbetas => {
             let (_, score) = residuals(&prep, &table, true);
             let mut v = to_data_order(&score, p);
-            if kind == ResidualType::Dfbeta {
-                let var = fit.naive_var.as_ref().unwrap_or(&fit.var);
+            if kind != ResidualType::Score {
+                let var = model_var(fit);
                 let w = |i: usize| data.weights.map_or(1.0, |w| w[i]);
                 let mut row = vec![0.0; p];
                 for i in 0..n {
@@ -130,6 +136,13 @@ pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result
                         row[j] = (0..p).map(|a| l[a] * var[a * p + j]).sum::<f64>() * w(i);
                     }
                     v[i * p..(i + 1) * p].copy_from_slice(&row);
+                }
+                if kind == ResidualType::Dfbetas {
+                    for row in v.chunks_mut(p.max(1)) {
+                        for (j, x) in row.iter_mut().enumerate() {
+                            *x /= var[j * p + j].sqrt();
+                        }
+                    }
                 }
             }
             Ok(Residuals {
@@ -141,7 +154,27 @@ pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result
             })
         }
         ResidualType::Schoenfeld => Ok(schoenfeld(&prep, &table)),
+        ResidualType::ScaledSchoenfeld => {
+            let mut r = schoenfeld(&prep, &table);
+            let var = model_var(fit);
+            let events = r.rows.len() as f64;
+            let mut scaled = vec![0.0; p];
+            for row in r.values.chunks_mut(p.max(1)) {
+                for (j, s) in scaled.iter_mut().enumerate() {
+                    *s =
+                        fit.coef[j] + events * (0..p).map(|a| row[a] * var[a * p + j]).sum::<f64>();
+                }
+                row.copy_from_slice(&scaled);
+            }
+            r.kind = kind;
+            Ok(r)
+        }
     }
+}
+
+/// The model-based variance I(β̂)⁻¹ (p × p, row-major), also for a fit reported with a robust variance.
+fn model_var(fit: &CoxFit) -> &[f64] {
+    fit.naive_var.as_deref().unwrap_or(&fit.var)
 }
 
 fn schoenfeld(prep: &Prepared, t: &EventTable) -> Residuals {
