@@ -8,6 +8,7 @@
 
 mod chol;
 mod eval;
+mod exact;
 mod likelihood;
 mod newton;
 mod outer;
@@ -48,6 +49,8 @@ pub enum Ties {
     Efron,
     /// Breslow's approximation.
     Breslow,
+    /// The exact partial likelihood (discrete logistic model; right-censored data without case weights).
+    Exact,
 }
 
 impl Ties {
@@ -56,6 +59,7 @@ impl Ties {
         match self {
             Ties::Efron => "efron",
             Ties::Breslow => "breslow",
+            Ties::Exact => "exact",
         }
     }
 }
@@ -389,7 +393,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         ..opts.clone()
     };
     let opts = if p == 0 { &null_opts } else { opts };
-    let nt = newton::newton(&prep, opts);
+    let nt = if opts.ties == Ties::Exact {
+        exact::check(data, &prep, robust)?;
+        exact::newton(&prep, opts)
+    } else {
+        newton::newton(&prep, opts)
+    };
     prep.row_buffer = Default::default();
     // A pivot the factorisation declared singular has a zero row in the inverse: that coefficient is not
     // estimable (R's NA). The rank may be negative (an indefinite matrix far from the optimum).
@@ -404,7 +413,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         .collect();
     let mut warnings = Vec::new();
     infinite_warnings(&prep, opts, &nt, data.names, &mut warnings);
-    if !nt.converged && !prep.counting && opts.iter_max > 1 && diverging(data, &nt, &coef, &means) {
+    if !nt.converged
+        && !prep.counting
+        && opts.ties != Ties::Exact
+        && opts.iter_max > 1
+        && diverging(data, &nt, &coef, &means)
+    {
         warnings.push("one or more coefficients may be infinite".to_string());
     }
     let aliased: Vec<String> = (0..p)

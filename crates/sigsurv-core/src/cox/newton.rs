@@ -28,7 +28,42 @@ pub(crate) struct Newton {
     pub iterations: usize,
 }
 
-fn chol(e: &Eval, p: usize, toler: f64) -> Ldl {
+impl Newton {
+    /// The result at β (on the prepared, scaled covariates) with the evaluation `e` there and its factorisation
+    /// `f`, mapped back to the original scale; `lls` is ℓ(0), ℓ(β̂) and the score test.
+    pub(crate) fn on_original_scale(
+        prep: &Prepared,
+        beta: Vec<f64>,
+        e: &Eval,
+        f: &Ldl,
+        [loglik0, loglik, sctest]: [f64; 3],
+        converged: bool,
+        iterations: usize,
+    ) -> Newton {
+        let p = prep.p;
+        let inv = f.inverse();
+        let s = &prep.scale;
+        let mut var = vec![0.0; p * p];
+        for i in 0..p {
+            for j in 0..p {
+                var[i * p + j] = inv[i * p + j] * s[i] * s[j];
+            }
+        }
+        Newton {
+            beta: beta.iter().zip(s).map(|(b, s)| b * s).collect(),
+            loglik0,
+            loglik,
+            u: e.u.iter().zip(s).map(|(u, s)| u / s).collect(),
+            var,
+            sctest,
+            rank: f.rank,
+            converged,
+            iterations,
+        }
+    }
+}
+
+pub(crate) fn chol(e: &Eval, p: usize, toler: f64) -> Ldl {
     Ldl::new(&e.imat_full(p), p, toler)
 }
 
@@ -55,25 +90,15 @@ pub(crate) fn newton(prep: &Prepared, opts: &CoxOptions) -> Newton {
 
     let finish =
         |beta: Vec<f64>, e: &Eval, f: &Ldl, loglik: f64, converged: bool, iterations: usize| {
-            let inv = f.inverse();
-            let s = &prep.scale;
-            let mut var = vec![0.0; p * p];
-            for i in 0..p {
-                for j in 0..p {
-                    var[i * p + j] = inv[i * p + j] * s[i] * s[j];
-                }
-            }
-            Newton {
-                beta: beta.iter().zip(s).map(|(b, s)| b * s).collect(),
-                loglik0,
-                loglik,
-                u: e.u.iter().zip(s).map(|(u, s)| u / s).collect(),
-                var,
-                sctest,
-                rank: f.rank,
+            Newton::on_original_scale(
+                prep,
+                beta,
+                e,
+                f,
+                [loglik0, loglik, sctest],
                 converged,
                 iterations,
-            }
+            )
         };
     if opts.iter_max == 0 || !loglik0.is_finite() {
         return finish(beta, &e0, &f0, loglik0, true, 0);

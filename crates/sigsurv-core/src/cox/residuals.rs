@@ -19,8 +19,8 @@
 use super::prep::Prepared;
 use super::resid::residuals;
 use super::risk::EventTable;
-use super::{CoxData, CoxFit};
-use crate::error::Result;
+use super::{CoxData, CoxFit, Ties};
+use crate::error::{CoreError, Result};
 
 /// Which residual.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,21 @@ pub enum ResidualType {
     Dfbetas,
     /// Scaled Schoenfeld residuals (R's `"scaledsch"`).
     ScaledSchoenfeld,
+}
+
+impl ResidualType {
+    /// R's name of the type (`residuals(fit, type = ...)`).
+    pub fn r_name(self) -> &'static str {
+        match self {
+            ResidualType::Martingale => "martingale",
+            ResidualType::Deviance => "deviance",
+            ResidualType::Score => "score",
+            ResidualType::Schoenfeld => "schoenfeld",
+            ResidualType::Dfbeta => "dfbeta",
+            ResidualType::Dfbetas => "dfbetas",
+            ResidualType::ScaledSchoenfeld => "scaledsch",
+        }
+    }
 }
 
 /// Residuals: `rows[r]` is the data row of residual row r; `values` is row-major with `ncol` columns
@@ -85,6 +100,14 @@ pub struct Residuals {
 /// # Ok::<(), sigsurv_core::CoreError>(())
 /// ```
 pub fn cox_residuals(fit: &CoxFit, data: &CoxData, kind: ResidualType) -> Result<Residuals> {
+    if fit.ties == Ties::Exact && !matches!(kind, ResidualType::Martingale | ResidualType::Deviance)
+    {
+        return Err(CoreError::InvalidArgument(format!(
+            "{} residuals are not available for the exact method (as in R): refit with Efron's or Breslow's \
+             approximation",
+            kind.r_name()
+        )));
+    }
     let prep = Prepared::new(data, fit.timefix)?;
     let p = prep.p;
     let n = prep.n;

@@ -122,7 +122,7 @@ impl EventTable {
                 t.wrisk.push(wrisk);
                 t.nrisk.push(nrisk);
                 let s0 = t.h.len();
-                let steps = if ties == Ties::Breslow || nd == 1 {
+                let steps = if ties != Ties::Efron || nd == 1 {
                     1
                 } else {
                     nd

@@ -279,7 +279,7 @@ fn baseline(
         let s1 = &s1_all[i * p..(i + 1) * p];
         let s1d = &s1d_all[i * p..(i + 1) * p];
         if nd > 0 {
-            if ties == Ties::Breslow || nd == 1 {
+            if ties != Ties::Efron || nd == 1 {
                 let h = wd / s0;
                 ch += h;
                 cv += wd / (s0 * s0);

@@ -30,7 +30,7 @@ pub(crate) struct TieTerms {
 impl TieTerms {
     /// The terms of an event time with risk-set sum `s0`, event sum `e`, `nd` events of total weight `wd`.
     pub fn new(s0: f64, e: f64, nd: usize, wd: f64, ties: Ties) -> TieTerms {
-        if ties == Ties::Breslow || nd == 1 {
+        if ties != Ties::Efron || nd == 1 {
             return TieTerms {
                 log_terms: wd * s0.ln(),
                 g1: wd / s0,

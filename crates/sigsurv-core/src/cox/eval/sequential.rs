@@ -128,7 +128,7 @@ pub(crate) fn stratum_pass(
         if nd == 0 {
             continue;
         }
-        let steps = if ties == Ties::Breslow || nd == 1 {
+        let steps = if ties != Ties::Efron || nd == 1 {
             1
         } else {
             nd
