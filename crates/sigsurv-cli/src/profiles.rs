@@ -25,11 +25,11 @@ pub(crate) fn encode_profiles(
         .iter()
         .zip(&d.term_of)
         .map(|(name, &t)| {
-            let term = &d.terms[t];
-            if let Some(level) = name.strip_prefix(&format!("{term}=")) {
-                Enc::Dummy(term.clone(), level.to_string())
-            } else if let Some(col) = term.strip_prefix("log(").and_then(|r| r.strip_suffix(')')) {
-                Enc::Log(col.to_string())
+            let (term, column) = (&d.terms[t], &d.term_columns[t]);
+            if let Some(level) = name.strip_prefix(&format!("{column}=")) {
+                Enc::Dummy(column.clone(), level.to_string())
+            } else if term.starts_with("log(") {
+                Enc::Log(column.clone())
             } else {
                 Enc::Number(name.clone())
             }

@@ -579,7 +579,7 @@ fn cox_json_matches_r_on_gbsg2() {
     );
     let zph = v["zph"].as_array().unwrap();
     assert_eq!(zph.len(), 9, "8 terms (tgrade is one) + GLOBAL");
-    assert_eq!(zph[4]["term"], "tgrade");
+    assert_eq!(zph[4]["term"], "factor(tgrade)", "R's row name");
     assert_eq!(zph[4]["df"], 2);
     assert_eq!(zph[8]["term"], "GLOBAL");
     for (i, z) in zph.iter().enumerate() {

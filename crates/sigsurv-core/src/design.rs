@@ -61,8 +61,11 @@ pub struct Design {
     pub x: Vec<f64>,
     /// For each column of `x`, the index of its term in `terms`.
     pub term_of: Vec<usize>,
-    /// Term labels (a factor is one term named by its column; `log(x)` is "log(x)").
+    /// Term labels as R prints them (`age`, `factor(grade)`, `log(x)`; a text column entered as it is is a
+    /// factor named by its column, `celltype`). A factor's columns are one term.
     pub terms: Vec<String>,
+    /// For each term, the data column it reads (`grade` for `factor(grade)`).
+    pub term_columns: Vec<String>,
     /// Stratum code (0-based) of each row, when the formula has strata.
     pub strata: Option<Vec<u32>>,
     /// Label of each stratum code, e.g. "cohort=A" or "a=1, b=2".
@@ -209,6 +212,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         x: Vec::new(),
         term_of: Vec::new(),
         terms: Vec::new(),
+        term_columns: Vec::new(),
         strata: None,
         strata_labels: Vec::new(),
         cluster: None,
@@ -220,8 +224,8 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Numeric(c) => {
                 let col = get(c)?;
                 match col.numbers() {
-                    Some(v) => push_col(&mut d, &mut src, c.clone(), c.clone(), Source::Values(v)),
-                    None => factor(&mut d, &mut src, c, col, None)?,
+                    Some(v) => push_col(&mut d, &mut src, (c, c), c.clone(), Source::Values(v)),
+                    None => factor(&mut d, &mut src, c, c, col, None)?,
                 }
             }
             Term::Log(c) => match get(c)?.numbers() {
@@ -234,13 +238,18 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                         });
                     }
                     let label = format!("log({c})");
-                    push_col(&mut d, &mut src, label.clone(), label, Source::Log(v));
+                    push_col(&mut d, &mut src, (&label, c), label.clone(), Source::Log(v));
                 }
                 None => return Err(CoreError::LogOfText { column: c.clone() }),
             },
-            Term::Factor { column, reference } => {
-                factor(&mut d, &mut src, column, get(column)?, reference.as_deref())?
-            }
+            Term::Factor { column, reference } => factor(
+                &mut d,
+                &mut src,
+                &format!("factor({column})"),
+                column,
+                get(column)?,
+                reference.as_deref(),
+            )?,
             Term::Strata(c) => {
                 let (lv, idx, _) = levels(get(c)?);
                 strata_cols.push((c.as_str(), lv, idx));
@@ -380,11 +389,19 @@ impl Sources<'_> {
     }
 }
 
-fn push_col<'c>(d: &mut Design, src: &mut Sources<'c>, term: String, name: String, v: Source<'c>) {
-    let t = match d.terms.iter().position(|x| *x == term) {
+/// Adds column `name` of the term (label, data column) `term`.
+fn push_col<'c>(
+    d: &mut Design,
+    src: &mut Sources<'c>,
+    (term, column): (&str, &str),
+    name: String,
+    v: Source<'c>,
+) {
+    let t = match d.terms.iter().position(|x| x == term) {
         Some(t) => t,
         None => {
-            d.terms.push(term);
+            d.terms.push(term.to_string());
+            d.term_columns.push(column.to_string());
             d.terms.len() - 1
         }
     };
@@ -396,6 +413,7 @@ fn push_col<'c>(d: &mut Design, src: &mut Sources<'c>, term: String, name: Strin
 fn factor<'c>(
     d: &mut Design,
     src: &mut Sources<'c>,
+    term: &str,
     column: &str,
     col: &ColumnData,
     reference: Option<&str>,
@@ -431,7 +449,7 @@ fn factor<'c>(
             factor: src.codes.len(),
             level: k as u32,
         };
-        push_col(d, src, column.to_string(), format!("{column}={label}"), v);
+        push_col(d, src, (term, column), format!("{column}={label}"), v);
     }
     src.codes.push(idx);
     Ok(())
@@ -470,7 +488,8 @@ mod tests {
         ];
         let d = build_design(&f, &cols).unwrap();
         assert_eq!(d.names, ["age", "g=1", "g=3", "grade=II", "grade=III"]);
-        assert_eq!(d.terms, ["age", "g", "grade"]);
+        assert_eq!(d.terms, ["age", "factor(g)", "grade"]);
+        assert_eq!(d.term_columns, ["age", "g", "grade"]);
         assert_eq!(d.term_of, [0, 1, 1, 2, 2]);
         assert_eq!(&d.x[4..8], &[1.0, 0.0, 0.0, 0.0]);
         assert_eq!(&d.x[12..16], &[1.0, 0.0, 0.0, 0.0]);

@@ -19,6 +19,7 @@ mod risk;
 mod robust;
 mod row_order;
 mod survfit;
+mod term_tests;
 mod tie_terms;
 mod zph;
 
@@ -37,6 +38,7 @@ pub use residuals::{ResidualType, Residuals};
 #[doc(alias = "survfit.coxph")]
 pub use survfit::cox_survfit;
 pub use survfit::{CoxCurve, NewData};
+pub use term_tests::TermTest;
 #[doc(alias = "cox.zph")]
 pub use zph::cox_zph;
 pub use zph::{Zph, ZphTest, ZphTransform};
