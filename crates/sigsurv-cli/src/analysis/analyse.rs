@@ -134,6 +134,8 @@ pub(super) fn analyse(
         event: event.clone(),
         coding,
     };
+    // The `km` key is the JSON of `sigsurv km --by group` on these rows: the command's renderer, given the
+    // arguments that command would have.
     let km_args = KmArgs {
         data: data.clone(),
         by: Some(GROUP.into()),

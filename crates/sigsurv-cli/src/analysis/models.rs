@@ -33,6 +33,7 @@ pub(super) fn logrank_by_group(
         &LogRankOptions::default(),
     )
     .map_err(|e| Failure::input(format!("log-rank test: {e}")))?;
+    // The JSON of `sigsurv logrank --by group`: the command's renderer, given that command's arguments.
     let lr_args = LogrankArgs {
         data: data.clone(),
         by: GROUP.into(),

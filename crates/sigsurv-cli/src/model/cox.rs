@@ -35,6 +35,7 @@ pub(crate) enum RobustRequest {
 }
 
 impl CoxModel {
+    /// The model's response, design and weights as the core's Cox functions take them.
     pub fn data(&self) -> CoxData<'_> {
         CoxData::from_design(
             &self.design,
@@ -68,8 +69,9 @@ pub(crate) fn fit_on_table(
     )
 }
 
-/// [`fit_on_table`]; with `keep_columns` false the table's columns are freed once the design holds the
-/// model's copy (the fit then needs no more memory than the design, its sorted copy and the response).
+/// [`fit_on_table`] with the variance `robust` asks for; with `keep_columns` false the table's columns are freed
+/// once the design holds the model's copy (the fit then needs no more memory than the design, its sorted copy and
+/// the response).
 #[allow(clippy::too_many_arguments)] // the model frame's inputs, each used once
 pub(crate) fn fit_table(
     formula_text: &str,
