@@ -4,8 +4,11 @@
 mod analysis;
 mod args;
 mod cmd;
+mod core_options;
 mod failure;
+mod group_sizes;
 mod input;
+mod model;
 mod output;
 mod profiles;
 mod progress;

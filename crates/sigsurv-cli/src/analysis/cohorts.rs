@@ -12,23 +12,25 @@
 //! survdiff(Surv(time, event) ~ group + strata(cohort), data = d)
 //! ```
 
+use super::analyse::analyse;
+use super::cohort::Cohort;
+use super::columns::{GROUP, SCORE};
 use super::inputs::Inputs;
 use super::join::{join, JoinReport};
-use super::pipeline::{
-    analyse, fit_cox, groups_term, logrank_by_group, Analysed, Outcome, Terms, GROUP, SCORE,
-};
+use super::outcome::Outcome;
+use super::pooled::pool;
+use super::preview::preview;
 use super::report_cohorts::{write_cohorts_report, CohortFigures, CohortsReportInputs};
 use super::spec::AnalysisSpec;
-use super::summary_text::{hazard_ratio_lines, preview};
+use super::summary_text::cohorts_summary;
+use super::terms::Terms;
 use crate::args::OutputArgs;
-use crate::cmd::cox::{to_json as cox_json, CoxModel};
 use crate::failure::{CliResult, Failure};
-use crate::input::{factor_of, read_times, Factor, SurvInput};
+use crate::input::factor_of;
+use crate::render::cox::to_json as cox_json;
 use crate::render::csv::{num, CsvOut};
-use crate::render::text::{pval, sig};
 use serde_json::{json, Map, Value};
-use sigsurv_io::{decode_event_column, ColumnValues, FileRows, Table};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The column sigsurv adds to the pooled table when the cohorts are studies.
 const COHORT: &str = "cohort";
@@ -36,14 +38,6 @@ const COHORT: &str = "cohort";
 /// Whether the analysis has several cohorts (several studies, or a cohort column).
 pub(super) fn requested(spec: &AnalysisSpec) -> bool {
     spec.data.study.len() > 1 || spec.data.cohort.is_some()
-}
-
-/// One cohort's analysis.
-struct Cohort {
-    name: String,
-    /// The study folder, when cohorts are studies.
-    study: Option<PathBuf>,
-    analysed: Analysed,
 }
 
 /// The cohorts of an analysis and what the pooled models need to know about them.
@@ -154,7 +148,7 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         pooled_groups: &pooled.cox_groups,
     };
     files.extend(write_cohorts_report(&report, out)?);
-    let text = human_summary(&cohorts, &pooled, terms.covariates.as_deref());
+    let text = cohorts_summary(&cohorts, &pooled, terms.covariates.as_deref());
     Ok(Outcome {
         summary,
         text,
@@ -317,201 +311,4 @@ fn in_cohort(mut e: Failure, name: &str, n: Option<usize>) -> Failure {
         e = e.hint("each cohort is scored, split and modelled on its own; a cohort too small for that can be left out with --where");
     }
     e
-}
-
-/// The pooled models.
-struct Pooled {
-    strata: Vec<String>,
-    n: usize,
-    n_events: usize,
-    logrank: Value,
-    cox_score: CoxModel,
-    cox_groups: CoxModel,
-}
-
-/// Stacks the cohorts' analysed tables (adding the cohort column when `add_column`) and fits the models stratified
-/// by `strata_col` (and the analysis's own strata).
-fn pool(
-    spec: &AnalysisSpec,
-    terms: &Terms,
-    cohorts: &[Cohort],
-    strata_col: &str,
-    add_column: bool,
-    out: &OutputArgs,
-) -> CliResult<Pooled> {
-    let levels: Vec<String> = group_levels(&cohorts[0].analysed.summary);
-    for c in &cohorts[1..] {
-        let other = group_levels(&c.analysed.summary);
-        if other != levels {
-            return Err(Failure::internal(format!(
-                "cohorts \"{}\" and \"{}\" have different groups ({} / {})",
-                cohorts[0].name,
-                c.name,
-                levels.join(", "),
-                other.join(", ")
-            )));
-        }
-    }
-    let mut table = stack(cohorts)?;
-    if add_column {
-        let names = cohorts
-            .iter()
-            .flat_map(|c| std::iter::repeat_n(c.name.as_str(), c.analysed.table.n()))
-            .collect();
-        table
-            .columns
-            .push((strata_col.to_string(), ColumnValues::Text(names)));
-    }
-    let time = read_times(&table, &terms.time)?;
-    let (event, coding) =
-        decode_event_column(&table, &terms.event, spec.survival.event_value.as_deref())?;
-    let n_events = event.iter().filter(|e| **e).count();
-    let groups = Factor {
-        column: GROUP.into(),
-        codes: match table.get(GROUP) {
-            ColumnValues::Text(g) => g
-                .iter()
-                .map(|g| levels.iter().position(|l| l == g).unwrap_or(0) as u32)
-                .collect(),
-            _ => unreachable!("the group column is text"),
-        },
-        levels: levels.clone(),
-    };
-    let mut strata = vec![strata_col.to_string()];
-    strata.extend(spec.model.strata.iter().cloned());
-    let cox_score = fit_cox(spec, terms, &table, SCORE, &strata, out).map_err(pooled_failure)?;
-    let cox_groups = fit_cox(spec, terms, &table, &groups_term(&levels[0]), &strata, out)
-        .map_err(pooled_failure)?;
-    let data = crate::args::DataArgs {
-        source: crate::args::TableArgs {
-            data: table.path.clone(),
-            event_value: spec.survival.event_value.clone(),
-            filter: spec.data.filter.clone(),
-            delimiter: None,
-        },
-        time: terms.time.clone(),
-        event: terms.event.clone(),
-    };
-    let n = table.n();
-    let input = SurvInput {
-        table,
-        time,
-        event,
-        coding,
-    };
-    let logrank = logrank_by_group(&data, &input, &groups, &strata, out).map_err(pooled_failure)?;
-    Ok(Pooled {
-        strata,
-        n,
-        n_events,
-        logrank,
-        cox_score,
-        cox_groups,
-    })
-}
-
-fn pooled_failure(mut e: Failure) -> Failure {
-    e.message = format!("pooled cohorts: {}", e.message);
-    e
-}
-
-fn group_levels(summary: &Value) -> Vec<String> {
-    summary["groups"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|g| g["group"].as_str().map(str::to_string))
-        .collect()
-}
-
-/// The cohorts' analysed tables one under the other; a column must have the same type in every cohort.
-fn stack(cohorts: &[Cohort]) -> CliResult<Table> {
-    let first = &cohorts[0].analysed.table;
-    let mut columns: Vec<(String, ColumnValues)> = first.columns.clone();
-    for c in &cohorts[1..] {
-        let t = &c.analysed.table;
-        for (name, values) in columns.iter_mut() {
-            let more = t
-                .columns
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v)
-                .ok_or_else(|| {
-                    Failure::internal(format!("cohort \"{}\" has no column \"{name}\"", c.name))
-                })?;
-            match (values, more) {
-                (ColumnValues::Numeric(a), ColumnValues::Numeric(b)) => a.extend_from_slice(b),
-                (ColumnValues::Text(a), ColumnValues::Text(b)) => a.extend_from_slice(b),
-                (ColumnValues::Bool(a), ColumnValues::Bool(b)) => a.extend_from_slice(b),
-                (a, b) => {
-                    return Err(Failure::input(format!(
-                        "column \"{name}\" is {} in cohort \"{}\" but {} in cohort \"{}\"; the pooled models need one type",
-                        kind(a),
-                        cohorts[0].name,
-                        kind(b),
-                        c.name
-                    ))
-                    .hint("make the column's values alike in every study (e.g. numbers everywhere)"))
-                }
-            }
-        }
-    }
-    Ok(Table {
-        path: PathBuf::from(format!(
-            "the pooled cohorts ({})",
-            cohorts
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        format: first.format,
-        n_read: cohorts.iter().map(|c| c.analysed.table.n_read).sum(),
-        n_dropped: cohorts.iter().map(|c| c.analysed.table.n_dropped).sum(),
-        missing_by_column: Vec::new(),
-        rows: FileRows::Listed(
-            cohorts
-                .iter()
-                .flat_map(|c| c.analysed.table.rows.iter())
-                .collect(),
-        ),
-        columns,
-    })
-}
-
-fn kind(v: &ColumnValues) -> &'static str {
-    match v {
-        ColumnValues::Numeric(_) => "numeric",
-        ColumnValues::Text(_) => "text",
-        ColumnValues::Bool(_) => "true/false",
-    }
-}
-
-fn human_summary(cohorts: &[Cohort], pooled: &Pooled, covariates: Option<&str>) -> String {
-    let mut t = String::new();
-    for c in cohorts {
-        t.push_str(&format!("== cohort {} ==\n", c.name));
-        t.push_str(&c.analysed.text);
-        t.push('\n');
-    }
-    t.push_str(&format!(
-        "== pooled: {} cohorts, {} patients with {} events, stratified by {}{} ==\n",
-        cohorts.len(),
-        pooled.n,
-        pooled.n_events,
-        pooled.strata.join(", "),
-        covariates.map_or(String::new(), |c| format!(", adjusted for {c}"))
-    ));
-    t.push_str(&format!(
-        "log-rank: chisq = {} on {} df, p = {}\n",
-        sig(pooled.logrank["chisq"].as_f64().unwrap_or(f64::NAN), 4),
-        pooled.logrank["df"],
-        pval(pooled.logrank["p_value"].as_f64().unwrap_or(f64::NAN))
-    ));
-    t.push_str(&hazard_ratio_lines(
-        &pooled.cox_score,
-        &pooled.cox_groups,
-        "per SD of the score within its cohort",
-    ));
-    t
 }

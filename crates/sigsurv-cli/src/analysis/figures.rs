@@ -2,8 +2,8 @@
 //! hazard ratios), a forest plot of both Cox models, and the histogram of the score with its cut-points; with
 //! several cohorts, forest plots of one term across the cohorts and the pooled fit.
 
-use crate::cmd::cox::CoxModel;
-use crate::cmd::km::GroupFit;
+use crate::model::cox::CoxModel;
+use crate::model::km::GroupFit;
 use serde_json::Value;
 use sigsurv_plot::{
     forest_svg, format_hr, histogram_svg, km_svg, p_label, ForestOptions, ForestRow,

@@ -1,9 +1,9 @@
 //! Joining the clinical table to the expression matrix on the sample id, and what the join reports.
 
 use super::inputs::{expression_args, Inputs};
-use super::pipeline::Terms;
+use super::preview::preview;
 use super::spec::AnalysisSpec;
-use super::summary_text::preview;
+use super::terms::Terms;
 use crate::args::{DataArgs, ExpressionArgs, OutputArgs, TableArgs};
 use crate::failure::{CliResult, Failure};
 use crate::input::read_columns;

@@ -1,13 +1,22 @@
 //! Analyses in one command (`sigsurv analyze`), from a file (`sigsurv run`), checked against expected numbers
 //! (`sigsurv check`).
 
+mod analyse;
+mod analysed;
+mod cohort;
 pub mod cohorts;
+mod columns;
 pub mod expect;
 pub(crate) mod figures;
 mod inputs;
 mod join;
+mod models;
+pub mod outcome;
 pub mod pipeline;
+mod pooled;
+mod preview;
 pub mod report;
 mod report_cohorts;
 pub mod spec;
 mod summary_text;
+mod terms;

@@ -5,9 +5,9 @@
 use super::figures::{forest_figure, histogram_figure, km_figure, FigureContext};
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
-use crate::cmd::cox::CoxModel;
-use crate::cmd::km::GroupFit;
 use crate::failure::CliResult;
+use crate::model::cox::CoxModel;
+use crate::model::km::GroupFit;
 use crate::render::text::{pval, sig};
 use serde_json::Value;
 use sigsurv_plot::PlotError;

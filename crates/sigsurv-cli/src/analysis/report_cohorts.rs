@@ -15,9 +15,9 @@ use super::report::{
 };
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
-use crate::cmd::cox::CoxModel;
-use crate::cmd::km::GroupFit;
 use crate::failure::CliResult;
+use crate::model::cox::CoxModel;
+use crate::model::km::GroupFit;
 use serde_json::Value;
 use sigsurv_plot::{format_hr, PlotError};
 use sigsurv_report::{render_html, Block, Cell, Report, Section, Table};

@@ -1,20 +1,14 @@
-//! The human summary of an analysis: the text printed after a run.
+//! The human summary of an analysis, the text printed after a run: of one cohort, and of several cohorts with
+//! their pooled models (each cohort's own text, then the pooled log-rank test and hazard ratios).
 
-use super::pipeline::{GROUP, SCORE};
-use crate::cmd::cox::CoxModel;
+use super::cohort::Cohort;
+use super::columns::{GROUP, SCORE};
+use super::pooled::Pooled;
+use crate::model::cox::CoxModel;
 use crate::render::text::{pval, sig, sig_opt};
 use serde_json::Value;
 
-/// The first few names, for messages.
-pub(super) fn preview(names: &[String]) -> String {
-    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
-    if names.len() > 5 {
-        format!("{}, ... ({} in all)", shown.join(", "), names.len())
-    } else {
-        shown.join(", ")
-    }
-}
-
+/// The text of one analysis.
 pub(super) fn human_summary(
     s: &Value,
     cox_score: &CoxModel,
@@ -59,12 +53,8 @@ pub(super) fn human_summary(
             sig_opt(f("median_upper"), 4)
         ));
     }
-    t.push_str(&format!(
-        "\nlog-rank: chisq = {} on {} df, p = {}\n",
-        sig(s["logrank"]["chisq"].as_f64().unwrap_or(f64::NAN), 4),
-        s["logrank"]["df"],
-        pval(s["logrank"]["p_value"].as_f64().unwrap_or(f64::NAN))
-    ));
+    t.push('\n');
+    t.push_str(&logrank_line(&s["logrank"]));
     if let Some(c) = s.get("cutpoint") {
         t.push_str(&format!(
             "optimal cut-point: adjusted p (Lau94) = {}; the log-rank p above is biased by the search\n",
@@ -92,12 +82,18 @@ pub(super) fn human_summary(
     t
 }
 
+/// The log-rank test of a `logrank` JSON value, on one line.
+fn logrank_line(logrank: &Value) -> String {
+    format!(
+        "log-rank: chisq = {} on {} df, p = {}\n",
+        sig(logrank["chisq"].as_f64().unwrap_or(f64::NAN), 4),
+        logrank["df"],
+        pval(logrank["p_value"].as_f64().unwrap_or(f64::NAN))
+    )
+}
+
 /// One line per `score` / `group=...` term of the two Cox models: HR (CI), p.
-pub(super) fn hazard_ratio_lines(
-    cox_score: &CoxModel,
-    cox_groups: &CoxModel,
-    score_note: &str,
-) -> String {
+fn hazard_ratio_lines(cox_score: &CoxModel, cox_groups: &CoxModel, score_note: &str) -> String {
     let mut t = String::new();
     for (model, prefix) in [(cox_score, SCORE), (cox_groups, GROUP)] {
         for term in model
@@ -121,5 +117,34 @@ pub(super) fn hazard_ratio_lines(
             ));
         }
     }
+    t
+}
+
+/// The text of several cohorts: each cohort's own, then the pooled models.
+pub(super) fn cohorts_summary(
+    cohorts: &[Cohort],
+    pooled: &Pooled,
+    covariates: Option<&str>,
+) -> String {
+    let mut t = String::new();
+    for c in cohorts {
+        t.push_str(&format!("== cohort {} ==\n", c.name));
+        t.push_str(&c.analysed.text);
+        t.push('\n');
+    }
+    t.push_str(&format!(
+        "== pooled: {} cohorts, {} patients with {} events, stratified by {}{} ==\n",
+        cohorts.len(),
+        pooled.n,
+        pooled.n_events,
+        pooled.strata.join(", "),
+        covariates.map_or(String::new(), |c| format!(", adjusted for {c}"))
+    ));
+    t.push_str(&logrank_line(&pooled.logrank));
+    t.push_str(&hazard_ratio_lines(
+        &pooled.cox_score,
+        &pooled.cox_groups,
+        "per SD of the score within its cohort",
+    ));
     t
 }

@@ -1,6 +1,6 @@
 //! The `plot` command line: `plot km` and `plot forest`. The `///` comments are the `--help` text.
 
-use super::{ConfTypeArg, DataArgs};
+use super::shared::{ConfTypeArg, DataArgs};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

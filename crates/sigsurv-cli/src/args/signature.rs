@@ -1,6 +1,7 @@
 //! Arguments of the signature commands: `score`, `analyze`, `run`, `check`.
 
-use super::{OutputArgs, TiesArg};
+use super::shared::OutputArgs;
+use super::survival::TiesArg;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! Arguments of the survival commands: `km`, `logrank`, `cox`, `aft`, `cutpoint`.
 
-use super::{ConfTypeArg, DataArgs, OutputArgs, TableArgs};
+use super::shared::{ConfTypeArg, DataArgs, OutputArgs, TableArgs};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 

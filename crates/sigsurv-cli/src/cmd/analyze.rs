@@ -1,6 +1,7 @@
 //! `sigsurv analyze` (flags) and `sigsurv run` (an analysis file): the one-command signature analysis.
 
-use crate::analysis::pipeline::{run_analysis, Outcome};
+use crate::analysis::outcome::Outcome;
+use crate::analysis::pipeline::run_analysis;
 use crate::analysis::spec::{
     AnalysisSpec, DataSpec, GroupsSpec, ModelSpec, OutputSpec, SignatureSpec, SurvivalSpec,
     SPEC_VERSION,

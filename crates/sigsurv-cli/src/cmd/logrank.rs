@@ -1,21 +1,15 @@
 //! `sigsurv logrank`: the G-rho family of k-sample tests, optionally stratified, as R's `survdiff`; pairwise
 //! comparisons as survminer's `pairwise_survdiff`.
 
-use crate::args::{LogrankArgs, OutputFormat, PAdjustArg};
+use crate::args::LogrankArgs;
+use crate::core_options::p_adjust;
 use crate::failure::{CliResult, Failure};
-use crate::input::{Factor, SurvInput};
-use crate::output::{json_text, keep_until_exit};
-use crate::render::csv::{num, CsvOut};
-use crate::render::text::{pval, sig, TextTable};
-use serde_json::{json, Value};
-use sigsurv_core::logrank::{
-    pairwise_survdiff, survdiff, LogRank, LogRankOptions, PairwiseLogRank,
-};
-use sigsurv_core::padjust::PAdjust;
-
-/// Said when no analysed row has an event: the test is undefined (R's survdiff: df = -1, p = NA).
-pub(crate) const NO_EVENTS_NOTE: &str =
-    "no events in the analysed rows: the log-rank test is undefined, p = NA (as R's survdiff)";
+use crate::group_sizes::{counts, warn_small_groups};
+use crate::input::SurvInput;
+use crate::output::keep_until_exit;
+use crate::render;
+use crate::render::logrank::NO_EVENTS_NOTE;
+use sigsurv_core::logrank::{pairwise_survdiff, survdiff, LogRankOptions};
 
 pub fn run(a: &LogrankArgs) -> CliResult<()> {
     if let Some(entry) = &a.entry {
@@ -38,8 +32,8 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
     } else {
         input.take_factor(&a.by)
     };
-    let counts = super::counts(&groups.codes, groups.levels.len());
-    super::warn_small_groups(&a.output, &a.by, &groups.levels, &counts);
+    let counts = counts(&groups.codes, groups.levels.len());
+    warn_small_groups(&a.output, &a.by, &groups.levels, &counts);
     if groups.levels.len() < 2 {
         return Err(Failure::input(format!(
             "column \"{}\" has only one value ({}) in the analysed rows: a test needs at least two groups",
@@ -82,164 +76,16 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
     } else {
         None
     };
-    let text = match a.output.resolved_format() {
-        OutputFormat::Json => json_text(&to_json(
-            a,
-            &input,
-            &groups,
-            strata.as_ref(),
-            &test,
-            pairs.as_deref(),
-        )),
-        OutputFormat::Csv => to_csv(&groups, &test),
-        OutputFormat::Table => to_table(a, &groups, &test, pairs.as_deref(), input.table.n_dropped),
-    };
+    let text = render::logrank::render(
+        a,
+        &input,
+        &groups,
+        strata.as_ref(),
+        &test,
+        pairs.as_deref(),
+        a.output.resolved_format(),
+    );
     let written = a.output.emit(&text);
     keep_until_exit((input, groups, strata));
     written
-}
-
-fn p_adjust(p: PAdjustArg) -> PAdjust {
-    match p {
-        PAdjustArg::Holm => PAdjust::Holm,
-        PAdjustArg::Bh => PAdjust::BH,
-        PAdjustArg::Bonferroni => PAdjust::Bonferroni,
-        PAdjustArg::None => PAdjust::None,
-    }
-}
-
-fn p_adjust_name(p: PAdjustArg) -> &'static str {
-    match p {
-        PAdjustArg::Holm => "holm",
-        PAdjustArg::Bh => "bh",
-        PAdjustArg::Bonferroni => "bonferroni",
-        PAdjustArg::None => "none",
-    }
-}
-
-/// The `logrank` JSON (also embedded by `analyze`).
-pub(crate) fn to_json(
-    a: &LogrankArgs,
-    input: &SurvInput,
-    groups: &Factor,
-    strata: Option<&Factor>,
-    t: &LogRank,
-    pairs: Option<&[PairwiseLogRank]>,
-) -> Value {
-    let g: Vec<Value> = groups
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, name)| json!({"group": name, "n": t.n[i], "observed": t.observed[i], "expected": t.expected[i]}))
-        .collect();
-    let mut v = json!({
-        "analysis": "logrank",
-        "chisq": t.chisq,
-        "df": t.df,
-        "p_value": t.p_value,
-        "rho": t.rho,
-        "groups": g,
-        "n_dropped": input.table.n_dropped,
-        "n_read": input.table.n_read,
-        "by": a.by,
-        "strata": strata.map(|s| json!({"columns": a.strata, "levels": s.levels})),
-        "event_coding": input.coding.describe(),
-        "variance": t.variance,
-    });
-    if let Some(pairs) = pairs {
-        v["p_adjust"] = json!(p_adjust_name(a.p_adjust));
-        v["pairwise"] = pairs
-            .iter()
-            .map(|p| {
-                json!({
-                    "group_a": groups.levels[p.group_a],
-                    "group_b": groups.levels[p.group_b],
-                    "chisq": p.chisq,
-                    "p_value": p.p_value,
-                    "p_adjusted": p.p_adjusted,
-                })
-            })
-            .collect();
-    }
-    v
-}
-
-fn to_csv(groups: &Factor, t: &LogRank) -> String {
-    let mut out = CsvOut::new(&[
-        "group", "n", "observed", "expected", "chisq", "df", "p_value", "rho",
-    ]);
-    for (i, name) in groups.levels.iter().enumerate() {
-        out.line([
-            name.clone(),
-            t.n[i].to_string(),
-            num(t.observed[i]),
-            num(t.expected[i]),
-            num(t.chisq),
-            t.df.to_string(),
-            num(t.p_value),
-            num(t.rho),
-        ]);
-    }
-    out.finish()
-}
-
-fn to_table(
-    a: &LogrankArgs,
-    groups: &Factor,
-    t: &LogRank,
-    pairs: Option<&[PairwiseLogRank]>,
-    dropped: usize,
-) -> String {
-    let k = groups.levels.len();
-    let mut s = String::new();
-    if a.rho != 0.0 {
-        s.push_str(&format!("G-rho test, rho = {}\n\n", sig(a.rho, 4)));
-    }
-    let mut tab = TextTable::new(&["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"]);
-    for (i, name) in groups.levels.iter().enumerate() {
-        let (o, e, v) = (t.observed[i], t.expected[i], t.variance[i * k + i]);
-        tab.row(vec![
-            format!("{}={name}", a.by),
-            t.n[i].to_string(),
-            sig(o, 5),
-            sig(e, 5),
-            sig((o - e).powi(2) / e, 3),
-            sig((o - e).powi(2) / v, 3),
-        ]);
-    }
-    s.push_str(&tab.render());
-    if !a.strata.is_empty() {
-        s.push_str(&format!("(stratified by {})\n", a.strata.join(", ")));
-    }
-    s.push_str(&format!(
-        "\n Chisq= {}  on {} degrees of freedom, p= {}\n",
-        sig(t.chisq, 4),
-        t.df,
-        pval(t.p_value)
-    ));
-    if let Some(pairs) = pairs {
-        s.push_str(&format!(
-            "\nPairwise comparisons (p adjusted: {})\n",
-            p_adjust_name(a.p_adjust)
-        ));
-        let mut tab = TextTable::new(&["", "Chisq", "p", "p adjusted"]);
-        for p in pairs {
-            tab.row(vec![
-                format!(
-                    "{} vs {}",
-                    groups.levels[p.group_a], groups.levels[p.group_b]
-                ),
-                sig(p.chisq, 4),
-                pval(p.p_value),
-                pval(p.p_adjusted),
-            ]);
-        }
-        s.push_str(&tab.render());
-    }
-    if dropped > 0 {
-        s.push_str(&format!(
-            "\n{dropped} observations deleted due to missingness\n"
-        ));
-    }
-    s
 }

@@ -3,8 +3,10 @@
 use crate::analysis::figures::{cohort_forest_rows, CohortTerm};
 use crate::args::{DataArgs, OutputArgs};
 use crate::args::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+use crate::core_options::conf_type;
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
+use crate::render::logrank::NO_EVENTS_NOTE;
 use serde_json::Value;
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
@@ -78,7 +80,7 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
         None => (vec![0; input.time.len()], vec!["all".to_string()]),
     };
     let opts = KmOptions {
-        conf_type: super::km::conf_type(a.conf_type),
+        conf_type: conf_type(a.conf_type),
         conf_level: a.conf_level,
         ..KmOptions::default()
     };
@@ -104,7 +106,7 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
         )
         .map_err(|e| input.core_failure(e))?;
         if lr.p_value.is_nan() {
-            out.note(super::logrank::NO_EVENTS_NOTE);
+            out.note(NO_EVENTS_NOTE);
             annotations.push("Log-rank p = NA (no events)".to_string());
         } else {
             annotations.push(format!("Log-rank {}", p_label(lr.p_value)));

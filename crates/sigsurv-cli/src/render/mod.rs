@@ -1,4 +1,13 @@
-//! Presentation only: human tables, numbers for humans, CSV. No statistics here.
+//! Presentation only: each command's text table, JSON (the contract of docs/cli.md) and CSV in its own file,
+//! on the shared helpers for human tables and numbers (`text`) and CSV (`csv`). No statistics here.
 
+pub mod aft;
+pub mod cox;
+pub mod cox_predict;
+pub mod cox_residuals;
 pub mod csv;
+pub mod cutpoint;
+pub mod km;
+pub mod logrank;
+pub mod score;
 pub mod text;

@@ -1,47 +1,27 @@
-//! `sigsurv cox --predict`: survival curves of a fitted Cox model for covariate profiles, as R's
-//! `survfit(coxfit, newdata)` (or at the covariate means without newdata).
+//! The output of `sigsurv cox --predict`: the predicted survival curves as JSON or CSV.
 
-use super::cox::CoxModel;
 use crate::args::OutputFormat;
-use crate::failure::{CliResult, Failure};
+use crate::model::cox::CoxModel;
+use crate::model::cox_predict::Predicted;
 use crate::output::json_text;
 use crate::render::csv::{num, num_opt, CsvOut};
 use serde_json::{json, Value};
-use sigsurv_core::cox::{cox_survfit, CoxCurve, NewData};
+use sigsurv_core::cox::CoxCurve;
 
-/// Renders the predicted curves for `profiles` ("mean" or a table path).
-pub(crate) fn predict(
-    m: &CoxModel,
-    profiles: &str,
-    conf_level: f64,
-    format: OutputFormat,
-) -> CliResult<String> {
-    let (x, labels) = if profiles == "mean" {
-        (None, Vec::new())
-    } else {
-        let (x, labels) = crate::profiles::encode_profiles(&m.design, &m.table, profiles)?;
-        (Some(x), labels)
-    };
-    let newdata = x.as_ref().map(|x| NewData {
-        n: labels.len(),
-        x,
-        strata: None,
-    });
-    let curves = cox_survfit(&m.fit, &m.data(), newdata.as_ref(), conf_level)
-        .map_err(|e| Failure::input(format!("cannot predict from the fit: {e}")))?;
-    let profile_name = |c: &CoxCurve| c.profile.map_or("mean".to_string(), |i| labels[i].clone());
+/// The curves as JSON, or as CSV for any other format.
+pub(crate) fn render(m: &CoxModel, p: &Predicted, conf_level: f64, format: OutputFormat) -> String {
     let stratum_name = |c: &CoxCurve| {
         c.stratum
             .map(|s| m.design.strata_labels[s as usize].clone())
     };
-    Ok(match format {
+    match format {
         OutputFormat::Json => json_text(&json!({
             "analysis": "cox_predict",
             "formula": m.formula_text,
             "conf_type": "log",
             "conf_level": conf_level,
-            "curves": curves.iter().map(|c| json!({
-                "profile": profile_name(c),
+            "curves": p.curves.iter().map(|c| json!({
+                "profile": p.profile_name(c),
                 "stratum": stratum_name(c),
                 "table": {
                     "time": c.time, "n_risk": c.n_risk, "n_event": c.n_event, "n_censor": c.n_censor,
@@ -54,10 +34,10 @@ pub(crate) fn predict(
                 "profile", "stratum", "time", "n_risk", "n_event", "n_censor", "surv", "std_err",
                 "lower", "upper", "cumhaz",
             ]);
-            for c in &curves {
+            for c in &p.curves {
                 for i in 0..c.time.len() {
                     out.line([
-                        profile_name(c),
+                        p.profile_name(c),
                         stratum_name(c).unwrap_or_default(),
                         num(c.time[i]),
                         num(c.n_risk[i]),
@@ -73,5 +53,5 @@ pub(crate) fn predict(
             }
             out.finish()
         }
-    })
+    }
 }

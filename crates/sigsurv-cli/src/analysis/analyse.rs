@@ -1,0 +1,219 @@
+//! One analysis of a set of patients: the signature scored over them, the patients split into groups, and the
+//! groups (KM, log-rank) and the score (Cox) compared, adjusted for covariates; the summary JSON and text.
+
+use super::analysed::Analysed;
+use super::columns::{GROUP, SCORE};
+use super::join::{subset, JoinReport, Joined};
+use super::models::{fit_cox, groups_term, logrank_by_group};
+use super::spec::AnalysisSpec;
+use super::summary_text::human_summary;
+use super::terms::Terms;
+use crate::args::{ConfTypeArg, KmArgs, OutputArgs};
+use crate::failure::{CliResult, Failure};
+use crate::input::{read_times, Factor, SurvInput};
+use crate::model::km::GroupFit;
+use crate::render::cox::to_json as cox_json;
+use crate::render::cutpoint::analysis_json as cutpoint_json;
+use crate::render::km::to_json as km_json;
+use crate::signature::score;
+use serde_json::json;
+use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
+use sigsurv_core::km::{kaplan_meier_by, KmOptions};
+use sigsurv_core::split::{split_scores, Split};
+use sigsurv_io::{decode_event_column, ColumnValues};
+use std::collections::HashMap;
+
+/// Scores, splits and models the joined patients `patients` (indices into `joined.rows`): the set is scored over
+/// these patients only, split at their quantiles, and compared by KM, log-rank and Cox.
+pub(super) fn analyse(
+    spec: &AnalysisSpec,
+    terms: &Terms,
+    joined: &Joined,
+    patients: &[usize],
+    report: &JoinReport,
+    out: &OutputArgs,
+) -> CliResult<Analysed> {
+    let sv = &spec.survival;
+    let (time_col, event_col) = (terms.time.as_str(), terms.event.as_str());
+    let covariates = terms.covariates.as_deref();
+    let Joined {
+        data,
+        clinical,
+        ids,
+        matrix,
+        expr_args,
+        ..
+    } = joined;
+    let rows: Vec<usize> = patients.iter().map(|&p| joined.rows[p]).collect();
+    let cols: Vec<usize> = patients.iter().map(|&p| joined.cols[p]).collect();
+    let matrix = matrix.select_samples(&cols);
+
+    // Score the analysed patients only: z-scores, ranks and ssGSEA's normalisation are relative to them.
+    let scored = score(matrix, None, expr_args, out)?;
+    let set_name = scored.sets[0].name.clone();
+    let by_sample: HashMap<&str, f64> = scored
+        .samples
+        .iter()
+        .map(String::as_str)
+        .zip(scored.scores[0].iter().copied())
+        .collect();
+    let keep: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&i| by_sample.contains_key(ids[i].as_str()))
+        .collect();
+    let raw_score: Vec<f64> = keep.iter().map(|&i| by_sample[ids[i].as_str()]).collect();
+    let mut table = subset(clinical, &keep);
+    let n = table.n();
+    let time = read_times(&table, time_col)?;
+    let (event, coding) = decode_event_column(&table, event_col, sv.event_value.as_deref())?;
+
+    // Groups.
+    let (split, cut) = if spec.groups.split.trim().eq_ignore_ascii_case("optimal") {
+        let opts = CutpointOptions {
+            min_prop: spec.groups.min_prop,
+            max_prop: spec.groups.max_prop,
+            ..CutpointOptions::default()
+        };
+        let c = maxstat_logrank(&time, &event, &raw_score, &opts)
+            .map_err(|e| Failure::input(format!("cannot find an optimal cut-point: {e}")))?;
+        (Split::Cuts(vec![c.cutpoint]), Some(c))
+    } else {
+        let s = Split::parse(&spec.groups.split)
+            .map_err(|e| Failure::input(format!("invalid split \"{}\": {e}", spec.groups.split)))?;
+        (s, None)
+    };
+    let grouping = split_scores(&raw_score, &split).map_err(|e| {
+        Failure::input(format!(
+            "cannot split the {set_name} scores ({}): {e}",
+            spec.groups.split
+        ))
+    })?;
+    let k = grouping.names.len();
+
+    let sd = sample_sd(&raw_score);
+    if sd.is_nan() || sd <= 0.0 {
+        return Err(Failure::input(format!(
+            "the {set_name} score is constant over the analysed patients"
+        )));
+    }
+    table.columns.push((
+        SCORE.into(),
+        ColumnValues::Numeric(raw_score.iter().map(|s| s / sd).collect()),
+    ));
+    table.columns.push((
+        GROUP.into(),
+        ColumnValues::Text(
+            grouping
+                .group
+                .iter()
+                .map(|&g| grouping.names[g as usize].as_str())
+                .collect(),
+        ),
+    ));
+
+    // Kaplan-Meier and log-rank by group.
+    let km_opts = KmOptions::default();
+    let curves = kaplan_meier_by(&time, &event, &grouping.group, k, &km_opts)
+        .map_err(|e| Failure::input(format!("Kaplan-Meier: {e}")))?;
+    let fits: Vec<GroupFit> = grouping
+        .names
+        .iter()
+        .cloned()
+        .zip(curves)
+        .map(|(name, curve)| GroupFit { name, curve })
+        .collect();
+    let group_factor = Factor {
+        column: GROUP.into(),
+        codes: grouping.group.clone(),
+        levels: grouping.names.clone(),
+    };
+    let input = SurvInput {
+        table: table.clone(),
+        time: time.clone(),
+        event: event.clone(),
+        coding,
+    };
+    // The `km` key is the JSON of `sigsurv km --by group` on these rows: the command's renderer, given the
+    // arguments that command would have.
+    let km_args = KmArgs {
+        data: data.clone(),
+        by: Some(GROUP.into()),
+        conf_type: ConfTypeArg::Log,
+        conf_level: 0.95,
+        rmst: None,
+        design: Default::default(),
+        output: out.clone(),
+    };
+    let km = km_json(&km_args, &input, &fits);
+    let logrank = logrank_by_group(data, &input, &group_factor, &spec.model.strata, out)?;
+
+    // Cox models: the score per SD, and the groups against the lowest.
+    let cox_score = fit_cox(spec, terms, &table, SCORE, &spec.model.strata, out)?;
+    let cox_groups = fit_cox(
+        spec,
+        terms,
+        &table,
+        &groups_term(&grouping.names[0]),
+        &spec.model.strata,
+        out,
+    )?;
+
+    let m = &scored.matches[0];
+    let mut summary = json!({
+        "analysis": "analyze",
+        "sigsurv_version": env!("CARGO_PKG_VERSION"),
+        "set": set_name,
+        "method": scored.method.name(),
+        "genes_used": m.used,
+        "genes_missing": m.missing,
+        "genes_dropped_constant": scored.dropped_constant[0],
+        "n": n,
+        "n_events": event.iter().filter(|e| **e).count(),
+        "n_clinical_read": report.n_clinical_read,
+        "n_dropped": report.n_dropped,
+        "ids_only_in_clinical": report.only_clinical,
+        "ids_only_in_expression": report.only_expression,
+        "score_sd": sd,
+        "split": spec.groups.split,
+        "cutpoints": grouping.cutpoints,
+        "groups": grouping.names.iter().zip(&grouping.counts).map(|(g, c)| json!({"group": g, "n": c})).collect::<Vec<_>>(),
+        "km": km,
+        "logrank": logrank,
+        "cox_score": cox_json(&cox_score, None),
+        "cox_groups": cox_json(&cox_groups, None),
+    });
+    if let Some(c) = &cut {
+        summary["cutpoint"] = cutpoint_json(c);
+    }
+    let text = human_summary(
+        &summary,
+        &cox_score,
+        &cox_groups,
+        covariates,
+        &spec.model.strata,
+    );
+    Ok(Analysed {
+        summary,
+        text,
+        samples: keep.iter().map(|&i| ids[i].clone()).collect(),
+        raw_score,
+        sd,
+        group_labels: grouping
+            .group
+            .iter()
+            .map(|&g| grouping.names[g as usize].clone())
+            .collect(),
+        table,
+        fits,
+        cox_score,
+        cox_groups,
+    })
+}
+
+/// Standard deviation with n - 1, as R's `sd()`.
+fn sample_sd(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}

@@ -1,0 +1,73 @@
+//! What each command-line choice means to the core: the clap enums of `args` mapped to the core's options.
+
+use crate::args::{
+    ConfLowerArg, ConfTypeArg, DistArg, PAdjustArg, ResidualArg, TiesArg, ZphTransformArg,
+};
+use sigsurv_core::aft::AftDist;
+use sigsurv_core::confint::ConfType;
+use sigsurv_core::cox::{ResidualType, Ties, ZphTransform};
+use sigsurv_core::km::ConfLower;
+use sigsurv_core::padjust::PAdjust;
+
+pub(crate) fn conf_type(c: ConfTypeArg) -> ConfType {
+    match c {
+        ConfTypeArg::Log => ConfType::Log,
+        ConfTypeArg::LogLog => ConfType::LogLog,
+        ConfTypeArg::Plain => ConfType::Plain,
+        ConfTypeArg::Logit => ConfType::Logit,
+        ConfTypeArg::Arcsin => ConfType::Arcsin,
+        ConfTypeArg::None => ConfType::None,
+    }
+}
+
+pub(crate) fn conf_lower(c: ConfLowerArg) -> ConfLower {
+    match c {
+        ConfLowerArg::Usual => ConfLower::Usual,
+        ConfLowerArg::Modified => ConfLower::Modified,
+        ConfLowerArg::Peto => ConfLower::Peto,
+    }
+}
+
+pub(crate) fn ties(t: TiesArg) -> Ties {
+    match t {
+        TiesArg::Efron => Ties::Efron,
+        TiesArg::Breslow => Ties::Breslow,
+    }
+}
+
+pub(crate) fn residual_type(r: ResidualArg) -> ResidualType {
+    match r {
+        ResidualArg::Martingale => ResidualType::Martingale,
+        ResidualArg::Deviance => ResidualType::Deviance,
+        ResidualArg::Schoenfeld => ResidualType::Schoenfeld,
+        ResidualArg::Score => ResidualType::Score,
+        ResidualArg::Dfbeta => ResidualType::Dfbeta,
+    }
+}
+
+pub(crate) fn zph_transform(t: ZphTransformArg) -> ZphTransform {
+    match t {
+        ZphTransformArg::Km => ZphTransform::Km,
+        ZphTransformArg::Identity => ZphTransform::Identity,
+        ZphTransformArg::Rank => ZphTransform::Rank,
+        ZphTransformArg::Log => ZphTransform::Log,
+    }
+}
+
+pub(crate) fn p_adjust(p: PAdjustArg) -> PAdjust {
+    match p {
+        PAdjustArg::Holm => PAdjust::Holm,
+        PAdjustArg::Bh => PAdjust::BH,
+        PAdjustArg::Bonferroni => PAdjust::Bonferroni,
+        PAdjustArg::None => PAdjust::None,
+    }
+}
+
+pub(crate) fn aft_dist(d: DistArg) -> AftDist {
+    match d {
+        DistArg::Weibull => AftDist::Weibull,
+        DistArg::Exponential => AftDist::Exponential,
+        DistArg::Lognormal => AftDist::LogNormal,
+        DistArg::Loglogistic => AftDist::LogLogistic,
+    }
+}

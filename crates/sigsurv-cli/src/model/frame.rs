@@ -1,0 +1,106 @@
+//! The model frame: an R formula parsed, the columns it uses read from the table, and its response and design
+//! built (as R's `model.frame` + `model.matrix`). Shared by `cox`, `aft` and the analyses.
+
+use crate::args::{OutputArgs, TableArgs};
+use crate::failure::{CliResult, Failure};
+use crate::input::{core_failure, read_columns, read_times};
+use sigsurv_core::design::{build_design, ColumnData, Design};
+use sigsurv_core::formula::{parse_formula, Formula, Response};
+use sigsurv_core::CoreError;
+use sigsurv_io::{decode_event_column, ColumnValues, EventCoding, Table};
+
+/// Parses a model formula; the error names `--formula` and gives an example.
+pub(crate) fn parse(formula: &str) -> CliResult<Formula> {
+    parse_formula(formula).map_err(|e| {
+        // The core's message quotes the formula (shortened when long): quote it once.
+        let msg = e.to_string();
+        let msg = msg.strip_prefix("invalid argument: ").unwrap_or(&msg);
+        let msg = msg.strip_prefix("formula ").unwrap_or(msg);
+        Failure::input(format!("invalid --formula {msg}"))
+            .hint("e.g. \"Surv(time, status) ~ age + factor(grade) + strata(center)\"")
+    })
+}
+
+/// Reads the columns a formula (and its weights column) uses, missing rows dropped and reported.
+pub(crate) fn read_model_table(
+    data: &TableArgs,
+    formula: &Formula,
+    weights: Option<&str>,
+    out: &OutputArgs,
+) -> CliResult<Table> {
+    let mut columns = formula.columns();
+    if let Some(w) = weights {
+        if !columns.iter().any(|c| c == w) {
+            columns.push(w.to_string());
+        }
+    }
+    let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    read_columns(&data.table_spec(), &refs, out)
+}
+
+/// A model's response and design, built from a table that holds its columns (missing rows already dropped).
+pub(crate) struct ModelFrame {
+    pub start: Option<Vec<f64>>,
+    pub stop: Vec<f64>,
+    pub event: Vec<bool>,
+    pub coding: EventCoding,
+    pub design: Design,
+}
+
+/// Builds the response and design of `formula` from `table`; an error located in a row names its line.
+pub(crate) fn model_frame(
+    formula_text: &str,
+    formula: &Formula,
+    table: &Table,
+    event_value: Option<&str>,
+) -> CliResult<ModelFrame> {
+    let (start_col, stop_col, event_col) = match &formula.response {
+        Response::Right { time, event } => (None, time.as_str(), event.as_str()),
+        Response::Counting { start, stop, event } => {
+            (Some(start.as_str()), stop.as_str(), event.as_str())
+        }
+    };
+    let stop = read_times(table, stop_col)?;
+    let start = match start_col {
+        Some(c) => Some(table.numeric(c)?),
+        None => None,
+    };
+    let (event, coding) = decode_event_column(table, event_col, event_value)?;
+    let response: Vec<&str> = [start_col, Some(stop_col), Some(event_col)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let columns: Vec<(String, ColumnData)> = formula
+        .columns()
+        .into_iter()
+        .filter(|c| !response.contains(&c.as_str()))
+        .map(|c| {
+            // Borrowed: the design copies each value once, into its own matrix.
+            let data = match table.get(&c) {
+                ColumnValues::Numeric(v) => ColumnData::NumericRef(v),
+                ColumnValues::Bool(v) => {
+                    ColumnData::Numeric(v.iter().map(|&b| f64::from(u8::from(b))).collect())
+                }
+                ColumnValues::Text(v) => ColumnData::Coded {
+                    codes: v.codes(),
+                    labels: v.levels(),
+                },
+            };
+            (c, data)
+        })
+        .collect();
+    let design = build_design(formula, &columns).map_err(|e| match e {
+        CoreError::AtRow { .. } => core_failure(table, e),
+        e => Failure::input(format!(
+            "cannot build the model for \"{formula_text}\" from {}: {e}",
+            table.path.display()
+        )),
+    })?;
+    Ok(ModelFrame {
+        start,
+        stop,
+        event,
+        coding,
+        design,
+    })
+}

@@ -1,0 +1,8 @@
+//! Model frames and fits: a table and a formula (or a command's survival columns) turned into the data the
+//! core's estimators take, and the fitted models the commands and the analyses render.
+
+pub mod aft;
+pub mod cox;
+pub mod cox_predict;
+pub mod frame;
+pub mod km;

@@ -1,0 +1,242 @@
+//! The output of `sigsurv cox`: R's `summary(coxph(...))` as a text table (with `cox.zph` when asked), the JSON
+//! of docs/cli.md (also embedded by `analyze`) and the coefficients as CSV.
+
+use crate::args::OutputFormat;
+use crate::model::cox::CoxModel;
+use crate::output::json_text;
+use crate::render::csv::{num_opt, CsvOut};
+use crate::render::text::{fixed, pval, sig, sig_opt, TextTable};
+use serde_json::{json, Value};
+use sigsurv_core::cox::{CoxFit, Test, Zph, ZphTransform};
+
+/// The fit in the chosen format.
+pub(crate) fn render(m: &CoxModel, zph: Option<&Zph>, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Json => json_text(&to_json(m, zph)),
+        OutputFormat::Csv => to_csv(&m.fit),
+        OutputFormat::Table => to_table(m, zph),
+    }
+}
+
+fn zph_name(t: ZphTransform) -> &'static str {
+    match t {
+        ZphTransform::Km => "km",
+        ZphTransform::Identity => "identity",
+        ZphTransform::Rank => "rank",
+        ZphTransform::Log => "log",
+    }
+}
+
+fn test_json(t: &Test) -> Value {
+    json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value})
+}
+
+/// The `cox` JSON (also embedded by `analyze`).
+pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
+    let f = &m.fit;
+    let terms: Vec<Value> = f
+        .terms
+        .iter()
+        .map(|t| {
+            json!({
+                "term": t.term, "coef": t.coef, "exp_coef": t.exp_coef, "se": t.se, "robust_se": t.robust_se,
+                "z": t.z, "p_value": t.p_value, "lower": t.lower, "upper": t.upper,
+            })
+        })
+        .collect();
+    let zph_json = zph.map(|z| {
+        z.terms
+            .iter()
+            .chain(std::iter::once(&z.global))
+            .map(|t| json!({"term": t.term, "chisq": t.chisq, "df": t.df, "p_value": t.p_value}))
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "analysis": "cox",
+        "formula": m.formula_text,
+        "n": f.n,
+        "n_events": f.n_events,
+        "n_dropped": m.table.n_dropped,
+        "n_read": m.table.n_read,
+        "ties": f.ties.as_str(),
+        "robust": f.robust,
+        "converged": f.converged,
+        "iterations": f.iterations,
+        "terms": terms,
+        "loglik_null": f.loglik_null,
+        "loglik": f.loglik,
+        "lrt": test_json(&f.lrt),
+        "wald": test_json(&f.wald),
+        "score": test_json(&f.score),
+        "robust_score": f.robust_score.as_ref().map(test_json),
+        "concordance": {"c": f.concordance.c, "se": f.concordance.se},
+        "zph": zph_json,
+        "zph_transform": zph.map(|z| zph_name(z.transform)),
+        "strata": if m.design.strata.is_some() { json!(m.design.strata_labels) } else { Value::Null },
+        "means": f.means,
+        "event_coding": m.coding.describe(),
+        "warnings": f.warnings,
+        "notes": m.notes,
+    })
+}
+
+fn to_csv(f: &CoxFit) -> String {
+    let mut out = CsvOut::new(&[
+        "term",
+        "coef",
+        "exp_coef",
+        "se",
+        "robust_se",
+        "z",
+        "p_value",
+        "lower",
+        "upper",
+    ]);
+    for t in &f.terms {
+        out.line([
+            t.term.clone(),
+            num_opt(t.coef),
+            num_opt(t.exp_coef),
+            num_opt(t.se),
+            num_opt(t.robust_se),
+            num_opt(t.z),
+            num_opt(t.p_value),
+            num_opt(t.lower),
+            num_opt(t.upper),
+        ]);
+    }
+    out.finish()
+}
+
+/// R's significance stars.
+fn stars(p: Option<f64>) -> &'static str {
+    match p {
+        Some(p) if p < 0.001 => "***",
+        Some(p) if p < 0.01 => "**",
+        Some(p) if p < 0.05 => "*",
+        Some(p) if p < 0.1 => ".",
+        _ => "",
+    }
+}
+
+fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
+    let f = &m.fit;
+    let mut s = format!(
+        "Call: coxph({}, ties = \"{}\")\n\n",
+        m.formula_text,
+        f.ties.as_str()
+    );
+    s.push_str(&format!("  n= {}, number of events= {}\n", f.n, f.n_events));
+    if m.table.n_dropped > 0 {
+        s.push_str(&format!(
+            "   ({} observations deleted due to missingness)\n",
+            m.table.n_dropped
+        ));
+    }
+    s.push('\n');
+    if f.terms.is_empty() {
+        // R's print.coxph of a null model.
+        s.push_str(&format!(
+            "Null model\n  log likelihood= {}\n",
+            sig(f.loglik, 7)
+        ));
+        for w in &f.warnings {
+            s.push_str(&format!("warning: {w}\n"));
+        }
+        for note in &m.notes {
+            s.push_str(&format!("note: {note}\n"));
+        }
+        return s;
+    }
+    let robust = f.robust;
+    let mut headers = vec!["", "coef", "exp(coef)", "se(coef)"];
+    if robust {
+        headers.push("robust se");
+    }
+    headers.extend(["z", "Pr(>|z|)", ""]);
+    let mut t = TextTable::new(&headers);
+    for term in &f.terms {
+        let mut row = vec![
+            term.term.clone(),
+            sig_opt(term.coef, 5),
+            sig_opt(term.exp_coef, 5),
+            sig_opt(term.se, 5),
+        ];
+        if robust {
+            row.push(sig_opt(term.robust_se, 5));
+        }
+        row.push(term.z.map_or("NA".into(), |z| fixed(z, 3)));
+        row.push(term.p_value.map_or("NA".into(), pval));
+        row.push(stars(term.p_value).to_string());
+        t.row(row);
+    }
+    s.push_str(&t.render());
+    s.push_str("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n");
+    let mut t = TextTable::new(&["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"]);
+    for term in &f.terms {
+        t.row(vec![
+            term.term.clone(),
+            sig_opt(term.exp_coef, 4),
+            sig_opt(term.exp_coef.map(|e| 1.0 / e), 4),
+            sig_opt(term.lower, 4),
+            sig_opt(term.upper, 4),
+        ]);
+    }
+    s.push_str(&t.render());
+    s.push('\n');
+    s.push_str(&format!(
+        "Concordance= {}  (se = {} )\n",
+        sig(f.concordance.c, 3),
+        sig(f.concordance.se, 3)
+    ));
+    let line = |name: &str, t: &Test| {
+        format!(
+            "{name}= {}  on {} df,   p={}\n",
+            sig(t.statistic, 4),
+            t.df,
+            pval(t.p_value)
+        )
+    };
+    s.push_str(&line("Likelihood ratio test", &f.lrt));
+    s.push_str(&line(
+        if robust {
+            "Wald test (robust)   "
+        } else {
+            "Wald test            "
+        },
+        &f.wald,
+    ));
+    s.push_str(&line("Score (logrank) test ", &f.score));
+    if let Some(r) = &f.robust_score {
+        s.push_str(&line("Robust score test    ", r));
+    }
+    if !f.converged {
+        s.push_str(&format!(
+            "\nwarning: did not converge in {} iterations\n",
+            f.iterations
+        ));
+    }
+    for w in &f.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    for note in &m.notes {
+        s.push_str(&format!("note: {note}\n"));
+    }
+    if let Some(z) = zph {
+        s.push_str(&format!(
+            "\nProportional hazards (cox.zph, transform = \"{}\"):\n",
+            zph_name(z.transform)
+        ));
+        let mut t = TextTable::new(&["", "chisq", "df", "p"]);
+        for r in z.terms.iter().chain(std::iter::once(&z.global)) {
+            t.row(vec![
+                r.term.clone(),
+                sig(r.chisq, 4),
+                r.df.to_string(),
+                pval(r.p_value),
+            ]);
+        }
+        s.push_str(&t.render());
+    }
+    s
+}
