@@ -71,7 +71,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     /// Stratified fits on arbitrary data: an error or a fit, never a panic; a converged fit has a positive,
-    /// finite scale per stratum and a log-likelihood no lower than its intercept-only model's.
+    /// finite scale per stratum and a finite log-likelihood. (Not necessarily above the intercept-only model's:
+    /// with a scale per stratum the likelihood need not be concave, and on small odd data survreg converges to a
+    /// local maximum below it too; the saved regression case is one, where sigsurv and R 3.5-3 agree.)
     #[test]
     fn stratified_fits_never_panic(data in rows(), n_strata in 1usize..4) {
         let n = data.len();
@@ -94,7 +96,7 @@ proptest! {
             if n_strata > 1 {
                 prop_assert!(fit.strata.iter().all(|s| s.scale > 0.0 && s.scale.is_finite()));
             }
-            prop_assert!(fit.loglik >= fit.loglik_null - 1e-6 * fit.loglik_null.abs());
+            prop_assert!(fit.loglik.is_finite() && fit.loglik_null.is_finite());
         }
     }
 }
