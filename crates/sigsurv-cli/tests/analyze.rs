@@ -48,8 +48,30 @@ fn analyze(dir: &Path, extra: &[&str]) -> Value {
 #[test]
 fn median_split_matches_r() {
     let dir = tempfile::tempdir().unwrap();
-    let s = analyze(dir.path(), &["--time", "os_months", "--event", "os_event"]);
+    let s = analyze(
+        dir.path(),
+        &[
+            "--time",
+            "os_months",
+            "--event",
+            "os_event",
+            "--time-points",
+            "12,60,120",
+        ],
+    );
     let r = &read_json(&root().join("fixtures/gse1992/analyze.json"))["os_median"];
+    // Survival at 12, 60 and 120 months: 120 is after both groups' follow-up (R leaves it out).
+    let at = s["km"]["at"].as_array().unwrap();
+    assert_eq!(at.len(), r["at"]["time"].as_array().unwrap().len());
+    for (i, row) in at.iter().enumerate() {
+        assert_eq!(row["group"], r["at"]["group"][i]);
+        assert_eq!(row["time"].as_f64(), r["at"]["time"][i].as_f64());
+        assert_eq!(row["n_risk"].as_u64(), r["at"]["n_risk"][i].as_u64());
+        close("survival at", &row["survival"], &r["at"]["surv"][i], 1e-9);
+        close("lower at", &row["lower"], &r["at"]["lower"][i], 1e-9);
+        close("upper at", &row["upper"], &r["at"]["upper"][i], 1e-9);
+    }
+    assert_eq!(s["km"]["at_omitted"].as_array().unwrap().len(), 2);
     assert_eq!(s["analysis"], "analyze");
     assert_eq!(s["n"], r["n"]);
     assert_eq!(s["n_events"], r["n_events"]);

@@ -909,3 +909,93 @@ fn aft_matches_survreg() {
         &["not supported"],
     );
 }
+
+#[test]
+fn km_times_matches_r_summary_at_times() {
+    let r = &reference()["km_at"];
+    let g = gbsg2();
+    let v = ok_json(&[
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--times",
+        "3000,0,365,1825,2500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["times"].as_array().unwrap().len(), 5);
+    let at = v["at"].as_array().unwrap();
+    let strata: Vec<&str> = r["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        at.len(),
+        strata.len(),
+        "3000 is after both groups' last times"
+    );
+    for (i, row) in at.iter().enumerate() {
+        assert_eq!(row["group"], strata[i]);
+        assert_eq!(row["time"].as_f64(), r["time"][i].as_f64());
+        for (key, rkey) in [
+            ("n_risk", "n_risk"),
+            ("n_event", "n_event"),
+            ("n_censor", "n_censor"),
+        ] {
+            assert_eq!(
+                row[key].as_u64(),
+                r[rkey][i].as_u64(),
+                "{key}[{i}] is an integer count"
+            );
+        }
+        for (key, rkey) in [
+            ("survival", "surv"),
+            ("std_err", "std_err"),
+            ("lower", "lower"),
+            ("upper", "upper"),
+        ] {
+            assert_rel(&format!("{key}[{i}]"), num(&row[key]), num(&r[rkey][i]));
+        }
+    }
+    let omitted = v["at_omitted"].as_array().unwrap();
+    assert_eq!(omitted.len(), 2);
+    assert!(omitted.iter().all(|o| o["time"] == 3000.0));
+
+    // The text table says what was left out; CSV has the same rows.
+    let o = sigsurv(&[
+        "km", &g, "--time", "time", "--event", "cens", "--by", "horTh", "--times", "365,3000",
+    ]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("--times 3000 after the last time of horTh=no (2563): left out"),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).contains("horTh=yes\ntime  n.risk"),
+        "{}",
+        stdout(&o)
+    );
+    let o = sigsurv(&[
+        "km", &g, "--time", "time", "--event", "cens", "--times", "365", "--format", "csv", "-q",
+    ]);
+    assert_eq!(
+        stdout(&o).lines().next().unwrap(),
+        "group,time,n_risk,n_event,n_censor,survival,std_err,lower,upper"
+    );
+    assert!(stderr(&o).is_empty());
+    fails_with(
+        &[
+            "km", &g, "--time", "time", "--event", "cens", "--times", "1,inf",
+        ],
+        2,
+        &["--times inf"],
+    );
+}

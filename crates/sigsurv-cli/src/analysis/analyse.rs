@@ -142,6 +142,7 @@ pub(super) fn analyse(
         conf_type: ConfTypeArg::Log,
         conf_level: 0.95,
         rmst: None,
+        times: spec.survival.time_points.clone(),
         design: Default::default(),
         output: out.clone(),
     };

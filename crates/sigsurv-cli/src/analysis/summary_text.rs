@@ -53,6 +53,7 @@ pub(super) fn human_summary(
             sig_opt(f("median_upper"), 4)
         ));
     }
+    t.push_str(&survival_at_lines(&s["km"]));
     t.push('\n');
     t.push_str(&logrank_line(&s["logrank"]));
     if let Some(c) = s.get("cutpoint") {
@@ -146,5 +147,47 @@ pub(super) fn cohorts_summary(
         &pooled.cox_groups,
         "per SD of the score within its cohort",
     ));
+    t
+}
+
+/// The "survival at t" lines of `time_points` (the km JSON's `at` rows): one line per group, one column per time.
+fn survival_at_lines(km: &Value) -> String {
+    let Some(at) = km["at"].as_array().filter(|a| !a.is_empty()) else {
+        return String::new();
+    };
+    let times: Vec<f64> = km["times"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let mut t = format!(
+        "\nsurvival at {} (95% CI):\n",
+        sorted
+            .iter()
+            .map(|&x| sig(x, 6))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for g in km["groups"].as_array().into_iter().flatten() {
+        let name = g["group"].as_str().unwrap_or("");
+        let cells: Vec<String> = sorted
+            .iter()
+            .map(|&time| {
+                at.iter()
+                    .find(|r| r["group"].as_str() == Some(name) && r["time"].as_f64() == Some(time))
+                    .map_or("not followed".to_string(), |r| {
+                        format!(
+                            "{} ({} - {})",
+                            sig_opt(r["survival"].as_f64(), 3),
+                            sig_opt(r["lower"].as_f64(), 3),
+                            sig_opt(r["upper"].as_f64(), 3)
+                        )
+                    })
+            })
+            .collect();
+        t.push_str(&format!("{name:<8} {}\n", cells.join("   ")));
+    }
     t
 }

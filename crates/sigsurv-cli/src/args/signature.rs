@@ -119,6 +119,15 @@ pub struct AnalyzeArgs {
     /// Unit of the time column, for the figures' time axis: "months" gives "Time (months)"
     #[arg(long, value_name = "UNIT")]
     pub time_unit: Option<String>,
+    /// Report each group's survival at these times (comma-separated, the time column's unit), as R's
+    /// summary(fit, times = c(...)); analysis files: time_points = [...] under [survival]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "T1,T2,..."
+    )]
+    pub time_points: Vec<f64>,
     /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"
     #[arg(long, value_name = "TERMS")]
     pub covariates: Option<String>,

@@ -20,6 +20,15 @@ pub struct KmArgs {
     /// Restricted mean survival time up to TAU, with its standard error (R: print(fit, rmean = TAU))
     #[arg(allow_negative_numbers = true, long, value_name = "TAU")]
     pub rmst: Option<f64>,
+    /// The curves at these times instead of at every time: n at risk, events since the previous time,
+    /// survival, std.err and limits per group (R: summary(fit, times = c(T1, T2, ...)))
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "T1,T2,..."
+    )]
+    pub times: Vec<f64>,
     #[command(flatten)]
     pub design: KmDesignArgs,
     #[command(flatten)]

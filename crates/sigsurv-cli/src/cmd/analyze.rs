@@ -47,6 +47,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             event: a.event.clone().unwrap_or_default(),
             event_value: a.event_value.clone(),
             time_unit: a.time_unit.clone(),
+            time_points: a.time_points.clone(),
         },
         groups: GroupsSpec {
             split: a.split.clone(),

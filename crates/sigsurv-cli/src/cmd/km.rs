@@ -21,6 +21,9 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
             )));
         }
     }
+    if let Some(t) = a.times.iter().find(|t| !t.is_finite()) {
+        return Err(Failure::input(format!("--times {t} is not a finite time")));
+    }
     let d = &a.design;
     if d.robust && d.entry.is_some() && d.cluster.is_none() {
         // R: survfit(Surv(start, stop, event) ~ 1, robust = TRUE) without id or cluster.
@@ -35,6 +38,7 @@ pub fn run(a: &KmArgs) -> CliResult<()> {
         .collect();
     let mut input = SurvInput::read(&a.data, &extra, &a.output)?;
     let fits = fit_km(a, &mut input)?;
+    render::km_at_times::note_omitted(a, &fits);
     let text = render::km::render(a, &input, &fits, a.output.resolved_format());
     let written = a.output.emit(&text);
     keep_until_exit((input, fits, text));

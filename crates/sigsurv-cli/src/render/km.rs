@@ -7,6 +7,7 @@ use crate::input::SurvInput;
 use crate::model::km::GroupFit;
 use crate::output::json_text;
 use crate::render::csv::{num, num_opt, CsvOut};
+use crate::render::km_at_times::{self, AtJson, OmittedJson};
 use crate::render::text::{sig, sig_opt, TextTable};
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +22,7 @@ pub(crate) fn render(
 ) -> String {
     match format {
         OutputFormat::Json => json_text(&km_json(a, input, fits)),
+        OutputFormat::Csv if !a.times.is_empty() => km_at_times::to_csv(a, fits),
         OutputFormat::Csv => to_csv(fits),
         OutputFormat::Table => to_table(a, input, fits),
     }
@@ -36,6 +38,7 @@ pub(crate) fn to_json(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> Value
 fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson<'a> {
     let d = &a.design;
     let robust = fits.iter().any(|g| g.curve.robust);
+    let (at, at_omitted) = km_at_times::json(a, fits).unzip();
     KmJson {
         analysis: "km",
         conf_type: conf_type(a.conf_type).name(),
@@ -52,6 +55,9 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
         entry: d.entry.as_deref(),
         cluster: d.cluster.as_deref().filter(|_| robust),
         rmst_tau: a.rmst,
+        times: (!a.times.is_empty()).then_some(a.times.as_slice()),
+        at,
+        at_omitted,
         groups: fits
             .iter()
             .map(|g| {
@@ -108,7 +114,7 @@ enum Counts<'a> {
 /// One count: rows, or summed case weights.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Count {
+pub(crate) enum Count {
     Rows(usize),
     Weighted(f64),
 }
@@ -131,6 +137,13 @@ struct KmJson<'a> {
     entry: Option<&'a str>,
     cluster: Option<&'a str>,
     rmst_tau: Option<f64>,
+    /// `--times`, and the curves there (`summary(fit, times =)`); the times after a group's last time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    times: Option<&'a [f64]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<Vec<AtJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at_omitted: Option<Vec<OmittedJson<'a>>>,
     groups: Vec<GroupJson<'a>>,
 }
 
@@ -272,7 +285,10 @@ fn to_table(a: &KmArgs, input: &SurvInput, fits: &[GroupFit]) -> String {
             sig(tau, 6)
         ));
     }
-    for g in fits {
+    if !a.times.is_empty() {
+        s.push_str(&km_at_times::to_table(a, fits));
+    }
+    for g in fits.iter().filter(|_| a.times.is_empty()) {
         s.push('\n');
         if a.by.is_some() {
             s.push_str(&format!("{}\n", label(g)));

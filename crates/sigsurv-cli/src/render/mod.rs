@@ -8,6 +8,7 @@ pub mod cox_residuals;
 pub mod csv;
 pub mod cutpoint;
 pub mod km;
+pub mod km_at_times;
 pub mod logrank;
 pub mod score;
 pub mod text;
