@@ -32,6 +32,7 @@ pub(crate) fn ties(t: TiesArg) -> Ties {
     match t {
         TiesArg::Efron => Ties::Efron,
         TiesArg::Breslow => Ties::Breslow,
+        TiesArg::Exact => Ties::Exact,
     }
 }
 
@@ -42,6 +43,8 @@ pub(crate) fn residual_type(r: ResidualArg) -> ResidualType {
         ResidualArg::Schoenfeld => ResidualType::Schoenfeld,
         ResidualArg::Score => ResidualType::Score,
         ResidualArg::Dfbeta => ResidualType::Dfbeta,
+        ResidualArg::Dfbetas => ResidualType::Dfbetas,
+        ResidualArg::Scaledsch => ResidualType::ScaledSchoenfeld,
     }
 }
 

@@ -68,14 +68,11 @@ pub(super) fn fit_cox(
     strata: &[String],
     out: &OutputArgs,
 ) -> CliResult<CoxModel> {
-    let ties = match spec.model.ties.as_str() {
-        "efron" => Ties::Efron,
-        "breslow" => Ties::Breslow,
-        other => {
-            return Err(Failure::input(format!(
-                "ties = \"{other}\": expected efron or breslow"
-            )))
-        }
+    let Some(ties) = Ties::parse(&spec.model.ties) else {
+        return Err(Failure::input(format!(
+            "ties = \"{}\": expected efron, breslow or exact",
+            spec.model.ties
+        )));
     };
     let cox_opts = CoxOptions {
         ties,

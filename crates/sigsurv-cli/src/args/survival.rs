@@ -106,6 +106,8 @@ pub struct LogrankArgs {
 pub enum TiesArg {
     Efron,
     Breslow,
+    /// The exact partial likelihood (right-censored data without weights; slow for large ties)
+    Exact,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +125,10 @@ pub enum ResidualArg {
     Schoenfeld,
     Score,
     Dfbeta,
+    /// dfbeta in standard-error units
+    Dfbetas,
+    /// Scaled Schoenfeld residuals, as cox.zph uses them
+    Scaledsch,
 }
 
 #[derive(Args, Debug)]
@@ -166,6 +172,10 @@ pub struct CoxArgs {
     /// Newton-Raphson iteration limit (R: coxph.control(iter.max))
     #[arg(long, default_value_t = 20)]
     pub iter_max: usize,
+    /// Convergence: stop when the relative change of the log partial likelihood is at most EPS (R:
+    /// coxph.control(eps))
+    #[arg(long, default_value_t = 1e-9, value_name = "EPS")]
+    pub eps: f64,
     #[command(flatten)]
     pub output: OutputArgs,
 }

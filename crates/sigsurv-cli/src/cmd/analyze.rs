@@ -6,7 +6,7 @@ use crate::analysis::spec::{
     AnalysisSpec, DataSpec, GroupsSpec, ModelSpec, OutputSpec, SignatureSpec, SurvivalSpec,
     SPEC_VERSION,
 };
-use crate::args::{AnalyzeArgs, CollapseArg, OutputArgs, RunArgs, ScoreMethodArg, TiesArg};
+use crate::args::{AnalyzeArgs, CollapseArg, OutputArgs, RunArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
 use std::path::Path;
 
@@ -57,11 +57,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
         model: ModelSpec {
             covariates: a.covariates.clone(),
             strata: a.strata.clone(),
-            ties: match a.ties {
-                TiesArg::Efron => "efron",
-                TiesArg::Breslow => "breslow",
-            }
-            .into(),
+            ties: crate::core_options::ties(a.ties).as_str().into(),
         },
         output: OutputSpec { dir: a.out.clone() },
         file: None,

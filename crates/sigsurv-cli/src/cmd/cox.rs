@@ -19,11 +19,18 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             a.conf_level
         )));
     }
+    if !(a.eps > 0.0 && a.eps < 1.0) {
+        return Err(Failure::input(format!(
+            "--eps {} must be a small positive number (R's default 1e-9)",
+            a.eps
+        )));
+    }
     let formula = parse(&a.formula)?;
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
     let opts = CoxOptions {
         ties: ties(a.ties),
         iter_max: a.iter_max,
+        eps: a.eps,
         conf_level: a.conf_level,
         ..CoxOptions::default()
     };

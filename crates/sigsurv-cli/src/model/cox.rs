@@ -4,7 +4,7 @@
 use super::frame::{model_frame, ModelFrame};
 use crate::failure::CliResult;
 use crate::input::core_failure;
-use sigsurv_core::cox::{cox_ph, CoxData, CoxFit, CoxOptions};
+use sigsurv_core::cox::{cox_ph, CoxData, CoxFit, CoxOptions, TermTest};
 use sigsurv_core::design::Design;
 use sigsurv_core::formula::Formula;
 use sigsurv_io::{EventCoding, Table};
@@ -20,6 +20,8 @@ pub(crate) struct CoxModel {
     pub weights: Option<Vec<f64>>,
     pub coding: EventCoding,
     pub fit: CoxFit,
+    /// The joint Wald test of each term with several columns (a factor, ...).
+    pub term_tests: Vec<TermTest>,
     /// How the fit was set up where R decides for the user (e.g. the robust variance for non-integer weights).
     pub notes: Vec<String>,
 }
@@ -136,6 +138,9 @@ pub(crate) fn fit_table(
         opts,
     )
     .map_err(|e| core_failure(&table, e))?;
+    let term_tests = fit
+        .term_tests(&design.term_of, &design.terms)
+        .map_err(|e| core_failure(&table, e))?;
     Ok(CoxModel {
         formula_text: formula_text.to_string(),
         table,
@@ -146,6 +151,7 @@ pub(crate) fn fit_table(
         weights,
         coding,
         fit,
+        term_tests,
         notes,
     })
 }

@@ -65,6 +65,9 @@ pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
         "terms": terms,
         "loglik_null": f.loglik_null,
         "loglik": f.loglik,
+        "term_tests": m.term_tests.iter().map(|t| json!({
+            "term": t.term, "chisq": t.test.statistic, "df": t.test.df, "p_value": t.test.p_value,
+        })).collect::<Vec<_>>(),
         "lrt": test_json(&f.lrt),
         "wald": test_json(&f.wald),
         "score": test_json(&f.score),
@@ -183,6 +186,22 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
         ]);
     }
     s.push_str(&t.render());
+    if !m.term_tests.is_empty() {
+        s.push_str(&format!(
+            "\nJoint Wald test of each term with several columns{}:\n",
+            if robust { " (robust)" } else { "" }
+        ));
+        let mut tt = TextTable::new(&["", "chisq", "df", "p"]);
+        for t in &m.term_tests {
+            tt.row(vec![
+                t.term.clone(),
+                sig(t.test.statistic, 4),
+                t.test.df.to_string(),
+                pval(t.test.p_value),
+            ]);
+        }
+        s.push_str(&tt.render());
+    }
     s.push('\n');
     s.push_str(&format!(
         "Concordance= {}  (se = {} )\n",

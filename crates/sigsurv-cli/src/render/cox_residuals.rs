@@ -16,31 +16,22 @@ pub(crate) fn render(m: &CoxModel, res: &Residuals, format: OutputFormat) -> Str
     }
 }
 
-fn residual_name(k: ResidualType) -> &'static str {
-    match k {
-        ResidualType::Martingale => "martingale",
-        ResidualType::Deviance => "deviance",
-        ResidualType::Schoenfeld => "schoenfeld",
-        ResidualType::Score => "score",
-        ResidualType::Dfbeta => "dfbeta",
-        ResidualType::Dfbetas => "dfbetas",
-        ResidualType::ScaledSchoenfeld => "scaledsch",
-    }
-}
-
 /// Column names of the residuals: the residual type for the per-row kinds (martingale, deviance), one column per
 /// coefficient for the others, whatever the number of coefficients.
 fn residual_header(m: &CoxModel, res: &Residuals) -> Vec<String> {
     match res.kind {
         ResidualType::Martingale | ResidualType::Deviance => {
-            vec![residual_name(res.kind).to_string()]
+            vec![res.kind.r_name().to_string()]
         }
         _ => m.design.names.clone(),
     }
 }
 
 fn residuals_csv(m: &CoxModel, res: &Residuals) -> String {
-    let schoenfeld = res.kind == ResidualType::Schoenfeld;
+    let schoenfeld = matches!(
+        res.kind,
+        ResidualType::Schoenfeld | ResidualType::ScaledSchoenfeld
+    );
     let mut headers = vec!["row".to_string()];
     if schoenfeld {
         headers.push("time".into());
@@ -77,10 +68,10 @@ fn residuals_json(m: &CoxModel, res: &Residuals) -> Value {
         .collect();
     json!({
         "analysis": "cox_residuals",
-        "type": residual_name(res.kind),
+        "type": res.kind.r_name(),
         "formula": m.formula_text,
         "row": res.rows.iter().map(|&r| m.table.rows.get(r) + 1).collect::<Vec<_>>(),
-        "time": if res.kind == ResidualType::Schoenfeld { json!(res.times) } else { Value::Null },
+        "time": if matches!(res.kind, ResidualType::Schoenfeld | ResidualType::ScaledSchoenfeld) { json!(res.times) } else { Value::Null },
         "values": columns,
     })
 }

@@ -56,7 +56,14 @@ pub enum Ties {
 }
 
 impl Ties {
-    /// R's name for the method: "efron" or "breslow".
+    /// The method of R's name: "efron", "breslow" or "exact".
+    pub fn parse(name: &str) -> Option<Ties> {
+        [Ties::Efron, Ties::Breslow, Ties::Exact]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
+
+    /// R's name for the method: "efron", "breslow" or "exact".
     pub fn as_str(self) -> &'static str {
         match self {
             Ties::Efron => "efron",
