@@ -403,3 +403,94 @@ fn bad_cohort_inputs_say_what_is_wrong() {
     ]);
     assert!(err.contains("not both"), "{err}");
 }
+
+/// GSE1992's clinical table with a cohort column (alternate rows A and B) and, in cohort B, no age at all.
+fn clinical_without_age_in_b(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(fixture("gse1992/clinical.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let age = header.iter().position(|c| *c == "age").unwrap();
+    let mut out = format!("{},cohort\n", header.join(","));
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let cohort = if i % 2 == 0 { "A" } else { "B" };
+        if cohort == "B" {
+            cells[age] = "NA".into();
+        }
+        out.push_str(&format!("{},{cohort}\n", cells.join(",")));
+    }
+    let p = dir.join("clinical.csv");
+    std::fs::write(&p, out).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn a_cohort_without_complete_rows_is_an_error_or_a_loud_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_without_age_in_b(dir.path());
+    let out = dir.path().join("out");
+    let expression = fixture("gse1992/expression.csv");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "analyze",
+            "--clinical",
+            &clinical,
+            "--expression",
+            &expression,
+            "--samples-in-rows",
+            "--set",
+            "IL1",
+            "--time",
+            "rfs_months",
+            "--event",
+            "rfs_event",
+            "--cohort",
+            "cohort",
+            "--covariates",
+            "age + factor(grade)",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<String>>();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| sigsurv(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(args(&[]));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "cohort \"B\" of column \"cohort\" has no row with every column the models use"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("62 row(s) read, 0 complete (missing per column: age: 62"),
+        "{err}"
+    );
+    assert!(!out.join("summary.json").exists());
+
+    let o = run(args(&["--allow-missing-cohorts"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("WARNING: cohort(s) B left out"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("warning: cohort \"B\" of column \"cohort\" is left out"));
+    let s = read_json(&out.join("summary.json"));
+    assert_eq!(s["cohorts_left_out"], serde_json::json!(["B"]));
+    let rows = s["rows_by_cohort"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["cohort"], "B");
+    assert_eq!(rows[1]["n_read"], 62);
+    assert_eq!(rows[1]["n_complete"], 0);
+    assert_eq!(rows[1]["missing_by_column"]["age"], 62);
+    assert_eq!(rows[0]["n_dropped"], rows[0]["missing_by_column"]["grade"]);
+    assert_eq!(s["n_cohorts"], 1);
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Warning: cohort(s) B left out of this analysis"));
+}

@@ -14,6 +14,7 @@
 
 use super::analyse::analyse;
 use super::cohort::Cohort;
+use super::cohort_rows::{check_none_vanished, cohort_rows, CohortRows};
 use super::columns::{GROUP, SCORE};
 use super::inputs::Inputs;
 use super::join::{join, JoinReport};
@@ -148,7 +149,21 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         pooled_groups: &pooled.cox_groups,
     };
     files.extend(write_cohorts_report(&report, out)?);
-    let text = cohorts_summary(&cohorts, &pooled, terms.covariates.as_deref());
+    let mut text = cohorts_summary(&cohorts, &pooled, terms.covariates.as_deref());
+    if let Some(gone) = summary["cohorts_left_out"]
+        .as_array()
+        .filter(|a| !a.is_empty())
+    {
+        let names: Vec<&str> = gone.iter().filter_map(Value::as_str).collect();
+        text.insert_str(
+            0,
+            &format!(
+                "WARNING: cohort(s) {} left out (no row with every column the models use; see rows_by_cohort in \
+                 summary.json)\n\n",
+                names.join(", ")
+            ),
+        );
+    }
     Ok(Outcome {
         summary,
         text,
@@ -240,6 +255,23 @@ fn by_column(spec: &AnalysisSpec, col: &str, out: &OutputArgs) -> CliResult<Coho
         .hint("the pooled models are already stratified by cohort"));
     }
     let joined = join(spec, &terms, &inputs, &[col], out)?;
+    // Every cohort's rows, so that none disappears without the user being told.
+    let used: Vec<&str> = [terms.time.as_str(), terms.event.as_str()]
+        .into_iter()
+        .chain(terms.cov_columns.iter().map(String::as_str))
+        .chain(spec.model.strata.iter().map(String::as_str))
+        .collect();
+    let rows =
+        cohort_rows(&joined.data.source.table_spec(), col, &used).map_err(|e| inputs.relabel(e))?;
+    check_none_vanished(col, &rows, spec.data.allow_missing_cohorts)?;
+    let left_out: Vec<&CohortRows> = rows.iter().filter(|r| r.n_complete == 0).collect();
+    for r in &left_out {
+        out.warn(&format!(
+            "cohort \"{}\" of column \"{col}\" is left out of the analysis (--allow-missing-cohorts): {}",
+            r.cohort,
+            r.describe()
+        ));
+    }
     let factor = factor_of(col, joined.clinical.get(col));
     let mut joined_rows = vec![false; joined.clinical.n()];
     for &r in &joined.rows {
@@ -281,6 +313,8 @@ fn by_column(spec: &AnalysisSpec, col: &str, out: &OutputArgs) -> CliResult<Coho
     let shared = json!({
         "n_clinical_read": joined.clinical.n_read,
         "n_dropped": joined.clinical.n_dropped,
+        "rows_by_cohort": rows.iter().map(CohortRows::to_json).collect::<Vec<_>>(),
+        "cohorts_left_out": left_out.iter().map(|r| r.cohort.clone()).collect::<Vec<_>>(),
         "ids_only_in_clinical": joined.only_clinical,
         "ids_only_in_expression": joined.only_expression,
     });

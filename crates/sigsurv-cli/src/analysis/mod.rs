@@ -4,6 +4,7 @@
 mod analyse;
 mod analysed;
 mod cohort;
+mod cohort_rows;
 pub mod cohorts;
 mod columns;
 pub mod expect;

@@ -140,7 +140,10 @@ pub(crate) fn write_cohorts_report(
         Section {
             id: "cohorts".into(),
             heading: "Cohorts".into(),
-            blocks: overview(s, &names, &terms),
+            blocks: left_out_note(s)
+                .into_iter()
+                .chain(overview(s, &names, &terms))
+                .collect(),
         },
         Section {
             id: "pooled".into(),
@@ -418,4 +421,41 @@ mod tests {
         let long = "x".repeat(100);
         assert_eq!(file_stems([long.as_str()])[0].len(), 64);
     }
+}
+
+/// A warning at the top of the cohorts section for cohorts left out (`--allow-missing-cohorts`).
+fn left_out_note(s: &Value) -> Option<Block> {
+    let gone: Vec<String> = s["cohorts_left_out"]
+        .as_array()?
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    if gone.is_empty() {
+        return None;
+    }
+    let why: Vec<String> = s["rows_by_cohort"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["n_complete"] == 0)
+        .map(|r| {
+            let missing: Vec<String> = r["missing_by_column"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(c, k)| format!("{c} {k}"))
+                .collect();
+            format!(
+                "{} ({} rows; missing: {})",
+                r["cohort"].as_str().unwrap_or(""),
+                r["n_read"],
+                missing.join(", ")
+            )
+        })
+        .collect();
+    Some(Block::Note(format!(
+        "Warning: cohort(s) {} left out of this analysis: no row has every column the models use. {}.",
+        gone.join(", "),
+        why.join("; ")
+    )))
 }

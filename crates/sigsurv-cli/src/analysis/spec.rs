@@ -66,6 +66,9 @@ pub struct DataSpec {
     pub study: Vec<PathBuf>,
     /// The clinical column naming each patient's cohort: each cohort is analysed on its own, then pooled.
     pub cohort: Option<String>,
+    /// Go on when a cohort has no complete row (it is then left out, with a warning) instead of stopping.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_missing_cohorts: bool,
     #[serde(default)]
     pub samples_in_rows: bool,
     #[serde(default = "default_collapse")]

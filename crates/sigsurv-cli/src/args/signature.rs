@@ -75,6 +75,10 @@ pub struct AnalyzeArgs {
     /// pooled in Cox models stratified by cohort
     #[arg(long, value_name = "COL")]
     pub cohort: Option<String>,
+    /// With --cohort: go on when a cohort has no row with every column the models use, leaving it out with a
+    /// warning (by default that is an error naming the cohort)
+    #[arg(long, requires = "cohort")]
+    pub allow_missing_cohorts: bool,
     /// Samples in rows and genes in columns
     #[arg(long)]
     pub samples_in_rows: bool,

@@ -18,6 +18,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             expression: a.expression.clone(),
             study: a.study.clone(),
             cohort: a.cohort.clone(),
+            allow_missing_cohorts: a.allow_missing_cohorts,
             samples_in_rows: a.samples_in_rows,
             collapse: match a.collapse {
                 CollapseArg::Mean => "mean",
