@@ -399,30 +399,6 @@ fn pooled(
     blocks
 }
 
-#[cfg(test)]
-mod tests {
-    use super::file_stems;
-
-    #[test]
-    fn stems_are_safe_and_unique() {
-        assert_eq!(
-            file_stems(["syn_a", "ER+/HER2-", "..", "", "Négatif", "A", "a", "a"]),
-            [
-                "syn_a",
-                "ER__HER2-",
-                "cohort",
-                "cohort_2",
-                "N_gatif",
-                "A",
-                "a_2",
-                "a_3"
-            ]
-        );
-        let long = "x".repeat(100);
-        assert_eq!(file_stems([long.as_str()])[0].len(), 64);
-    }
-}
-
 /// A warning at the top of the cohorts section for cohorts left out (`--allow-missing-cohorts`).
 fn left_out_note(s: &Value) -> Option<Block> {
     let gone: Vec<String> = s["cohorts_left_out"]
@@ -458,4 +434,28 @@ fn left_out_note(s: &Value) -> Option<Block> {
         gone.join(", "),
         why.join("; ")
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stems;
+
+    #[test]
+    fn stems_are_safe_and_unique() {
+        assert_eq!(
+            file_stems(["syn_a", "ER+/HER2-", "..", "", "Négatif", "A", "a", "a"]),
+            [
+                "syn_a",
+                "ER__HER2-",
+                "cohort",
+                "cohort_2",
+                "N_gatif",
+                "A",
+                "a_2",
+                "a_3"
+            ]
+        );
+        let long = "x".repeat(100);
+        assert_eq!(file_stems([long.as_str()])[0].len(), 64);
+    }
 }
