@@ -214,6 +214,36 @@ fn two_studies_are_analysed_side_by_side_and_pooled_as_r_does() {
         &r["pooled"]["logrank_chisq"],
         1e-9,
     );
+    // Heterogeneity of the per-cohort score HRs, as metafor's rma(method = "DL").
+    let (h, rh) = (&p["heterogeneity"], &r["pooled"]["heterogeneity"]);
+    assert_eq!(h["term"], "score");
+    assert_eq!(h["q_df"], 1);
+    close("Q", &h["q"], &rh["q"], 1e-9);
+    close("Q p", &h["q_p_value"], &rh["q_p"], 1e-9);
+    close("I2", &h["i2"], &rh["i2"], 1e-9);
+    close("tau2", &h["tau2"], &rh["tau2"], 1e-9);
+    close(
+        "random HR",
+        &h["random_effects"]["hr"],
+        &rh["random_hr"],
+        1e-9,
+    );
+    close(
+        "random lower",
+        &h["random_effects"]["lower"],
+        &rh["random_lower"],
+        1e-9,
+    );
+    close(
+        "random upper",
+        &h["random_effects"]["upper"],
+        &rh["random_upper"],
+        1e-9,
+    );
+    assert!(
+        text.contains("heterogeneity of the score HR: Q = "),
+        "{text}"
+    );
     let formula = p["cox_score"]["formula"].as_str().unwrap();
     assert!(
         formula.ends_with("~ score + AGE + strata(cohort)"),

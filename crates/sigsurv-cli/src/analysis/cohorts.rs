@@ -16,6 +16,7 @@ use super::analyse::analyse;
 use super::cohort::Cohort;
 use super::cohort_rows::{check_none_vanished, cohort_rows, CohortRows};
 use super::columns::{GROUP, SCORE};
+use super::heterogeneity::heterogeneity;
 use super::inputs::Inputs;
 use super::join::{join, JoinReport};
 use super::outcome::Outcome;
@@ -128,6 +129,7 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         "logrank": pooled.logrank,
         "cox_score": cox_json(&pooled.cox_score, None),
         "cox_groups": cox_json(&pooled.cox_groups, None),
+        "heterogeneity": heterogeneity(&cohorts, SCORE),
     });
 
     let mut files = vec![dir.join("summary.json"), dir.join("scores.csv")];
@@ -149,7 +151,12 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         pooled_groups: &pooled.cox_groups,
     };
     files.extend(write_cohorts_report(&report, out)?);
-    let mut text = cohorts_summary(&cohorts, &pooled, terms.covariates.as_deref());
+    let mut text = cohorts_summary(
+        &cohorts,
+        &pooled,
+        &summary["pooled"]["heterogeneity"],
+        terms.covariates.as_deref(),
+    );
     if let Some(gone) = summary["cohorts_left_out"]
         .as_array()
         .filter(|a| !a.is_empty())

@@ -9,6 +9,7 @@ pub mod cohorts;
 mod columns;
 pub mod expect;
 pub(crate) mod figures;
+mod heterogeneity;
 mod inputs;
 mod join;
 mod models;

@@ -125,6 +125,7 @@ fn hazard_ratio_lines(cox_score: &CoxModel, cox_groups: &CoxModel, score_note: &
 pub(super) fn cohorts_summary(
     cohorts: &[Cohort],
     pooled: &Pooled,
+    heterogeneity: &Value,
     covariates: Option<&str>,
 ) -> String {
     let mut t = String::new();
@@ -147,6 +148,22 @@ pub(super) fn cohorts_summary(
         &pooled.cox_groups,
         "per SD of the score within its cohort",
     ));
+    if let Some(q) = heterogeneity["q"].as_f64() {
+        let h = heterogeneity;
+        let re = &h["random_effects"];
+        t.push_str(&format!(
+            "heterogeneity of the score HR: Q = {} on {} df (p = {}), I² = {}%, tau² = {}; random effects \
+             (DerSimonian-Laird): HR {} ({} - {})\n",
+            sig(q, 4),
+            h["q_df"],
+            pval(h["q_p_value"].as_f64().unwrap_or(f64::NAN)),
+            sig(h["i2"].as_f64().unwrap_or(f64::NAN), 3),
+            sig(h["tau2"].as_f64().unwrap_or(f64::NAN), 3),
+            sig_opt(re["hr"].as_f64(), 3),
+            sig_opt(re["lower"].as_f64(), 3),
+            sig_opt(re["upper"].as_f64(), 3)
+        ));
+    }
     t
 }
 
