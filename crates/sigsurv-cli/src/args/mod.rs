@@ -76,7 +76,7 @@ pub enum Command {
     Score(ScoreArgs),
     /// Score a signature, split the cohort, and compare survival (KM, log-rank, Cox) in one command
     #[command(
-        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/\n\nSeveral cohorts (each scored and split on its own, then a Cox model stratified by cohort):\n  sigsurv analyze --study brca_a/ --study brca_b/ --log2 --set IL1 --out results/\n  sigsurv analyze --clinical clinical.csv --expression expression.csv --cohort site --time os --event dead --out results/"
+        after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/\n\nSeveral cohorts (each scored and split on its own, then a Cox model stratified by cohort):\n  sigsurv analyze --study fixtures/cbioportal_study/halves/syn_a --study fixtures/cbioportal_study/halves/syn_b \\\n    --log2 --set IL1 --out results_studies/\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --cohort er --time os_months --event os_event --out results_er/"
     )]
     Analyze(Box<AnalyzeArgs>),
     /// Run an analysis declared in a file (TOML); the resolved file is written next to the results
@@ -94,7 +94,8 @@ pub enum Command {
     Plot(PlotArgs),
     /// Print a shell completion script
     #[command(
-        after_help = "Example:\n  sigsurv completions bash > /etc/bash_completion.d/sigsurv"
+        after_help = "Example (then source sigsurv.bash from your ~/.bashrc, or copy it to /etc/bash_completion.d/):\n  \
+                      sigsurv completions bash > sigsurv.bash"
     )]
     Completions {
         #[arg(value_enum)]

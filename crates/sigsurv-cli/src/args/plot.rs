@@ -16,12 +16,15 @@ pub enum PlotKind {
     #[command(
         after_help = "Examples:\n  sigsurv plot km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh \
                       --ci --time-unit days -o km.png\n  \
-                      sigsurv plot km data.csv --time os_months --event os_status --by group \
-                      --breaks 12 --xmax 60 --overlay published.csv -o km.svg"
+                      sigsurv plot km fixtures/GBSG2/GBSG2.csv --time time --event cens --by horTh \
+                      --breaks 365 --xmax 2555 --overlay examples/gbsg2_published_km.csv -o km.svg"
     )]
     Km(Box<PlotKmArgs>),
     /// Forest plot of hazard ratios from the JSON of `sigsurv cox --format json` or of a multi-cohort analysis
-    #[command(after_help = "Example:\n  sigsurv plot forest cox.json -o forest.svg")]
+    #[command(
+        after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ horTh + age + pnodes\" \
+                      --format json -o cox.json\n  sigsurv plot forest cox.json -o forest.svg"
+    )]
     Forest(Box<PlotForestArgs>),
 }
 
