@@ -37,14 +37,29 @@ impl OutputArgs {
     /// A note on standard error, unless --quiet.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            to_stderr(&format!("note: {text}"));
+            to_stderr(&format!("note: {}{text}", self.context_prefix()));
         }
     }
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            to_stderr(&format!("warning: {text}"));
+            to_stderr(&format!("warning: {}{text}", self.context_prefix()));
         }
+    }
+
+    /// The same output, its notes and warnings saying they are about `context` ("cohort A").
+    pub fn about(&self, context: impl Into<String>) -> OutputArgs {
+        OutputArgs {
+            context: Some(context.into()),
+            ..self.clone()
+        }
+    }
+
+    fn context_prefix(&self) -> String {
+        self.context
+            .as_deref()
+            .map(|c| format!("{c}: "))
+            .unwrap_or_default()
     }
 }
 

@@ -226,6 +226,7 @@ fn by_study(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Cohorts> {
                 .hint("choose one with --time COL --event COL"));
             }
         }
+        let out = &out.about(format!("cohort {name}"));
         let joined =
             join(spec, &terms, &inputs, &[], out).map_err(|e| in_cohort(e, &name, None))?;
         let all: Vec<usize> = (0..joined.rows.len()).collect();
@@ -309,8 +310,15 @@ fn by_column(spec: &AnalysisSpec, col: &str, out: &OutputArgs) -> CliResult<Coho
             only_clinical,
             only_expression: Vec::new(),
         };
-        let analysed = analyse(spec, &terms, &joined, &patients, &report, out)
-            .map_err(|e| in_cohort(inputs.relabel(e), name, Some(patients.len())))?;
+        let analysed = analyse(
+            spec,
+            &terms,
+            &joined,
+            &patients,
+            &report,
+            &out.about(format!("cohort {name}")),
+        )
+        .map_err(|e| in_cohort(inputs.relabel(e), name, Some(patients.len())))?;
         cohorts.push(Cohort {
             name: name.clone(),
             study: None,

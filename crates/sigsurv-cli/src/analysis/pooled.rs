@@ -74,6 +74,7 @@ pub(super) fn pool(
     };
     let mut strata = vec![strata_col.to_string()];
     strata.extend(spec.model.strata.iter().cloned());
+    let out = &out.about("pooled cohorts");
     let cox_score = fit_cox(spec, terms, &table, SCORE, &strata, out).map_err(pooled_failure)?;
     let cox_groups = fit_cox(spec, terms, &table, &groups_term(&levels[0]), &strata, out)
         .map_err(pooled_failure)?;

@@ -29,6 +29,9 @@ pub struct OutputArgs {
     /// No notes on standard error
     #[arg(short, long)]
     pub quiet: bool,
+    /// What the notes and warnings are about when a run has several parts (e.g. "cohort A"); set by sigsurv.
+    #[arg(skip)]
+    pub context: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

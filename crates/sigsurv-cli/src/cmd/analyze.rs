@@ -98,6 +98,7 @@ pub(crate) fn execute(spec: &AnalysisSpec, quiet: bool) -> CliResult<Outcome> {
         format: None,
         output: None,
         quiet,
+        context: None,
     };
     crate::run_files::guard_analysis(spec)?;
     let outcome = run_analysis(spec, &out)?;

@@ -58,6 +58,7 @@ fn out_args(f: &FigureArgs) -> OutputArgs {
         format: None,
         output: Some(f.output.clone()),
         quiet: f.quiet,
+        context: None,
     }
 }
 
