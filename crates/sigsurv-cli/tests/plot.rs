@@ -362,12 +362,12 @@ fn forest_bad_input() {
     bad(&["plot", "forest", &js, "-o", &out], "no \"terms\" array");
     std::fs::write(
         &json,
-        r#"{"terms": [{"term": "x", "exp_coef": null, "lower": 1, "upper": 2}]}"#,
+        r#"{"terms": [{"term": "x", "exp_coef": "big", "lower": 1, "upper": 2}]}"#,
     )
     .unwrap();
     bad(
         &["plot", "forest", &js, "-o", &out],
-        "term \"x\": \"exp_coef\" is null",
+        "term \"x\": \"exp_coef\" is \"big\", not a number",
     );
     std::fs::write(
         &json,
@@ -392,4 +392,91 @@ fn forest_bad_input() {
         "cannot read",
     );
     assert!(!d.path().join("forest.svg").exists());
+}
+
+#[test]
+fn forest_marks_terms_without_an_estimate_and_draws_the_chosen_ones() {
+    let d = tmp();
+    let json = d.path().join("cox.json");
+    let js = json.display().to_string();
+    // A collinear term (all null) and an infinite coefficient (upper null), as the cox JSON writes them.
+    std::fs::write(
+        &json,
+        r#"{"terms": [
+            {"term": "age", "exp_coef": 0.97, "lower": 0.95, "upper": 0.99, "p_value": 0.02},
+            {"term": "grade=2", "exp_coef": 4.2e7, "lower": 0.0, "upper": null, "p_value": 0.99},
+            {"term": "age2", "exp_coef": null, "lower": null, "upper": null, "p_value": null}
+        ]}"#,
+    )
+    .unwrap();
+    let out = p(d.path(), "forest.svg");
+    let o = sigsurv(&["plot", "forest", &js, "-o", &out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(svg.matches("data-note=\"not estimable\"").count(), 2);
+    // --terms picks and orders rows; an unknown one lists those there are.
+    let o = sigsurv(&["plot", "forest", &js, "--terms", "grade=2,age", "-o", &out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let first = svg.find(">grade=2<").unwrap();
+    assert!(first < svg.find(">age<").unwrap());
+    assert!(!svg.contains(">age2<"));
+    let o = sigsurv(&["plot", "forest", &js, "--terms", "sex", "-o", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--terms sex: no such row (the rows are: age, grade=2, age2)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn forest_reads_a_single_cohort_summary() {
+    let d = tmp();
+    let dir = d.path().join("results");
+    let o = sigsurv(&[
+        "analyze",
+        "--clinical",
+        &fixture("gse1992/clinical.csv"),
+        "--expression",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--time",
+        "rfs_months",
+        "--event",
+        "rfs_event",
+        "--covariates",
+        "age + factor(grade)",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = p(d.path(), "f.svg");
+    let o = sigsurv(&[
+        "plot",
+        "forest",
+        dir.join("summary.json").to_str().unwrap(),
+        "-o",
+        &out,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.contains("Score model: score (per SD)") && svg.contains("Groups model: group=high")
+    );
+    // In GSE1992 no grade-1 patient relapses: the grade terms have infinite coefficients.
+    assert_eq!(svg.matches("data-note=\"not estimable\"").count(), 4);
+    let ticks = svg.matches("class=\"forest-tick\"").count();
+    assert!((2..=8).contains(&ticks), "a readable axis: {ticks} ticks");
+    // The analysis's own forest plot is the same figure.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("forest.svg"))
+            .unwrap()
+            .matches("data-note=\"not estimable\"")
+            .count(),
+        4
+    );
 }

@@ -30,9 +30,43 @@ pub struct ForestRow {
     /// A summary estimate (e.g. the pooled fit over the rows above): drawn as a diamond spanning its interval,
     /// under a separating line, as meta-analysis forest plots draw the overall effect.
     pub summary: bool,
+    /// Instead of an estimate, this text in the numbers column and nothing on the axis (e.g. "not estimable" for
+    /// a collinear term or an infinite coefficient); the estimate and limits are then ignored.
+    pub note: Option<String>,
 }
 
+/// Intervals wider than this ratio (upper / lower) come from a coefficient heading to infinity (a standard
+/// error above 4.7 on the log scale) and are shown as not estimable rather than drawn across the axis.
+pub const MAX_INTERVAL_RATIO: f64 = 1e8;
+
 impl ForestRow {
+    /// The row of an estimate that may be missing: a row with `note` "not estimable" when the ratio or a limit
+    /// is missing or not finite (a dropped term, a null in JSON) or when the interval spans more than
+    /// [`MAX_INTERVAL_RATIO`] (a coefficient heading to infinity), else [`ForestRow::new`].
+    pub fn from_estimate(
+        label: impl Into<String>,
+        estimate: Option<f64>,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> ForestRow {
+        match (estimate, lower, upper) {
+            (Some(e), Some(l), Some(u))
+                if e.is_finite()
+                    && e > 0.0
+                    && l.is_finite()
+                    && u.is_finite()
+                    && u <= l * MAX_INTERVAL_RATIO =>
+            {
+                ForestRow::new(label, e, l, u)
+            }
+            _ => ForestRow {
+                label: label.into(),
+                note: Some("not estimable".to_string()),
+                ..ForestRow::default()
+            },
+        }
+    }
+
     /// A row with a label, an estimate and its interval, and nothing else.
     pub fn new(label: impl Into<String>, estimate: f64, lower: f64, upper: f64) -> ForestRow {
         ForestRow {
@@ -110,8 +144,9 @@ impl Default for ForestOptions {
 /// `forestplot(..., is.summary = c(FALSE, ..., TRUE))` or `meta::forest`'s overall diamond.
 ///
 /// # Errors
-/// [`PlotError::Nothing`] without rows; [`PlotError::InvalidForestRow`] for an estimate that is not a
-/// positive finite number, limits not around it, a negative or NaN limit, or a p-value outside [0, 1];
+/// [`PlotError::Nothing`] without rows; [`PlotError::InvalidForestRow`] for an estimate (of a row without a
+/// `note`) that is not a positive finite number, limits not around it, a negative or NaN limit, or a p-value
+/// outside [0, 1];
 /// [`PlotError::InvalidOption`] for a bad xlim, size, ci_level or colour; [`PlotError::TooSmall`] when the
 /// text columns leave no room for the plot.
 pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
@@ -131,7 +166,10 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     );
     let hr_text: Vec<String> = rows
         .iter()
-        .map(|r| format_hr(r.estimate, r.lower, r.upper))
+        .map(|r| match &r.note {
+            Some(note) => note.clone(),
+            None => format_hr(r.estimate, r.lower, r.upper),
+        })
         .collect();
     let has_p = rows.iter().any(|r| r.p_value.is_some());
     let p_text: Vec<String> = rows
@@ -277,6 +315,21 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     for (i, r) in rows.iter().enumerate() {
         let yc = rows_top + (i as f64 + 0.5) * row_h;
         let base = yc + 0.35 * fs;
+        if r.note.is_some() {
+            svg.group(&[
+                ("class", "forest-row".to_string()),
+                ("data-row", i.to_string()),
+                ("data-note", hr_text[i].clone()),
+            ]);
+            svg.text(pad, base, &r.label, &head);
+            if has_n {
+                svg.text(n_right, base, &n_text[i], &TextStyle::new(fs, Anchor::End));
+            }
+            // No p-value either: the Wald test of an infinite coefficient means nothing.
+            svg.text(hr_x, base, &hr_text[i], &head);
+            svg.end_group();
+            continue;
+        }
         let mut attrs = vec![
             ("class", "forest-row".to_string()),
             ("data-row", i.to_string()),
@@ -419,7 +472,7 @@ fn domain(rows: &[ForestRow], opts: &ForestOptions) -> (f64, f64, Vec<f64>) {
     }
     let mut lo = 1.0f64;
     let mut hi = 1.0f64;
-    for r in rows {
+    for r in rows.iter().filter(|r| r.note.is_none()) {
         for v in [r.lower, r.estimate, r.upper] {
             if v.is_finite() && v > 0.0 {
                 lo = lo.min(v);
@@ -427,12 +480,14 @@ fn domain(rows: &[ForestRow], opts: &ForestOptions) -> (f64, f64, Vec<f64>) {
             }
         }
     }
+    // Beyond a thousandfold either way a plot of hazard ratios says nothing more: intervals end in arrows.
+    let (lo, hi) = (lo.max(1e-3), hi.min(1e3));
     let ticks = log_ticks(lo, hi);
     (ticks[0], *ticks.last().unwrap_or(&hi), ticks)
 }
 
 fn check(rows: &[ForestRow], opts: &ForestOptions) -> Result<()> {
-    for (i, r) in rows.iter().enumerate() {
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.note.is_none()) {
         let bad = |reason: String| {
             Err(PlotError::InvalidForestRow {
                 row: i,

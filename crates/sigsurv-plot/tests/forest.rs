@@ -248,3 +248,54 @@ fn cohorts_with_counts_and_a_pooled_diamond() {
         save(&svg, &Path::new(&dir).join("forest_cohorts.png"), 150.0).unwrap();
     }
 }
+
+#[test]
+fn rows_without_an_estimate_say_so_and_leave_the_axis_alone() {
+    use sigsurv_plot::ForestRow;
+    let rows = vec![
+        ForestRow::new("age", 0.97, 0.95, 0.99),
+        // Monotone likelihood (no grade-1 patient has an event): exp(coef) 4e7, upper limit infinite.
+        ForestRow {
+            p_value: Some(0.999),
+            ..ForestRow::from_estimate("grade=2", Some(4.2e7), Some(0.0), None)
+        },
+        // A huge but finite interval: a coefficient heading to infinity, also not drawn.
+        ForestRow::from_estimate("grade=3", Some(1.1e8), Some(1e-3), Some(1e19)),
+        ForestRow::from_estimate("score", Some(1.07), Some(0.8), Some(1.45)),
+    ];
+    assert!(rows[1].note.is_some() && rows[2].note.is_some() && rows[3].note.is_none());
+    let svg = sigsurv_plot::forest_svg(&rows, &sigsurv_plot::ForestOptions::default()).unwrap();
+    assert_eq!(svg.matches("data-note=\"not estimable\"").count(), 2);
+    assert!(
+        !svg.contains("0.999"),
+        "no p-value for a row without an estimate"
+    );
+    let ticks: Vec<f64> = svg
+        .split("class=\"forest-tick\" data-value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        ticks.iter().all(|&t| (0.5..=2.0).contains(&t)),
+        "axis from the estimable rows only: {ticks:?}"
+    );
+}
+
+#[test]
+fn the_automatic_axis_stops_at_a_thousandfold() {
+    use sigsurv_plot::ForestRow;
+    let rows = vec![
+        ForestRow::new("wide", 50.0, 0.001, 1e6),
+        ForestRow::new("age", 0.97, 0.95, 0.99),
+    ];
+    let svg = sigsurv_plot::forest_svg(&rows, &sigsurv_plot::ForestOptions::default()).unwrap();
+    let ticks: Vec<f64> = svg
+        .split("class=\"forest-tick\" data-value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        *ticks.last().unwrap() <= 1000.0 && ticks[0] >= 0.001,
+        "{ticks:?}"
+    );
+}

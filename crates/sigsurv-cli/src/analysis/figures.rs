@@ -4,6 +4,7 @@
 
 use crate::model::cox::CoxModel;
 use crate::model::km::GroupFit;
+use crate::render::cox::to_json as cox_json;
 use serde_json::Value;
 use sigsurv_plot::{
     forest_svg, format_hr, histogram_svg, km_svg, p_label, ForestOptions, ForestRow,
@@ -84,26 +85,33 @@ pub(crate) fn km_figure(
     km_svg(&groups, &opts)
 }
 
-/// The rows of the forest plot: every estimable term of the score model, then of the groups model. With
-/// covariates or strata each label names its model, since a covariate appears in both.
+/// The rows of the forest plot: every term of the score model, then of the groups model (a term without a finite
+/// estimate, collinear or heading to an infinite coefficient, as "not estimable"). With covariates or strata each
+/// label names its model, since a covariate appears in both.
 pub(crate) fn forest_rows(
     cox_score: &CoxModel,
     cox_groups: &CoxModel,
     adjusted: bool,
 ) -> Vec<ForestRow> {
+    summary_forest_rows(
+        &cox_json(cox_score, None),
+        &cox_json(cox_groups, None),
+        adjusted,
+    )
+}
+
+/// [`forest_rows`] from the `cox` JSON of the two models (as in a single-cohort `summary.json`).
+pub(crate) fn summary_forest_rows(
+    cox_score: &Value,
+    cox_groups: &Value,
+    adjusted: bool,
+) -> Vec<ForestRow> {
     let mut rows = Vec::new();
     for (model, name) in [(cox_score, "Score model"), (cox_groups, "Groups model")] {
-        for t in &model.fit.terms {
-            let (Some(hr), Some(lo), Some(hi)) = (t.exp_coef, t.lower, t.upper) else {
-                continue;
-            };
-            if !hr.is_finite() || hr <= 0.0 {
-                continue;
-            }
-            let term = if t.term == "score" {
-                "score (per SD)".to_string()
-            } else {
-                t.term.clone()
+        for t in model["terms"].as_array().into_iter().flatten() {
+            let term = match t["term"].as_str().unwrap_or("") {
+                "score" => "score (per SD)".to_string(),
+                other => other.to_string(),
             };
             let label = if adjusted {
                 format!("{name}: {term}")
@@ -111,8 +119,13 @@ pub(crate) fn forest_rows(
                 term
             };
             rows.push(ForestRow {
-                p_value: t.p_value,
-                ..ForestRow::new(label, hr, lo, hi)
+                p_value: t["p_value"].as_f64(),
+                ..ForestRow::from_estimate(
+                    label,
+                    t["exp_coef"].as_f64(),
+                    t["lower"].as_f64(),
+                    t["upper"].as_f64(),
+                )
             });
         }
     }
@@ -203,26 +216,23 @@ impl CohortTerm {
     }
 }
 
-/// The term's estimate in one Cox JSON as a forest row: `None` when the term is missing or not estimable
-/// (a null or infinite hazard ratio, e.g. collinear or with monotone likelihood).
+/// The term's estimate in one Cox JSON as a forest row: `None` when the model has no such term; a "not
+/// estimable" row when it has no finite estimate (collinear, or with monotone likelihood).
 fn cox_row(label: String, cox: &Value, term: &str) -> Option<ForestRow> {
     let t = cox["terms"]
         .as_array()?
         .iter()
         .find(|t| t["term"].as_str() == Some(term))?;
-    let (hr, lo, hi) = (
-        t["exp_coef"].as_f64()?,
-        t["lower"].as_f64()?,
-        t["upper"].as_f64()?,
-    );
-    if !(hr.is_finite() && hr > 0.0) {
-        return None;
-    }
     Some(ForestRow {
         p_value: t["p_value"].as_f64(),
         n: cox["n"].as_u64().map(|n| n as usize),
         events: cox["n_events"].as_u64().map(|n| n as usize),
-        ..ForestRow::new(label, hr, lo, hi)
+        ..ForestRow::from_estimate(
+            label,
+            t["exp_coef"].as_f64(),
+            t["lower"].as_f64(),
+            t["upper"].as_f64(),
+        )
     })
 }
 
@@ -238,7 +248,12 @@ pub(crate) fn cohort_forest_rows(
     for c in summary["cohorts"].as_array().into_iter().flatten() {
         let name = c["cohort"].as_str().unwrap_or("").to_string();
         match cox_row(name.clone(), &c[which.model], &which.term) {
-            Some(r) => rows.push(r),
+            Some(r) => {
+                if r.note.is_some() {
+                    left_out.push(name);
+                }
+                rows.push(r)
+            }
             None => left_out.push(name),
         }
     }
@@ -250,7 +265,12 @@ pub(crate) fn cohort_forest_rows(
         .collect();
     let label = format!("Pooled (stratified by {})", strata.join(", "));
     match cox_row(label, &summary["pooled"][which.model], &which.term) {
-        Some(r) => rows.push(ForestRow { summary: true, ..r }),
+        Some(r) => {
+            if r.note.is_some() {
+                left_out.push("pooled".into());
+            }
+            rows.push(ForestRow { summary: true, ..r })
+        }
         None => left_out.push("pooled".into()),
     }
     (rows, left_out)

@@ -121,7 +121,7 @@ pub(crate) fn write_cohorts_report(
                 );
                 if !left_out.is_empty() {
                     caption.push_str(&format!(
-                        " Not estimable, so not drawn: {}.",
+                        " Not estimable: {}.",
                         left_out.join(", ")
                     ));
                 }

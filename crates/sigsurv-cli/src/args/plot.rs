@@ -121,7 +121,7 @@ pub struct PlotKmArgs {
 #[derive(Args, Debug)]
 pub struct PlotForestArgs {
     /// JSON from `sigsurv cox --format json` (terms[].term, exp_coef, lower, upper, p_value), or the
-    /// summary.json of `sigsurv analyze` with several cohorts
+    /// summary.json of `sigsurv analyze` (one cohort: both Cox models' terms; several: one term per cohort)
     pub json: PathBuf,
     #[command(flatten)]
     pub figure: FigureArgs,
@@ -142,4 +142,8 @@ pub struct PlotForestArgs {
     #[allow(rustdoc::invalid_html_tags)]
     #[arg(long, default_value = "score", value_name = "TERM")]
     pub term: String,
+    /// Draw only these rows (comma-separated labels as the figure shows them: terms of a cox JSON, e.g.
+    /// horTh=yes,age; or cohorts), in the order given
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+    pub terms: Vec<String>,
 }

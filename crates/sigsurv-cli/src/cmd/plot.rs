@@ -1,6 +1,6 @@
 //! `sigsurv plot km` and `sigsurv plot forest`: figures as SVG or PNG (drawn by sigsurv-plot).
 
-use crate::analysis::figures::{cohort_forest_rows, CohortTerm};
+use crate::analysis::figures::{cohort_forest_rows, summary_forest_rows, CohortTerm};
 use crate::args::{DataArgs, OutputArgs};
 use crate::args::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
 use crate::core_options::conf_type;
@@ -255,12 +255,20 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
             ));
         }
         rows
+    } else if json.get("cox_score").is_some_and(Value::is_object) {
+        // A single-cohort summary.json: the terms of both Cox models, as the analysis's own forest plot.
+        let adjusted = json["cox_score"]["terms"]
+            .as_array()
+            .is_some_and(|t| t.len() > 1);
+        summary_forest_rows(&json["cox_score"], &json["cox_groups"], adjusted)
     } else {
         forest_rows(&json).map_err(|m| {
             Failure::input(format!("{}: {m}", path.display()))
                 .hint("expected {\"terms\": [{\"term\", \"exp_coef\", \"lower\", \"upper\", \"p_value\"}, ...]}")
         })?
     };
+    let rows = select_rows(rows, &a.terms)
+        .map_err(|m| Failure::input(format!("{}: {m}", path.display())))?;
     let f = &a.figure;
     let defaults = ForestOptions::default();
     let xlim = match a.xlim.as_slice() {
@@ -295,7 +303,8 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
 
 /// The rows of a forest plot from the `cox` JSON: `terms` (or `rows`), each with a label (`term`, `cohort`
 /// or `label`), `exp_coef` (or `hr`), `lower`, `upper`, and optionally `p_value`, `n`, `n_events` (or
-/// `events`) and `summary` (or `pooled`: true draws the row as a diamond).
+/// `events`) and `summary` (or `pooled`: true draws the row as a diamond). A null or missing estimate or limit
+/// (a dropped term, an infinite coefficient) is a "not estimable" row.
 fn forest_rows(json: &Value) -> Result<Vec<ForestRow>, String> {
     let terms = json
         .get("terms")
@@ -314,32 +323,52 @@ fn forest_rows(json: &Value) -> Result<Vec<ForestRow>, String> {
                 .find_map(|k| t.get(*k).and_then(Value::as_str))
                 .map(str::to_string)
                 .ok_or(format!("term {} has no \"term\" name", i + 1))?;
-            let num = |keys: &[&str]| -> Result<f64, String> {
-                let v = keys.iter().find_map(|k| t.get(*k)).ok_or(format!(
-                    "term \"{label}\" has no \"{}\"",
-                    keys[0]
-                ))?;
-                v.as_f64().ok_or(format!(
-                    "term \"{label}\": \"{}\" is {v}, not a number (an infinite or missing estimate cannot be plotted)",
-                    keys[0]
-                ))
+            let num = |keys: &[&str]| -> Result<Option<f64>, String> {
+                match keys.iter().find_map(|k| t.get(*k)) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(v) => v.as_f64().map(Some).ok_or(format!(
+                        "term \"{label}\": \"{}\" is {v}, not a number",
+                        keys[0]
+                    )),
+                }
             };
             let count = |keys: &[&str]| {
                 keys.iter()
                     .find_map(|k| t.get(*k).and_then(Value::as_u64))
                     .map(|n| n as usize)
             };
+            let (estimate, lower, upper) = (
+                num(&["exp_coef", "hr"])?,
+                num(&["lower"])?,
+                num(&["upper"])?,
+            );
             Ok(ForestRow {
-                estimate: num(&["exp_coef", "hr"])?,
-                lower: num(&["lower"])?,
-                upper: num(&["upper"])?,
                 p_value: t.get("p_value").and_then(Value::as_f64),
                 n: count(&["n"]),
                 events: count(&["n_events", "events"]),
                 summary: ["summary", "pooled"]
                     .iter()
                     .any(|k| t.get(*k).and_then(Value::as_bool) == Some(true)),
-                label,
+                ..ForestRow::from_estimate(label, estimate, lower, upper)
+            })
+        })
+        .collect()
+}
+
+/// The rows named in `labels` (`--terms`), in that order; all rows when none is named.
+fn select_rows(rows: Vec<ForestRow>, labels: &[String]) -> Result<Vec<ForestRow>, String> {
+    if labels.is_empty() {
+        return Ok(rows);
+    }
+    labels
+        .iter()
+        .map(|l| {
+            rows.iter().find(|r| r.label == *l).cloned().ok_or_else(|| {
+                let names: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+                format!(
+                    "--terms {l}: no such row (the rows are: {})",
+                    names.join(", ")
+                )
             })
         })
         .collect()
