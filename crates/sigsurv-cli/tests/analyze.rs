@@ -312,3 +312,76 @@ fn shipped_example_checks_out() {
     assert_eq!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("5 of 5 checks agree"), "{text}");
 }
+
+#[test]
+fn an_optimal_split_gives_the_permutation_p_and_flags_what_the_search_biases() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = analyze(
+        dir.path(),
+        &[
+            "--time",
+            "rfs_months",
+            "--event",
+            "rfs_event",
+            "--split",
+            "optimal",
+            "--permutations",
+            "500",
+            "--seed",
+            "7",
+        ],
+    );
+    let c = &s["cutpoint"];
+    assert_eq!(c["permutations"], 500);
+    assert_eq!(c["p_value_method"], "Lau94");
+    for key in ["km", "logrank", "cox_groups"] {
+        assert!(s[key]["selection_bias"].is_string(), "{key} is flagged");
+    }
+    assert!(
+        s["cox_score"].get("selection_bias").is_none(),
+        "the score model does not use the cut"
+    );
+    // The same cut and permutation p as `sigsurv cutpoint` on the analysed patients' scores.
+    let clinical = std::fs::read_to_string(fixture("gse1992/clinical.csv")).unwrap();
+    let header: Vec<&str> = clinical.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (id, t, e) = (col("sample_id"), col("rfs_months"), col("rfs_event"));
+    let outcome: std::collections::HashMap<String, (String, String)> = clinical
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[id].to_string(), (f[t].to_string(), f[e].to_string()))
+        })
+        .collect();
+    let scores = std::fs::read_to_string(dir.path().join("scores.csv")).unwrap();
+    let mut joined = String::from("sample,score,time,event\n");
+    for l in scores.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let (time, event) = &outcome[f[0]];
+        joined.push_str(&format!("{},{},{time},{event}\n", f[0], f[1]));
+    }
+    let data = dir.path().join("joined.csv");
+    std::fs::write(&data, joined).unwrap();
+    let o = sigsurv(&[
+        "cutpoint",
+        data.to_str().unwrap(),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--score",
+        "score",
+        "--permutations",
+        "500",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cutpoint"], c["cutpoint"]);
+    assert_eq!(v["p_value_permutation"], c["p_value_permutation"]);
+    assert_eq!(v["p_value"], c["p_value"]);
+}

@@ -13,7 +13,7 @@ use crate::failure::{CliResult, Failure};
 use crate::input::{read_times, Factor, SurvInput};
 use crate::model::km::GroupFit;
 use crate::render::cox::to_json as cox_json;
-use crate::render::cutpoint::analysis_json as cutpoint_json;
+use crate::render::cutpoint::{analysis_json as cutpoint_json, BIAS_NOTE};
 use crate::render::km::to_json as km_json;
 use crate::signature::score;
 use serde_json::json;
@@ -73,7 +73,8 @@ pub(super) fn analyse(
         let opts = CutpointOptions {
             min_prop: spec.groups.min_prop,
             max_prop: spec.groups.max_prop,
-            ..CutpointOptions::default()
+            permutations: spec.groups.permutations,
+            seed: spec.groups.seed,
         };
         let c = maxstat_logrank(&time, &event, &raw_score, &opts)
             .map_err(|e| Failure::input(format!("cannot find an optimal cut-point: {e}")))?;
@@ -185,7 +186,13 @@ pub(super) fn analyse(
         "cox_groups": cox_json(&cox_groups, None),
     });
     if let Some(c) = &cut {
-        summary["cutpoint"] = cutpoint_json(c);
+        summary["cutpoint"] = cutpoint_json(c, spec.groups.permutations, spec.groups.seed);
+        // Everything computed on the groups of a data-driven cut is biased by the search: say so on each.
+        for key in ["km", "logrank", "cox_groups"] {
+            if let Some(o) = summary[key].as_object_mut() {
+                o.insert("selection_bias".into(), json!(BIAS_NOTE));
+            }
+        }
     }
     let text = human_summary(
         &summary,

@@ -120,10 +120,7 @@ pub(crate) fn write_cohorts_report(
                     term.what
                 );
                 if !left_out.is_empty() {
-                    caption.push_str(&format!(
-                        " Not estimable: {}.",
-                        left_out.join(", ")
-                    ));
+                    caption.push_str(&format!(" Not estimable: {}.", left_out.join(", ")));
                 }
                 figure(svg, "forest", caption)
             }

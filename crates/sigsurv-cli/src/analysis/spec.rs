@@ -133,6 +133,19 @@ pub struct GroupsSpec {
     pub min_prop: f64,
     #[serde(default = "default_max_prop")]
     pub max_prop: f64,
+    /// For `optimal`: permutations for a permutation p-value of the selected cut (0: none), and their seed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub permutations: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn default_seed() -> u64 {
+    1
 }
 
 impl Default for GroupsSpec {
@@ -141,6 +154,8 @@ impl Default for GroupsSpec {
             split: default_split(),
             min_prop: default_min_prop(),
             max_prop: default_max_prop(),
+            permutations: 0,
+            seed: default_seed(),
         }
     }
 }

@@ -57,8 +57,17 @@ pub(super) fn human_summary(
     t.push('\n');
     t.push_str(&logrank_line(&s["logrank"]));
     if let Some(c) = s.get("cutpoint") {
+        let permutation = match c["p_value_permutation"].as_f64() {
+            Some(p) => format!(
+                ", permutation p = {} ({} permutations)",
+                pval(p),
+                c["permutations"]
+            ),
+            None => String::new(),
+        };
         t.push_str(&format!(
-            "optimal cut-point: adjusted p (Lau94) = {}; the log-rank p above is biased by the search\n",
+            "optimal cut-point: adjusted p (Lau94) = {}{permutation}; the log-rank p above and the groups' \
+             hazard ratios below are biased by the search\n",
             pval(c["p_value"].as_f64().unwrap_or(f64::NAN))
         ));
     }

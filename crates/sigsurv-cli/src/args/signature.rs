@@ -111,6 +111,13 @@ pub struct AnalyzeArgs {
     pub min_prop: f64,
     #[arg(allow_negative_numbers = true, long, default_value_t = 0.9)]
     pub max_prop: f64,
+    /// For --split optimal: permutations for a permutation p-value of the selected cut-point (0: none), as
+    /// `sigsurv cutpoint --permutations`
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub permutations: usize,
+    /// Seed of the permutations (the same seed gives the same p-value on any number of threads)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Survival time column of the clinical table (default with --study: OS_MONTHS, else DFS/RFS)
     #[arg(long, value_name = "COL")]
     pub time: Option<String>,

@@ -54,6 +54,8 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             split: a.split.clone(),
             min_prop: a.min_prop,
             max_prop: a.max_prop,
+            permutations: a.permutations,
+            seed: a.seed,
         },
         model: ModelSpec {
             covariates: a.covariates.clone(),

@@ -93,10 +93,10 @@ fn to_table(a: &CutpointArgs, c: &Cutpoint) -> String {
 }
 
 /// The optimal cut-point of an analysis, as the `cutpoint` key of its summary.
-pub(crate) fn analysis_json(c: &Cutpoint) -> Value {
+pub(crate) fn analysis_json(c: &Cutpoint, permutations: usize, seed: u64) -> Value {
     json!({
         "analysis": "cutpoint", "cutpoint": c.cutpoint, "statistic": c.statistic, "p_value": c.p_value,
-        "p_value_permutation": c.p_value_permutation, "n_low": c.n_low, "n_high": c.n_high,
-        "naive_p_value": c.naive_p_value, "note": BIAS_NOTE,
+        "p_value_method": "Lau94", "p_value_permutation": c.p_value_permutation, "permutations": permutations,
+        "seed": seed, "n_low": c.n_low, "n_high": c.n_high, "naive_p_value": c.naive_p_value, "note": BIAS_NOTE,
     })
 }
