@@ -70,6 +70,20 @@ fn report_is_self_contained_with_the_summary_numbers() {
     }
     assert_eq!(html.matches("<svg ").count(), 3);
 
+    // The key numbers first, before the detail.
+    let key = section(&html, "key-results");
+    assert!(html.find("id=\"key-results\"").unwrap() < html.find("id=\"cohort\"").unwrap());
+    for label in [
+        "Patients / events",
+        "HR per SD of the score",
+        "HR high vs the lowest group",
+        "Log-rank p",
+        "Concordance (score model)",
+    ] {
+        assert!(key.contains(label), "{label} in the key results");
+    }
+    assert!(key.contains(&format!("{} / {}", s["n"], s["n_events"])));
+
     // The log-rank table and test, exactly as in summary.json.
     let lr = section(&html, "logrank");
     let values = data_values(lr);

@@ -8,7 +8,7 @@ use crate::args::OutputArgs;
 use crate::failure::CliResult;
 use crate::model::cox::CoxModel;
 use crate::model::km::GroupFit;
-use crate::render::text::{pval, sig};
+use crate::render::text::{pval, sig, sig_opt};
 use serde_json::Value;
 use sigsurv_plot::PlotError;
 use sigsurv_report::{render_html, Block, Cell, Figure, Report, Section, Table};
@@ -101,6 +101,11 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
             s["km"]["event"].as_str().unwrap_or("")
         )),
         sections: vec![
+            Section {
+                id: "key-results".into(),
+                heading: "Key results".into(),
+                blocks: key_results(s),
+            },
             Section {
                 id: "cohort".into(),
                 heading: "Cohort".into(),
@@ -231,6 +236,61 @@ pub(super) fn listed(names: &[String]) -> Cell {
 
 /// The counts of the join and of the analysed patients; a count that is null (a cohort of a shared clinical
 /// table, whose counts are the table's) is left out.
+/// The numbers a reader looks for first, above the detail: patients and events, the score's hazard ratio and
+/// p, the groups' hazard ratios, the log-rank p and the concordance of the score model.
+fn key_results(s: &Value) -> Vec<Block> {
+    let hr = |t: &Value| {
+        format!(
+            "{} ({} – {}), p = {}",
+            sig_opt(t["exp_coef"].as_f64(), 3),
+            sig_opt(t["lower"].as_f64(), 3),
+            sig_opt(t["upper"].as_f64(), 3),
+            t["p_value"].as_f64().map_or("NA".into(), pval)
+        )
+    };
+    let mut facts = vec![(
+        "Patients / events".to_string(),
+        Cell::text(format!("{} / {}", s["n"], s["n_events"])),
+    )];
+    let terms = |model: &str| s[model]["terms"].as_array().cloned().unwrap_or_default();
+    if let Some(t) = terms("cox_score").iter().find(|t| t["term"] == "score") {
+        facts.push(("HR per SD of the score".into(), Cell::text(hr(t))));
+    }
+    for t in terms("cox_groups")
+        .iter()
+        .filter(|t| t["term"].as_str().is_some_and(|n| n.starts_with("group=")))
+    {
+        let name = t["term"]
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches("group=");
+        facts.push((format!("HR {name} vs the lowest group"), Cell::text(hr(t))));
+    }
+    facts.push((
+        "Log-rank p".into(),
+        Cell::text(s["logrank"]["p_value"].as_f64().map_or("NA".into(), pval)),
+    ));
+    if let Some(c) = s["cox_score"]["concordance"]["c"].as_f64() {
+        facts.push((
+            "Concordance (score model)".into(),
+            Cell::text(format!(
+                "{} (se {})",
+                sig(c, 3),
+                sig_opt(s["cox_score"]["concordance"]["se"].as_f64(), 2)
+            )),
+        ));
+    }
+    let mut blocks = vec![Block::Facts(facts)];
+    if s.get("cutpoint").is_some() {
+        blocks.push(Block::Note(
+            "The groups come from an optimal cut-point: the log-rank p and the groups' hazard ratios are biased \
+             by the search (see the adjusted p under the log-rank test)."
+                .into(),
+        ));
+    }
+    blocks
+}
+
 pub(super) fn cohort(s: &Value) -> Vec<Block> {
     let mut facts = Vec::new();
     if let Some(study) = s["study"].as_str() {
