@@ -13,9 +13,10 @@ use sigsurv_io::{check_output, register_input};
 use std::path::{Path, PathBuf};
 
 /// The files an analysis always writes into its output folder (more, named after cohorts, may follow).
-pub const ANALYSIS_OUTPUTS: [&str; 6] = [
+pub const ANALYSIS_OUTPUTS: [&str; 7] = [
     "summary.json",
     "scores.csv",
+    "data.csv",
     "report.html",
     "km.svg",
     "forest.svg",

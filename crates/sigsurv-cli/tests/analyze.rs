@@ -109,6 +109,23 @@ fn median_split_matches_r() {
     let scores = std::fs::read_to_string(dir.path().join("scores.csv")).unwrap();
     assert!(scores.starts_with("sample,score,score_per_sd,group\n"));
     assert_eq!(scores.lines().count(), 125);
+    // data.csv: the clinical table as it was, with the score, score per SD and group of each patient.
+    let data = std::fs::read_to_string(dir.path().join("data.csv")).unwrap();
+    let clinical = std::fs::read_to_string(fixture("gse1992/clinical.csv")).unwrap();
+    assert_eq!(data.lines().count(), clinical.lines().count());
+    assert!(data
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",score,score_per_sd,group"));
+    for line in scores.lines().skip(1) {
+        let (sample, rest) = line.split_once(',').unwrap();
+        let row = data
+            .lines()
+            .find(|l| l.starts_with(&format!("{sample},")))
+            .unwrap();
+        assert!(row.ends_with(&format!(",{rest}")), "{row}");
+    }
 }
 
 #[test]

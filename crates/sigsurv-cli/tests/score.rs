@@ -103,3 +103,80 @@ fn builtin_il1_set_and_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("fewer than --min-genes 30"));
 }
+
+#[test]
+fn clinical_gets_its_scores_as_a_column_and_cox_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scored.csv");
+    let o = sigsurv(&[
+        "score",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--clinical",
+        &fixture("gse1992/clinical.csv"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let clinical = std::fs::read_to_string(fixture("gse1992/clinical.csv")).unwrap();
+    // Every clinical line kept as written, with the score appended.
+    for (a, b) in clinical.lines().zip(text.lines()) {
+        assert!(b.starts_with(a), "{b}");
+    }
+    assert!(text.lines().next().unwrap().ends_with(",IL1"));
+    // The appended score is `score`'s own.
+    let scores = stdout(&sigsurv(&[
+        "score",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--format",
+        "csv",
+    ]));
+    let first = scores.lines().nth(1).unwrap();
+    let (sample, value) = first.split_once(',').unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{sample},")))
+        .unwrap();
+    assert!(row.ends_with(&format!(",{value}")), "{row}");
+    let o = sigsurv(&[
+        "cox",
+        out.to_str().unwrap(),
+        "--formula",
+        "Surv(rfs_months, rfs_event) ~ IL1 + age",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // --format json makes no sense for a table; a clash with an existing column is refused.
+    let o = sigsurv(&[
+        "score",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--clinical",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = sigsurv(&[
+        "score",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--set",
+        "IL1",
+        "--clinical",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("duplicate column name"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,6 +5,7 @@
 //! dropped rows, and writes results atomically. Depends on no other sigsurv crate: it hands plain vectors to the
 //! caller.
 
+pub mod append_columns;
 pub mod builtin_sets;
 pub mod cbioportal;
 pub mod error;

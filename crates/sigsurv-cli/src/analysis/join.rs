@@ -179,7 +179,7 @@ impl JoinReport {
 }
 
 /// The sample-id column when none is named: a usual name, else the first column.
-fn default_id(path: &Path) -> CliResult<String> {
+pub(crate) fn default_id(path: &Path) -> CliResult<String> {
     let spec = sigsurv_io::TableSpec {
         path: path.to_path_buf(),
         delimiter: None,

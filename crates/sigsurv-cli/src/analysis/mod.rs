@@ -11,7 +11,7 @@ pub mod expect;
 pub(crate) mod figures;
 mod heterogeneity;
 mod inputs;
-mod join;
+pub(crate) mod join;
 mod models;
 pub mod outcome;
 pub mod pipeline;

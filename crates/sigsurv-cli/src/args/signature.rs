@@ -55,6 +55,14 @@ pub struct ScoreArgs {
     pub expression: PathBuf,
     #[command(flatten)]
     pub expr: ExpressionArgs,
+    /// Write this clinical table (CSV/TSV) with one column per gene set added, each patient's score (NA for a
+    /// patient without an expression sample), instead of the scores alone
+    #[arg(long, value_name = "FILE")]
+    pub clinical: Option<PathBuf>,
+    /// With --clinical: the column holding the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the
+    /// first)
+    #[arg(long, value_name = "COL", requires = "clinical")]
+    pub id: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
