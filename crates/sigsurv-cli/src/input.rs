@@ -141,6 +141,16 @@ impl SurvInput {
         let mut columns = vec![data.time.as_str(), data.event.as_str()];
         columns.extend_from_slice(extra);
         let mut table = read_columns(&data.source.table_spec(), &columns, out)?;
+        if let Some(scale) = &data.source.time_scale {
+            scale.apply(&mut table, &[data.time.as_str()]);
+            out.note(&format!(
+                "times of column \"{}\" read in {} and analysed in {} (x {})",
+                data.time,
+                scale.from,
+                scale.to,
+                crate::render::text::sig(scale.factor, 6)
+            ));
+        }
         // Once decoded, the time and event columns are dropped from the table (moved, for a numeric time)
         // unless another role reads them: at millions of rows each copy is tens of megabytes.
         let (t, e) = (data.time.as_str(), data.event.as_str());

@@ -15,6 +15,7 @@ mod progress;
 mod render;
 mod run_files;
 mod signature;
+mod time_scale;
 
 use clap::Parser;
 

@@ -999,3 +999,84 @@ fn km_times_matches_r_summary_at_times() {
         &["--times inf"],
     );
 }
+
+#[test]
+fn time_scale_converts_times_on_reading() {
+    let g = gbsg2();
+    let years = ok_json(&[
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--time-scale",
+        "days:years",
+        "--times",
+        "1,5",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let days = ok_json(&[
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--times",
+        "365.25,1826.25",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let (a, b) = (
+        years["at"].as_array().unwrap(),
+        days["at"].as_array().unwrap(),
+    );
+    assert_eq!(a.len(), 4);
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x["survival"], y["survival"]);
+        assert_eq!(x["n_risk"], y["n_risk"]);
+        assert_rel("time", num(&x["time"]) * 365.25, num(&y["time"]));
+    }
+    // Cox coefficients do not depend on the time unit; the median does, by the factor.
+    let cox = |extra: &[&str]| {
+        let mut args = vec![
+            "cox",
+            g.as_str(),
+            "--formula",
+            "Surv(time, cens) ~ horTh + age",
+            "--format",
+            "json",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        ok_json(&args)
+    };
+    assert_eq!(
+        cox(&["--time-scale", "days:months"])["terms"],
+        cox(&[])["terms"]
+    );
+    let m = |v: &Value| num(&v["groups"][0]["median"]);
+    assert_rel("median", m(&years) * 365.25, m(&days));
+    fails_with(
+        &[
+            "km",
+            &g,
+            "--time",
+            "time",
+            "--event",
+            "cens",
+            "--time-scale",
+            "days:fortnights",
+        ],
+        2,
+        &["fortnights"],
+    );
+}

@@ -45,6 +45,17 @@ pub(super) fn join(
             event_value: sv.event_value.clone(),
             filter: spec.data.filter.clone(),
             delimiter: None,
+            time_scale: sv
+                .time_scale
+                .as_deref()
+                .map(crate::time_scale::parse_time_scale)
+                .transpose()
+                .map_err(|e| {
+                    Failure::input(format!(
+                        "time_scale = \"{}\": {e}",
+                        sv.time_scale.as_deref().unwrap_or("")
+                    ))
+                })?,
         },
         time: time_col.to_string(),
         event: event_col.to_string(),
@@ -65,8 +76,11 @@ pub(super) fn join(
             wanted.push(c);
         }
     }
-    let clinical =
+    let mut clinical =
         read_columns(&data.source.table_spec(), &wanted, out).map_err(|e| inputs.relabel(e))?;
+    if let Some(scale) = &data.source.time_scale {
+        scale.apply(&mut clinical, &[time_col]);
+    }
 
     // Join on the sample id.
     let expr_args = expression_args(spec)?;

@@ -80,6 +80,8 @@ pub(super) fn pool(
         .map_err(pooled_failure)?;
     let data = DataArgs {
         source: TableArgs {
+            // The cohorts' tables were converted when they were read.
+            time_scale: None,
             data: table.path.clone(),
             event_value: spec.survival.event_value.clone(),
             filter: spec.data.filter.clone(),

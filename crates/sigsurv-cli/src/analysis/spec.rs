@@ -116,6 +116,9 @@ pub struct SurvivalSpec {
     /// Unit of the time column, for the figures' time axis ("months" gives "Time (months)").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_unit: Option<String>,
+    /// Convert the time column on reading, "FROM:TO" (e.g. "days:years"); time_points are then in TO units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_scale: Option<String>,
     /// Times at which to report each group's survival (the "survival at 1, 5, 10 years" table), in the time
     /// column's unit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -56,6 +56,10 @@ pub struct TableArgs {
     /// Field delimiter of a text table (default: from the extension)
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+    /// Convert the time columns from one unit to another on reading, e.g. days:years (a year is 365.25 days, a
+    /// month a twelfth of it, a week 7 days); every time given on the command line is then in the second unit
+    #[arg(long, value_name = "FROM:TO", value_parser = crate::time_scale::parse_time_scale)]
+    pub time_scale: Option<crate::time_scale::TimeScale>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -147,6 +147,10 @@ pub struct AnalyzeArgs {
         value_name = "T1,T2,..."
     )]
     pub time_points: Vec<f64>,
+    /// Convert the time column on reading, FROM:TO such as days:years (analysis files: time_scale under
+    /// [survival]); --time-points are then in TO units
+    #[arg(long, value_name = "FROM:TO")]
+    pub time_scale: Option<String>,
     /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"
     #[arg(long, value_name = "TERMS")]
     pub covariates: Option<String>,

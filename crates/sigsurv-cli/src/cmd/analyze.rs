@@ -49,6 +49,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             event_value: a.event_value.clone(),
             time_unit: a.time_unit.clone(),
             time_points: a.time_points.clone(),
+            time_scale: a.time_scale.clone(),
         },
         groups: GroupsSpec {
             split: a.split.clone(),

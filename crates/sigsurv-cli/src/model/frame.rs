@@ -35,7 +35,21 @@ pub(crate) fn read_model_table(
         }
     }
     let refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    read_columns(&data.table_spec(), &refs, out)
+    let mut table = read_columns(&data.table_spec(), &refs, out)?;
+    if let Some(scale) = &data.time_scale {
+        let times: Vec<&str> = match &formula.response {
+            Response::Right { time, .. } => vec![time.as_str()],
+            Response::Counting { start, stop, .. } => vec![start.as_str(), stop.as_str()],
+        };
+        scale.apply(&mut table, &times);
+        out.note(&format!(
+            "times ({}) read in {} and analysed in {}",
+            times.join(", "),
+            scale.from,
+            scale.to
+        ));
+    }
+    Ok(table)
 }
 
 /// A model's response and design, built from a table that holds its columns (missing rows already dropped).
