@@ -13,10 +13,11 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
+use super::data::CoxData;
+use super::fit::CoxFit;
 use super::prep::Prepared;
 use super::resid::residuals;
 use super::risk::EventTable;
-use super::{CoxData, CoxFit};
 use crate::error::Result;
 
 /// Which residual.
