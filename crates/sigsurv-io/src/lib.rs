@@ -18,6 +18,7 @@ pub mod gene_symbol;
 pub mod genes;
 pub mod gmt;
 pub mod memory;
+pub mod missing;
 pub mod output_target;
 pub mod panic_guard;
 pub mod run_inputs;

@@ -14,12 +14,11 @@ pub use text::TextColumn;
 use crate::error::{IoError, Result};
 use crate::filter::{Condition, FilterError};
 use crate::format::Format;
+use crate::missing::{is_missing, MISSING_TOKENS};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 const ROW_INDEX: &str = "__sigsurv_row";
-/// Strings read as missing in text files: R's `NA`, the empty cell, and cBioPortal's bracketed codes.
-const NULL_STRINGS: [&str; 5] = ["", "NA", "[Not Available]", "[Not Applicable]", "[Unknown]"];
 
 /// Where to read from.
 #[derive(Clone, Debug, Default)]
@@ -565,7 +564,7 @@ fn padded_number_columns(
             let v = v.trim();
             let number = numbers::parse_number(v).is_some();
             any_number |= number;
-            number || NULL_STRINGS.contains(&v)
+            number || is_missing(v)
         });
         if all_numbers && any_number {
             found.push(name.clone());
@@ -655,7 +654,7 @@ fn scan(spec: &TableSpec, lossy: bool) -> Result<(LazyFrame, Format)> {
                 CsvEncoding::Utf8
             })
             .with_null_values(Some(NullValues::AllColumns(
-                NULL_STRINGS.iter().map(|s| (*s).into()).collect(),
+                MISSING_TOKENS.iter().map(|s| (*s).into()).collect(),
             )))
             .finish(),
         Format::Parquet => LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()),
