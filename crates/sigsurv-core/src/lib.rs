@@ -74,9 +74,7 @@ pub mod padjust;
 pub mod aft;
 pub mod cox;
 pub mod design;
-// Factor coding shared by the model matrix and the CLI's grouping columns; not a library interface.
-#[doc(hidden)]
-pub mod factor_codes;
+pub mod factor;
 pub mod formula;
 
 // Gene-signature scores and cutting a score into groups (data-driven cut-points, quantile splits).

@@ -61,10 +61,8 @@ impl ColumnValues {
     }
 }
 
-/// Formats a number the way R prints it in a factor level: integers without a decimal point.
-pub fn format_number(v: f64) -> String {
-    format!("{v}")
-}
+/// A number as R prints it in a factor level: integers without a decimal point, `-0` as `0`.
+pub use sigsurv_rformat::format_number;
 
 /// The file row (0-based, before `--where`) of every kept row of a table: when no row was filtered or dropped,
 /// row i is file row i and no list is kept (at millions of rows the list would be tens of megabytes).
