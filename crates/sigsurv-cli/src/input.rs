@@ -4,8 +4,9 @@
 use crate::args::{DataArgs, OutputArgs, TableArgs};
 use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
-use sigsurv_core::design::collate;
-use sigsurv_core::factor_codes::{first_seen_codes, recode, recode_in_place, sorted_order};
+use sigsurv_core::factor::{
+    bool_factor, coded_text_factor, coded_text_factor_in_place, level_label, numeric_factor,
+};
 use sigsurv_core::CoreError;
 use sigsurv_io::{decode_event_column, ColumnValues, EventCoding, Table, TableSpec};
 
@@ -183,8 +184,7 @@ impl SurvInput {
         match self.table.take(column) {
             ColumnValues::Text(v) => {
                 let (mut codes, distinct) = v.into_parts();
-                let (order, levels) = text_levels(&distinct);
-                recode_in_place(&mut codes, &order);
+                let levels = coded_text_factor_in_place(&mut codes, &distinct);
                 Factor {
                     column: column.to_string(),
                     codes,
@@ -211,58 +211,23 @@ impl SurvInput {
     }
 }
 
-/// Levels in R's factor order: numbers in numeric order, text as R's `sort()` collates it, false before true.
+/// Levels in R's factor order (see `sigsurv_core::factor`, which the model matrix of `cox` uses too): numbers in
+/// numeric order, text as R's `sort()` collates it, false before true.
 pub fn factor_of(column: &str, values: &ColumnValues) -> Factor {
-    let n = values.len();
-    let (codes, levels): (Vec<u32>, Vec<String>) = match values {
+    let (codes, levels) = match values {
         ColumnValues::Numeric(v) => {
-            // -0.0 and 0.0 are one level, as in R.
-            let (first_seen, distinct) = first_seen_codes(v.iter().map(|x| (*x + 0.0).to_bits()));
-            let values: Vec<f64> = distinct.iter().map(|b| f64::from_bits(*b)).collect();
-            let order = sorted_order(&values, |a, b| a.total_cmp(b));
-            (
-                recode(&first_seen, &order),
-                order
-                    .iter()
-                    .map(|&i| sigsurv_io::table::format_number(values[i]))
-                    .collect(),
-            )
+            let (codes, levels) = numeric_factor(v);
+            (codes, levels.into_iter().map(level_label).collect())
         }
-        ColumnValues::Text(v) => {
-            let (order, levels) = text_levels(v.levels());
-            (recode(v.codes(), &order), levels)
-        }
-        ColumnValues::Bool(v) => {
-            let has_false = v.iter().any(|b| !b);
-            let has_true = v.iter().any(|b| *b);
-            let mut levels = Vec::new();
-            if has_false {
-                levels.push("false".to_string());
-            }
-            if has_true {
-                levels.push("true".to_string());
-            }
-            let codes = v
-                .iter()
-                .map(|&b| if b && has_false { 1 } else { 0 })
-                .collect();
-            (codes, levels)
-        }
+        ColumnValues::Text(v) => coded_text_factor(v.codes(), v.levels()),
+        ColumnValues::Bool(v) => bool_factor(v),
     };
-    debug_assert_eq!(codes.len(), n);
+    debug_assert_eq!(codes.len(), values.len());
     Factor {
         column: column.to_string(),
         codes,
         levels,
     }
-}
-
-/// The order of a text column's distinct values (coded by first appearance) as R sorts them, and the levels in
-/// that order: only the distinct values are sorted.
-fn text_levels(distinct: &[String]) -> (Vec<usize>, Vec<String>) {
-    let order = sorted_order(distinct, |a, b| collate(a, b));
-    let levels = order.iter().map(|&i| distinct[i].clone()).collect();
-    (order, levels)
 }
 
 fn combine(factors: &[Factor]) -> Factor {

@@ -10,6 +10,7 @@ mod group_sizes;
 mod input;
 mod model;
 mod output;
+mod process;
 mod profiles;
 mod progress;
 mod render;
@@ -19,30 +20,22 @@ mod time_scale;
 
 use clap::Parser;
 
-/// Huge pages for column-sized blocks (see sigsurv_io::memory): fewer page faults when millions of rows are
-/// written.
+/// Huge pages for column-sized blocks (see process.rs): fewer page faults when millions of rows are written.
 #[global_allocator]
-static ALLOC: sigsurv_io::memory::HugePageAlloc = sigsurv_io::memory::HugePageAlloc;
+static ALLOC: process::HugePageAlloc = process::HugePageAlloc;
 
 fn main() {
     let start = std::time::Instant::now();
-    // Column-sized blocks go back to the system when freed (see sigsurv_io::memory): peak memory stays close
-    // to the columns in use.
-    sigsurv_io::memory::return_large_blocks();
+    // Column-sized blocks go back to the system when freed (see process.rs): peak memory stays close to the
+    // columns in use.
+    process::return_large_blocks();
     let cli = args::Cli::parse();
     let timings = progress::timings_wanted(cli.timings);
     if let Err(f) = set_threads(cli.threads) {
         output::to_stderr(&format!("error: {}", f.message));
         std::process::exit(f.code);
     }
-    // A panic inside a guarded read is a file polars cannot represent: sigsurv-io reports it as an error, so
-    // the panic message itself is not printed then.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !sigsurv_io::panic_guard::active() {
-            default_hook(info)
-        }
-    }));
+    process::quiet_panics_of_guarded_reads();
     let outcome = std::panic::catch_unwind(|| cmd::run(cli));
     let code = match outcome {
         Ok(Ok(())) => 0,

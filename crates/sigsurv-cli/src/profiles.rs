@@ -118,7 +118,7 @@ pub(crate) fn encode_profiles(
 
 fn label(col: &ColumnValues, i: usize) -> String {
     match col {
-        ColumnValues::Numeric(v) => sigsurv_core::design::format_r_number(v[i]),
+        ColumnValues::Numeric(v) => sigsurv_core::factor::level_label(v[i]),
         other => other.label(i),
     }
 }

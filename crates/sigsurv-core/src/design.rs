@@ -1,17 +1,17 @@
 //! The model matrix of a parsed [`Formula`], from columns that have no missing values (the caller drops
 //! NA rows, as R's `na.omit`, and reports how many).
 //!
-//! Coding follows R's `model.matrix` with treatment contrasts: a factor's levels are sorted (numerically
-//! for a numeric column, by string otherwise), the first level (or the chosen reference) is the baseline,
-//! and every other level gets a 0/1 column named `"<column>=<level>"` (R names it `<column><level>`).
-//! Numeric levels are printed as R prints them (`2`, not `2.0`). A text column used as a plain term is a
-//! factor, as in R. `strata()` columns combine into one stratum per distinct combination, numbered in
+//! Coding follows R's `model.matrix` with treatment contrasts: a factor's levels are R's `factor()` levels
+//! ([`crate::factor`]: numbers in numeric order, text in R's sort order), the first level (or the chosen
+//! reference) is the baseline, and every other level gets a 0/1 column named `"<column>=<level>"` (R names it
+//! `<column><level>`). A text column used as a plain term is a factor, as in R. `strata()` columns combine into one stratum per distinct combination, numbered in
 //! sorted order of the combinations (first column varying slowest, as R's `strata(a, b)`).
 //! Difference from R: R sorts text levels by its collation (ICU on Linux); sigsurv reproduces ICU's order
-//! for ASCII text ([`collate`]) but not for accented letters.
+//! for ASCII text ([`crate::factor::collate`]) but not for accented letters.
 
 use crate::error::{CoreError, Result};
-use crate::factor_codes::{first_seen_codes, recode, sorted_order};
+use crate::factor;
+use crate::factor::codes::{first_seen_codes, recode, sorted_order};
 use crate::formula::{Formula, Term};
 use rayon::prelude::*;
 
@@ -80,92 +80,28 @@ impl Design {
     }
 }
 
-/// A number as R's `as.character` prints it: `2`, `0.5`, `-1`, `1e-04` style differences aside.
-// Public for the CLI, which labels numeric levels the same way; not a library interface.
-#[doc(hidden)]
-pub fn format_r_number(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
-/// String order of R's `sort()` with ICU collation (R's default on Linux builds with ICU, whatever the
-/// locale), for ASCII text: whitespace, then punctuation and symbols in ICU's root order, then digits, then
-/// letters case-insensitively; ties go lower case first, then by code point. So
-/// `"<=20" < ">50" < "20-50"`, `"a" < "A" < "b"`, `"a b" < "a-b" < "ab"`. Non-ASCII letters sort by code
-/// point after ASCII letters (ICU would put `é` next to `e`).
-// Public for the CLI, which orders the levels of its grouping columns the same way; not a library interface.
-#[doc(hidden)]
-pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
-    const PUNCT: &str = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
-    fn primary(c: char) -> u32 {
-        if let Some(i) = PUNCT.find(c) {
-            i as u32
-        } else if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
-            100 + d
-        } else if c.is_ascii_alphabetic() {
-            200 + c.to_ascii_lowercase() as u32
-        } else {
-            1000 + c.to_lowercase().next().unwrap_or(c) as u32
-        }
-    }
-    let p = |s: &str| s.chars().map(primary).collect::<Vec<_>>();
-    let t = |s: &str| s.chars().map(|c| c.is_uppercase()).collect::<Vec<_>>();
-    p(a).cmp(&p(b))
-        .then_with(|| t(a).cmp(&t(b)))
-        .then_with(|| a.cmp(b))
-}
-
 /// Sorted distinct levels of a column (labels, and the numbers of a numeric column) and each row's level
-/// index. Rows are coded in order of first appearance and only the distinct values are sorted, so millions of
-/// rows with a few levels cost one cheap lookup each (no per-row collation or allocation).
+/// index, as R's `factor()` ([`crate::factor`]).
 fn levels(col: &ColumnData) -> (Vec<String>, Vec<u32>, Vec<f64>) {
     match col {
         ColumnData::Numeric(_) | ColumnData::NumericRef(_) => {
-            let v = col.numbers().unwrap_or(&[]);
-            // Bits as the key: distinct exactly when `total_cmp` tells them apart (-0 and 0 too).
-            let (first, distinct) = first_seen_codes(v.iter().map(|x| x.to_bits()));
-            let values: Vec<f64> = distinct.into_iter().map(f64::from_bits).collect();
-            let order = sorted_order(&values, f64::total_cmp);
-            let lv: Vec<f64> = order.iter().map(|&i| values[i]).collect();
+            let (codes, lv) = factor::numeric_factor(col.numbers().unwrap_or(&[]));
             (
-                lv.iter().map(|&x| format_r_number(x)).collect(),
-                recode(&first, &order),
+                lv.iter().map(|&x| factor::level_label(x)).collect(),
+                codes,
                 lv,
             )
         }
-        ColumnData::Text(v) => text_levels(v.iter().map(String::as_str)),
-        ColumnData::TextRef(v) => text_levels(v.iter().map(String::as_str)),
+        ColumnData::Text(v) => text_levels(factor::text_factor(v.iter().map(String::as_str))),
+        ColumnData::TextRef(v) => text_levels(factor::text_factor(v.iter().map(String::as_str))),
         ColumnData::Coded { codes, labels } => {
-            let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-            // Only the labels that occur, as for the other kinds of column.
-            let mut used = vec![false; labels.len()];
-            codes.iter().for_each(|&c| used[c as usize] = true);
-            let present: Vec<usize> = (0..labels.len()).filter(|&i| used[i]).collect();
-            let order = sorted_order(&present, |&a, &b| collate(refs[a], refs[b]));
-            let mut rank = vec![0u32; labels.len()];
-            for (r, &i) in order.iter().enumerate() {
-                rank[present[i]] = r as u32;
-            }
-            (
-                order.iter().map(|&i| labels[present[i]].clone()).collect(),
-                codes.iter().map(|&c| rank[c as usize]).collect(),
-                Vec::new(),
-            )
+            text_levels(factor::coded_text_factor(codes, labels))
         }
     }
 }
 
-fn text_levels<'s>(v: impl Iterator<Item = &'s str>) -> (Vec<String>, Vec<u32>, Vec<f64>) {
-    let (first, distinct) = first_seen_codes(v);
-    let order = sorted_order(&distinct, |a, b| collate(a, b));
-    (
-        order.iter().map(|&i| distinct[i].to_string()).collect(),
-        recode(&first, &order),
-        Vec::new(),
-    )
+fn text_levels((codes, labels): (Vec<u32>, Vec<String>)) -> (Vec<String>, Vec<u32>, Vec<f64>) {
+    (labels, codes, Vec::new())
 }
 
 /// Builds the design matrix of `formula` (its right-hand side) from named columns.
@@ -458,6 +394,7 @@ fn factor<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::factor::collate;
     use crate::formula::parse_formula;
 
     #[test]
@@ -559,16 +496,6 @@ mod tests {
             assert_eq!(pairs[strata[i] as usize], rows[i]);
         }
         assert_eq!(a.strata_labels.len(), pairs.len());
-    }
-
-    #[test]
-    fn text_levels_sort_as_r_with_icu() {
-        // R 4.2.2: sort(c(...)) on this machine (ICU collation).
-        let want = "_x|-1|(x)|#1|<=20|>50|1.5|10|15|20-50|9|a|A|a b|a-b|ab|aB|Ab|b|B|e|f|Lev|Lev+5FU|n/a|NA|Obs|stage I|stage II|x_y|x.y|x1|X2";
-        let mut v: Vec<&str> = want.split('|').collect();
-        v.reverse();
-        v.sort_by(|a, b| collate(a, b));
-        assert_eq!(v.join("|"), want);
     }
 
     #[test]

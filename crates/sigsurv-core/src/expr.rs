@@ -2,8 +2,8 @@
 //! expression is parsed with R's operator precedence, evaluated row by row on numeric columns, and printed as R
 //! deparses it, which is how R names the model's term (`I(age/10)`, `I(age * 2 - 3)`, `log(pnodes + 1)`).
 
-use crate::design::format_r_number;
 use crate::error::{CoreError, Result};
+use sigsurv_rformat::format_r;
 
 /// An arithmetic expression of columns and numbers.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,7 +142,7 @@ impl Expr {
     /// `%%`; `, ` between arguments; numbers as R prints them (`1e+05`).
     pub fn deparse(&self) -> String {
         match self {
-            Expr::Number(v) => format_r_number(*v),
+            Expr::Number(v) => format_r(*v),
             Expr::Column(c) if syntactic(c) => c.clone(),
             Expr::Column(c) => format!("`{c}`"),
             Expr::Neg(a) => format!("-{}", a.deparse()),
@@ -596,6 +596,7 @@ mod tests {
             ("I(2^-1*age)", "I(2^-1 * age)"),
             ("I(age %/% 10)", "I(age%/%10)"),
             ("exp(-age/100)", "exp(-age/100)"),
+            ("I(age / 100000)", "I(age/1e+05)"),
         ] {
             assert_eq!(Expr::parse(text).unwrap().deparse(), r, "{text}");
         }

@@ -77,9 +77,7 @@ pub mod padjust;
 pub mod aft;
 pub mod cox;
 pub mod design;
-// Factor coding shared by the model matrix and the CLI's grouping columns; not a library interface.
-#[doc(hidden)]
-pub mod factor_codes;
+pub mod factor;
 // Arithmetic on columns in a formula (I(), log(), pmin(), ...), parsed, evaluated and named as R does.
 pub mod expr;
 pub mod formula;

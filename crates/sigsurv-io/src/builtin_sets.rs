@@ -7,7 +7,7 @@
 //! IRAK1-4, all ten TLRs, the inflammasome (CASP1, NLRP3) and three IL-1-induced effectors (IL6, CXCL8, PTGS2).
 //! Current HGNC symbols; the alias table matches older names (IL8, IL1R3, CIAS1, ...). See docs/expression.md.
 
-use crate::gmt::GeneSet;
+use crate::gene_set::GeneSet;
 
 /// The genes of the built-in `IL1` set, in the panel's order.
 pub const IL1_GENES: [&str; 27] = [

@@ -4,20 +4,10 @@
 //! (often a URL; may be empty), then the genes. Blank lines are ignored; so are empty gene fields (trailing tabs).
 
 use crate::error::{IoError, Result};
-use crate::genes::symbol_key;
+pub use crate::gene_set::GeneSet;
+use crate::gene_symbol::symbol_key;
 use std::collections::HashMap;
 use std::path::Path;
-
-/// A named list of genes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GeneSet {
-    pub name: String,
-    pub description: String,
-    /// Genes as written, duplicates (same symbol in any case) removed, first spelling kept.
-    pub genes: Vec<String>,
-    /// Where the set came from: the GMT path and line (`sets.gmt:12`) or `built-in`.
-    pub source: String,
-}
 
 /// Reads every set of a GMT file.
 ///

@@ -14,12 +14,11 @@ pub use text::TextColumn;
 use crate::error::{IoError, Result};
 use crate::filter::{Condition, FilterError};
 use crate::format::Format;
+use crate::missing::{is_missing, MISSING_TOKENS};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 const ROW_INDEX: &str = "__sigsurv_row";
-/// Strings read as missing in text files: R's `NA`, the empty cell, and cBioPortal's bracketed codes.
-const NULL_STRINGS: [&str; 5] = ["", "NA", "[Not Available]", "[Not Applicable]", "[Unknown]"];
 
 /// Where to read from.
 #[derive(Clone, Debug, Default)]
@@ -62,10 +61,8 @@ impl ColumnValues {
     }
 }
 
-/// Formats a number the way R prints it in a factor level: integers without a decimal point.
-pub fn format_number(v: f64) -> String {
-    format!("{v}")
-}
+/// A number as R prints it in a factor level: integers without a decimal point, `-0` as `0`.
+pub use sigsurv_rformat::format_number;
 
 /// The file row (0-based, before `--where`) of every kept row of a table: when no row was filtered or dropped,
 /// row i is file row i and no list is kept (at millions of rows the list would be tens of megabytes).
@@ -565,7 +562,7 @@ fn padded_number_columns(
             let v = v.trim();
             let number = numbers::parse_number(v).is_some();
             any_number |= number;
-            number || NULL_STRINGS.contains(&v)
+            number || is_missing(v)
         });
         if all_numbers && any_number {
             found.push(name.clone());
@@ -655,7 +652,7 @@ fn scan(spec: &TableSpec, lossy: bool) -> Result<(LazyFrame, Format)> {
                 CsvEncoding::Utf8
             })
             .with_null_values(Some(NullValues::AllColumns(
-                NULL_STRINGS.iter().map(|s| (*s).into()).collect(),
+                MISSING_TOKENS.iter().map(|s| (*s).into()).collect(),
             )))
             .finish(),
         Format::Parquet => LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()),

@@ -1,6 +1,6 @@
 //! Writing a [`Report`] as one HTML5 file.
 
-use crate::{Block, Cell, Figure, Report, Table};
+use crate::model::{Block, Cell, Figure, Report, Table};
 use std::fmt::Write;
 
 /// The stylesheet, inlined into every report.
@@ -192,7 +192,7 @@ fn anchor(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Section;
+    use crate::model::Section;
 
     fn sample() -> Report {
         Report {

@@ -16,8 +16,9 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the pair-count formulas
 
 use super::concordance_sweep::{Sweep, SweepInput};
+use super::data::CoxData;
+use super::fit::Concordance;
 use super::prep::Prepared;
-use super::{Concordance, CoxData};
 use rayon::prelude::*;
 
 /// Fenwick tree of weights over ranks 0..m.

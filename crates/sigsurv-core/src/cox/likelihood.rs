@@ -1,9 +1,10 @@
 //! The log partial likelihood and its derivatives at any β, on data sorted once: the inner step of
 //! [`super::cox_ph`], public for profile likelihoods, diagnostics and benchmarks.
 
+use super::data::CoxData;
 use super::eval::evaluate;
 use super::prep::Prepared;
-use super::{CoxData, Ties};
+use super::ties::Ties;
 use crate::error::Result;
 
 /// Cox data validated, time-fixed, sorted and centred once, for repeated evaluations.

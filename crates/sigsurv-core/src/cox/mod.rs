@@ -7,10 +7,13 @@
 //! concordance as `coxph` stores it. See `docs/methods/cox.md` for every formula and default.
 
 mod chol;
+mod data;
 mod eval;
 mod exact;
+mod fit;
 mod likelihood;
 mod newton;
+mod options;
 mod outer;
 mod prep;
 mod resid;
@@ -21,16 +24,21 @@ mod row_order;
 mod survfit;
 mod term_tests;
 mod tie_terms;
+mod ties;
 mod zph;
 
 use crate::error::{CoreError, Result};
-use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
+use crate::pvalue::{normal_two_sided, z_for_level};
 use chol::Ldl;
+pub use data::CoxData;
 #[doc(hidden)]
 pub use eval::{with_forced_path, CoxPath, ForcedPath};
+pub use fit::{Concordance, CoxFit, CoxTerm, Test};
 pub use likelihood::{CoxLikelihood, LoglikEval};
+pub use options::CoxOptions;
 use prep::Prepared;
 use rayon::prelude::*;
+pub use ties::Ties;
 // The R names of items defined in private modules go on their re-exports: rustdoc indexes them only there.
 #[doc(alias = "residuals.coxph")]
 pub use residuals::cox_residuals;
@@ -42,279 +50,6 @@ pub use term_tests::TermTest;
 #[doc(alias = "cox.zph")]
 pub use zph::cox_zph;
 pub use zph::{Zph, ZphTest, ZphTransform};
-
-/// How tied event times enter the partial likelihood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Ties {
-    /// Efron's approximation (R's default).
-    #[default]
-    Efron,
-    /// Breslow's approximation.
-    Breslow,
-    /// The exact partial likelihood (discrete logistic model; right-censored data without case weights).
-    Exact,
-}
-
-impl Ties {
-    /// The method of R's name: "efron", "breslow" or "exact".
-    pub fn parse(name: &str) -> Option<Ties> {
-        [Ties::Efron, Ties::Breslow, Ties::Exact]
-            .into_iter()
-            .find(|t| t.as_str() == name)
-    }
-
-    /// R's name for the method: "efron", "breslow" or "exact".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Ties::Efron => "efron",
-            Ties::Breslow => "breslow",
-            Ties::Exact => "exact",
-        }
-    }
-}
-
-/// Fitting options; [`Default`] gives R's `coxph.control()` defaults.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CoxOptions {
-    pub ties: Ties,
-    /// Report the robust (sandwich) variance. Implied when a cluster is given.
-    pub robust: bool,
-    /// Convergence: stop when `|1 − ℓ_old / ℓ_new| ≤ eps` (R: `eps = 1e-9`).
-    pub eps: f64,
-    /// Maximum Newton iterations (R: `iter.max = 20`).
-    pub iter_max: usize,
-    /// Pivot tolerance declaring a covariate redundant (R: `toler.chol = .Machine$double.eps^0.75`).
-    pub toler_chol: f64,
-    /// Tolerance of the infinite-coefficient check (R: `toler.inf = sqrt(eps)`).
-    pub toler_inf: f64,
-    /// Level of the hazard-ratio confidence intervals.
-    pub conf_level: f64,
-    /// Merge times that differ by floating-point noise, as R's `timefix = TRUE`.
-    pub timefix: bool,
-}
-
-impl Default for CoxOptions {
-    fn default() -> Self {
-        CoxOptions {
-            ties: Ties::Efron,
-            robust: false,
-            eps: 1e-9,
-            iter_max: 20,
-            toler_chol: f64::EPSILON.powf(0.75),
-            toler_inf: 1e-9f64.sqrt(),
-            conf_level: 0.95,
-            timefix: true,
-        }
-    }
-}
-
-/// The data of one fit, as plain slices (rows without missing values; the caller drops NA rows).
-///
-/// Build it with [`CoxData::new`] (right-censored rows) and the `with_*` methods for what a model adds, or
-/// from a formula's [`Design`](crate::design::Design) with [`CoxData::from_design`]. The fields are public
-/// for callers that fill them directly; lengths are checked by the fit, not here.
-///
-/// ```
-/// use sigsurv_core::CoxData;
-/// let (time, status) = ([9.0, 1.0, 1.0, 6.0, 6.0, 8.0], [true, true, false, true, true, false]);
-/// let x = [0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
-/// let names = ["x".to_string()];
-/// let weights = [1.0, 2.0, 1.0, 1.0, 1.0, 1.0];
-/// let data = CoxData::new(&time, &status, &x, &names).with_weights(&weights);
-/// assert_eq!((data.p, data.weights.map(<[f64]>::len)), (1, Some(6)));
-/// ```
-#[derive(Debug, Clone, Copy)]
-pub struct CoxData<'a> {
-    /// Start times of (start, stop] counting-process rows; `None` for right-censored data.
-    pub start: Option<&'a [f64]>,
-    /// Event or censoring time (the stop time of counting-process rows).
-    pub stop: &'a [f64],
-    pub event: &'a [bool],
-    /// Covariates, column-major: column j is `x[j * n..(j + 1) * n]`.
-    pub x: &'a [f64],
-    pub p: usize,
-    /// Coefficient names, one per column of `x`.
-    pub names: &'a [String],
-    /// Stratum code of each row (any u32 values).
-    pub strata: Option<&'a [u32]>,
-    /// Case weights (> 0).
-    pub weights: Option<&'a [f64]>,
-    /// Cluster code of each row; implies the robust variance, grouped by cluster.
-    pub cluster: Option<&'a [u32]>,
-}
-
-impl<'a> CoxData<'a> {
-    /// Right-censored data: the event or censoring `time` and `event` of each row, the covariates `x`
-    /// column-major (column j is `x[j * n..(j + 1) * n]`, n = `time.len()`) and one name per column (so
-    /// `p = names.len()`). No strata, weights or clusters; add them with the `with_*` methods.
-    pub fn new(
-        time: &'a [f64],
-        event: &'a [bool],
-        x: &'a [f64],
-        names: &'a [String],
-    ) -> CoxData<'a> {
-        CoxData {
-            start: None,
-            stop: time,
-            event,
-            x,
-            p: names.len(),
-            names,
-            strata: None,
-            weights: None,
-            cluster: None,
-        }
-    }
-
-    /// Counting-process (start, stop] rows: `start` is each row's entry time, the `time` given to
-    /// [`CoxData::new`] its stop time (R: `Surv(start, stop, event)`).
-    pub fn with_start(self, start: &'a [f64]) -> CoxData<'a> {
-        CoxData {
-            start: Some(start),
-            ..self
-        }
-    }
-
-    /// A stratum code for each row (any `u32` values; R: `strata()` in the formula).
-    pub fn with_strata(self, strata: &'a [u32]) -> CoxData<'a> {
-        CoxData {
-            strata: Some(strata),
-            ..self
-        }
-    }
-
-    /// Case weights, > 0 (R: `weights =`).
-    pub fn with_weights(self, weights: &'a [f64]) -> CoxData<'a> {
-        CoxData {
-            weights: Some(weights),
-            ..self
-        }
-    }
-
-    /// A cluster code for each row: the fit reports the robust variance, summed within clusters (R:
-    /// `cluster()` in the formula).
-    pub fn with_cluster(self, cluster: &'a [u32]) -> CoxData<'a> {
-        CoxData {
-            cluster: Some(cluster),
-            ..self
-        }
-    }
-
-    /// The data of a model whose covariates, names, strata and clusters come from `design`.
-    pub fn from_design(
-        design: &'a crate::design::Design,
-        start: Option<&'a [f64]>,
-        stop: &'a [f64],
-        event: &'a [bool],
-        weights: Option<&'a [f64]>,
-    ) -> CoxData<'a> {
-        CoxData {
-            start,
-            stop,
-            event,
-            x: &design.x,
-            p: design.p(),
-            names: &design.names,
-            strata: design.strata.as_deref(),
-            weights,
-            cluster: design.cluster.as_deref(),
-        }
-    }
-}
-
-/// One coefficient of the fit. `None` fields are R's NA: a covariate dropped as collinear has all of
-/// them `None`; `robust_se` is `None` unless the fit is robust.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CoxTerm {
-    pub term: String,
-    pub coef: Option<f64>,
-    pub exp_coef: Option<f64>,
-    /// Model-based standard error, `sqrt(diag(I⁻¹))`.
-    pub se: Option<f64>,
-    pub robust_se: Option<f64>,
-    /// `coef / se`, with the robust se when the fit is robust (as R).
-    pub z: Option<f64>,
-    pub p_value: Option<f64>,
-    /// Confidence limits of the hazard ratio, `exp(coef ± z·se)` (robust se when robust).
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-}
-
-/// A chi-square test: statistic, degrees of freedom, upper-tail p-value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Test {
-    pub statistic: f64,
-    pub df: usize,
-    pub p_value: f64,
-}
-
-impl Test {
-    fn new(statistic: f64, df: usize) -> Test {
-        // A quadratic form of a non-negative definite matrix: rounding (or an empty form, -0.0) never makes it
-        // negative in the report.
-        let statistic = if statistic <= 0.0 { 0.0 } else { statistic };
-        Test {
-            statistic,
-            df,
-            p_value: if df == 0 {
-                f64::NAN
-            } else {
-                chisq_sf(statistic, df as f64)
-            },
-        }
-    }
-}
-
-/// Harrell's concordance of the fitted risk score, as `coxph` stores it (`fit$concordance`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Concordance {
-    pub concordant: f64,
-    pub discordant: f64,
-    pub tied_x: f64,
-    pub tied_y: f64,
-    pub tied_xy: f64,
-    /// C = (concordant + tied_x / 2) / (concordant + discordant + tied_x); NaN with no comparable pair.
-    pub c: f64,
-    /// Infinitesimal-jackknife standard error of C.
-    pub se: f64,
-}
-
-/// A fitted Cox model (R: the `coxph` object and its `summary`).
-#[derive(Debug, Clone)]
-pub struct CoxFit {
-    /// Rows used and events among them (unweighted, as R's `n` and `nevent`).
-    pub n: usize,
-    pub n_events: usize,
-    pub ties: Ties,
-    pub converged: bool,
-    pub iterations: usize,
-    pub terms: Vec<CoxTerm>,
-    /// Log partial likelihood at β = 0 and at the estimate (R: `fit$loglik`).
-    pub loglik_null: f64,
-    pub loglik: f64,
-    /// Likelihood-ratio, Wald (robust Wald when robust) and score tests; df = number of estimated terms.
-    pub lrt: Test,
-    pub wald: Test,
-    pub score: Test,
-    /// Robust score test (R: `fit$rscore`), when robust.
-    pub robust_score: Option<Test>,
-    pub concordance: Concordance,
-    /// R's warnings, worded as R words them.
-    pub warnings: Vec<String>,
-    /// Covariate means as R's `fit$means` (0 for columns with values only in {-1, 0, 1}).
-    pub means: Vec<f64>,
-    /// Coefficients with 0 for dropped (collinear) terms, and the variance used for inference (robust
-    /// when robust), p × p row-major, zero rows and columns for dropped terms.
-    pub coef: Vec<f64>,
-    pub var: Vec<f64>,
-    /// The model-based variance `I⁻¹` when the fit is robust (R: `fit$naive.var`).
-    pub naive_var: Option<Vec<f64>>,
-    /// Which coefficients were dropped as collinear.
-    pub dropped: Vec<bool>,
-    pub robust: bool,
-    /// Whether near-tied times were merged (the option used for the fit; residuals and curves reuse it).
-    pub timefix: bool,
-}
 
 /// Fits a Cox proportional-hazards model.
 ///

@@ -8,8 +8,9 @@
 
 use super::chol::Ldl;
 use super::eval::{evaluate, Eval};
+use super::options::CoxOptions;
 use super::prep::Prepared;
-use super::{CoxOptions, Ties};
+use super::ties::Ties;
 
 /// Raw result of the iterations, on the original covariate scale.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Validation and one-time sorting of the Cox input: rows ordered by stratum and decreasing stop time,
 //! covariates copied row-major in that order, centred and scaled as R's `coxfit6` / `agfit4` do.
 
+use super::data::CoxData;
 use super::row_order::{sort_rows, SortedRows};
-use super::CoxData;
 use crate::error::{CoreError, Result};
 use crate::timefix::timefix_in_place;
 use rayon::prelude::*;

@@ -16,10 +16,12 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
+use super::data::CoxData;
+use super::fit::CoxFit;
 use super::prep::Prepared;
 use super::resid::residuals;
 use super::risk::EventTable;
-use super::{CoxData, CoxFit, Ties};
+use super::ties::Ties;
 use crate::error::{CoreError, Result};
 
 /// Which residual.

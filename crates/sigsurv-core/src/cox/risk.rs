@@ -11,7 +11,7 @@
 
 use super::eval::{eta_shift, Leave, RiskSetWalk};
 use super::prep::Prepared;
-use super::Ties;
+use super::ties::Ties;
 
 #[derive(Debug, Clone)]
 pub(crate) struct EventTable {

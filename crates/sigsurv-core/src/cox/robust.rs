@@ -15,7 +15,7 @@ use super::chol::Ldl;
 use super::prep::Prepared;
 use super::resid::residuals;
 use super::risk::EventTable;
-use super::Ties;
+use super::ties::Ties;
 
 pub(crate) struct Robust {
     pub var: Vec<f64>,

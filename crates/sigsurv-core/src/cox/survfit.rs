@@ -18,9 +18,11 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
+use super::data::CoxData;
 use super::eval::{regrouped_shift, Leave, RiskSetWalk};
+use super::fit::CoxFit;
 use super::prep::Prepared;
-use super::{CoxData, CoxFit, Ties};
+use super::ties::Ties;
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
 

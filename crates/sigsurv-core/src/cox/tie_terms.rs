@@ -11,7 +11,7 @@
 //! with A, C the risk set's Σ r x and Σ r x xᵀ and A_D, C_D the deaths'. This is the algebra of R's
 //! `coxfit6` (Therneau & Grambsch 2000, section 3.3) with the sub-steps summed into five numbers.
 
-use super::Ties;
+use super::ties::Ties;
 
 /// The coefficients of one event time (see the module formula).
 #[derive(Debug, Clone, Copy, Default)]

@@ -15,9 +15,10 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
 use super::chol::Ldl;
+use super::data::CoxData;
 use super::eval::stratum_pass;
+use super::fit::CoxFit;
 use super::prep::Prepared;
-use super::{CoxData, CoxFit};
 use crate::error::{CoreError, Result};
 use crate::pvalue::chisq_sf;
 

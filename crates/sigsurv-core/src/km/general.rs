@@ -5,10 +5,11 @@
 //! unweighted right-censored data with the Greenwood variance, and gives the same curves (tested on every
 //! golden case).
 
+use super::curve::{KmCurve, WeightedCounts};
 use super::influence::Influence;
 use super::limits::{row_limits, RowSe};
+use super::options::{check_level, KmOptions};
 use super::order::{validate, validate_codes};
-use super::{check_level, KmCurve, KmOptions, WeightedCounts};
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
 use crate::timefix::timefix_in_place;
@@ -498,7 +499,6 @@ impl Fixed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::km::kaplan_meier_by;
 
     /// Hand calculation: entries 0, 0, 2, 0 and exits 3, 5, 4, 1 (events at 3 and 4, censored at 1 and 5).
     /// At 1 the row (2, 4] has not entered yet: 3 at risk, one censoring. At 3: 3 at risk, one event,
@@ -536,30 +536,6 @@ mod tests {
         let c = &kaplan_meier_general(&data, &[0; 3], 1, &KmOptions::default()).unwrap()[0];
         assert_eq!(c.n_risk, [2, 2, 1]);
         assert!((c.surv[0] - 0.5).abs() < 1e-15);
-    }
-
-    /// Without weights, entry or robust variance, the general pass gives the fast path's curves.
-    #[test]
-    fn plain_data_match_the_fast_path() {
-        let mut next = crate::test_rng::lcg(5);
-        let n = 3000;
-        let time: Vec<f64> = (0..n).map(|_| (next() % 300) as f64 / 7.0).collect();
-        let event: Vec<bool> = (0..n).map(|_| !next().is_multiple_of(3)).collect();
-        let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
-        let opts = KmOptions::default();
-        let a = kaplan_meier_by(&time, &event, &group, 3, &opts).unwrap();
-        let b = kaplan_meier_general(&KmData::new(&time, &event), &group, 3, &opts).unwrap();
-        for (a, b) in a.iter().zip(&b) {
-            assert_eq!(a.time, b.time);
-            assert_eq!(a.n_risk, b.n_risk);
-            assert_eq!(a.n_censor, b.n_censor);
-            for (x, y) in a.surv.iter().zip(&b.surv) {
-                assert!((x - y).abs() <= 1e-14);
-            }
-            for (x, y) in a.log_se.iter().zip(&b.log_se) {
-                assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0));
-            }
-        }
     }
 
     #[test]

@@ -6,164 +6,32 @@
 //! weights, delayed entry and the robust variance are in [`general`]; the confidence limits in `limits`.
 
 pub mod at_times;
+mod curve;
 pub mod general;
 pub(crate) mod influence;
 pub(crate) mod limits;
+mod obs;
+mod options;
 pub(crate) mod order;
 pub mod summary;
 pub(crate) mod tally;
 
 pub use at_times::{KmAtTime, KmAtTimes};
+pub use curve::{KmCurve, WeightedCounts};
 pub use general::{kaplan_meier_general, KmData};
 pub use limits::ConfLower;
+use options::check_level;
+pub use options::KmOptions;
 pub use summary::{QuantileEstimate, Rmst};
 
-use crate::confint::ConfType;
-use crate::error::{CoreError, Result};
+// The errors named in the documentation.
+#[cfg(doc)]
+use crate::error::CoreError;
+use crate::error::Result;
 use crate::pvalue::z_for_level;
 use limits::{row_limits, RowSe};
 use order::{partition, validate, validate_codes, Obs, Ordered};
 use rayon::prelude::*;
-
-/// Options of [`kaplan_meier`] and [`kaplan_meier_by`].
-#[derive(Clone, Debug)]
-pub struct KmOptions {
-    /// Transform for the pointwise confidence limits (R's `conf.type`; default log).
-    pub conf_type: ConfType,
-    /// Confidence level in (0, 1) (R's `conf.int`; default 0.95).
-    pub conf_level: f64,
-    /// Merge times that differ by floating-point noise first, as R's `timefix = TRUE` (default true).
-    pub timefix: bool,
-    /// Standard error of the lower limit (R's `conf.lower`; default usual).
-    pub conf_lower: ConfLower,
-}
-
-impl Default for KmOptions {
-    fn default() -> Self {
-        KmOptions {
-            conf_type: ConfType::Log,
-            conf_level: 0.95,
-            timefix: true,
-            conf_lower: ConfLower::Usual,
-        }
-    }
-}
-
-/// A Kaplan-Meier curve: one row at every distinct time with an event or a censoring (as
-/// `summary(fit, censored = TRUE)`).
-#[derive(Clone, Debug)]
-pub struct KmCurve {
-    /// Number of observations (R's `n`), unweighted.
-    pub n: usize,
-    /// Total number of events (rows), unweighted.
-    pub n_events: usize,
-    /// Distinct times, increasing.
-    pub time: Vec<f64>,
-    /// Number of rows at risk at each time: exit time ≥ t (and entry time < t with delayed entry).
-    pub n_risk: Vec<usize>,
-    /// Rows with an event at each time.
-    pub n_event: Vec<usize>,
-    /// Rows censored at each time.
-    pub n_censor: Vec<usize>,
-    /// The same counts summed over case weights, which the estimate uses (R's `n.risk`, `n.event`,
-    /// `n.censor` of a weighted fit; the unweighted ones above are then R's `counts`); `None` without weights.
-    pub weighted: Option<WeightedCounts>,
-    /// Whether `std_err` is the robust (infinitesimal jackknife) standard error rather than Greenwood's.
-    pub robust: bool,
-    /// Where the restricted mean starts: R's `t0 = min(0, entry times)` (0 without delayed entry).
-    pub start_time: f64,
-    /// S(t), the product-limit estimate, right-continuous.
-    pub surv: Vec<f64>,
-    /// Standard error of S(t) (Greenwood), as `summary.survfit` reports it: `surv · log_se`. NaN where
-    /// S = 0 after every remaining subject died (R: `0 · Inf`). With `robust`, the robust standard error of S.
-    pub std_err: Vec<f64>,
-    /// survfit's own `std.err`: the Greenwood standard error of −log S(t) (infinite once S = 0). With
-    /// `robust`, `std_err / surv` (0 where `std_err` is 0), as survfit_confint converts it.
-    pub log_se: Vec<f64>,
-    /// Lower pointwise confidence limit of S(t); `None` where R gives NA (or for `ConfType::None`).
-    pub lower: Vec<Option<f64>>,
-    /// Upper pointwise confidence limit of S(t); `None` where R gives NA.
-    pub upper: Vec<Option<f64>>,
-    /// Nelson-Aalen cumulative hazard Σ d/n (R's `cumhaz`, `ctype = 1`).
-    pub cumhaz: Vec<f64>,
-    /// Its standard error sqrt(Σ d/n²) (R's `std.chaz`; robust with `robust`).
-    pub cumhaz_se: Vec<f64>,
-    /// The transform used for `lower`/`upper`.
-    pub conf_type: ConfType,
-    /// The confidence level used for `lower`/`upper`.
-    pub conf_level: f64,
-    /// The standard error used for `lower`.
-    pub conf_lower: ConfLower,
-}
-
-/// Counts of a curve summed over case weights, one per time (see [`KmCurve::weighted`]).
-#[derive(Clone, Debug, Default)]
-pub struct WeightedCounts {
-    /// Weight at risk at each time (R's `n.risk`).
-    pub n_risk: Vec<f64>,
-    /// Weight of the events at each time (R's `n.event`).
-    pub n_event: Vec<f64>,
-    /// Weight of the censorings at each time (R's `n.censor`).
-    pub n_censor: Vec<f64>,
-    /// Total weight of the events (R's `events` in `print(fit)`).
-    pub n_events: f64,
-}
-
-impl KmCurve {
-    /// The number at risk the estimate used at row `i`: the weighted one with case weights.
-    pub fn risk(&self, i: usize) -> f64 {
-        match &self.weighted {
-            Some(w) => w.n_risk[i],
-            None => self.n_risk[i] as f64,
-        }
-    }
-
-    /// The events the estimate used at row `i`: their weight with case weights.
-    pub fn events_at(&self, i: usize) -> f64 {
-        match &self.weighted {
-            Some(w) => w.n_event[i],
-            None => self.n_event[i] as f64,
-        }
-    }
-
-    /// Total events as R's `print(fit)` reports them (their weight with case weights).
-    pub fn total_events(&self) -> f64 {
-        match &self.weighted {
-            Some(w) => w.n_events,
-            None => self.n_events as f64,
-        }
-    }
-}
-
-impl KmCurve {
-    fn empty(opts: &KmOptions) -> KmCurve {
-        KmCurve::with_capacity(0, opts)
-    }
-
-    fn with_capacity(k: usize, opts: &KmOptions) -> KmCurve {
-        KmCurve {
-            n: 0,
-            n_events: 0,
-            time: Vec::with_capacity(k),
-            n_risk: Vec::with_capacity(k),
-            n_event: Vec::with_capacity(k),
-            n_censor: Vec::with_capacity(k),
-            weighted: None,
-            robust: false,
-            start_time: 0.0,
-            surv: Vec::with_capacity(k),
-            std_err: Vec::with_capacity(k),
-            log_se: Vec::with_capacity(k),
-            lower: Vec::with_capacity(k),
-            upper: Vec::with_capacity(k),
-            cumhaz: Vec::with_capacity(k),
-            cumhaz_se: Vec::with_capacity(k),
-            conf_type: opts.conf_type,
-            conf_level: opts.conf_level,
-            conf_lower: opts.conf_lower,
-        }
-    }
-}
 
 /// Kaplan-Meier estimate of S(t) with Greenwood standard errors, confidence limits and the Nelson-Aalen
 /// cumulative hazard.
@@ -271,16 +139,6 @@ fn curves_by<T: Obs>(sorted: Vec<T>, n_groups: usize, opts: &KmOptions) -> Vec<K
         .collect()
 }
 
-pub(crate) fn check_level(opts: &KmOptions) -> Result<()> {
-    if !(opts.conf_level > 0.0 && opts.conf_level < 1.0) {
-        return Err(CoreError::InvalidArgument(format!(
-            "confidence level must be in (0, 1), got {}",
-            opts.conf_level
-        )));
-    }
-    Ok(())
-}
-
 /// The product-limit pass over rows (or counted rows) already in time order.
 fn curve_from_sorted<T: Obs>(rows: &[T], opts: &KmOptions) -> KmCurve {
     let n: usize = rows.iter().map(|r| r.events() + r.censored()).sum();
@@ -340,6 +198,7 @@ fn curve_from_sorted<T: Obs>(rows: &[T], opts: &KmOptions) -> KmCurve {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CoreError;
 
     /// aml, maintained group (Miller 1997): times 9 13 13+ 18 23 28+ 31 34 45+ 48 161+.
     #[test]
@@ -475,5 +334,29 @@ mod tests {
         assert_eq!(cs[1].n, 0);
         assert!(cs[1].time.is_empty());
         assert_eq!(cs[1].median().estimate, None);
+    }
+
+    /// Without weights, entry or robust variance, the general pass gives the fast path's curves.
+    #[test]
+    fn plain_data_match_the_fast_path() {
+        let mut next = crate::test_rng::lcg(5);
+        let n = 3000;
+        let time: Vec<f64> = (0..n).map(|_| (next() % 300) as f64 / 7.0).collect();
+        let event: Vec<bool> = (0..n).map(|_| !next().is_multiple_of(3)).collect();
+        let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+        let opts = KmOptions::default();
+        let a = kaplan_meier_by(&time, &event, &group, 3, &opts).unwrap();
+        let b = kaplan_meier_general(&KmData::new(&time, &event), &group, 3, &opts).unwrap();
+        for (a, b) in a.iter().zip(&b) {
+            assert_eq!(a.time, b.time);
+            assert_eq!(a.n_risk, b.n_risk);
+            assert_eq!(a.n_censor, b.n_censor);
+            for (x, y) in a.surv.iter().zip(&b.surv) {
+                assert!((x - y).abs() <= 1e-14);
+            }
+            for (x, y) in a.log_se.iter().zip(&b.log_se) {
+                assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0));
+            }
+        }
     }
 }

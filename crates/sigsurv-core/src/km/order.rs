@@ -8,6 +8,7 @@
 //! results are identical), and rows can be split into groups or strata by a stable counting sort that keeps
 //! the time order inside each part. The passes read either form through the [`Obs`] trait.
 
+pub(crate) use super::obs::Obs;
 use super::tally::{tally_by_time, Tally};
 use crate::error::{CoreError, Result};
 use crate::timefix::TIMEFIX_TOLERANCE;
@@ -33,18 +34,6 @@ impl Item {
             tag,
         }
     }
-}
-
-/// One row, or several rows counted together, in time order: what the Kaplan-Meier and log-rank passes read.
-pub(crate) trait Obs: Copy + Default + Send + Sync {
-    fn time(&self) -> f64;
-    /// The caller's code (group, or stratum and group).
-    fn tag(&self) -> u32;
-    /// Rows with an event.
-    fn events(&self) -> usize;
-    /// Rows censored.
-    fn censored(&self) -> usize;
-    fn set_time(&mut self, t: f64);
 }
 
 impl Obs for Item {
@@ -320,5 +309,42 @@ mod tests {
     fn negative_zero_is_zero() {
         let s = sort_by_time(&[-0.0, 0.0, 1.0], &[false; 3], None, |_| 0, false);
         assert!(s.iter().all(|it| it.time().is_sign_positive()));
+    }
+
+    /// Counting gives, per time and tag, what the sorted rows hold.
+    #[test]
+    fn counts_match_sorted_rows() {
+        let n = 700_000; // several chunks
+        let mut next = crate::test_rng::lcg(7);
+        let time: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 11 == 0 {
+                    -0.0
+                } else {
+                    (next() % 500) as f64
+                }
+            })
+            .collect();
+        let event: Vec<bool> = (0..n).map(|_| next().is_multiple_of(3)).collect();
+        let tag: Vec<u32> = (0..n).map(|_| (next() % 5) as u32).collect();
+        let rows: Vec<u32> = (0..n as u32).filter(|r| r % 4 != 1).collect();
+        for subset in [None, Some(rows.as_slice())] {
+            let counted = tally_by_time(&time, &event, subset, 5, |r| tag[r]).unwrap();
+            let mut sorted = sort_by_time(&time, &event, subset, |r| tag[r], false);
+            sorted.sort_by_key(|it| (it.time().to_bits(), it.tag()));
+            let mut i = 0;
+            for t in &counted {
+                let (mut d, mut c) = (0, 0);
+                while i < sorted.len() && sorted[i].time() == t.time() && sorted[i].tag() == t.tag()
+                {
+                    d += sorted[i].events();
+                    c += sorted[i].censored();
+                    i += 1;
+                }
+                assert_eq!((d, c), (t.events(), t.censored()));
+                assert!(t.time().is_sign_positive());
+            }
+            assert_eq!(i, sorted.len());
+        }
     }
 }

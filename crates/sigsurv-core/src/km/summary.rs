@@ -1,7 +1,7 @@
 //! Summaries of a Kaplan-Meier curve: median and quantiles with their confidence limits, the restricted mean
 //! survival time, and the curve and risk set at given times.
 
-use super::KmCurve;
+use super::curve::KmCurve;
 
 /// R's tolerance for "the curve equals p" in quantiles and the median, `sqrt(.Machine$double.eps)`.
 const TOL: f64 = 1.490_116_119_384_765_6e-8;

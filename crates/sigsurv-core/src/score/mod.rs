@@ -15,16 +15,13 @@ mod ssgsea;
 mod zscore;
 
 pub use zscore::is_constant;
+pub use zscore::CONSTANT_SD;
 
 use std::fmt;
 
 use rayon::prelude::*;
 
 use crate::error::{CoreError, Result};
-
-/// Genes whose standard deviation across samples is below this are "constant": GSVA 1.46 drops them
-/// (`.filterFeatures`: `sdGenes < 1e-10`) before the z-score methods.
-pub const CONSTANT_SD: f64 = 1e-10;
 
 /// ssGSEA's rank weight exponent, GSVA's `tau = 0.25` default for `method = "ssgsea"`.
 pub const SSGSEA_ALPHA: f64 = 0.25;

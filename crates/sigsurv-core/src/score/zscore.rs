@@ -2,8 +2,11 @@
 
 use rayon::prelude::*;
 
-use super::CONSTANT_SD;
 use crate::error::{CoreError, Result};
+
+/// Genes whose standard deviation across samples is below this are "constant": GSVA 1.46 drops them
+/// (`.filterFeatures`: `sdGenes < 1e-10`) before the z-score methods.
+pub const CONSTANT_SD: f64 = 1e-10;
 
 /// How the z-scores of a set's genes are combined in a sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

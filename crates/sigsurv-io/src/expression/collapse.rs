@@ -1,6 +1,6 @@
 //! Merging rows that share a gene identifier (compared trimmed and case-insensitively).
 
-use crate::genes::symbol_key;
+use crate::gene_symbol::symbol_key;
 use std::collections::HashMap;
 
 /// How rows with the same gene identifier become one.

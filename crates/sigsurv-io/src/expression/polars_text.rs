@@ -5,11 +5,12 @@
 //! name the offending cell.
 
 use super::read::{
-    frame_to_raw, malformed, open_err, plan_columns, polars_err, split_fields, Plan, Raw, NULLS,
+    frame_to_raw, malformed, open_err, plan_columns, polars_err, split_fields, Plan, Raw,
 };
 use super::{ExpressionSpec, Layout};
 use crate::error::{IoError, Result};
 use crate::format::Format;
+use crate::missing::expression_missing_tokens;
 use polars::prelude::*;
 use std::io::BufRead;
 use std::path::Path;
@@ -125,7 +126,7 @@ fn read_delimited(spec: &ExpressionSpec, sep: u8) -> Result<(DataFrame, Vec<Stri
             .with_comment_prefix(None)
             .with_schema(Some(Arc::new(schema)))
             .with_null_values(Some(NullValues::AllColumns(
-                NULLS.iter().map(|s| (*s).into()).collect(),
+                expression_missing_tokens().map(|s| s.into()).collect(),
             )))
             .finish()?
             .collect()

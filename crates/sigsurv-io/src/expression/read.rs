@@ -4,23 +4,20 @@
 use super::{ExpressionSpec, Layout};
 use crate::error::{IoError, Result};
 use crate::format::Format;
+use crate::missing::expression_missing_tokens;
 use polars::prelude::*;
 use std::path::Path;
 
-/// Strings read as a missing expression value (besides nulls in Parquet/IPC). Compared exactly by polars, and
-/// case-insensitively after trimming on the slow path.
-pub(super) const NULLS: [&str; 10] = [
-    "",
-    "NA",
-    "NaN",
-    "nan",
-    "NULL",
-    "null",
-    "N/A",
-    "#N/A",
-    "na",
-    "[Not Available]",
-];
+/// Whether a (trimmed) value is a missing expression value: one of `expression_missing_tokens`, in any case.
+pub(super) fn is_expression_missing(value: &str) -> bool {
+    expression_missing_tokens().any(|n| n.eq_ignore_ascii_case(value))
+}
+
+/// Whether a (trimmed, unquoted) gene or sample identifier is missing: `NA` in any case, or exactly one of
+/// `expression_missing_tokens` (other spellings, such as `Null`, stay identifiers).
+pub(super) fn is_missing_identifier(id: &str) -> bool {
+    id.eq_ignore_ascii_case("NA") || expression_missing_tokens().any(|n| n == id)
+}
 
 const CBIO_SYMBOL: &str = "Hugo_Symbol";
 const CBIO_ENTREZ: &str = "Entrez_Gene_Id";
@@ -302,7 +299,7 @@ fn text_column(column: &Column) -> PolarsResult<Vec<Option<String>>> {
         .iter()
         .map(|s| {
             s.map(|s| s.trim().trim_matches('"').trim())
-                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("NA"))
+                .filter(|s| !is_missing_identifier(s))
                 .map(str::to_string)
         })
         .collect())
@@ -335,7 +332,7 @@ fn column_f64(column: &Column) -> std::result::Result<Vec<f64>, Bad> {
                 let t = s.trim().trim_matches('"').trim();
                 match t.parse::<f64>() {
                     Ok(v) => v,
-                    Err(_) if NULLS.iter().any(|n| n.eq_ignore_ascii_case(t)) => f64::NAN,
+                    Err(_) if is_expression_missing(t) => f64::NAN,
                     Err(_) => return Err(Bad::Text(r, s.to_string())),
                 }
             }

@@ -11,9 +11,13 @@
 //!
 //! Rules: fields are separated by `sep` and may be double-quoted (a quoted field cannot span lines); blank lines are
 //! skipped; a line with a different number of fields than the header is an error; a value is trimmed and unquoted,
-//! then read as a number, and the missing-value spellings ([`NULLS`], any case) and empty cells read as `NaN`.
+//! then read as a number, and the missing-value spellings (`crate::missing`, any case) and empty cells read as
+//! `NaN`.
 
-use super::read::{malformed, open_err, plan_columns, split_fields, Plan, Raw, NULLS};
+use super::read::{
+    is_expression_missing, is_missing_identifier, malformed, open_err, plan_columns, split_fields,
+    Plan, Raw,
+};
 use super::ExpressionSpec;
 use super::Layout;
 use crate::error::{IoError, Result};
@@ -437,10 +441,7 @@ fn parse_value(field: &[u8]) -> Option<f64> {
     if let Ok(v) = s.parse::<f64>() {
         return Some(v);
     }
-    NULLS
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(s))
-        .then_some(f64::NAN)
+    is_expression_missing(s).then_some(f64::NAN)
 }
 
 /// An identifier: unquoted (`""` read as `"`) and trimmed; `None` when empty, `NA` (any case) or a missing-value
@@ -453,7 +454,7 @@ fn text(field: &[u8]) -> Option<String> {
     } else {
         s.into_owned()
     };
-    (!(s.is_empty() || s.eq_ignore_ascii_case("NA") || NULLS.contains(&s.as_str()))).then_some(s)
+    (!is_missing_identifier(&s)).then_some(s)
 }
 
 /// `src` is `rows × cols` row-major; returns `cols × rows` row-major. Blocked, so that both sides stream through

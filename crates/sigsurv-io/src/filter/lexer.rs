@@ -1,6 +1,7 @@
 //! Splits a `--where` condition into tokens, each with its byte span in the source (for the caret in messages).
 
-use super::{FilterError, Span};
+use super::error::FilterError;
+use super::span::Span;
 
 /// Comparison operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,9 +1,10 @@
 //! From a parsed condition to a polars expression, checking columns and types against the table's schema first
 //! (so the user sees "column \"horTh\" is text" rather than a polars message at collect time).
 
+use super::error::FilterError;
 use super::lexer::CmpOp;
 use super::parser::{Node, Operand, OperandKind, Value};
-use super::{FilterError, Span};
+use super::span::Span;
 use polars::prelude::*;
 
 /// Columns listed in an "unknown column" hint before the list is cut short.

@@ -15,8 +15,9 @@
 //! cmp       := "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="
 //! ```
 
+use super::error::FilterError;
 use super::lexer::{tokenize, CmpOp, Keyword, Tok, Token};
-use super::{FilterError, Span};
+use super::span::Span;
 use std::fmt;
 
 /// Parentheses and NOTs nested deeper than this are refused (keeps recursion, here and in polars, bounded).

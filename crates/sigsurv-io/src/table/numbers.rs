@@ -2,7 +2,8 @@
 //! every value is a number once trimmed is numeric (polars infers text from one `" 70 "`); and a missing-value
 //! token with spaces around it (`" NA"`) is missing, like `NA`.
 
-use super::{ColumnValues, TextColumn, NULL_STRINGS};
+use super::{ColumnValues, TextColumn};
+use crate::missing::is_missing;
 
 /// A column after the rule above, and which of its rows are missing (only when some are).
 pub(super) struct Trimmed {
@@ -20,10 +21,7 @@ pub(super) fn trim_text_cells(values: ColumnValues) -> Trimmed {
         };
     };
     let levels = text.levels();
-    let missing_level: Vec<bool> = levels
-        .iter()
-        .map(|l| NULL_STRINGS.contains(&l.as_str()))
-        .collect();
+    let missing_level: Vec<bool> = levels.iter().map(|l| is_missing(l)).collect();
     let has_missing = missing_level.iter().any(|&m| m);
     let numbers: Option<Vec<f64>> = levels
         .iter()

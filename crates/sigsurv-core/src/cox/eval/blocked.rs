@@ -26,11 +26,11 @@
 use super::super::outer::add_outer_rows;
 use super::super::prep::Prepared;
 use super::super::tie_terms::TieTerms;
-use super::super::Ties;
+use super::super::ties::Ties;
 use super::kernels::Kernels;
 use super::sequential::evaluate_by_strata;
 use super::shift::{regrouped_exact, regrouped_shift};
-use super::Eval;
+use super::value::Eval;
 use rayon::prelude::*;
 
 /// The sums one block hands to the combine step.

@@ -20,11 +20,11 @@
 use super::super::outer::add_outer_rows;
 use super::super::prep::Prepared;
 use super::super::tie_terms::TieTerms;
-use super::super::Ties;
+use super::super::ties::Ties;
 use super::kernels::Kernels;
 use super::sequential::evaluate_by_strata;
 use super::shift::{regrouped_exact, regrouped_shift};
-use super::Eval;
+use super::value::Eval;
 use rayon::prelude::*;
 
 /// Layout of one group's sums in the flat buffer: 5 scalars, three p-vectors, two packed lower triangles.

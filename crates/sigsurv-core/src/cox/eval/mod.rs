@@ -27,55 +27,22 @@ mod grouped;
 mod kernels;
 mod sequential;
 mod shift;
+mod value;
 mod walk;
 
 #[cfg(test)]
 mod tests;
 
 use super::prep::Prepared;
-use super::Ties;
+use super::ties::Ties;
 use kernels::Kernels;
 use std::cell::Cell;
 use std::sync::OnceLock;
 
 pub(crate) use sequential::stratum_pass;
 pub(crate) use shift::{eta_shift, regrouped_shift};
+pub(crate) use value::Eval;
 pub(crate) use walk::{Leave, RiskSetWalk};
-
-/// ℓ(β), U(β) and the information matrix (packed lower triangle, `i * (i + 1) / 2 + j`).
-#[derive(Debug, Clone)]
-pub(crate) struct Eval {
-    pub loglik: f64,
-    pub u: Vec<f64>,
-    pub imat: Vec<f64>,
-    /// The largest η (unshifted) of the rows used: R's fitters exponentiate η as it is, so their evaluation
-    /// overflows once this passes ln(f64::MAX), and the Newton iteration treats such a point as R does.
-    pub max_eta: f64,
-}
-
-impl Eval {
-    fn zero(p: usize) -> Eval {
-        Eval {
-            loglik: 0.0,
-            u: vec![0.0; p],
-            imat: vec![0.0; p * (p + 1) / 2],
-            max_eta: f64::NEG_INFINITY,
-        }
-    }
-
-    /// The information matrix as a full row-major p × p matrix.
-    pub fn imat_full(&self, p: usize) -> Vec<f64> {
-        let mut m = vec![0.0; p * p];
-        for i in 0..p {
-            for j in 0..=i {
-                let v = self.imat[i * (i + 1) / 2 + j];
-                m[i * p + j] = v;
-                m[j * p + i] = v;
-            }
-        }
-        m
-    }
-}
 
 /// Which evaluation path runs (see the module documentation). Hidden: a switch for tests, not a user option.
 #[doc(hidden)]

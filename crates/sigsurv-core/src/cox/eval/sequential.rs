@@ -20,10 +20,10 @@
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
 use super::super::prep::Prepared;
-use super::super::Ties;
+use super::super::ties::Ties;
 use super::shift::{dot, eta_shift, stratum_max_eta};
+use super::value::Eval;
 use super::walk::{Leave, RiskSetWalk};
-use super::Eval;
 use rayon::prelude::*;
 
 /// ℓ, U and I at `beta` (on the centred, scaled covariates of `prep`) by one sequential pass per stratum; any kind

@@ -1,9 +1,11 @@
 //! Every evaluation path against the reference pass, and the portable kernels against the AVX2 copy.
 
+use super::super::data::CoxData;
 use super::super::prep::Prepared;
-use super::super::{CoxData, Ties};
+use super::super::ties::Ties;
 use super::kernels::Kernels;
-use super::{evaluate_with, resolve, with_forced_path, CoxPath, Eval, ForcedPath};
+use super::value::Eval;
+use super::{evaluate_with, resolve, with_forced_path, CoxPath, ForcedPath};
 use proptest::prelude::*;
 
 /// Data of one random case, covariates column-major.

@@ -1,6 +1,5 @@
 //! Factor coding in O(n): rows get codes in order of first appearance (one lookup per row), then only the few
-//! distinct values are sorted into the level order and the codes renumbered. Used by the design matrix and by
-//! the CLI's grouping columns (`--by`, `--strata`).
+//! distinct values are sorted into the level order and the codes renumbered.
 
 /// Codes in order of first appearance and the distinct values in that order. A short list of the values
 /// seen so far is searched first (a factor usually has a handful of levels); past 16 levels a hash map
@@ -49,12 +48,6 @@ pub fn recode(first: &[u32], order: &[usize]) -> Vec<u32> {
     crate::scan::map(first, |&c| rank[c as usize])
 }
 
-/// [`recode`] in place (no second column of codes).
-pub fn recode_in_place(codes: &mut [u32], order: &[usize]) {
-    let rank = ranks(order);
-    crate::scan::update(codes, |c| *c = rank[*c as usize]);
-}
-
 /// The position of each code in `order`.
 fn ranks(order: &[usize]) -> Vec<u32> {
     let mut rank = vec![0u32; order.len()];
@@ -78,9 +71,6 @@ mod tests {
         );
         let order = sorted_order(&distinct, |a, b| a.cmp(b));
         assert_eq!(recode(&first, &order), vec![1, 0, 2, 0, 1]);
-        let mut in_place = first.clone();
-        recode_in_place(&mut in_place, &order);
-        assert_eq!(in_place, vec![1, 0, 2, 0, 1]);
 
         // Past the short list the hash map takes over; codes stay those of first appearance.
         let many: Vec<u32> = (0..100).rev().chain(0..100).collect();

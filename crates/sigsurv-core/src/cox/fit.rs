@@ -1,0 +1,99 @@
+//! What a Cox fit reports: the coefficients, the tests, the concordance (R: the `coxph` object and its
+//! `summary`).
+
+use super::ties::Ties;
+use crate::pvalue::chisq_sf;
+
+/// One coefficient of the fit. `None` fields are R's NA: a covariate dropped as collinear has all of
+/// them `None`; `robust_se` is `None` unless the fit is robust.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoxTerm {
+    pub term: String,
+    pub coef: Option<f64>,
+    pub exp_coef: Option<f64>,
+    /// Model-based standard error, `sqrt(diag(I⁻¹))`.
+    pub se: Option<f64>,
+    pub robust_se: Option<f64>,
+    /// `coef / se`, with the robust se when the fit is robust (as R).
+    pub z: Option<f64>,
+    pub p_value: Option<f64>,
+    /// Confidence limits of the hazard ratio, `exp(coef ± z·se)` (robust se when robust).
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// A chi-square test: statistic, degrees of freedom, upper-tail p-value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Test {
+    pub statistic: f64,
+    pub df: usize,
+    pub p_value: f64,
+}
+
+impl Test {
+    pub(super) fn new(statistic: f64, df: usize) -> Test {
+        // A quadratic form of a non-negative definite matrix: rounding (or an empty form, -0.0) never makes it
+        // negative in the report.
+        let statistic = if statistic <= 0.0 { 0.0 } else { statistic };
+        Test {
+            statistic,
+            df,
+            p_value: if df == 0 {
+                f64::NAN
+            } else {
+                chisq_sf(statistic, df as f64)
+            },
+        }
+    }
+}
+
+/// Harrell's concordance of the fitted risk score, as `coxph` stores it (`fit$concordance`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Concordance {
+    pub concordant: f64,
+    pub discordant: f64,
+    pub tied_x: f64,
+    pub tied_y: f64,
+    pub tied_xy: f64,
+    /// C = (concordant + tied_x / 2) / (concordant + discordant + tied_x); NaN with no comparable pair.
+    pub c: f64,
+    /// Infinitesimal-jackknife standard error of C.
+    pub se: f64,
+}
+
+/// A fitted Cox model (R: the `coxph` object and its `summary`).
+#[derive(Debug, Clone)]
+pub struct CoxFit {
+    /// Rows used and events among them (unweighted, as R's `n` and `nevent`).
+    pub n: usize,
+    pub n_events: usize,
+    pub ties: Ties,
+    pub converged: bool,
+    pub iterations: usize,
+    pub terms: Vec<CoxTerm>,
+    /// Log partial likelihood at β = 0 and at the estimate (R: `fit$loglik`).
+    pub loglik_null: f64,
+    pub loglik: f64,
+    /// Likelihood-ratio, Wald (robust Wald when robust) and score tests; df = number of estimated terms.
+    pub lrt: Test,
+    pub wald: Test,
+    pub score: Test,
+    /// Robust score test (R: `fit$rscore`), when robust.
+    pub robust_score: Option<Test>,
+    pub concordance: Concordance,
+    /// R's warnings, worded as R words them.
+    pub warnings: Vec<String>,
+    /// Covariate means as R's `fit$means` (0 for columns with values only in {-1, 0, 1}).
+    pub means: Vec<f64>,
+    /// Coefficients with 0 for dropped (collinear) terms, and the variance used for inference (robust
+    /// when robust), p × p row-major, zero rows and columns for dropped terms.
+    pub coef: Vec<f64>,
+    pub var: Vec<f64>,
+    /// The model-based variance `I⁻¹` when the fit is robust (R: `fit$naive.var`).
+    pub naive_var: Option<Vec<f64>>,
+    /// Which coefficients were dropped as collinear.
+    pub dropped: Vec<bool>,
+    pub robust: bool,
+    /// Whether near-tied times were merged (the option used for the fit; residuals and curves reuse it).
+    pub timefix: bool,
+}
