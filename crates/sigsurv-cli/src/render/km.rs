@@ -6,6 +6,7 @@ use crate::core_options::{conf_lower, conf_type};
 use crate::input::SurvInput;
 use crate::model::km::GroupFit;
 use crate::output::json_text;
+use crate::render::count::Count;
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::km_at_times::{self, AtJson, OmittedJson};
 use crate::render::text::{sig, sig_opt, TextTable};
@@ -109,14 +110,6 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
 enum Counts<'a> {
     Rows(&'a [usize]),
     Weighted(&'a [f64]),
-}
-
-/// One count: rows, or summed case weights.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub(crate) enum Count {
-    Rows(usize),
-    Weighted(f64),
 }
 
 /// The keys of the `km` JSON, in their order (non-finite numbers are written as null).

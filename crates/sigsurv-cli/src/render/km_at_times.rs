@@ -3,8 +3,8 @@
 
 use crate::args::KmArgs;
 use crate::model::km::GroupFit;
+use crate::render::count::Count;
 use crate::render::csv::{num, num_opt, CsvOut};
-use crate::render::km::Count;
 use crate::render::text::{sig, sig_opt, TextTable};
 use serde::Serialize;
 use sigsurv_core::km::KmAtTimes;

@@ -2,7 +2,8 @@
 //! does the term as a whole matter? The coefficients' own z-tests answer that one column at a time.
 
 use super::chol::Ldl;
-use super::{CoxFit, CoxOptions, Test};
+use super::fit::{CoxFit, Test};
+use super::options::CoxOptions;
 use crate::error::{CoreError, Result};
 
 /// The joint Wald test of one term.

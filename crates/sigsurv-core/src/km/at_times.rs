@@ -1,7 +1,7 @@
 //! The Kaplan-Meier curve read at chosen times: the "survival at 1, 5 and 10 years" table of every survival paper,
 //! as R's `summary(fit, times = ...)`.
 
-use super::KmCurve;
+use super::curve::KmCurve;
 use crate::confint::ConfType;
 
 /// The curve at one requested time (R's `summary(fit, times = t)` row).
