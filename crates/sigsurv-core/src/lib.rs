@@ -16,6 +16,7 @@
 //! |---|---|
 //! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
 //! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
+//! | `survfit(Surv(time, factor(status)) ~ group)` (competing risks), `summary(fit, times =)` | [`aalen_johansen`], [`aalen_johansen_by`], [`CifCurve::at`] |
 //! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
 //! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
 //! | `cox.zph(fit)` | [`cox_zph`] |
@@ -70,6 +71,9 @@ pub mod km;
 pub mod logrank;
 pub mod padjust;
 
+// Competing risks: cumulative incidence of each cause, Gray's test.
+pub mod competing;
+
 // Regression models: formulas and their model matrix, Cox proportional hazards, parametric AFT models.
 pub mod aft;
 pub mod cox;
@@ -88,6 +92,10 @@ pub mod split;
 pub mod simulate;
 
 pub use aft::{aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata};
+pub use competing::{
+    aalen_johansen, aalen_johansen_by, CauseIncidence, CifAt, CifCurve, CifOptions, CompetingData,
+    StateProbability,
+};
 pub use confint::ConfType;
 pub use cox::{
     cox_ph, cox_residuals, cox_survfit, cox_zph, CoxCurve, CoxData, CoxFit, CoxOptions, NewData,
