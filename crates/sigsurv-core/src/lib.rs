@@ -17,6 +17,7 @@
 //! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
 //! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
 //! | `survfit(Surv(time, factor(status)) ~ group)` (competing risks), `summary(fit, times =)` | [`aalen_johansen`], [`aalen_johansen_by`], [`CifCurve::at`] |
+//! | cmprsk's `cuminc(time, cause, group, strata, rho)`: estimates and variances, Gray's test (`$Tests`) | [`cuminc`], [`CumincCurve::at`] (`timepoints`), [`gray_test`] |
 //! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
 //! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
 //! | `cox.zph(fit)` | [`cox_zph`] |
@@ -93,8 +94,8 @@ pub mod simulate;
 
 pub use aft::{aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata};
 pub use competing::{
-    aalen_johansen, aalen_johansen_by, CauseIncidence, CifAt, CifCurve, CifOptions, CompetingData,
-    StateProbability,
+    aalen_johansen, aalen_johansen_by, cuminc, gray_test, CauseIncidence, CifAt, CifCurve,
+    CifOptions, CompetingData, CumincCurve, GrayTest, StateProbability,
 };
 pub use confint::ConfType;
 pub use cox::{

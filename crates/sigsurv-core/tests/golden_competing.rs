@@ -14,6 +14,7 @@ use sigsurv_core::confint::ConfType;
 use sigsurv_core::{
     aalen_johansen, aalen_johansen_by, CifCurve, CifOptions, CompetingData, StateProbability,
 };
+use sigsurv_core::{cuminc, gray_test};
 use sigsurv_core::{kaplan_meier_by, kaplan_meier_general, KmData, KmOptions};
 
 const REL: f64 = 1e-9;
@@ -399,5 +400,76 @@ fn one_cause_is_one_minus_kaplan_meier() {
             1e-9,
         );
         common::assert_all_close("robust se of S", &c.event_free.std_err, &k.std_err, 1e-9);
+    }
+}
+
+#[test]
+fn cuminc_matches_cmprsk() {
+    for (name, r) in case_names() {
+        let case = load(&name);
+        let k = n_causes(&r);
+        let data = CompetingData::new(&case.time, &case.cause, k);
+        let n_groups = r["levels"].as_array().map_or(1, |l| l.len());
+        let by = cuminc(&data, &case.group, n_groups).unwrap();
+        let pooled = cuminc(&data, &vec![0; case.time.len()], 1).unwrap();
+        let r_by = r["cuminc"].as_array().unwrap();
+        let r_pooled = r["cuminc_pooled"].as_array().unwrap();
+        for j in 0..k {
+            for g in 0..n_groups {
+                let (ours, theirs) = (&by[g][j], &r_by[j * n_groups + g]);
+                let what = format!("{name} cuminc {}", theirs["name"]);
+                check(&format!("{what} time"), &ours.time, &theirs["time"], 0.0);
+                check(&format!("{what} est"), &ours.estimate, &theirs["est"], REL);
+                check(&format!("{what} var"), &ours.variance, &theirs["var"], REL);
+            }
+            check(
+                &format!("{name} pooled est"),
+                &pooled[0][j].estimate,
+                &r_pooled[j]["est"],
+                REL,
+            );
+            check(
+                &format!("{name} pooled var"),
+                &pooled[0][j].variance,
+                &r_pooled[j]["var"],
+                REL,
+            );
+        }
+    }
+}
+
+fn check_gray(what: &str, ours: &[sigsurv_core::GrayTest], r: &Value) {
+    let stat: Vec<f64> = ours.iter().map(|t| t.statistic).collect();
+    let df: Vec<f64> = ours.iter().map(|t| t.df as f64).collect();
+    let p: Vec<f64> = ours.iter().map(|t| t.p_value).collect();
+    check(&format!("{what} stat"), &stat, &r["stat"], REL);
+    check(&format!("{what} df"), &df, &r["df"], 0.0);
+    check(&format!("{what} p"), &p, &r["pv"], REL);
+}
+
+#[test]
+fn gray_test_matches_cmprsk() {
+    for (name, r) in case_names() {
+        let case = load(&name);
+        let data = CompetingData::new(&case.time, &case.cause, n_causes(&r));
+        let n_groups = r["levels"].as_array().map_or(1, |l| l.len());
+        let n_strata = *case.stratum.iter().max().unwrap() as usize + 1;
+        let plain = gray_test(&data, &case.group, n_groups, None, 0.0).unwrap();
+        check_gray(&format!("{name} gray"), &plain, &r["gray"]);
+        let strat = gray_test(
+            &data,
+            &case.group,
+            n_groups,
+            Some((&case.stratum, n_strata)),
+            0.0,
+        )
+        .unwrap();
+        check_gray(
+            &format!("{name} gray stratified"),
+            &strat,
+            &r["gray_stratified"],
+        );
+        let rho1 = gray_test(&data, &case.group, n_groups, None, 1.0).unwrap();
+        check_gray(&format!("{name} gray rho 1"), &rho1, &r["gray_rho1"]);
     }
 }

@@ -26,8 +26,9 @@ use rayon::prelude::*;
 /// ```
 /// (U_i0 on the right is the value before the update.) Every row still at risk has the same influence,
 /// U_i0 = S G and U_ik = B_k with G = Σ d/(Y(Y − d)) and B_k = Σ S(t−) h_k (G(t−) − 1/Y), and after its exit
-/// a row's influence moves along the curve, U_ik(t) = α_ik + c_i F_k(t) and U_i0(t) = c_i S(t), so the sums of
-/// squares are kept as running sums: one pass, linear in the rows after the sort. A time counts as an exit
+/// a row's influence moves along the curve, dU_ik = c_i dF_k and U_i0(t) = c_i S(t), so the sums of squares
+/// (and of U_ik c_i, c_i²) over the rows that have exited are kept as running sums: one pass, linear in the
+/// rows after the sort. A time counts as an exit
 /// time only when its exits have a positive weight (R's `wevent > 0`).
 ///
 /// # Reference
@@ -49,16 +50,29 @@ use rayon::prelude::*;
 /// [`CoreError::InvalidArgument`](crate::CoreError::InvalidArgument) for no causes or a confidence level outside (0, 1).
 ///
 /// # Examples
-/// The first ten rows of survival's `mgus2` (time to plasma-cell malignancy, cause 1, or death before it,
-/// cause 2). R 4.2 / survival 3.5-3 (`fixtures/doctests/make_reference.R`): at 44 months the incidence of
-/// death is 0.6 with standard error 0.154919333848297.
+/// KMsurv's `bmt`, the 38 patients with ALL: relapse (cause 1) or death in remission (cause 2) after a
+/// bone-marrow transplant, days; `mtx` is methotrexate (z10). R 4.2 / survival 3.5-3 / cmprsk 2.2-11
+/// (`fixtures/doctests/make_reference.R`): `summary(survfit(Surv(t2, factor(cause, 0:2)) ~ 1), times = 365)` gives
+/// 0.549199084668192 event-free, a relapse incidence of 0.237986270022883 (standard error
+/// 0.069299276061545) and 0.212814645308925 for death in remission.
 /// ```
 /// use sigsurv_core::{aalen_johansen, CifOptions, CompetingData};
-/// let time = [30.0, 25.0, 46.0, 92.0, 8.0, 4.0, 151.0, 2.0, 57.0, 136.0];
-/// let cause = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
+/// let time = [
+///     2081.0, 1602.0, 1496.0, 1462.0, 1433.0, 1377.0, 1330.0, 996.0, 226.0, 1199.0, 1111.0, 530.0, 1182.0,
+///     1167.0, 418.0, 383.0, 276.0, 104.0, 609.0, 172.0, 487.0, 662.0, 194.0, 230.0, 526.0, 122.0, 129.0,
+///     74.0, 122.0, 86.0, 466.0, 192.0, 109.0, 55.0, 1.0, 107.0, 110.0, 332.0,
+/// ];
+/// let cause = [
+///     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 2, 1, 2, 2, 1, 1, 1, 2, 2, 1, 1, 1,
+///     2, 2, 1, 2,
+/// ];
 /// let fit = aalen_johansen(&CompetingData::new(&time, &cause, 2), &CifOptions::default())?;
-/// let at = fit.at(&[44.0]);
-/// assert!((at.causes[1].estimate[0] - 0.6).abs() < 1e-12);
+/// let at = fit.at(&[365.0]);
+/// let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b;
+/// assert!(close(at.event_free.estimate[0], 0.549199084668192));
+/// assert!(close(at.causes[0].estimate[0], 0.237986270022883));
+/// assert!((at.causes[0].std_err[0] - 0.069299276061545).abs() <= 1e-9 * 0.069299276061545);
+/// assert!(close(at.causes[1].estimate[0], 0.212814645308925));
 /// # Ok::<(), sigsurv_core::CoreError>(())
 /// ```
 #[doc(alias = "survfit")]
@@ -125,6 +139,9 @@ impl Exits {
     }
 }
 
+/// Relative rounding of the running sums of squares, below which a variance is 0 (a few hundred ε).
+const ROUNDING: f64 = 1e-13;
+
 /// The curves of one group from its rows in time order.
 fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve {
     let z = z_for_level(opts.conf_level);
@@ -136,8 +153,12 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
     let mut incidence = vec![0.0f64; k];
     // Influence of every row still at risk on F_k.
     let mut b = vec![0.0f64; k];
-    // Over the rows that have exited (with weight w, U_ik = α_ik + c_i F_k): Σ w²α², Σ w²αc, Σ w²c².
-    let (mut sum_aa, mut sum_ac, mut sum_cc) = (vec![0.0f64; k], vec![0.0f64; k], 0.0f64);
+    // Over the rows that have exited, with weight w and U_ik = their influence on F_k now, c_i its slope:
+    // Σ w²U², Σ w²U c (per cause) and Σ w²c². When F_k moves by δ, each U_ik moves by c_i δ.
+    let (mut sum_uu, mut sum_uc, mut sum_cc) = (vec![0.0f64; k], vec![0.0f64; k], 0.0f64);
+    // The size of the terms added into each Σ w²U²: a variance below its rounding (all influence cancelled,
+    // as when every row of the group ends in the same state) is 0.
+    let mut magnitude = vec![0.0f64; k];
     let mut w2_at_risk: f64 = rows.iter().map(|r| r.weight * r.weight).sum();
     let mut at_risk = rows.len();
     let mut y: f64 = rows.iter().map(|r| r.weight).sum();
@@ -149,10 +170,15 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
             let stay = 1.0 - exits.total / y;
             for j in 0..k {
                 let h = exits.by_cause[j] / y;
+                let step = surv_before * h;
                 if surv_before > 0.0 {
-                    b[j] += surv_before * h * (g_before - 1.0 / y);
+                    b[j] += step * (g_before - 1.0 / y);
                 }
-                incidence[j] += surv_before * h;
+                incidence[j] += step;
+                let moved = step * (2.0 * sum_uc[j] + step * sum_cc);
+                sum_uu[j] += moved;
+                magnitude[j] += moved.abs();
+                sum_uc[j] += step * sum_cc;
             }
             surv = surv_before * stay;
             g = g_before + exits.total / (y * (y - exits.total));
@@ -172,9 +198,9 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
                 if r.cause as usize == j + 1 {
                     u += surv_before / y;
                 }
-                let alpha = u - slope * incidence[j];
-                sum_aa[j] += w2 * alpha * alpha;
-                sum_ac[j] += w2 * alpha * slope;
+                sum_uu[j] += w2 * u * u;
+                magnitude[j] += w2 * u * u;
+                sum_uc[j] += w2 * u * slope;
             }
             sum_cc += w2 * slope * slope;
             w2_at_risk -= w2;
@@ -199,7 +225,10 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
             .push(surv, var_surv.max(0.0).sqrt(), z, opts.conf_type);
         for j in 0..k {
             let f = incidence[j];
-            let var = b[j] * b[j] * w2_at_risk + sum_aa[j] + 2.0 * f * sum_ac[j] + f * f * sum_cc;
+            let mut var = b[j] * b[j] * w2_at_risk + sum_uu[j];
+            if var <= ROUNDING * magnitude[j] {
+                var = 0.0;
+            }
             let cause = &mut c.causes[j];
             cause.n_event.push(exits.count_by_cause[j]);
             cause.n_events += exits.count_by_cause[j];

@@ -10,11 +10,15 @@ pub mod aalen_johansen;
 #[doc(hidden)]
 pub mod aalen_johansen_direct;
 pub mod at_times;
+pub mod cuminc;
 pub mod curve;
 pub mod data;
+pub mod gray;
 
 pub use aalen_johansen::{aalen_johansen, aalen_johansen_by};
 pub use aalen_johansen_direct::aalen_johansen_direct;
 pub use at_times::CifAt;
+pub use cuminc::{cuminc, CumincCurve};
 pub use curve::{CauseIncidence, CifCurve, CifOptions, StateProbability};
 pub use data::CompetingData;
+pub use gray::{gray_test, GrayTest};
