@@ -10,11 +10,12 @@ mod common;
 use common::{json, nums, Csv};
 use serde_json::Value;
 use sigsurv_core::competing::aalen_johansen_direct;
+use sigsurv_core::competing::fine_gray_reference;
 use sigsurv_core::confint::ConfType;
 use sigsurv_core::{
     aalen_johansen, aalen_johansen_by, CifCurve, CifOptions, CompetingData, StateProbability,
 };
-use sigsurv_core::{cuminc, gray_test};
+use sigsurv_core::{cuminc, fine_gray, gray_test, FineGrayFit, FineGrayOptions};
 use sigsurv_core::{kaplan_meier_by, kaplan_meier_general, KmData, KmOptions};
 
 const REL: f64 = 1e-9;
@@ -471,5 +472,126 @@ fn gray_test_matches_cmprsk() {
         );
         let rho1 = gray_test(&data, &case.group, n_groups, None, 1.0).unwrap();
         check_gray(&format!("{name} gray rho 1"), &rho1, &r["gray_rho1"]);
+    }
+}
+
+/// The covariate columns the R script builds for crr, by name, with NaN for R's NA.
+fn covariate(name: &str, case: &str, csv: &Csv) -> Vec<f64> {
+    match (case, name) {
+        ("mgus2", "male") => csv
+            .str("sex")
+            .iter()
+            .map(|s| f64::from(u8::from(s == "M")))
+            .collect(),
+        ("bmt", "g2") => csv
+            .f64("group")
+            .iter()
+            .map(|g| f64::from(u8::from(*g == 2.0)))
+            .collect(),
+        ("bmt", "g3") => csv
+            .f64("group")
+            .iter()
+            .map(|g| f64::from(u8::from(*g == 3.0)))
+            .collect(),
+        ("hand", "x") => {
+            let (t, g) = (csv.f64("time"), csv.str("group"));
+            (0..csv.n_rows)
+                .map(|i| f64::from(u8::from(g[i] == "b")) + (t[i] % 3.0) / 4.0)
+                .collect()
+        }
+        _ => csv.f64(name),
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+        Value::String(s) => vec![s.clone()],
+        other => panic!("not strings: {other}"),
+    }
+}
+
+fn check_crr(what: &str, fit: &FineGrayFit, r: &Value) {
+    check(&format!("{what} coef"), &fit.coef, &r["coef"], REL);
+    check(&format!("{what} var"), &fit.var, &r["var"], REL);
+    check(&format!("{what} invinf"), &fit.naive_var, &r["invinf"], REL);
+    let se: Vec<f64> = fit.terms.iter().map(|t| t.se).collect();
+    let se_naive: Vec<f64> = fit.terms.iter().map(|t| t.se_naive).collect();
+    check(&format!("{what} se"), &se, &r["se"], REL);
+    check(&format!("{what} se naive"), &se_naive, &r["se_naive"], REL);
+    check(
+        &format!("{what} loglik"),
+        &[fit.loglik],
+        &r["loglik"],
+        1e-12,
+    );
+    check(
+        &format!("{what} loglik null"),
+        &[fit.loglik_null],
+        &r["loglik_null"],
+        1e-12,
+    );
+    assert_eq!(fit.n as u64, r["n"].as_u64().unwrap(), "{what} n");
+    assert_eq!(
+        fit.n_events as u64,
+        r["n_events"].as_u64().unwrap(),
+        "{what} events"
+    );
+    assert_eq!(
+        fit.n_competing as u64,
+        r["n_competing"].as_u64().unwrap(),
+        "{what} competing"
+    );
+    assert_eq!(
+        fit.converged,
+        r["converged"].as_bool().unwrap(),
+        "{what} converged"
+    );
+}
+
+#[test]
+fn fine_gray_matches_crr() {
+    for (name, r) in case_names() {
+        let case = load(&name);
+        let csv = Csv::read(&format!("competing/{name}.csv"));
+        for m in r["crr"].as_array().unwrap() {
+            let names = strings(&m["cov"]);
+            let failcode = m["failcode"].as_u64().unwrap() as u32;
+            let cols: Vec<Vec<f64>> = names.iter().map(|c| covariate(c, &name, &csv)).collect();
+            let keep: Vec<usize> = (0..case.time.len())
+                .filter(|&i| cols.iter().all(|c| !c[i].is_nan()))
+                .collect();
+            let time: Vec<f64> = keep.iter().map(|&i| case.time[i]).collect();
+            let cause: Vec<u32> = keep.iter().map(|&i| case.cause[i]).collect();
+            let x: Vec<f64> = cols
+                .iter()
+                .flat_map(|c| keep.iter().map(|&i| c[i]))
+                .collect();
+            let data = CompetingData::new(&time, &cause, n_causes(&r));
+            let o = FineGrayOptions::default();
+            let what = format!("{name} crr failcode {failcode}");
+            let fast = fine_gray(&data, failcode, &x, &names, &o).unwrap();
+            check_crr(&what, &fast, m);
+            let reference = fine_gray_reference(&data, failcode, &x, &names, &o).unwrap();
+            check_crr(&format!("{what} (reference)"), &reference, m);
+            common::assert_all_close(
+                &format!("{what} coef vs reference"),
+                &fast.coef,
+                &reference.coef,
+                1e-11,
+            );
+            common::assert_all_close(
+                &format!("{what} var vs reference"),
+                &fast.var,
+                &reference.var,
+                1e-10,
+            );
+            common::assert_all_close(
+                &format!("{what} invinf vs reference"),
+                &fast.naive_var,
+                &reference.naive_var,
+                1e-10,
+            );
+        }
     }
 }
