@@ -2,10 +2,10 @@
 //! one row, all censored, non-finite values, zero weights): errors, never a panic.
 
 use proptest::prelude::*;
-use sigsurv_core::competing::aalen_johansen_direct;
+use sigsurv_core::competing::{aalen_johansen_direct, fine_gray_reference};
 use sigsurv_core::{
-    aalen_johansen, aalen_johansen_by, cuminc, gray_test, CifCurve, CifOptions, CompetingData,
-    CoreError,
+    aalen_johansen, aalen_johansen_by, cuminc, fine_gray, gray_test, CifCurve, CifOptions,
+    CompetingData, CoreError, FineGrayOptions,
 };
 
 /// Rows of (time, cause, group, weight): times on a coarse grid so that ties between causes and with
@@ -103,6 +103,42 @@ proptest! {
                 prop_assert!(close(x.statistic, y.statistic) || (x.statistic.is_nan() && y.statistic.is_nan()));
             },
             (x, y) => prop_assert_eq!(x.is_none(), y.is_none()),
+        }
+    }
+}
+
+proptest! {
+    /// The Fine-Gray fit by sorted scans equals the reference fit: same errors, and where both converge the
+    /// same coefficients, variances and log pseudo-likelihood.
+    #[test]
+    fn fine_gray_scans_equal_reference(
+        v in prop::collection::vec((0u32..20, 0u32..3, -20i32..20, 0u32..2), 4..60)
+    ) {
+        let time: Vec<f64> = v.iter().map(|r| r.0 as f64).collect();
+        let cause: Vec<u32> = v.iter().map(|r| r.1).collect();
+        let x: Vec<f64> = v.iter().map(|r| r.2 as f64 / 10.0).chain(v.iter().map(|r| r.3 as f64)).collect();
+        let names = ["z".to_string(), "b".to_string()];
+        let data = CompetingData::new(&time, &cause, 2);
+        let o = FineGrayOptions::default();
+        let (a, b) = (fine_gray(&data, 1, &x, &names, &o), fine_gray_reference(&data, 1, &x, &names, &o));
+        // A fit heading to an infinite coefficient may end on either error, or on either side of one.
+        let regular = |f: &sigsurv_core::FineGrayFit| f.converged && f.coef.iter().all(|c| c.abs() < 5.0);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                if regular(&a) && regular(&b) {
+                    let near = |x: f64, y: f64| (x - y).abs() <= 1e-7 * x.abs().max(y.abs()).max(1.0);
+                    for (x, y) in a.coef.iter().zip(&b.coef).chain(a.var.iter().zip(&b.var)) {
+                        prop_assert!(near(*x, *y), "{} vs {}", x, y);
+                    }
+                    prop_assert!(near(a.loglik, b.loglik));
+                }
+            }
+            (Err(CoreError::Numerical(_)), Err(CoreError::Numerical(_))) => {}
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (Ok(f), Err(CoreError::Numerical(_))) | (Err(CoreError::Numerical(_)), Ok(f)) => {
+                prop_assert!(!regular(&f))
+            }
+            (a, b) => prop_assert!(false, "one failed: {:?} / {:?}", a.err(), b.err()),
         }
     }
 }
@@ -217,4 +253,49 @@ fn edges_give_errors_or_values_never_panics() {
         .iter()
         .all(|c| c.incidence.std_err[0].is_finite()));
     assert!(all.at(&[1.0, 2.0, 5.0]).time == [1.0, 2.0]);
+
+    // Fine-Gray: typed errors for what crr cannot fit.
+    let names = ["x".to_string()];
+    let o = FineGrayOptions::default();
+    let time = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let cause = [1, 2, 0, 1, 0];
+    let x = [0.5, 1.0, 2.0, f64::NAN, 1.0];
+    assert!(matches!(
+        fine_gray(&CompetingData::new(&time, &cause, 2), 1, &x, &names, &o),
+        Err(CoreError::NonFinite { row: 3, .. })
+    ));
+    let x = [0.5, 1.0, 2.0, 0.0, 1.0];
+    assert!(fine_gray(&CompetingData::new(&time, &cause, 2), 3, &x, &names, &o).is_err());
+    assert!(fine_gray(
+        &CompetingData::new(&time, &[0, 2, 0, 2, 0], 2),
+        1,
+        &x,
+        &names,
+        &o
+    )
+    .is_err());
+    assert!(fine_gray(
+        &CompetingData::new(&time, &cause, 2),
+        1,
+        &x[..4],
+        &names,
+        &o
+    )
+    .is_err());
+    assert!(fine_gray(&CompetingData::new(&time, &cause, 2), 1, &x, &[], &o).is_err());
+    assert!(matches!(
+        fine_gray(
+            &CompetingData::new(&time, &cause, 2),
+            1,
+            &[1.0; 5],
+            &names,
+            &o
+        ),
+        Err(CoreError::Numerical(_))
+    ));
+    // One row that fails: the information is 0.
+    assert!(fine_gray(&CompetingData::new(&[1.0], &[1], 1), 1, &[0.3], &names, &o).is_err());
+    // Everything at one time: a fit, or an error, never a panic.
+    let _ = fine_gray(&CompetingData::new(&[2.0; 5], &cause, 2), 1, &x, &names, &o);
+    assert!(fine_gray(&CompetingData::new(&time, &cause, 2), 1, &x, &names, &o).is_ok());
 }
