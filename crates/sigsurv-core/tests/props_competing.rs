@@ -299,3 +299,38 @@ fn edges_give_errors_or_values_never_panics() {
     let _ = fine_gray(&CompetingData::new(&[2.0; 5], &cause, 2), 1, &x, &names, &o);
     assert!(fine_gray(&CompetingData::new(&time, &cause, 2), 1, &x, &names, &o).is_ok());
 }
+
+/// Heavily tied unweighted rows are counted by (time, group, cause) instead of sorted; the curves are those of
+/// the row-by-row pass (weights of 1 take it).
+#[test]
+fn counted_rows_give_the_curves_of_sorted_rows() {
+    let mut state = 99u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    let n = 20_000;
+    let time: Vec<f64> = (0..n).map(|_| (next() % 300) as f64).collect();
+    let cause: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+    let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+    let ones = vec![1.0; n];
+    let o = CifOptions::default();
+    let counted = aalen_johansen_by(&CompetingData::new(&time, &cause, 2), &group, 3, &o).unwrap();
+    let rows = aalen_johansen_by(
+        &CompetingData::new(&time, &cause, 2).with_weights(&ones),
+        &group,
+        3,
+        &o,
+    )
+    .unwrap();
+    for (a, b) in counted.iter().zip(&rows) {
+        assert_eq!(a.n, b.n);
+        assert_eq!(a.n_censor, b.n_censor);
+        for (x, y) in a.causes.iter().zip(&b.causes) {
+            assert_eq!(x.n_event, y.n_event);
+        }
+        same(a, b).unwrap();
+    }
+}

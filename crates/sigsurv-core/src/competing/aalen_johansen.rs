@@ -3,8 +3,9 @@
 //! rows of each group.
 
 use super::curve::{CifCurve, CifOptions};
-use super::data::{rows_by_group, tied_runs, validate_codes, CompetingData, Row};
+use super::data::{rows_by_group, validate_codes, CompetingData};
 use crate::error::Result;
+use crate::km::order::{partition, Obs, Ordered};
 use crate::pvalue::z_for_level;
 use rayon::prelude::*;
 
@@ -101,11 +102,78 @@ pub fn aalen_johansen_by(
     data.validate()?;
     validate_codes(group, n_groups, data.time.len(), "group")?;
     opts.check()?;
-    let (rows, offsets) = rows_by_group(data, group, n_groups, opts.timefix);
+    let (entries, offsets) = entries_by_group(data, group, n_groups, opts.timefix);
     Ok((0..n_groups)
         .into_par_iter()
-        .map(|g| curve_of_group(&rows[offsets[g]..offsets[g + 1]], data.n_causes, opts))
+        .map(|g| curve_of_group(&entries[offsets[g]..offsets[g + 1]], data.n_causes, opts))
         .collect())
+}
+
+/// Rows of one group with one time and one cause, taken together: all the one-pass estimator needs of them.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    time: f64,
+    cause: u32,
+    rows: usize,
+    /// Σ w and Σ w² over the rows.
+    weight: f64,
+    weight2: f64,
+}
+
+/// The entries of each group in time order, with `offsets[g]..offsets[g + 1]` those of group g. Unweighted
+/// rows are counted by (time, group, cause) when times are heavily tied (the Kaplan-Meier tally, with its
+/// merging of near-ties), else each row is an entry.
+fn entries_by_group(
+    data: &CompetingData,
+    group: &[u32],
+    n_groups: usize,
+    timefix: bool,
+) -> (Vec<Entry>, Vec<usize>) {
+    let codes = data.n_causes + 1;
+    let n_tags = n_groups.saturating_mul(codes);
+    if data.weight.is_none() && n_tags <= u32::MAX as usize {
+        let event: Vec<bool> = data.cause.iter().map(|&c| c != 0).collect();
+        let tag = |r: usize| group[r] * codes as u32 + data.cause[r];
+        return match Ordered::new(data.time, &event, None, n_tags, tag, timefix) {
+            Ordered::Rows(rows) => counted_entries(&rows, codes, n_groups),
+            Ordered::Counts(counts) => counted_entries(&counts, codes, n_groups),
+        };
+    }
+    let (rows, offsets) = rows_by_group(data, group, n_groups, timefix);
+    let entries = rows
+        .iter()
+        .map(|r| Entry {
+            time: r.time,
+            cause: r.cause,
+            rows: 1,
+            weight: r.weight,
+            weight2: r.weight * r.weight,
+        })
+        .collect();
+    (entries, offsets)
+}
+
+/// Unweighted entries from rows (or counts) in time order tagged `group * codes + cause`.
+fn counted_entries<T: Obs>(
+    sorted: &[T],
+    codes: usize,
+    n_groups: usize,
+) -> (Vec<Entry>, Vec<usize>) {
+    let (parts, offsets) = partition(sorted, |tag| tag as usize / codes, n_groups);
+    let entries = parts
+        .iter()
+        .map(|o| {
+            let rows = o.events() + o.censored();
+            Entry {
+                time: o.time(),
+                cause: o.tag() % codes as u32,
+                rows,
+                weight: rows as f64,
+                weight2: rows as f64,
+            }
+        })
+        .collect();
+    (entries, offsets)
 }
 
 /// What happens at one distinct time: weighted exits per cause and their sum, counts, and the weight leaving.
@@ -119,19 +187,20 @@ pub(crate) struct Exits {
 }
 
 impl Exits {
-    pub(crate) fn of(run: &[Row], n_causes: usize) -> Exits {
+    /// From the (cause, rows, weight) of the rows or entries of one time.
+    pub(crate) fn of(run: impl Iterator<Item = (u32, usize, f64)>, n_causes: usize) -> Exits {
         let mut e = Exits {
             by_cause: vec![0.0; n_causes],
             total: 0.0,
             count_by_cause: vec![0; n_causes],
             censored: 0,
         };
-        for r in run {
-            if r.cause == 0 {
-                e.censored += 1;
+        for (cause, rows, weight) in run {
+            if cause == 0 {
+                e.censored += rows;
             } else {
-                e.by_cause[r.cause as usize - 1] += r.weight;
-                e.count_by_cause[r.cause as usize - 1] += 1;
+                e.by_cause[cause as usize - 1] += weight;
+                e.count_by_cause[cause as usize - 1] += rows;
             }
         }
         e.total = e.by_cause.iter().sum();
@@ -139,15 +208,30 @@ impl Exits {
     }
 }
 
+/// `(start, end)` of the runs of entries with one time.
+fn time_runs(entries: &[Entry]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let mut end = start + 1;
+        while end < entries.len() && entries[end].time == entries[start].time {
+            end += 1;
+        }
+        runs.push((start, end));
+        start = end;
+    }
+    runs
+}
+
 /// Relative rounding of the running sums of squares, below which a variance is 0 (a few hundred ε).
 const ROUNDING: f64 = 1e-13;
 
 /// The curves of one group from its rows in time order.
-fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve {
+fn curve_of_group(entries: &[Entry], n_causes: usize, opts: &CifOptions) -> CifCurve {
     let z = z_for_level(opts.conf_level);
-    let n_times = tied_runs(rows).count();
-    let mut c = CifCurve::with_capacity(n_times, n_causes, opts);
-    c.n = rows.len();
+    let runs = time_runs(entries);
+    let mut c = CifCurve::with_capacity(runs.len(), n_causes, opts);
+    c.n = entries.iter().map(|e| e.rows).sum();
     let k = n_causes;
     let (mut surv, mut g) = (1.0f64, 0.0f64);
     let mut incidence = vec![0.0f64; k];
@@ -159,12 +243,12 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
     // The size of the terms added into each Σ w²U²: a variance below its rounding (all influence cancelled,
     // as when every row of the group ends in the same state) is 0.
     let mut magnitude = vec![0.0f64; k];
-    let mut w2_at_risk: f64 = rows.iter().map(|r| r.weight * r.weight).sum();
-    let mut at_risk = rows.len();
-    let mut y: f64 = rows.iter().map(|r| r.weight).sum();
-    for (start, end) in tied_runs(rows) {
-        let run = &rows[start..end];
-        let exits = Exits::of(run, k);
+    let mut w2_at_risk: f64 = entries.iter().map(|e| e.weight2).sum();
+    let mut at_risk = c.n;
+    let mut y: f64 = entries.iter().map(|e| e.weight).sum();
+    for &(start, end) in &runs {
+        let run = &entries[start..end];
+        let exits = Exits::of(run.iter().map(|e| (e.cause, e.rows, e.weight)), k);
         let (surv_before, g_before) = (surv, g);
         if exits.total > 0.0 {
             let stay = 1.0 - exits.total / y;
@@ -183,8 +267,8 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
             surv = surv_before * stay;
             g = g_before + exits.total / (y * (y - exits.total));
         }
-        for r in run.iter().filter(|r| r.weight > 0.0) {
-            let w2 = r.weight * r.weight;
+        for r in run.iter().filter(|r| r.weight2 > 0.0) {
+            let w2 = r.weight2;
             // U_i0(T_i) / S(T_i): where S(T_i) = 0 nothing moves afterwards, so the slope does not matter.
             let slope = if surv == 0.0 {
                 0.0
@@ -205,7 +289,7 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
             sum_cc += w2 * slope * slope;
             w2_at_risk -= w2;
         }
-        if w2_at_risk < 0.0 || end == rows.len() {
+        if w2_at_risk < 0.0 || end == entries.len() {
             w2_at_risk = 0.0; // rounding of the running sum
         }
         let var_surv = if surv == 0.0 {
@@ -236,9 +320,9 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
                 .incidence
                 .push(f, var.max(0.0).sqrt(), z, opts.conf_type);
         }
-        at_risk -= run.len();
         for r in run {
-            y -= r.weight; // row by row, as survfit takes them out of the risk set
+            at_risk -= r.rows;
+            y -= r.weight; // row by row (or whole counts), as survfit takes them out of the risk set
         }
     }
     c

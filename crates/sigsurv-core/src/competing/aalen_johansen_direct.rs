@@ -35,7 +35,8 @@ fn curve_of_group(rows: &[Row], n_causes: usize, opts: &CifOptions) -> CifCurve 
     let mut influence = vec![vec![0.0f64; n_causes + 1]; rows.len()];
     let mut y: f64 = rows.iter().map(|r| r.weight).sum();
     for (start, end) in tied_runs(rows) {
-        let exits = Exits::of(&rows[start..end], n_causes);
+        let run = rows[start..end].iter().map(|r| (r.cause, 1, r.weight));
+        let exits = Exits::of(run, n_causes);
         if exits.total > 0.0 {
             let s = p[0];
             let h: Vec<f64> = exits.by_cause.iter().map(|d| d / y).collect();

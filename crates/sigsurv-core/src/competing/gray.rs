@@ -3,6 +3,7 @@
 
 use super::data::{validate_codes, CompetingData};
 use crate::error::{CoreError, Result};
+use crate::km::order::{Obs, Ordered};
 use crate::pvalue::chisq_sf;
 
 /// Gray's test for one cause.
@@ -119,14 +120,7 @@ pub fn gray_test(
         )));
     }
     let n_strata = strata.map_or(1, |s| s.1);
-    let mut by_stratum: Vec<Vec<(f64, u32, u32)>> = vec![Vec::new(); n_strata];
-    for i in 0..n {
-        let s = strata.map_or(0, |s| s.0[i] as usize);
-        by_stratum[s].push((data.time[i], data.cause[i], code[group[i] as usize]));
-    }
-    for rows in by_stratum.iter_mut() {
-        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    }
+    let by_stratum = entries_by_stratum(data, group, &code, ng, strata, n_strata);
     Ok((1..=data.n_causes as u32)
         .map(|cause| {
             let m = ng - 1;
@@ -158,6 +152,53 @@ pub fn gray_test(
         .collect())
 }
 
+/// The rows of each stratum in time order as (time, cause, group among those with rows, rows), counted by
+/// (time, stratum, group, cause) when times are heavily tied (the Kaplan-Meier tally), else one per row.
+/// Times are not merged: cmprsk compares them as they are.
+fn entries_by_stratum(
+    data: &CompetingData,
+    group: &[u32],
+    code: &[u32],
+    ng: usize,
+    strata: Option<(&[u32], usize)>,
+    n_strata: usize,
+) -> Vec<Vec<(f64, u32, u32, usize)>> {
+    let codes = data.n_causes + 1;
+    let per_stratum = ng * codes;
+    let n_tags = n_strata.saturating_mul(per_stratum);
+    let stratum = |r: usize| strata.map_or(0, |s| s.0[r] as usize);
+    let mut out = vec![Vec::new(); n_strata];
+    if n_tags <= u32::MAX as usize {
+        let event: Vec<bool> = data.cause.iter().map(|&c| c != 0).collect();
+        let tag = |r: usize| {
+            ((stratum(r) * ng + code[group[r] as usize] as usize) * codes + data.cause[r] as usize)
+                as u32
+        };
+        let mut push = |o: &dyn Fn() -> (u32, f64, usize)| {
+            let (t, time, rows) = o();
+            let t = t as usize;
+            let (s, rest) = (t / per_stratum, t % per_stratum);
+            out[s].push((time, (rest % codes) as u32, (rest / codes) as u32, rows));
+        };
+        match Ordered::new(data.time, &event, None, n_tags, tag, false) {
+            Ordered::Rows(rows) => rows
+                .iter()
+                .for_each(|o| push(&|| (o.tag(), o.time(), o.events() + o.censored()))),
+            Ordered::Counts(counts) => counts
+                .iter()
+                .for_each(|o| push(&|| (o.tag(), o.time(), o.events() + o.censored()))),
+        }
+    } else {
+        for i in 0..data.time.len() {
+            out[stratum(i)].push((data.time[i], data.cause[i], code[group[i] as usize], 1));
+        }
+        for rows in out.iter_mut() {
+            rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+    }
+    out
+}
+
 /// s' V⁻¹ s, or `None` when V is singular by R's `qr()` rule (tolerance 1e-7) or not finite.
 fn quadratic_form(s: &[f64], v: &[f64], m: usize) -> Option<f64> {
     if v.iter().any(|x| !x.is_finite()) {
@@ -185,10 +226,10 @@ fn quadratic_form(s: &[f64], v: &[f64], m: usize) -> Option<f64> {
     Some(s.iter().zip(x.iter()).map(|(a, b)| a * b).sum())
 }
 
-/// Gray's score and variance of the first ng − 1 groups in one stratum (rows in time order, groups coded
-/// 0..ng).
+/// Gray's score and variance of the first ng − 1 groups in one stratum (entries (time, cause, group, rows)
+/// in time order, groups coded 0..ng).
 fn stratum_score(
-    rows: &[(f64, u32, u32)],
+    rows: &[(f64, u32, u32, usize)],
     cause: u32,
     ng: usize,
     rho: f64,
@@ -196,7 +237,7 @@ fn stratum_score(
     let m = ng - 1;
     let mut at_risk = vec![0usize; ng];
     for r in rows {
-        at_risk[r.2 as usize] += 1;
+        at_risk[r.2 as usize] += r.3;
     }
     let (mut f_before, mut f_after) = (vec![0.0f64; ng], vec![0.0f64; ng]);
     let (mut s_before, mut s_after) = (vec![1.0f64; ng], vec![1.0f64; ng]);
@@ -214,11 +255,11 @@ fn stratum_score(
         // Exits by the cause (1) and by another cause (2) per group.
         let (mut d1, mut d2) = (vec![0usize; ng], vec![0usize; ng]);
         while end < rows.len() && rows[end].0 == t {
-            let (k, g) = (rows[end].1, rows[end].2 as usize);
+            let (k, g, count) = (rows[end].1, rows[end].2 as usize, rows[end].3);
             if k == cause {
-                d1[g] += 1;
+                d1[g] += count;
             } else if k != 0 {
-                d2[g] += 1;
+                d2[g] += count;
             }
             end += 1;
         }
@@ -330,7 +371,7 @@ fn stratum_score(
             break;
         }
         for r in &rows[start..end] {
-            at_risk[r.2 as usize] -= 1;
+            at_risk[r.2 as usize] -= r.3;
         }
         f_before.copy_from_slice(&f_after);
         s_before.copy_from_slice(&s_after);
@@ -349,4 +390,42 @@ fn stratum_score(
         }
     }
     (score, v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Heavily tied rows counted by (time, stratum, group, cause) give the scores and variances of the rows
+    /// taken one by one.
+    #[test]
+    fn counted_rows_give_the_scores_of_single_rows() {
+        let mut next = crate::test_rng::lcg(5);
+        let n = 20_000;
+        let time: Vec<f64> = (0..n).map(|_| (next() % 200) as f64).collect();
+        let cause: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+        let group: Vec<u32> = (0..n).map(|_| (next() % 3) as u32).collect();
+        let stratum: Vec<u32> = (0..n).map(|_| (next() % 2) as u32).collect();
+        let data = CompetingData::new(&time, &cause, 2);
+        let code = [0, 1, 2];
+        let counted = entries_by_stratum(&data, &group, &code, 3, Some((&stratum, 2)), 2);
+        assert!(counted[0].len() < n / 4, "the rows were counted");
+        for s in 0..2u32 {
+            let mut single: Vec<(f64, u32, u32, usize)> = (0..n)
+                .filter(|&i| stratum[i] == s)
+                .map(|i| (time[i], cause[i], group[i], 1))
+                .collect();
+            single.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for k in 1..=2 {
+                let (a, va) = stratum_score(&counted[s as usize], k, 3, 0.0);
+                let (b, vb) = stratum_score(&single, k, 3, 0.0);
+                for (x, y) in a.iter().chain(&va).zip(b.iter().chain(&vb)) {
+                    assert!(
+                        (x - y).abs() <= 1e-10 * x.abs().max(y.abs()).max(1.0),
+                        "{x} vs {y}"
+                    );
+                }
+            }
+        }
+    }
 }
