@@ -16,9 +16,9 @@
 //! |---|---|
 //! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
 //! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
-//! | `survfit(Surv(time, factor(status)) ~ group)` (competing risks), `summary(fit, times =)` | [`aalen_johansen`], [`aalen_johansen_by`], [`CifCurve::at`] |
-//! | cmprsk's `cuminc(time, cause, group, strata, rho)`: estimates and variances, Gray's test (`$Tests`) | [`cuminc`], [`CumincCurve::at`] (`timepoints`), [`gray_test`] |
-//! | cmprsk's `crr(time, cause, cov1, failcode)` (Fine-Gray) | [`fine_gray`] |
+//! | `survfit(Surv(time, factor(status)) ~ group)` (competing risks), `summary(fit, times =)` | [`aalen_johansen()`], [`aalen_johansen_by`], [`CifCurve::at`] |
+//! | cmprsk's `cuminc(time, cause, group, strata, rho)`: estimates and variances, Gray's test (`$Tests`) | [`cuminc()`], [`CumincCurve::at`] (`timepoints`), [`gray_test`] |
+//! | cmprsk's `crr(time, cause, cov1, failcode)` (Fine-Gray) | [`fine_gray()`] |
 //! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
 //! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
 //! | `cox.zph(fit)` | [`cox_zph`] |

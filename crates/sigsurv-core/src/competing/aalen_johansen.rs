@@ -41,7 +41,7 @@ use rayon::prelude::*;
 /// of `status`: `pstate[, 1]` (`"(s0)"`) is `event_free`, `pstate[, k + 1]` is cause k, `std.err` and
 /// `lower`/`upper` likewise; `n.risk[, 1]`, `n.event[, k + 1]`, `n.censor`. R's counts are unweighted, as
 /// here. With one cause, `causes[0]` is 1 − the Kaplan-Meier curve. cmprsk's `cuminc` has the same estimate
-/// with another variance ([`super::cuminc`]).
+/// with another variance ([`super::cuminc()`]).
 ///
 /// # Errors
 /// [`CoreError::LengthMismatch`](crate::CoreError::LengthMismatch), [`CoreError::Empty`](crate::CoreError::Empty),

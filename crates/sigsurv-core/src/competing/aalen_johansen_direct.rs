@@ -1,5 +1,5 @@
 //! The reference implementation of the Aalen-Johansen standard errors: the influence of every row updated
-//! at every exit time, as the formula of [`super::aalen_johansen`] reads. Quadratic (rows × times); the
+//! at every exit time, as the formula of [`super::aalen_johansen()`] reads. Quadratic (rows × times); the
 //! one-pass version is tested against it.
 
 use super::aalen_johansen::Exits;

@@ -1,5 +1,5 @@
 //! cmprsk's `cuminc`: the cumulative incidence of each cause per group with Aalen's (1978) variance, the
-//! variance cmprsk reports (survfit reports the infinitesimal jackknife instead, [`super::aalen_johansen`]).
+//! variance cmprsk reports (survfit reports the infinitesimal jackknife instead, [`super::aalen_johansen()`]).
 
 use super::data::{validate_codes, CompetingData};
 use crate::error::{CoreError, Result};

@@ -4,7 +4,7 @@
 use crate::confint::{surv_confint, ConfType};
 use crate::error::{CoreError, Result};
 
-/// Options of [`super::aalen_johansen`] and [`super::aalen_johansen_by`].
+/// Options of [`super::aalen_johansen()`] and [`super::aalen_johansen_by`].
 #[derive(Clone, Debug)]
 pub struct CifOptions {
     /// Transform for the pointwise confidence limits (R's `conf.type`; default log). survfit applies it to

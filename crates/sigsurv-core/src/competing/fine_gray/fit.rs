@@ -104,7 +104,7 @@ pub struct FineGrayFit {
 /// changes none of these values.
 ///
 /// # Errors
-/// As [`crate::aalen_johansen`]; [`CoreError::NonFinite`] for a non-finite covariate (naming it and the
+/// As [`crate::aalen_johansen()`]; [`CoreError::NonFinite`] for a non-finite covariate (naming it and the
 /// row); [`CoreError::InvalidArgument`] for case weights (crr takes none), no covariates, a cause code outside
 /// 1..=`n_causes` or without exits, and a wrong length of `x`; [`CoreError::Numerical`] when the information
 /// is singular or the pseudo-likelihood not finite.

@@ -15,10 +15,17 @@ pub(crate) struct NewtonResult {
     pub iterations: usize,
 }
 
-/// Solves `a x = y` (a p × p row-major), `None` when `a` is singular.
+/// Solves `a x = y` (a p × p row-major), `None` when `a` is singular: also when a pivot of its LU
+/// decomposition is below 1e-12 of the largest, which is rounding left of an exact zero (an information
+/// matrix of rank below p, e.g. fewer failures than covariates).
 pub(crate) fn solve(a: &[f64], y: &[f64]) -> Option<Vec<f64>> {
     let p = y.len();
     let lu = nalgebra::DMatrix::from_row_slice(p, p, a).lu();
+    let pivots: Vec<f64> = (0..p).map(|i| lu.u()[(i, i)].abs()).collect();
+    let largest = pivots.iter().copied().fold(0.0f64, f64::max);
+    if pivots.iter().any(|&u| u.is_nan() || u <= 1e-12 * largest) {
+        return None;
+    }
     let x = lu.solve(&nalgebra::DVector::from_column_slice(y))?;
     x.iter()
         .all(|v| v.is_finite())
