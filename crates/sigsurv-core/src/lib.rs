@@ -17,6 +17,9 @@
 //! | `survfit(Surv(time, status) ~ 1)`, `~ group` | [`kaplan_meier`], [`kaplan_meier_by`]; weights, delayed entry and the robust variance: [`kaplan_meier_general`] |
 //! | `summary(fit)$table` (median), `quantile(fit)`, `print(fit, rmean =)` | [`KmCurve::median`], [`KmCurve::quantile`], [`KmCurve::rmst`] |
 //! | `summary(fit, times =)` | [`KmCurve::at_times`] |
+//! | `survfit(Surv(time, factor(status)) ~ group)` (competing risks), `summary(fit, times =)` | [`aalen_johansen()`], [`aalen_johansen_by`], [`CifCurve::at`] |
+//! | cmprsk's `cuminc(time, cause, group, strata, rho)`: estimates and variances, Gray's test (`$Tests`) | [`cuminc()`], [`CumincCurve::at`] (`timepoints`), [`gray_test`] |
+//! | cmprsk's `crr(time, cause, cov1, failcode)` (Fine-Gray) | [`fine_gray()`] |
 //! | `survdiff(Surv(time, status) ~ group, rho =)` | [`survdiff`], [`pairwise_survdiff`] |
 //! | `coxph(Surv(time, status) ~ x)` | [`cox_ph`] on a [`CoxData`]; [`parse_formula`] and [`build_design`] make the model matrix |
 //! | `cox.zph(fit)` | [`cox_zph`] |
@@ -73,6 +76,9 @@ pub mod km;
 pub mod logrank;
 pub mod padjust;
 
+// Competing risks: cumulative incidence of each cause, Gray's test, Fine-Gray regression.
+pub mod competing;
+
 // Regression models: formulas and their model matrix, Cox proportional hazards, parametric AFT models.
 pub mod aft;
 pub mod cox;
@@ -96,6 +102,11 @@ pub mod split;
 pub mod simulate;
 
 pub use aft::{aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata};
+pub use competing::{
+    aalen_johansen, aalen_johansen_by, cuminc, fine_gray, gray_test, CauseIncidence, CifAt,
+    CifCurve, CifOptions, CompetingData, CumincCurve, FineGrayFit, FineGrayOptions, FineGrayTerm,
+    GrayTest, StateProbability,
+};
 pub use confint::ConfType;
 pub use cox::{
     cox_ph, cox_residuals, cox_survfit, cox_zph, CoxCurve, CoxData, CoxFit, CoxOptions, NewData,
