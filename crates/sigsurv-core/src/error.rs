@@ -91,6 +91,11 @@ pub enum CoreError {
     CollinearColumn { column: String },
     #[error("no observations")]
     Empty,
+    /// A concordance with no comparable pair of positive weight (no event, or every event after `tau`).
+    #[error(
+        "no comparable pairs: a pair needs an event before another row's time (and not after tau)"
+    )]
+    NoComparablePairs,
     /// A value of row `row` that the computation cannot take: "{what} at row {row}: {why}" (the caller names the
     /// file line).
     #[error("{what} at row {row}: {why}")]

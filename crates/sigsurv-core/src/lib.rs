@@ -24,6 +24,7 @@
 //! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`]; predictions on [`AftFit`] |
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
+//! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
 //!
@@ -84,6 +85,9 @@ pub mod cutpoint;
 pub mod score;
 pub mod split;
 
+// Validating a marker or model in a cohort: concordance, restricted mean survival time.
+pub mod validation;
+
 // Synthetic cohorts with a known truth, for checking the estimators.
 pub mod simulate;
 
@@ -103,3 +107,6 @@ pub use padjust::{p_adjust, PAdjust};
 pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
 pub use split::{quantile_type7, split_scores, Grouping, Split};
+pub use validation::{
+    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+};

@@ -1,0 +1,13 @@
+//! Validation of a prognostic marker or model in a cohort: discrimination (Harrell's and Uno's concordance)
+//! and restricted mean survival time between groups. `docs/methods/validation_metrics.md` collects the
+//! formulas and the R function each one reproduces.
+
+mod censoring_weights;
+pub mod concordance;
+mod concordance_pairwise;
+mod concordance_tree;
+mod fenwick;
+
+pub use concordance::{
+    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+};
