@@ -52,6 +52,9 @@ pub enum CoreError {
         code: u32,
         n_labels: usize,
     },
+    /// A group code below the number of groups that no row has (a comparison needs every group).
+    #[error("invalid argument: group {group} has no rows")]
+    EmptyGroup { group: u32 },
     /// A stratum of an AFT fit with no rows: its scale cannot be estimated.
     #[error("invalid argument: stratum {stratum} has no rows, so its scale cannot be estimated")]
     EmptyStratum { stratum: String },

@@ -25,6 +25,7 @@
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
 //! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance`] |
+//! | survRM2's `rmst2(time, status, arm, tau)` | [`rmst_by_group`], [`RmstGroups::contrast`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
 //!
@@ -108,5 +109,7 @@ pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
 pub use split::{quantile_type7, split_scores, Grouping, Split};
 pub use validation::{
-    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
+    ConcordanceData, ConcordanceOptions, RmstContrast, RmstContrasts, RmstGroup, RmstGroups,
+    TimeWeight,
 };

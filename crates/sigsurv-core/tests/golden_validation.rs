@@ -7,7 +7,8 @@ mod common;
 use common::{assert_close, json, nums};
 use serde_json::Value;
 use sigsurv_core::{
-    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
+    ConcordanceData, ConcordanceOptions, RmstContrast, TimeWeight,
 };
 
 const REL: f64 = 1e-9;
@@ -98,6 +99,69 @@ fn concordance_tree_same_as_pairwise() {
             ("tied_xy", fast.tied_xy, slow.tied_xy),
         ] {
             assert_close(&format!("{name}: {what}"), a, b, 1e-10); // summation order only
+        }
+    }
+}
+
+fn contrast_values(c: &RmstContrast) -> Vec<f64> {
+    vec![c.estimate, c.lower, c.upper, c.p_value]
+}
+
+#[test]
+fn rmst_matches_rmst2() {
+    let r = reference();
+    for case in r["rmst"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let time = nums(&case["time_values"]);
+        let event = bools(&case["event_values"]);
+        let arm = codes(&case["arm_values"]);
+        let level = 1.0 - case["alpha"].as_f64().unwrap();
+        let default_tau = case["default_tau"].as_f64().unwrap();
+        assert_eq!(
+            rmst_default_tau(&time, &event, &arm, 2).unwrap(),
+            default_tau,
+            "{name}: default tau"
+        );
+        let tau = case["tau"].as_f64().unwrap();
+        let given = (tau != default_tau).then_some(tau);
+        let fit = rmst_by_group(&time, &event, &arm, 2, given, level).unwrap();
+        assert_eq!(fit.tau, tau, "{name}: tau");
+        for (g, key) in [(1, "arm1"), (0, "arm0")] {
+            let ours = &fit.groups[g];
+            let want = &case[key];
+            for (what, a, k) in [
+                ("rmst", ours.rmst, "rmst"),
+                ("se", ours.se, "se"),
+                ("lower", ours.lower, "lower"),
+                ("upper", ours.upper, "upper"),
+                ("rmtl", ours.rmtl, "rmtl"),
+                ("rmtl_lower", ours.rmtl_lower, "rmtl_lower"),
+                ("rmtl_upper", ours.rmtl_upper, "rmtl_upper"),
+            ] {
+                assert_close(
+                    &format!("{name}: {key} {what}"),
+                    a,
+                    want[k].as_f64().unwrap(),
+                    REL,
+                );
+            }
+        }
+        let c = fit.contrast(1, 0).unwrap();
+        for (what, ours) in [
+            ("difference", contrast_values(&c.difference)),
+            ("ratio", contrast_values(&c.ratio)),
+            ("rmtl_ratio", contrast_values(&c.rmtl_ratio)),
+        ] {
+            let want = nums(&case[what]);
+            common::assert_all_close(&format!("{name}: {what}"), &ours, &want, REL);
+            // p-values far below the absolute floor of `close`: relative error alone.
+            let rel = (ours[3] / want[3] - 1.0).abs();
+            assert!(
+                rel < 1e-9,
+                "{name}: {what} p {} vs {}: {rel:e}",
+                ours[3],
+                want[3]
+            );
         }
     }
 }

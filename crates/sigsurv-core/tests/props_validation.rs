@@ -1,11 +1,11 @@
 //! Properties of the concordance: the tree pass equals the pair-by-pair definition on random data with tied
 //! times, tied markers, censoring, case weights and strata; whole-number weights equal replicated rows; bad
-//! input is an error, never a panic.
+//! input is an error, never a panic. RMST's default tau is the largest accepted.
 
 use proptest::prelude::*;
 use sigsurv_core::{
-    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, CoreError,
-    TimeWeight,
+    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
+    ConcordanceData, ConcordanceOptions, CoreError, TimeWeight,
 };
 
 /// Rows (time on a coarse grid so times tie, event, marker on a coarse grid so markers tie, weight, stratum).
@@ -180,4 +180,67 @@ fn errors_name_the_problem() {
         concordance(&ConcordanceData::new(&t, &e, &[1.0, 2.0, 3.0]), &early),
         Err(CoreError::NoComparablePairs)
     );
+}
+
+proptest! {
+    /// RMST: any values give a result or an error, never a panic; a result lies in [0, tau].
+    #[test]
+    fn rmst_never_panics(v in prop::collection::vec((prop::num::f64::ANY, any::<bool>(), 0u32..3), 0..20),
+                         tau in prop::option::of(prop::num::f64::ANY)) {
+        let time: Vec<f64> = v.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = v.iter().map(|r| r.1).collect();
+        let group: Vec<u32> = v.iter().map(|r| r.2).collect();
+        if let Ok(fit) = rmst_by_group(&time, &event, &group, 2, tau, 0.95) {
+            for g in &fit.groups {
+                prop_assert!(g.rmst >= 0.0 && g.rmst <= fit.tau * (1.0 + 1e-12));
+            }
+            let _ = fit.contrast(1, 0);
+        }
+    }
+
+    /// On valid data the default tau is accepted and nothing past it is.
+    #[test]
+    fn rmst_tau_rule(v in rows()) {
+        let time: Vec<f64> = v.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = v.iter().map(|r| r.1).collect();
+        let group: Vec<u32> = v.iter().map(|r| r.4 % 2).collect();
+        match rmst_default_tau(&time, &event, &group, 2) {
+            Ok(tau) => {
+                prop_assert!(rmst_by_group(&time, &event, &group, 2, Some(tau), 0.95).is_ok());
+                prop_assert!(rmst_by_group(&time, &event, &group, 2, Some(tau + 0.5), 0.95).is_err());
+            }
+            Err(e) => prop_assert_eq!(e, CoreError::EmptyGroup { group: if group.contains(&0) { 1 } else { 0 } }),
+        }
+    }
+}
+
+#[test]
+fn rmst_errors_name_the_problem() {
+    let t = [1.0, 2.0, 3.0, 4.0];
+    let e = [true, false, true, false];
+    assert!(matches!(
+        rmst_by_group(&t, &e, &[0, 0, 1, 2], 2, None, 0.95),
+        Err(CoreError::CodeOutOfRange {
+            row: 3,
+            code: 2,
+            ..
+        })
+    ));
+    assert_eq!(
+        rmst_by_group(&t, &e, &[0, 0, 0, 0], 2, None, 0.95),
+        Err(CoreError::EmptyGroup { group: 1 })
+    );
+    assert!(matches!(
+        rmst_by_group(&[1.0, -2.0, 3.0, 4.0], &e, &[0, 0, 1, 1], 2, None, 0.95),
+        Err(CoreError::NegativeTime { row: 1, .. })
+    ));
+    assert!(matches!(
+        rmst_by_group(&t, &e, &[0, 0, 1, 1], 2, Some(9.0), 0.95),
+        Err(CoreError::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        rmst_by_group(&t, &e, &[0, 0, 1, 1], 2, None, 1.5),
+        Err(CoreError::InvalidArgument(_))
+    ));
+    assert_eq!(rmst_default_tau(&t, &e, &[0, 0, 1, 1], 2), Ok(2.0));
 }

@@ -152,7 +152,8 @@ impl Concordance {
 /// # Errors
 /// [`CoreError::Empty`], [`CoreError::LengthMismatch`], [`CoreError::NonFiniteTime`] and
 /// [`CoreError::NonFinite`] (marker) with the first bad row, [`CoreError::InvalidWeight`],
-/// [`CoreError::InvalidArgument`] for a NaN `tau`, [`CoreError::NoComparablePairs`] when no pair has weight.
+/// [`CoreError::InvalidArgument`] for a NaN `tau`, [`CoreError::NoComparablePairs`] when no pair has weight,
+/// [`CoreError::Numerical`] when Uno's weight is infinite (G(t-) = 0 at an event time: zero weights).
 ///
 /// # Examples
 /// R's `aml` data (survival 3.5-3): `concordance(Surv(time, status) ~ x, reverse = TRUE)` with x = 1 for
@@ -298,6 +299,14 @@ impl Prepared {
                 opts.tau,
                 &mut time_weight,
             );
+        }
+        if time_weight.iter().any(|v| !v.is_finite()) {
+            // Only rows of weight 0 after a censoring time make G(t-) = 0 at an event time (R stops too).
+            return Err(CoreError::Numerical(
+                "the censoring distribution is 0 before an event time (every later row has weight 0): \
+                 Uno's weights are infinite"
+                    .into(),
+            ));
         }
         Ok(Prepared {
             time,

@@ -7,7 +7,11 @@ pub mod concordance;
 mod concordance_pairwise;
 mod concordance_tree;
 mod fenwick;
+pub mod rmst;
 
 pub use concordance::{
     concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+};
+pub use rmst::{
+    rmst_by_group, rmst_default_tau, RmstContrast, RmstContrasts, RmstGroup, RmstGroups,
 };
