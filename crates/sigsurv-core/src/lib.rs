@@ -25,6 +25,8 @@
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
 //! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance`] |
+//! | riskRegression's `Score(..., metrics = "auc", cens.model = "km", se.fit = TRUE)` | [`time_dependent_auc`] |
+//! | riskRegression's `Score(..., metrics = "brier", null.model = TRUE, summary = c("ipa", "ibs"))` | [`brier_score`], [`integrated_brier`] |
 //! | survRM2's `rmst2(time, status, arm, tau)` | [`rmst_by_group`], [`RmstGroups::contrast`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | `quantile(x, type = 7)`, `cut(x, quantile(x, ...))` | [`quantile_type7`], [`split_scores`] |
@@ -86,7 +88,8 @@ pub mod cutpoint;
 pub mod score;
 pub mod split;
 
-// Validating a marker or model in a cohort: concordance, restricted mean survival time.
+// Validating a marker or model in a cohort: concordance, time-dependent AUC, Brier score, restricted mean
+// survival time.
 pub mod validation;
 
 // Synthetic cohorts with a known truth, for checking the estimators.
@@ -109,7 +112,7 @@ pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
 pub use split::{quantile_type7, split_scores, Grouping, Split};
 pub use validation::{
-    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
-    ConcordanceData, ConcordanceOptions, RmstContrast, RmstContrasts, RmstGroup, RmstGroups,
-    TimeWeight,
+    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
+    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
+    RmstContrast, RmstContrasts, RmstGroup, RmstGroups, TimeAuc, TimeBrier, TimeWeight,
 };

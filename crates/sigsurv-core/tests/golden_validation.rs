@@ -1,14 +1,16 @@
-//! Validation metrics against R (fixtures/validation/make_reference.R): concordance (survival::concordance)
-//! and RMST (survRM2::rmst2's formulas) of a GBSG2 Cox model applied to the Rotterdam cohort, and of lung and
-//! veteran markers with many ties, case weights and strata.
+//! Validation metrics against R (fixtures/validation/make_reference.R): concordance (survival::concordance),
+//! time-dependent AUC, Brier score, null Brier, IPA and integrated Brier (riskRegression::Score) and RMST
+//! (survRM2::rmst2's formulas) of a GBSG2 Cox model applied to the Rotterdam cohort, and of lung and veteran
+//! markers with many ties, case weights and strata.
 
 mod common;
 
 use common::{assert_close, json, nums};
 use serde_json::Value;
 use sigsurv_core::{
-    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
-    ConcordanceData, ConcordanceOptions, RmstContrast, TimeWeight,
+    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
+    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
+    RmstContrast, TimeWeight,
 };
 
 const REL: f64 = 1e-9;
@@ -163,5 +165,140 @@ fn rmst_matches_rmst2() {
                 want[3]
             );
         }
+    }
+}
+
+#[test]
+fn time_dependent_auc_matches_score() {
+    let r = reference();
+    for case in r["score"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let time = nums(&case["time_values"]);
+        let event = bools(&case["event_values"]);
+        let marker = nums(&case["marker_values"]);
+        let times = nums(&case["times"]);
+        let fit = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
+        for (what, ours, key) in [
+            ("auc", fit.iter().map(|a| a.auc).collect::<Vec<_>>(), "auc"),
+            ("se", fit.iter().map(|a| a.se).collect(), "auc_se"),
+            ("lower", fit.iter().map(|a| a.lower).collect(), "auc_lower"),
+            ("upper", fit.iter().map(|a| a.upper).collect(), "auc_upper"),
+        ] {
+            common::assert_all_close(&format!("{name}: {what}"), &ours, &nums(&case[key]), REL);
+        }
+    }
+}
+
+/// The AUC is the weighted pair count of its definition (every case against every control).
+#[test]
+fn time_dependent_auc_is_the_pair_count() {
+    let r = reference();
+    for case in r["score"].as_array().unwrap() {
+        let time = nums(&case["time_values"]);
+        let event = bools(&case["event_values"]);
+        let marker = nums(&case["marker_values"]);
+        let times = nums(&case["times"]);
+        let fit = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
+        for (a, &t) in fit.iter().zip(&times) {
+            // G(s-) and G(t) of the censoring, by its product-limit definition (censorings after events).
+            let mut u: Vec<f64> = time.clone();
+            u.sort_by(f64::total_cmp);
+            u.dedup();
+            let factors: Vec<(f64, f64)> = u
+                .iter()
+                .map(|&v| {
+                    let later = time
+                        .iter()
+                        .zip(&event)
+                        .filter(|(&x, &e)| x > v || (x == v && !e))
+                        .count();
+                    let censored = time
+                        .iter()
+                        .zip(&event)
+                        .filter(|(&x, &e)| x == v && !e)
+                        .count();
+                    let f = if censored == 0 {
+                        1.0
+                    } else {
+                        1.0 - censored as f64 / later as f64
+                    };
+                    (v, f)
+                })
+                .collect();
+            let g = |s: f64, inclusive: bool| -> f64 {
+                factors
+                    .iter()
+                    .filter(|(v, _)| if inclusive { *v <= s } else { *v < s })
+                    .map(|(_, f)| f)
+                    .product()
+            };
+            let g_t = g(t, true);
+            let case_w: Vec<(usize, f64)> = (0..time.len())
+                .filter(|&i| time[i] <= t && event[i])
+                .map(|i| (i, 1.0 / g(time[i], false)))
+                .collect();
+            let (mut num, mut den) = (0.0, 0.0);
+            for &(i, wi) in &case_w {
+                for j in (0..time.len()).filter(|&j| time[j] > t) {
+                    let wj = 1.0 / g_t;
+                    let k = if marker[i] > marker[j] {
+                        1.0
+                    } else if marker[i] == marker[j] {
+                        0.5
+                    } else {
+                        0.0
+                    };
+                    num += wi * wj * k;
+                    den += wi * wj;
+                }
+            }
+            assert_close("auc by pairs", a.auc, num / den, 1e-10); // summation order only
+        }
+    }
+}
+
+#[test]
+fn brier_matches_score() {
+    let r = reference();
+    for case in r["score"].as_array().unwrap() {
+        if case["surv_values"].is_null() {
+            continue;
+        }
+        let name = case["name"].as_str().unwrap();
+        let time = nums(&case["time_values"]);
+        let event = bools(&case["event_values"]);
+        let times = nums(&case["times"]);
+        // jsonlite writes a matrix row by row: surv_values[i][k] is row i at times[k].
+        let rows: Vec<Vec<f64>> = case["surv_values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(nums)
+            .collect();
+        let columns: Vec<Vec<f64>> = (0..times.len())
+            .map(|k| rows.iter().map(|r| r[k]).collect())
+            .collect();
+        let surv: Vec<&[f64]> = columns.iter().map(|c| &c[..]).collect();
+        let fit = brier_score(&time, &event, &surv, &times, 0.95).unwrap();
+        let get = |f: fn(&sigsurv_core::TimeBrier) -> f64| fit.iter().map(f).collect::<Vec<_>>();
+        for (what, ours, key) in [
+            ("brier", get(|b| b.brier), "brier"),
+            ("se", get(|b| b.se), "brier_se"),
+            ("lower", get(|b| b.lower), "brier_lower"),
+            ("upper", get(|b| b.upper), "brier_upper"),
+            ("null brier", get(|b| b.null_brier), "null_brier"),
+            ("null se", get(|b| b.null_se), "null_se"),
+            ("null lower", get(|b| b.null_lower), "null_lower"),
+            ("null upper", get(|b| b.null_upper), "null_upper"),
+            ("ipa", get(|b| b.ipa), "ipa"),
+        ] {
+            common::assert_all_close(&format!("{name}: {what}"), &ours, &nums(&case[key]), REL);
+        }
+        let brier = get(|b| b.brier);
+        let ibs: Vec<f64> = times
+            .iter()
+            .map(|&tau| integrated_brier(&times, &brier, tau).unwrap())
+            .collect();
+        common::assert_all_close(&format!("{name}: ibs"), &ibs, &nums(&case["ibs"]), REL);
     }
 }

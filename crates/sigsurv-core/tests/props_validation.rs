@@ -1,11 +1,13 @@
 //! Properties of the concordance: the tree pass equals the pair-by-pair definition on random data with tied
 //! times, tied markers, censoring, case weights and strata; whole-number weights equal replicated rows; bad
-//! input is an error, never a panic. RMST's default tau is the largest accepted.
+//! input is an error, never a panic. RMST's default tau is the largest accepted. The time-dependent AUC does not
+//! depend on the row order or a monotone transform of the marker; perfect predictions have Brier score 0.
 
 use proptest::prelude::*;
 use sigsurv_core::{
-    concordance, concordance_pairwise, rmst_by_group, rmst_default_tau, Concordance,
-    ConcordanceData, ConcordanceOptions, CoreError, TimeWeight,
+    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
+    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
+    CoreError, TimeWeight,
 };
 
 /// Rows (time on a coarse grid so times tie, event, marker on a coarse grid so markers tie, weight, stratum).
@@ -243,4 +245,54 @@ fn rmst_errors_name_the_problem() {
         Err(CoreError::InvalidArgument(_))
     ));
     assert_eq!(rmst_default_tau(&t, &e, &[0, 0, 1, 1], 2), Ok(2.0));
+}
+
+proptest! {
+    /// AUC and Brier: any values give a result or an error, never a panic.
+    #[test]
+    fn ipcw_metrics_never_panic(v in prop::collection::vec((prop::num::f64::ANY, any::<bool>(), prop::num::f64::ANY,
+                                                            prop::num::f64::ANY), 0..20),
+                                t in prop::num::f64::ANY) {
+        let time: Vec<f64> = v.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = v.iter().map(|r| r.1).collect();
+        let marker: Vec<f64> = v.iter().map(|r| r.2).collect();
+        let surv: Vec<f64> = v.iter().map(|r| r.3).collect();
+        let _ = time_dependent_auc(&time, &event, &marker, &[t], 0.95);
+        let _ = brier_score(&time, &event, &[&surv], &[t], 0.95);
+        let _ = integrated_brier(&[t], &[surv.first().copied().unwrap_or(0.0)], t);
+    }
+
+    /// On valid data: the AUC does not depend on the row order or on a monotone transform of the marker,
+    /// lies in [0, 1] (or is NaN without cases or controls), and its standard error is finite.
+    #[test]
+    fn auc_invariances(v in rows(), t in 2.0f64..13.0) {
+        let time: Vec<f64> = v.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = v.iter().map(|r| r.1).collect();
+        let marker: Vec<f64> = v.iter().map(|r| r.2).collect();
+        let a = &time_dependent_auc(&time, &event, &marker, &[t], 0.95).unwrap()[0];
+        let rev = |x: &[f64]| x.iter().rev().copied().collect::<Vec<_>>();
+        let ev_rev: Vec<bool> = event.iter().rev().copied().collect();
+        let b = &time_dependent_auc(&rev(&time), &ev_rev, &rev(&marker), &[t], 0.95).unwrap()[0];
+        let exp_marker: Vec<f64> = marker.iter().map(|x| x.exp()).collect();
+        let c = &time_dependent_auc(&time, &event, &exp_marker, &[t], 0.95).unwrap()[0];
+        if a.n_cases == 0 || a.n_controls == 0 {
+            prop_assert!(a.auc.is_nan());
+        } else {
+            prop_assert!((0.0..=1.0).contains(&a.auc));
+            prop_assert!(close(a.auc, b.auc) && close(a.se, b.se));
+            prop_assert!(close(a.auc, c.auc) && close(a.se, c.se));
+            prop_assert!(a.se.is_finite());
+        }
+    }
+
+    /// Predicting the outcome's own indicator at t for a cohort without censoring before t gives Brier 0.
+    #[test]
+    fn perfect_predictions_have_brier_zero(v in rows(), t in 2.0f64..13.0) {
+        let time: Vec<f64> = v.iter().map(|r| r.0).collect();
+        let event: Vec<bool> = v.iter().map(|r| r.0 > t || r.1).collect();
+        let surv: Vec<f64> = time.iter().map(|&x| if x > t { 1.0 } else { 0.0 }).collect();
+        let b = &brier_score(&time, &event, &[&surv], &[t], 0.95).unwrap()[0];
+        prop_assert_eq!(b.brier, 0.0);
+        prop_assert!(b.null_brier >= 0.0);
+    }
 }
