@@ -302,3 +302,33 @@ fn brier_matches_score() {
         common::assert_all_close(&format!("{name}: ibs"), &ibs, &nums(&case["ibs"]), REL);
     }
 }
+
+/// Harrell's C that `cox_ph` stores is `concordance` of its linear predictor (veteran, karno + age).
+#[test]
+fn concordance_of_a_cox_fit_is_the_fits_own() {
+    let vet = common::Csv::read("veteran/veteran.csv");
+    let time = vet.f64("time");
+    let event: Vec<bool> = vet.f64("status").iter().map(|&s| s == 1.0).collect();
+    let (karno, age) = (vet.f64("karno"), vet.f64("age"));
+    let x: Vec<f64> = karno.iter().chain(&age).copied().collect(); // column-major
+    let names = ["karno".to_string(), "age".to_string()];
+    let data = sigsurv_core::CoxData::new(&time, &event, &x, &names);
+    let fit = sigsurv_core::cox_ph(&data, &sigsurv_core::CoxOptions::default()).unwrap();
+    let lp: Vec<f64> = (0..time.len())
+        .map(|i| fit.coef[0] * karno[i] + fit.coef[1] * age[i])
+        .collect();
+    let ours = concordance(
+        &ConcordanceData::new(&time, &event, &lp),
+        &ConcordanceOptions::default(),
+    )
+    .unwrap();
+    assert_close("c", ours.c, fit.concordance.c, 1e-12);
+    assert_close("se", ours.se(), fit.concordance.se, 1e-10);
+    assert_close(
+        "concordant",
+        ours.concordant,
+        fit.concordance.concordant,
+        1e-12,
+    );
+    assert_close("tied_x", ours.tied_x, fit.concordance.tied_x, 1e-12);
+}
