@@ -52,6 +52,9 @@ pub enum CoreError {
         code: u32,
         n_labels: usize,
     },
+    /// A group code below the number of groups that no row has (a comparison needs every group).
+    #[error("invalid argument: group {group} has no rows")]
+    EmptyGroup { group: u32 },
     /// A stratum of an AFT fit with no rows: its scale cannot be estimated.
     #[error("invalid argument: stratum {stratum} has no rows, so its scale cannot be estimated")]
     EmptyStratum { stratum: String },
@@ -91,6 +94,11 @@ pub enum CoreError {
     CollinearColumn { column: String },
     #[error("no observations")]
     Empty,
+    /// A concordance with no comparable pair of positive weight (no event, or every event after `tau`).
+    #[error(
+        "no comparable pairs: a pair needs an event before another row's time (and not after tau)"
+    )]
+    NoComparablePairs,
     /// A value of row `row` that the computation cannot take: "{what} at row {row}: {why}" (the caller names the
     /// file line).
     #[error("{what} at row {row}: {why}")]

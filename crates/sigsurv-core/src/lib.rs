@@ -28,6 +28,10 @@
 //! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`]; predictions on [`AftFit`] |
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
+//! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance`] |
+//! | riskRegression's `Score(..., metrics = "auc", cens.model = "km", se.fit = TRUE)` | [`time_dependent_auc`] |
+//! | riskRegression's `Score(..., metrics = "brier", null.model = TRUE, summary = c("ipa", "ibs"))` | [`brier_score`], [`integrated_brier`] |
+//! | survRM2's `rmst2(time, status, arm, tau)` | [`rmst_by_group`], [`RmstGroups::contrast`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | metafor's `rma(yi, sei, method = "DL" \| "FE")` | [`meta_analysis`] |
 //! | `splines::ns(x, df)`, `splines::bs(x, df, degree)`, `poly(x, degree)`, `splineDesign` | [`splines::NaturalSplineBasis`], [`splines::BSplineBasis`], [`splines::OrthoPolyBasis`], [`splines::spline_design`] |
@@ -98,6 +102,10 @@ pub mod cutpoint;
 pub mod score;
 pub mod split;
 
+// Validating a marker or model in a cohort: concordance, time-dependent AUC, Brier score, restricted mean
+// survival time.
+pub mod validation;
+
 // Synthetic cohorts with a known truth, for checking the estimators.
 pub mod simulate;
 
@@ -123,3 +131,8 @@ pub use padjust::{p_adjust, PAdjust};
 pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
 pub use split::{quantile_type7, split_scores, Grouping, Split};
+pub use validation::{
+    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
+    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
+    RmstContrast, RmstContrasts, RmstGroup, RmstGroups, TimeAuc, TimeBrier, TimeWeight,
+};

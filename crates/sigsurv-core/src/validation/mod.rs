@@ -1,0 +1,26 @@
+//! Validation of a prognostic marker or model in a cohort: discrimination (Harrell's and Uno's concordance,
+//! the time-dependent AUC), prediction error (the Brier score, its null model and integral) and restricted
+//! mean survival time between groups. `docs/methods/validation_metrics.md` collects the formulas and the R
+//! function each one reproduces.
+
+pub mod brier;
+mod censoring_km;
+mod censoring_weights;
+mod cohort_checks;
+pub mod concordance;
+mod concordance_pairwise;
+mod concordance_tree;
+mod fenwick;
+pub mod integrated_brier;
+pub mod rmst;
+pub mod time_dependent_auc;
+
+pub use brier::{brier_score, TimeBrier};
+pub use concordance::{
+    concordance, concordance_pairwise, Concordance, ConcordanceData, ConcordanceOptions, TimeWeight,
+};
+pub use integrated_brier::integrated_brier;
+pub use rmst::{
+    rmst_by_group, rmst_default_tau, RmstContrast, RmstContrasts, RmstGroup, RmstGroups,
+};
+pub use time_dependent_auc::{time_dependent_auc, TimeAuc};
