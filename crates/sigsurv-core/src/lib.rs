@@ -28,9 +28,9 @@
 //! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`]; predictions on [`AftFit`] |
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
-//! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance`] |
-//! | riskRegression's `Score(..., metrics = "auc", cens.model = "km", se.fit = TRUE)` | [`time_dependent_auc`] |
-//! | riskRegression's `Score(..., metrics = "brier", null.model = TRUE, summary = c("ipa", "ibs"))` | [`brier_score`], [`integrated_brier`] |
+//! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance()`] |
+//! | riskRegression's `Score(..., metrics = "auc", cens.model = "km", se.fit = TRUE)` | [`time_dependent_auc()`] |
+//! | riskRegression's `Score(..., metrics = "brier", null.model = TRUE, summary = c("ipa", "ibs"))` | [`brier_score`], [`integrated_brier()`] |
 //! | survRM2's `rmst2(time, status, arm, tau)` | [`rmst_by_group`], [`RmstGroups::contrast`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | metafor's `rma(yi, sei, method = "DL" \| "FE")` | [`meta_analysis`] |

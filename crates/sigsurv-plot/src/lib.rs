@@ -33,7 +33,7 @@ mod svg;
 mod text;
 
 pub use error::{PlotError, Result};
-pub use forest::{forest_svg, ForestOptions, ForestRow};
+pub use forest::{forest_svg, ForestOptions, ForestRow, MAX_INTERVAL_RATIO};
 pub use format::{format_hr, format_p, p_label};
 pub use histogram::{histogram_bins, histogram_svg, Bins, HistogramOptions};
 pub use km::{km_plot, km_svg, Fun, KmPlot, KmPlotOptions, OverlayCurve, Panel, PlotGroup};

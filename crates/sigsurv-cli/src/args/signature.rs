@@ -139,7 +139,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "UNIT")]
     pub time_unit: Option<String>,
     /// Report each group's survival at these times (comma-separated, the time column's unit), as R's
-    /// summary(fit, times = c(...)); analysis files: time_points = [...] under [survival]
+    /// summary(fit, times = c(...)); analysis files: time_points = (a list) in the survival table
     #[arg(
         allow_negative_numbers = true,
         long,
@@ -148,7 +148,7 @@ pub struct AnalyzeArgs {
     )]
     pub time_points: Vec<f64>,
     /// Convert the time column on reading, FROM:TO such as days:years (analysis files: time_scale under
-    /// [survival]); --time-points are then in TO units
+    /// the survival table); --time-points are then in TO units
     #[arg(long, value_name = "FROM:TO")]
     pub time_scale: Option<String>,
     /// Covariates of both Cox models, in the formula language: "age + factor(grade) + er"

@@ -36,7 +36,7 @@ pub struct TimeBrier {
 /// T_i > t, and 0 for a row censored at or before t. The standard error is sd(IF) / sqrt(n) (divisor n - 1)
 /// with IF_i = r_i - BS(t) + (1/n) [sum over events k <= t of r_k IF_i(Lambda(T_k-)) + IF_i(Lambda(t)) sum
 /// over T_j > t of r_j], IF_i(Lambda(s)) the influence of row i on the Nelson-Aalen cumulative hazard of the
-/// censoring (see [`time_dependent_auc`](crate::time_dependent_auc)). The null model predicts the cohort's
+/// censoring (see [`time_dependent_auc`](fn@crate::time_dependent_auc)). The null model predicts the cohort's
 /// Kaplan-Meier S(t) for every row, and has its Brier score and standard error by the same formulas; the
 /// predictions are taken as fixed. IPA = 1 - BS / BS(null).
 ///

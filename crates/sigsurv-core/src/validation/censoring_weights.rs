@@ -1,7 +1,7 @@
 //! The time weights of the concordance's comparable pairs: 1 (Harrell) or 1 / G(t-)^2 (Uno) at each event
 //! time t, with G the Kaplan-Meier of the censoring, as survival's `fastkm1`.
 
-use super::concordance::TimeWeight;
+use super::time_weight::TimeWeight;
 
 /// Writes v(t_i) into `out[i]` for each event row i of one stratum (`rows` by decreasing time, censored rows
 /// before event rows at a tied time); 0 when t_i > tau.

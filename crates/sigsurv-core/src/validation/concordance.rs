@@ -4,29 +4,10 @@
 use super::censoring_weights::event_time_weights;
 use super::concordance_pairwise::tally_pairwise;
 use super::concordance_tree::tally_tree;
+pub use super::time_weight::TimeWeight;
 use crate::error::{CoreError, Result};
 use crate::pvalue::z_for_level;
 use crate::timefix::timefix;
-
-/// How the comparable pairs are weighted by the earlier (event) time t of the pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum TimeWeight {
-    /// Every pair counts 1: Harrell's C. R: `timewt = "n"`.
-    #[default]
-    Harrell,
-    /// A pair counts 1 / G(t-)^2, G the Kaplan-Meier of the censoring: Uno's C. R: `timewt = "n/G2"`.
-    Uno,
-}
-
-impl TimeWeight {
-    /// R's name of the weighting (`"n"`, `"n/G2"`).
-    pub fn r_name(&self) -> &'static str {
-        match self {
-            TimeWeight::Harrell => "n",
-            TimeWeight::Uno => "n/G2",
-        }
-    }
-}
 
 /// The rows scored: outcome, marker, and optional case weights and strata (pairs are formed within a stratum).
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@ use crate::error::{CoreError, Result};
 ///
 /// # Formula
 /// riskRegression's rule: the Brier curve is a step function on the grid (0, times...) with value 0 on
-/// [0, t_1) and brier[k] on [t_k, t_{k+1}); IBS(tau) = (1 / tau) times its integral from 0 to tau
+/// \[0, t_1) and brier\[k\] on \[t_k, t_{k+1}); IBS(tau) = (1 / tau) times its integral from 0 to tau
 /// (tau is capped at the last time). It depends on the grid: give the Brier score on a fine grid (e.g. every
 /// event time) for the usual integrated Brier score. pec's `crps` integrates its prediction-error curve over
 /// the event times in the same left-step way, starting from the Brier score at time 0.

@@ -14,6 +14,7 @@ mod fenwick;
 pub mod integrated_brier;
 pub mod rmst;
 pub mod time_dependent_auc;
+mod time_weight;
 
 pub use brier::{brier_score, TimeBrier};
 pub use concordance::{
