@@ -106,30 +106,8 @@ impl<'a> CompetingData<'a> {
     }
 }
 
-/// Checks that every code is below `n_codes`; `what` names the slice in the error.
-pub(crate) fn validate_codes(
-    codes: &[u32],
-    n_codes: usize,
-    n_rows: usize,
-    what: &'static str,
-) -> Result<()> {
-    if codes.len() != n_rows {
-        return Err(CoreError::LengthMismatch {
-            what,
-            got: codes.len(),
-            expected: n_rows,
-        });
-    }
-    if let Some(row) = crate::scan::first_where(codes, |&c| c as usize >= n_codes) {
-        return Err(CoreError::CodeOutOfRange {
-            what,
-            row,
-            code: codes[row],
-            n_codes,
-        });
-    }
-    Ok(())
-}
+/// Group and stratum codes are checked as the Kaplan-Meier's are.
+pub(crate) use crate::km::order::validate_codes;
 
 /// One row in time order: its (near-ties merged) time, its cause code, its weight and its original index.
 #[derive(Clone, Copy, Debug)]
