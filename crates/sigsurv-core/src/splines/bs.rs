@@ -1,7 +1,7 @@
 //! The B-spline basis of a covariate, as R's `splines::bs()`.
 
 use super::design::spline_design;
-use super::knots::{quantile_knots, range};
+use super::knots::{basis_inside, interior_knots, knot_sequence, range};
 use crate::error::{CoreError, Result};
 
 /// A B-spline basis fixed on the training data: what R's `makepredictcall` keeps so that new rows get the same
@@ -45,29 +45,9 @@ impl BSplineBasis {
             Some([a, b]) => [a.min(b), a.max(b)],
             None => range(x).map_err(|_| no_values("bs"))?,
         };
-        let mut warning = None;
-        let knots = match (knots, df) {
-            (Some(k), _) => sorted(k),
-            (None, Some(df)) => {
-                let wanted = df as i64 - order as i64 + 1 - i64::from(intercept);
-                let count = if wanted < 0 {
-                    warning = Some(format!(
-                        "bs(): 'df' was too small; have used {}",
-                        order - usize::from(!intercept)
-                    ));
-                    0
-                } else {
-                    wanted as usize
-                };
-                let inside: Vec<f64> = x
-                    .iter()
-                    .copied()
-                    .filter(|v| v.is_finite() && *v >= boundary[0] && *v <= boundary[1])
-                    .collect();
-                quantile_knots(&inside, count)?
-            }
-            (None, None) => Vec::new(),
-        };
+        let wanted = df.map(|df| df as i64 - order as i64 + 1 - i64::from(intercept));
+        let least = order - usize::from(!intercept);
+        let (knots, warning) = interior_knots("bs", x, knots, wanted, least, boundary)?;
         Ok((
             BSplineBasis {
                 degree,
@@ -93,20 +73,8 @@ impl BSplineBasis {
     pub fn basis(&self, x: &[f64]) -> Result<Vec<Vec<f64>>> {
         let order = self.degree + 1;
         let [lo, hi] = self.boundary;
-        let mut all_knots = vec![lo; order];
-        all_knots.extend(&self.knots);
-        all_knots.extend(std::iter::repeat_n(hi, order));
-        all_knots.sort_by(f64::total_cmp);
-        let ncoef = all_knots.len() - order;
-        let mut columns = vec![vec![f64::NAN; x.len()]; ncoef];
-        let inside: Vec<usize> = (0..x.len()).filter(|&i| x[i] >= lo && x[i] <= hi).collect();
-        let values: Vec<f64> = inside.iter().map(|&i| x[i]).collect();
-        let b = spline_design(&all_knots, &values, order, 0)?;
-        for (col, bcol) in columns.iter_mut().zip(&b) {
-            for (&i, &v) in inside.iter().zip(bcol) {
-                col[i] = v;
-            }
-        }
+        let all_knots = knot_sequence(self.boundary, &self.knots, order);
+        let mut columns = basis_inside(&all_knots, order, self.boundary, x)?;
         // Outside: Σ_j (x − k)^j / j! · D^j B(k) at the pivot k of that side.
         let e = 0.25;
         let pivots = [
@@ -143,11 +111,6 @@ impl BSplineBasis {
         }
         Ok(columns)
     }
-}
-
-pub(super) fn sorted(mut v: Vec<f64>) -> Vec<f64> {
-    v.sort_by(f64::total_cmp);
-    v
 }
 
 pub(super) fn no_values(f: &str) -> CoreError {

@@ -1,10 +1,10 @@
 //! The natural cubic spline basis of a covariate, as R's `splines::ns()`: cubic B-splines constrained to be
 //! linear beyond the boundary knots.
 
-use super::bs::{no_values, sorted};
+use super::bs::no_values;
 use super::design::spline_design;
 use super::householder::Householder;
-use super::knots::{quantile_knots, range};
+use super::knots::{basis_inside, interior_knots, knot_sequence, range};
 use crate::error::Result;
 
 /// A natural spline basis fixed on the training data (interior and boundary knots, intercept), as R's
@@ -61,29 +61,9 @@ impl NaturalSplineBasis {
                 }
             }
         };
-        let mut warning = None;
-        let knots = match (knots, df) {
-            (Some(k), _) => sorted(k),
-            (None, Some(df)) => {
-                let wanted = df as i64 - 1 - i64::from(intercept);
-                let count = if wanted < 0 {
-                    warning = Some(format!(
-                        "ns(): 'df' was too small; have used {}",
-                        1 + usize::from(intercept)
-                    ));
-                    0
-                } else {
-                    wanted as usize
-                };
-                let inside: Vec<f64> = x
-                    .iter()
-                    .copied()
-                    .filter(|v| v.is_finite() && *v >= boundary[0] && *v <= boundary[1])
-                    .collect();
-                quantile_knots(&inside, count)?
-            }
-            (None, None) => Vec::new(),
-        };
+        let wanted = df.map(|df| df as i64 - 1 - i64::from(intercept));
+        let least = 1 + usize::from(intercept);
+        let (knots, warning) = interior_knots("ns", x, knots, wanted, least, boundary)?;
         Ok((
             NaturalSplineBasis {
                 knots,
@@ -112,19 +92,8 @@ impl NaturalSplineBasis {
     /// `predict(ns(...), newx)`, i.e. `ns(newx, knots, Boundary.knots, intercept)`.
     pub fn basis(&self, x: &[f64]) -> Result<Vec<Vec<f64>>> {
         let [lo, hi] = self.boundary;
-        let mut all_knots = vec![lo; 4];
-        all_knots.extend(&self.knots);
-        all_knots.extend([hi; 4]);
-        all_knots.sort_by(f64::total_cmp);
-        let ncoef = all_knots.len() - 4;
-        let mut b = vec![vec![f64::NAN; x.len()]; ncoef];
-        let inside: Vec<usize> = (0..x.len()).filter(|&i| x[i] >= lo && x[i] <= hi).collect();
-        let values: Vec<f64> = inside.iter().map(|&i| x[i]).collect();
-        for (col, bcol) in b.iter_mut().zip(spline_design(&all_knots, &values, 4, 0)?) {
-            for (&i, v) in inside.iter().zip(bcol) {
-                col[i] = v;
-            }
-        }
+        let all_knots = knot_sequence(self.boundary, &self.knots, 4);
+        let mut b = basis_inside(&all_knots, 4, self.boundary, x)?;
         for pivot in [lo, hi] {
             let rows: Vec<usize> = (0..x.len())
                 .filter(|&i| if pivot == lo { x[i] < lo } else { x[i] > hi })
