@@ -4,7 +4,7 @@
 //! user gave ([`IoError::renamed`]). The copies are removed by [`remove_copies`] when the run ends.
 
 use crate::error::{IoError, Result};
-use crate::format::Binary;
+use crate::format::{Binary, Format};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -86,17 +86,15 @@ fn copy_stream(path: &Path, n: usize) -> Result<PathBuf> {
 /// first bytes look like: Parquet or Arrow by their magic numbers, tab-separated text when the first line holds a
 /// tab and no comma, comma-separated otherwise (a compressed stream is then named as what it is by the reader).
 fn extension(path: &Path, head: &[u8]) -> String {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if let Some((_, ext)) = name.rsplit_once('.') {
-        if [
-            "csv", "tsv", "tab", "txt", "gct", "parquet", "pq", "arrow", "ipc", "feather", "gmt",
-        ]
-        .contains(&ext)
-        {
+    // A name the readers know (`Format::detect`) keeps its extension; `.gz` is left to the reader's sniffing.
+    if Format::detect(path, None).is_ok() {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        if let Some((_, ext)) = name.rsplit_once('.') {
             return ext.to_string();
         }
     }
