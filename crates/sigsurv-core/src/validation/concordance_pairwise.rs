@@ -1,7 +1,7 @@
 //! The concordance by its definition: every pair of rows of a stratum is visited. O(n^2); the reference the
 //! tree pass is tested against.
 
-use super::concordance::{PairTally, Prepared};
+use super::concordance_tally::{PairTally, Prepared};
 
 /// Adds the pairs of one stratum to `tally`.
 pub(crate) fn tally_pairwise(p: &Prepared, rows: &[usize], tally: &mut PairTally) {

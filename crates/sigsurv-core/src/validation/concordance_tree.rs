@@ -2,7 +2,7 @@
 //! rows already passed (still at risk) and of the events already passed in two Fenwick trees over the marker's
 //! ranks. The idea is survival's `concordance3.c`.
 
-use super::concordance::{PairTally, Prepared};
+use super::concordance_tally::{PairTally, Prepared};
 use super::fenwick::Fenwick;
 
 /// Adds the pairs of one stratum (`rows` in the order of [`Prepared`]) to `tally`.
