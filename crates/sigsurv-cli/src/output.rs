@@ -90,18 +90,51 @@ pub fn to_stderr(line: &str) {
     let _ = writeln!(err, "{line}");
 }
 
-/// Serialises a JSON value (or any result that serialises as one) with a trailing newline.
+/// The version of the JSON documents sigsurv writes, their first key `"schema_version"`. It changes only when
+/// a key is removed or changes meaning; new keys do not change it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Serialises a JSON value (or any result that serialises as one) with a trailing newline; an object starts
+/// with `"schema_version"`.
 pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Room for a large result up front: growing by doubling would copy megabytes several times (the pages of
     // the unused capacity are never touched, so they cost nothing).
     let mut out = Vec::with_capacity(1 << 24);
     serde_json::to_writer_pretty(&mut out, value).expect("results always serialise");
     out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    let text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    with_schema_version(text)
+}
+
+/// Puts the schema version first in a pretty-printed object (`{` and a newline, then the keys indented by two
+/// spaces); spliced into the text so that a large result is not copied into a `serde_json::Value` first.
+fn with_schema_version(mut text: String) -> String {
+    if text.starts_with("{\n") && !text.starts_with("{\n  \"schema_version\"") {
+        text.insert_str(2, &format!("  \"schema_version\": {SCHEMA_VERSION},\n"));
+    }
+    text
 }
 
 /// Leaves `value` unfreed: the command ends and the process exits right after its result is written, and handing
 /// the pages of large columns back to the system (tens or hundreds of megabytes) would only cost time.
 pub fn keep_until_exit<T>(value: T) {
     std::mem::forget(value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_object_starts_with_the_schema_version() {
+        let v: serde_json::Value =
+            serde_json::from_str(&json_text(&serde_json::json!({"analysis": "km", "n": 3})))
+                .unwrap();
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
+        assert_eq!(v["analysis"], "km");
+        let text = json_text(&serde_json::json!({"schema_version": 1}));
+        assert_eq!(text.matches("schema_version").count(), 1);
+        assert_eq!(json_text(&serde_json::json!([1, 2])), "[\n  1,\n  2\n]\n");
+        assert_eq!(json_text(&serde_json::json!({})), "{}\n");
+    }
 }

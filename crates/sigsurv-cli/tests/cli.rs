@@ -1080,3 +1080,33 @@ fn time_scale_converts_times_on_reading() {
         &["fortnights"],
     );
 }
+
+#[test]
+fn every_json_document_starts_with_its_schema_version() {
+    let g = gbsg2();
+    let runs: [&[&str]; 3] = [
+        &[
+            "km", &g, "--time", "time", "--event", "cens", "--format", "json",
+        ],
+        &[
+            "logrank", &g, "--time", "time", "--event", "cens", "--by", "horTh", "--format", "json",
+        ],
+        &[
+            "cox",
+            &g,
+            "--formula",
+            "Surv(time, cens) ~ age + horTh",
+            "--format",
+            "json",
+        ],
+    ];
+    for args in runs {
+        let o = sigsurv(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(
+            stdout(&o).starts_with("{\n  \"schema_version\": 1,\n"),
+            "{args:?}: {}",
+            &stdout(&o)[..60]
+        );
+    }
+}

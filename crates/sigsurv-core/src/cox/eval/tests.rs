@@ -108,7 +108,11 @@ fn agrees(a: &Eval, b: &Eval, rows: usize) -> Result<(), String> {
     // I is a difference of terms of order one on the prepared scale (a one-row risk set gives 0 from 1 − 1): an
     // absolute floor for the rounding of that difference, which grows with the rows summed (Efron's steps
     // over many tied deaths subtract nearly equal sums again and again).
-    let is = b.imat.iter().map(|v| v.abs()).fold(1e-3 * rows as f64, f64::max);
+    let is = b
+        .imat
+        .iter()
+        .map(|v| v.abs())
+        .fold(1e-3 * rows as f64, f64::max);
     for (x, y) in a.imat.iter().zip(&b.imat) {
         if !close(*x, *y, is) {
             return Err(format!("I {x} vs {y}"));
