@@ -327,7 +327,14 @@ fn shipped_example_checks_out() {
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains("5 of 5 checks agree"), "{text}");
+    assert!(text.contains("6 of 6 checks agree"), "{text}");
+    // The analysis' first line, not its whole results, above the table.
+    assert!(text.starts_with("IL1 signature (27 of 27 genes"), "{text}");
+    assert!(!text.contains("log-rank:"), "{text}");
+    assert!(
+        text.contains("ok  all 27 genes of the IL1 panel are scored"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -15,6 +15,15 @@
 //! path = "logrank.p_value"
 //! max = 0.05                           # a bound instead of a value
 //!
+//! [[expect]]
+//! path = "genes_used"
+//! length = 27                          # a list's length
+//! contains = ["IL1B", "MYD88"]         # members of a list, compared as text
+//!
+//! [[expect]]
+//! path = "split"
+//! equals = "median"                    # a value compared as text
+//!
 //! [[curve]]                            # a point of a published Kaplan-Meier curve
 //! group = "high"
 //! # cohort = "brca_a"                  # with several cohorts: whose curve
@@ -56,6 +65,19 @@ pub struct Expectation {
     pub max: Option<f64>,
     pub rel_tol: Option<f64>,
     pub abs_tol: Option<f64>,
+    /// The number of elements of the list (or keys of the object) at `path`.
+    pub length: Option<usize>,
+    /// Values the list at `path` must hold, compared as text.
+    pub contains: Option<Vec<String>>,
+    /// The value at `path`, compared as text (`"median"`, `true`, `3`).
+    pub equals: Option<String>,
+}
+
+impl Expectation {
+    /// Whether the entry checks something that is not a number.
+    fn checks_shape(&self) -> bool {
+        self.length.is_some() || self.contains.is_some() || self.equals.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,9 +122,16 @@ impl ExpectedFile {
             if e.path.trim().is_empty() {
                 out.push(format!("{at}: empty path"));
             }
-            if e.value.is_none() && e.min.is_none() && e.max.is_none() {
+            if e.value.is_none() && e.min.is_none() && e.max.is_none() && !e.checks_shape() {
                 out.push(format!(
-                    "{at}: checks nothing: give a value (with a tolerance), a min or a max"
+                    "{at}: checks nothing: give a value (with a tolerance), a min, a max, a length, \
+                     contains or equals"
+                ));
+            }
+            if e.checks_shape() && (e.value.is_some() || e.min.is_some() || e.max.is_some()) {
+                out.push(format!(
+                    "{at}: a number (value, min, max) and length/contains/equals in one entry: give \
+                     each its own [[expect]]"
                 ));
             }
             if e.value.is_none() && (e.rel_tol.is_some() || e.abs_tol.is_some()) {
@@ -161,6 +190,10 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
     let mut out = Vec::new();
     for e in &file.expect {
         let name = e.name.clone().unwrap_or_else(|| e.path.clone());
+        if e.checks_shape() {
+            out.push(judge_shape(name, e, summary));
+            continue;
+        }
         let observed = lookup(summary, &e.path);
         let tol = Tolerance {
             rel_tol: e.rel_tol.or(file.defaults.rel_tol),
@@ -295,8 +328,87 @@ fn judge(
     (true, String::new())
 }
 
+/// A length, membership or text expectation.
+fn judge_shape(name: String, e: &Expectation, summary: &Value) -> Outcome {
+    let mut expected = Vec::new();
+    if let Some(n) = e.length {
+        expected.push(format!("length {n}"));
+    }
+    if let Some(want) = &e.contains {
+        expected.push(format!("contains {}", want.join(", ")));
+    }
+    if let Some(want) = &e.equals {
+        expected.push(format!("= {want}"));
+    }
+    let expected = expected.join(", ");
+    let found = match lookup_value(summary, &e.path) {
+        Err(why) => {
+            return Outcome {
+                name,
+                expected,
+                observed: None,
+                ok: false,
+                note: why,
+                unresolved: true,
+            }
+        }
+        Ok(v) => v,
+    };
+    let len = match found {
+        Value::Array(a) => Some(a.len()),
+        Value::Object(o) => Some(o.len()),
+        _ => None,
+    };
+    let mut problems = Vec::new();
+    if let Some(n) = e.length {
+        match len {
+            Some(have) if have == n => {}
+            Some(have) => problems.push(format!("has {have} elements")),
+            None => problems.push(format!("not a list: {found}")),
+        }
+    }
+    if let Some(want) = &e.contains {
+        match found.as_array() {
+            Some(items) => {
+                let have: Vec<String> = items.iter().map(text).collect();
+                let missing: Vec<&str> = want
+                    .iter()
+                    .filter(|w| !have.contains(w))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    problems.push(format!("lacks {}", missing.join(", ")));
+                }
+            }
+            None => problems.push(format!("not a list: {found}")),
+        }
+    }
+    if let Some(want) = &e.equals {
+        if &text(found) != want {
+            problems.push(format!("is {}", text(found)));
+        }
+    }
+    Outcome {
+        name,
+        expected,
+        observed: len.map(|n| n as f64),
+        ok: problems.is_empty(),
+        note: problems.join("; "),
+        unresolved: false,
+    }
+}
+
 /// The number at `path` in `v`.
 pub fn lookup(v: &Value, path: &str) -> Result<f64, String> {
+    match lookup_value(v, path)? {
+        Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Null => Ok(f64::NAN),
+        other => Err(format!("not a number: {other}")),
+    }
+}
+
+/// The value at `path` in `v`.
+fn lookup_value<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
     let mut cur = v;
     for seg in split_path(path) {
         let (key, selector) = match seg.find('[') {
@@ -339,11 +451,7 @@ pub fn lookup(v: &Value, path: &str) -> Result<f64, String> {
             };
         }
     }
-    match cur {
-        Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
-        Value::Null => Ok(f64::NAN),
-        other => Err(format!("not a number: {other}")),
-    }
+    Ok(cur)
 }
 
 /// Splits on dots outside brackets (a selector value may contain dots, e.g. `[term=log(x.1)]`).
@@ -512,6 +620,44 @@ mod tests {
         assert!(p[4].contains("[[curve]] 1: surv = 1.5"));
         let good: ExpectedFile = toml::from_str("[[expect]]\npath = \"a\"\nmax = 0.05\n").unwrap();
         assert!(good.problems().is_empty());
+    }
+
+    #[test]
+    fn lengths_members_and_text() {
+        let s = json!({"signature": {"genes_used": ["IL1B", "MYD88", "SYK"], "method": "mean-z"}});
+        let file: ExpectedFile = toml::from_str(
+            r#"
+            [[expect]]
+            path = "signature.genes_used"
+            length = 3
+            contains = ["IL1B", "SYK"]
+            [[expect]]
+            path = "signature.genes_used"
+            length = 4
+            contains = ["TLR4", "IL1B", "IL1R2"]
+            [[expect]]
+            path = "signature.method"
+            equals = "mean-z"
+            [[expect]]
+            path = "signature.method"
+            equals = "ssgsea"
+            [[expect]]
+            path = "signature.nothing"
+            length = 1
+            "#,
+        )
+        .unwrap();
+        assert!(file.problems().is_empty(), "{:?}", file.problems());
+        let out = evaluate(&file, &s);
+        let ok: Vec<bool> = out.iter().map(|o| o.ok).collect();
+        assert_eq!(ok, [true, false, true, false, false]);
+        assert_eq!(out[0].observed, Some(3.0));
+        assert_eq!(out[1].note, "has 3 elements; lacks TLR4, IL1R2");
+        assert_eq!(out[3].note, "is mean-z");
+        assert!(out[4].unresolved);
+        let mixed: ExpectedFile =
+            toml::from_str("[[expect]]\npath = \"a\"\nvalue = 1\nlength = 2\n").unwrap();
+        assert_eq!(mixed.problems().len(), 1, "{:?}", mixed.problems());
     }
 
     #[test]

@@ -193,6 +193,9 @@ pub struct CheckArgs {
     /// Write the comparison as JSON to FILE too
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Print the analysis' results above the comparison (by default only their first line and the files written)
+    #[arg(short, long)]
+    pub verbose: bool,
     /// No notes on standard error
     #[arg(short, long)]
     pub quiet: bool,

@@ -66,12 +66,12 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
         output: OutputSpec { dir: a.out.clone() },
         file: None,
     };
-    execute(&spec, a.quiet).map(|_| ())
+    execute(&spec, a.quiet, true).map(|_| ())
 }
 
 pub fn run_file(a: &RunArgs) -> CliResult<()> {
     let spec = load(&a.file)?;
-    execute(&spec, a.quiet).map(|_| ())
+    execute(&spec, a.quiet, true).map(|_| ())
 }
 
 /// Reads an analysis file, with its relative paths taken from the file's folder.
@@ -96,7 +96,9 @@ pub(crate) fn load(file: &Path) -> CliResult<AnalysisSpec> {
 }
 
 /// Runs the analysis, writes the resolved analysis file beside the results and prints the summary.
-pub(crate) fn execute(spec: &AnalysisSpec, quiet: bool) -> CliResult<Outcome> {
+/// Runs the analysis and writes its files; prints its results (`full`) or only their first line and the files
+/// written (what `check` shows above its table).
+pub(crate) fn execute(spec: &AnalysisSpec, quiet: bool, full: bool) -> CliResult<Outcome> {
     let out = OutputArgs {
         format: None,
         output: None,
@@ -107,7 +109,11 @@ pub(crate) fn execute(spec: &AnalysisSpec, quiet: bool) -> CliResult<Outcome> {
     let outcome = run_analysis(spec, &out)?;
     let resolved = spec.output.dir.join("analysis.toml");
     sigsurv_io::write_atomic(&resolved, spec.resolved_text().as_bytes())?;
-    let mut text = outcome.text.clone();
+    let mut text = if full {
+        outcome.text.clone()
+    } else {
+        format!("{}\n", outcome.text.lines().next().unwrap_or_default())
+    };
     text.push_str(&format!("\nwrote {}", resolved.display()));
     for f in &outcome.files {
         text.push_str(&format!(", {}", f.display()));

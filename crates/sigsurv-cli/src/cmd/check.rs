@@ -43,7 +43,7 @@ pub fn run(a: &CheckArgs) -> CliResult<()> {
         )));
     }
     let spec = load(&a.file)?;
-    let outcome = execute(&spec, a.quiet)?;
+    let outcome = execute(&spec, a.quiet, a.verbose)?;
     let results = evaluate(&expected, &outcome.summary);
     let unresolved: Vec<String> = results
         .iter()
