@@ -25,6 +25,27 @@ pub struct Scored {
     /// Per set, its genes dropped for constant expression (`mean-z`, `zscore`), as written in the set; they are
     /// not in `matches[i].used`.
     pub dropped_constant: Vec<Vec<String>>,
+    /// Per set, its genes whose several matrix rows (the same identifier) were collapsed into one: the matrix's
+    /// spelling and the number of rows.
+    pub collapsed: Vec<Vec<(String, usize)>>,
+}
+
+/// The genes of a match that had several rows in the matrix, collapsed by the reader.
+fn collapsed_genes(matrix: &ExpressionMatrix, m: &SetMatch) -> Vec<(String, usize)> {
+    if matrix.duplicated.is_empty() {
+        return Vec::new();
+    }
+    m.rows
+        .iter()
+        .filter_map(|&r| {
+            let key = sigsurv_io::genes::symbol_key(&matrix.genes[r]);
+            matrix
+                .duplicated
+                .iter()
+                .find(|(g, _)| sigsurv_io::genes::symbol_key(g) == key)
+                .cloned()
+        })
+        .collect()
 }
 
 pub fn read_matrix(path: &Path, a: &ExpressionArgs) -> CliResult<ExpressionMatrix> {
@@ -85,7 +106,44 @@ pub fn score(
         .iter_mut()
         .map(|m| drop_constant_genes(&matrix, m, method))
         .collect();
-    for ((set, m), constant) in sets.iter().zip(&matches).zip(&dropped_constant) {
+    let collapsed: Vec<Vec<(String, usize)>> = matches
+        .iter()
+        .map(|m| collapsed_genes(&matrix, m))
+        .collect();
+    for (((set, m), constant), collapsed) in sets
+        .iter()
+        .zip(&matches)
+        .zip(&dropped_constant)
+        .zip(&collapsed)
+    {
+        if !collapsed.is_empty() {
+            let genes: Vec<String> = collapsed
+                .iter()
+                .map(|(g, n)| format!("{g} ({n} rows)"))
+                .collect();
+            out.note(&format!(
+                "gene set {}: {} gene(s) with several rows in {}, collapsed into one by {} (--collapse): {}",
+                set.name,
+                collapsed.len(),
+                matrix.path.display(),
+                a.collapse.name(),
+                list(&genes)
+            ));
+        }
+        if !m.shadowed.is_empty() {
+            let pairs: Vec<String> = m
+                .shadowed
+                .iter()
+                .map(|(used, other)| format!("{used} (not {other})"))
+                .collect();
+            out.note(&format!(
+                "gene set {}: {} gene(s) have a second row under another symbol of the same gene; the row \
+                 named by the current symbol is scored: {}",
+                set.name,
+                pairs.len(),
+                list(&pairs)
+            ));
+        }
         if !constant.is_empty() {
             out.note(&format!(
                 "gene set {}: {} of {} genes dropped for constant expression (sd < {:e}, as GSVA): {}",
@@ -159,6 +217,7 @@ pub fn score(
         method,
         missing,
         dropped_constant,
+        collapsed,
     })
 }
 

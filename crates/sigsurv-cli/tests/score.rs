@@ -180,3 +180,35 @@ fn clinical_gets_its_scores_as_a_column_and_cox_reads_them() {
         stderr(&o)
     );
 }
+
+#[test]
+fn duplicate_rows_and_alias_rows_of_a_scored_gene_are_reported() {
+    // Genes in rows: TLR4 twice (collapsed by mean), CXCL8 and its old symbol IL8 (the CXCL8 row is scored).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("expr.csv");
+    std::fs::write(
+        &path,
+        "gene,s1,s2,s3,s4\nTLR4,1,2,3,4\nTLR4,3,4,1,2\nCXCL8,1,3,2,5\nIL8,9,9,8,7\nIL1B,2,1,4,3\n",
+    )
+    .unwrap();
+    let o = sigsurv(&[
+        "score",
+        path.to_str().unwrap(),
+        "--set",
+        "IL1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("1 gene(s) with several rows") && err.contains("TLR4 (2 rows)"),
+        "{err}"
+    );
+    assert!(err.contains("CXCL8 (not IL8)"), "{err}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["genes_collapsed"]["IL1"][0]["gene"], "TLR4");
+    assert_eq!(v["genes_collapsed"]["IL1"][0]["rows"], 2);
+    assert_eq!(v["genes_shadowed"]["IL1"][0]["used"], "CXCL8");
+    assert_eq!(v["genes_shadowed"]["IL1"][0]["not_used"], "IL8");
+}

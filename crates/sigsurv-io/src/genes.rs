@@ -21,6 +21,9 @@ pub struct SetMatch {
     pub via_alias: Vec<(String, String)>,
     /// Set genes that resolved to a row already used by an earlier gene of the set (`IL8` and `CXCL8` both listed).
     pub repeated: Vec<String>,
+    /// `(matrix gene used, matrix gene not used)`: rows that are the same gene through the alias table as a row
+    /// the set uses (a matrix with both `CXCL8` and `IL8` rows scores one of them).
+    pub shadowed: Vec<(String, String)>,
 }
 
 impl SetMatch {
@@ -35,6 +38,8 @@ impl SetMatch {
 pub struct GeneIndex {
     direct: HashMap<String, usize>,
     canonical: HashMap<String, usize>,
+    /// Rows whose canonical symbol another row shares, by that symbol (rarely any).
+    same_gene: HashMap<String, Vec<usize>>,
 }
 
 impl GeneIndex {
@@ -47,9 +52,16 @@ impl GeneIndex {
             direct.entry(symbol_key(g)).or_insert(i);
         }
         let mut canonical: HashMap<String, usize> = HashMap::new();
+        let mut same_gene: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, g) in genes.iter().enumerate() {
             let key = symbol_key(g);
             let canon = canonical_key(g);
+            if let Some(&j) = canonical.get(&canon) {
+                same_gene
+                    .entry(canon.clone())
+                    .or_insert_with(|| vec![j])
+                    .push(i);
+            }
             let is_current = key == canon;
             match canonical.get(&canon) {
                 Some(&j) if is_current && symbol_key(&genes[j]) != canon => {
@@ -61,7 +73,25 @@ impl GeneIndex {
                 }
             }
         }
-        GeneIndex { direct, canonical }
+        GeneIndex {
+            direct,
+            canonical,
+            same_gene,
+        }
+    }
+
+    /// The other rows that are the same gene as `row` through the alias table.
+    fn others_of_gene<'a>(
+        &'a self,
+        genes: &[String],
+        row: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.same_gene
+            .get(&canonical_key(&genes[row]))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&r| r != row)
     }
 
     /// The row for a symbol: the same symbol (any case) first, then the same current symbol through the alias table.
@@ -128,6 +158,13 @@ pub fn match_genes(index: &GeneIndex, genes: &[String], set_genes: &[String]) ->
             None => m.missing.push(g.clone()),
         }
     }
+    for &row in &m.rows {
+        for other in index.others_of_gene(genes, row) {
+            if !m.rows.contains(&other) {
+                m.shadowed.push((genes[row].clone(), genes[other].clone()));
+            }
+        }
+    }
     m
 }
 
@@ -161,6 +198,26 @@ mod tests {
         for t in &targets {
             assert_eq!(current_symbol(t), None, "{t} is both a target and an alias");
         }
+    }
+
+    #[test]
+    fn a_row_that_is_the_same_gene_as_a_used_row_is_reported() {
+        let genes: Vec<String> = ["IL8", "CXCL8", "TLR4", "IL1B"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let idx = GeneIndex::new(&genes);
+        let set = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let m = match_genes(&idx, &genes, &set(&["CXCL8", "TLR4"]));
+        assert_eq!(m.shadowed, vec![("CXCL8".to_string(), "IL8".to_string())]);
+        let m = match_genes(&idx, &genes, &set(&["IL8", "CXCL8", "IL1B"]));
+        assert!(
+            m.shadowed.is_empty(),
+            "both rows are used: {:?}",
+            m.shadowed
+        );
+        let m = match_genes(&idx, &genes, &set(&["TLR4"]));
+        assert!(m.shadowed.is_empty());
     }
 
     #[test]

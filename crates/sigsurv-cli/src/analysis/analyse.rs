@@ -170,6 +170,8 @@ pub(super) fn analyse(
         "genes_used": m.used,
         "genes_missing": m.missing,
         "genes_dropped_constant": scored.dropped_constant[0],
+        "genes_collapsed": scored.collapsed[0].iter().map(|(g, n)| json!({"gene": g, "rows": n})).collect::<Vec<_>>(),
+        "genes_shadowed": m.shadowed.iter().map(|(u, o)| json!({"used": u, "not_used": o})).collect::<Vec<_>>(),
         "n": n,
         "n_events": event.iter().filter(|e| **e).count(),
         "n_clinical_read": report.n_clinical_read,

@@ -40,6 +40,17 @@ pub enum CollapseArg {
     First,
 }
 
+impl CollapseArg {
+    /// The value as written on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            CollapseArg::Mean => "mean",
+            CollapseArg::MaxMean => "max-mean",
+            CollapseArg::First => "first",
+        }
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScoreMethodArg {
     #[value(name = "mean-z")]

@@ -35,6 +35,8 @@ pub(crate) fn to_json(s: &Scored) -> Value {
         "genes_missing": by_set(&|i| json!(s.matches[i].missing)),
         "genes_dropped_constant": by_set(&|i| json!(s.dropped_constant[i])),
         "genes_via_alias": by_set(&|i| json!(s.matches[i].via_alias.iter().map(|(a, b)| json!({"set": a, "matrix": b})).collect::<Vec<_>>())),
+        "genes_collapsed": by_set(&|i| json!(s.collapsed[i].iter().map(|(g, n)| json!({"gene": g, "rows": n})).collect::<Vec<_>>())),
+        "genes_shadowed": by_set(&|i| json!(s.matches[i].shadowed.iter().map(|(u, o)| json!({"used": u, "not_used": o})).collect::<Vec<_>>())),
         "samples_dropped": s.missing.samples_dropped,
         "genes_dropped_missing": s.missing.genes_dropped,
     })
