@@ -14,7 +14,7 @@ pub use text::TextColumn;
 use crate::error::{IoError, Result};
 use crate::filter::{Condition, FilterError};
 use crate::format::Format;
-use crate::missing::{is_missing, MISSING_TOKENS};
+use crate::missing::MISSING_TOKENS;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -557,14 +557,7 @@ fn padded_number_columns(
         }
         let distinct = lf.clone().select([col(name.clone()).unique()]).collect()?;
         let values = distinct.column(name)?.str()?.clone();
-        let mut any_number = false;
-        let all_numbers = values.iter().flatten().all(|v| {
-            let v = v.trim();
-            let number = numbers::parse_number(v).is_some();
-            any_number |= number;
-            number || is_missing(v)
-        });
-        if all_numbers && any_number {
+        if numbers::numeric_values(values.iter().flatten().map(str::trim)).is_some() {
             found.push(name.clone());
         }
     }

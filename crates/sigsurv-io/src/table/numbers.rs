@@ -23,12 +23,7 @@ pub(super) fn trim_text_cells(values: ColumnValues) -> Trimmed {
     let levels = text.levels();
     let missing_level: Vec<bool> = levels.iter().map(|l| is_missing(l)).collect();
     let has_missing = missing_level.iter().any(|&m| m);
-    let numbers: Option<Vec<f64>> = levels
-        .iter()
-        .zip(&missing_level)
-        .map(|(l, &m)| if m { Some(f64::NAN) } else { parse_number(l) })
-        .collect();
-    let all_missing = missing_level.iter().all(|&m| m);
+    let numbers = numeric_values(levels.iter().map(String::as_str));
     let missing = has_missing.then(|| {
         text.codes()
             .iter()
@@ -36,12 +31,29 @@ pub(super) fn trim_text_cells(values: ColumnValues) -> Trimmed {
             .collect()
     });
     let values = match numbers {
-        Some(numbers) if !all_missing => {
+        Some(numbers) => {
             ColumnValues::Numeric(text.codes().iter().map(|&c| numbers[c as usize]).collect())
         }
         _ => ColumnValues::Text(text),
     };
     Trimmed { values, missing }
+}
+
+/// The numbers of a text column's (trimmed) values, missing tokens as NaN, when the column is numeric by the
+/// rule above: every value a number or missing, and at least one a number. `None` otherwise.
+pub(super) fn numeric_values<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<f64>> {
+    let mut any_number = false;
+    let numbers: Option<Vec<f64>> = values
+        .map(|v| {
+            if is_missing(v) {
+                Some(f64::NAN)
+            } else {
+                any_number = true;
+                parse_number(v)
+            }
+        })
+        .collect();
+    numbers.filter(|_| any_number)
 }
 
 /// A number as R's `type.convert` reads one: decimal or scientific notation with an optional sign, or R's
