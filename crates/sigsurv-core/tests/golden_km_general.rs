@@ -3,47 +3,13 @@
 
 mod common;
 
-use common::{fixture, json, nums, Csv};
+use common::{as_f, check, fixture, json, km_curve, nums, opts_f64, strings, Csv};
 use serde_json::Value;
 use sigsurv_core::confint::ConfType;
 use sigsurv_core::km::general::{kaplan_meier_general_direct_variance, robust_by_default};
 use sigsurv_core::km::{kaplan_meier_general, ConfLower, KmAtTime, KmCurve, KmData, KmOptions};
 
 const REL: f64 = 1e-9;
-
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
-        Value::String(s) => vec![s.clone()],
-        other => panic!("not strings: {other}"),
-    }
-}
-
-/// R's value (null = NA, NaN or ±Inf) against ours.
-fn check(what: &str, ours: &[f64], r: &Value, rel: f64) {
-    let r = if r.is_null() {
-        vec![f64::NAN; ours.len()]
-    } else {
-        nums(r)
-    };
-    assert_eq!(ours.len(), r.len(), "{what}: length");
-    for (i, (&a, &b)) in ours.iter().zip(&r).enumerate() {
-        let ok = if b.is_nan() {
-            !a.is_finite()
-        } else {
-            common::close(a, b, rel)
-        };
-        assert!(ok, "{what}[{i}]: ours {a:e}, R {b:e}");
-    }
-}
-
-fn opts_f64(v: &[Option<f64>]) -> Vec<f64> {
-    v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()
-}
-
-fn as_f(v: &[usize]) -> Vec<f64> {
-    v.iter().map(|&x| x as f64).collect()
-}
 
 /// One case's columns after R's na.omit (and, for `positive_intervals`, only rows with entry < exit).
 struct Case {
@@ -162,67 +128,7 @@ fn check_curve(what: &str, c: &KmCurve, r: &Value, probs: &[f64], tau: f64, at_t
         &r["survfit_std_err"],
         REL,
     );
-    check(&format!("{what} std_err"), &c.std_err, &r["std_err"], REL);
-    check(&format!("{what} cumhaz"), &c.cumhaz, &r["cumhaz"], REL);
-    check(
-        &format!("{what} cumhaz_se"),
-        &c.cumhaz_se,
-        &r["cumhaz_se"],
-        REL,
-    );
-    if c.conf_type == ConfType::None {
-        assert!(c.lower.iter().chain(&c.upper).all(Option::is_none));
-    } else {
-        check(
-            &format!("{what} lower"),
-            &opts_f64(&c.lower),
-            &r["lower"],
-            REL,
-        );
-        check(
-            &format!("{what} upper"),
-            &opts_f64(&c.upper),
-            &r["upper"],
-            REL,
-        );
-    }
-    let m = c.median();
-    check(
-        &format!("{what} median/LCL/UCL"),
-        &opts_f64(&[m.estimate, m.lower, m.upper]),
-        &Value::Array(vec![
-            r["median"].clone(),
-            r["median_lcl"].clone(),
-            r["median_ucl"].clone(),
-        ]),
-        REL,
-    );
-    let q: Vec<_> = probs.iter().map(|&p| c.quantile(p)).collect();
-    check(
-        &format!("{what} quantile"),
-        &opts_f64(&q.iter().map(|q| q.estimate).collect::<Vec<_>>()),
-        &r["quantile"],
-        REL,
-    );
-    if c.conf_type != ConfType::None {
-        let lo: Vec<_> = q.iter().map(|q| q.lower).collect();
-        let hi: Vec<_> = q.iter().map(|q| q.upper).collect();
-        check(
-            &format!("{what} quantile lower"),
-            &opts_f64(&lo),
-            &r["quantile_lower"],
-            REL,
-        );
-        check(
-            &format!("{what} quantile upper"),
-            &opts_f64(&hi),
-            &r["quantile_upper"],
-            REL,
-        );
-    }
-    let rm = c.rmst(tau);
-    check(&format!("{what} rmean"), &[rm.rmst], &r["rmean"], REL);
-    check(&format!("{what} se(rmean)"), &[rm.se], &r["rmean_se"], REL);
+    km_curve::check_estimates(what, c, r, probs, tau, REL);
     check_at_times(what, c, &r["at"], at_times);
 }
 

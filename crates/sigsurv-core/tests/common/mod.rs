@@ -113,3 +113,49 @@ pub fn assert_all_close(what: &str, ours: &[f64], r: &[f64], rel: f64) {
 pub fn opt(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
 }
+
+pub mod km_curve;
+
+/// A JSON string or array of strings (jsonlite unboxes one-element vectors).
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        other => panic!("not strings: {other}"),
+    }
+}
+
+/// R's values (null = NA, NaN or ±Inf: jsonlite writes all of them as null; ours is then not finite) against
+/// ours, element by element.
+pub fn check(what: &str, ours: &[f64], r: &serde_json::Value, rel: f64) {
+    let r = if r.is_null() {
+        vec![f64::NAN; ours.len()]
+    } else {
+        nums(r)
+    };
+    assert_eq!(
+        ours.len(),
+        r.len(),
+        "{what}: length ours {} vs R {}",
+        ours.len(),
+        r.len()
+    );
+    for (i, (&a, &b)) in ours.iter().zip(&r).enumerate() {
+        let ok = if b.is_nan() {
+            !a.is_finite()
+        } else {
+            close(a, b, rel)
+        };
+        assert!(ok, "{what}[{i}]: ours {a:e}, R {b:e}");
+    }
+}
+
+/// Options as numbers, `None` as NaN (R's NA).
+pub fn opts_f64(v: &[Option<f64>]) -> Vec<f64> {
+    v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()
+}
+
+/// Counts as numbers.
+pub fn as_f(v: &[usize]) -> Vec<f64> {
+    v.iter().map(|&x| x as f64).collect()
+}
