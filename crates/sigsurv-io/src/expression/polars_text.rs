@@ -5,10 +5,11 @@
 //! name the offending cell.
 
 use super::read::{
-    frame_to_raw, malformed, open_err, plan_columns, polars_err, split_fields, Plan, Raw,
+    frame_to_raw, malformed, open_err, plan_columns, polars_err, read_header_lines, split_fields,
+    Header, Plan, Raw,
 };
 use super::{ExpressionSpec, Layout};
-use crate::error::{IoError, Result};
+use crate::error::Result;
 use crate::format::Format;
 use crate::missing::expression_missing_tokens;
 use polars::prelude::*;
@@ -33,7 +34,7 @@ fn read_delimited(spec: &ExpressionSpec, sep: u8) -> Result<(DataFrame, Vec<Stri
     let path = &spec.path;
     let file = std::fs::File::open(path).map_err(|e| open_err(path, e.to_string()))?;
     let mut reader = std::io::BufReader::new(file);
-    let mut next_line = || -> Result<Option<String>> {
+    let next_line = || -> Result<Option<String>> {
         let mut buf = Vec::new();
         let n = reader
             .read_until(b'\n', &mut buf)
@@ -44,52 +45,12 @@ fn read_delimited(spec: &ExpressionSpec, sep: u8) -> Result<(DataFrame, Vec<Stri
         let s = String::from_utf8_lossy(&buf);
         Ok(Some(s.trim_end_matches(['\n', '\r']).to_string()))
     };
-    let first = next_line()?.ok_or_else(|| IoError::Empty {
-        path: path.clone(),
-        reason: "(the file is empty)".into(),
-    })?;
-    let first = first.strip_prefix('\u{feff}').unwrap_or(&first).to_string();
-    let is_gct = first.starts_with("#1.");
-    let mut gct_dims = None;
-    let header_line_text = if is_gct {
-        if !first.starts_with("#1.2") {
-            return Err(malformed(
-                path,
-                Some(1),
-                format!(
-                    "GCT version \"{}\" is not supported (only #1.2)",
-                    first.trim()
-                ),
-            ));
-        }
-        let dims = next_line()?.unwrap_or_default();
-        let d: Vec<usize> = dims
-            .split(sep as char)
-            .filter(|f| !f.trim().is_empty())
-            .filter_map(|f| f.trim().parse().ok())
-            .collect();
-        if d.len() != 2 {
-            return Err(malformed(
-                path,
-                Some(2),
-                format!(
-                    "expected the GCT dimensions line \"<rows><TAB><samples>\", found \"{dims}\""
-                ),
-            ));
-        }
-        gct_dims = Some((d[0], d[1]));
-        next_line()?.unwrap_or_default()
-    } else {
-        first
-    };
-    let header_line_no: u64 = if is_gct { 3 } else { 1 };
-    let mut header = split_fields(&header_line_text, sep);
-    // R's write.table leaves the row-name column without a header: the data lines have one field more.
-    if let Some(data) = next_line()? {
-        if split_fields(&data, sep).len() == header.len() + 1 {
-            header.insert(0, String::new());
-        }
-    }
+    let Header {
+        names: header,
+        is_gct,
+        gct_dims,
+        lines: header_line_no,
+    } = read_header_lines(path, sep, next_line)?;
     let plan = plan_columns(spec, &header, is_gct)?;
     if let (Some((rows, cols)), Layout::Gct) = (gct_dims, plan.layout) {
         if cols != plan.values.len() {

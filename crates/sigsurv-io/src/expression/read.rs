@@ -8,6 +8,74 @@ use crate::missing::expression_missing_tokens;
 use polars::prelude::*;
 use std::path::Path;
 
+/// The header of a delimited matrix: its names (an empty first name where R's `write.table` left the row-name
+/// column without one), whether it is a GCT file, GCT's dimensions line, and the number of lines before the data.
+pub(super) struct Header {
+    pub names: Vec<String>,
+    pub is_gct: bool,
+    pub gct_dims: Option<(usize, usize)>,
+    pub lines: u64,
+}
+
+/// Reads the header from the first lines (`next_line` gives each without its line end, `None` at the end).
+pub(super) fn read_header_lines(
+    path: &Path,
+    sep: u8,
+    mut next_line: impl FnMut() -> Result<Option<String>>,
+) -> Result<Header> {
+    let first = next_line()?.ok_or_else(|| IoError::Empty {
+        path: path.to_path_buf(),
+        reason: "(the file is empty)".into(),
+    })?;
+    let first = first.strip_prefix('\u{feff}').unwrap_or(&first).to_string();
+    let is_gct = first.starts_with("#1.");
+    let mut gct_dims = None;
+    let header_line_text = if is_gct {
+        if !first.starts_with("#1.2") {
+            return Err(malformed(
+                path,
+                Some(1),
+                format!(
+                    "GCT version \"{}\" is not supported (only #1.2)",
+                    first.trim()
+                ),
+            ));
+        }
+        let dims = next_line()?.unwrap_or_default();
+        let d: Vec<usize> = dims
+            .split(sep as char)
+            .filter(|f| !f.trim().is_empty())
+            .filter_map(|f| f.trim().parse().ok())
+            .collect();
+        if d.len() != 2 {
+            return Err(malformed(
+                path,
+                Some(2),
+                format!(
+                    "expected the GCT dimensions line \"<rows><TAB><samples>\", found \"{dims}\""
+                ),
+            ));
+        }
+        gct_dims = Some((d[0], d[1]));
+        next_line()?.unwrap_or_default()
+    } else {
+        first
+    };
+    let mut header = split_fields(&header_line_text, sep);
+    // R's write.table leaves the row-name column without a header: the data lines have one field more.
+    if let Some(data) = next_line()? {
+        if split_fields(&data, sep).len() == header.len() + 1 {
+            header.insert(0, String::new());
+        }
+    }
+    Ok(Header {
+        names: header,
+        is_gct,
+        gct_dims,
+        lines: if is_gct { 3 } else { 1 },
+    })
+}
+
 /// Whether a (trimmed) value is a missing expression value: one of `expression_missing_tokens`, in any case.
 pub(super) fn is_expression_missing(value: &str) -> bool {
     expression_missing_tokens().any(|n| n.eq_ignore_ascii_case(value))

@@ -15,8 +15,8 @@
 //! `NaN`.
 
 use super::read::{
-    is_expression_missing, is_missing_identifier, malformed, open_err, plan_columns, split_fields,
-    Plan, Raw,
+    is_expression_missing, is_missing_identifier, malformed, open_err, plan_columns,
+    read_header_lines, Header, Plan, Raw,
 };
 use super::ExpressionSpec;
 use super::Layout;
@@ -154,45 +154,12 @@ fn read_header(
         at = (end + 1).min(bytes.len());
         Some(s.trim_end_matches(['\n', '\r']).to_string())
     };
-    let first = next_line().ok_or_else(|| IoError::Empty {
-        path: path.clone(),
-        reason: "(the file is empty)".into(),
-    })?;
-    let first = first.strip_prefix('\u{feff}').unwrap_or(&first).to_string();
-    let is_gct = first.starts_with("#1.");
-    let mut gct_dims = None;
-    let header_text = if is_gct {
-        if !first.starts_with("#1.2") {
-            return Err(malformed(
-                path,
-                Some(1),
-                format!(
-                    "GCT version \"{}\" is not supported (only #1.2)",
-                    first.trim()
-                ),
-            ));
-        }
-        let dims = next_line().unwrap_or_default();
-        let d: Vec<usize> = dims
-            .split(sep as char)
-            .filter(|f| !f.trim().is_empty())
-            .filter_map(|f| f.trim().parse().ok())
-            .collect();
-        if d.len() != 2 {
-            return Err(malformed(
-                path,
-                Some(2),
-                format!(
-                    "expected the GCT dimensions line \"<rows><TAB><samples>\", found \"{dims}\""
-                ),
-            ));
-        }
-        gct_dims = Some((d[0], d[1]));
-        next_line().unwrap_or_default()
-    } else {
-        first
-    };
-    let header_lines: u64 = if is_gct { 3 } else { 1 };
+    let Header {
+        names: header,
+        is_gct,
+        gct_dims,
+        lines: header_lines,
+    } = read_header_lines(path, sep, || Ok(next_line()))?;
     let data_start = {
         let mut a = 0;
         for _ in 0..header_lines {
@@ -200,13 +167,6 @@ fn read_header(
         }
         a
     };
-    let mut header = split_fields(&header_text, sep);
-    // R's write.table leaves the row-name column without a header: the data lines have one field more.
-    if let Some(data) = next_line() {
-        if split_fields(&data, sep).len() == header.len() + 1 {
-            header.insert(0, String::new());
-        }
-    }
     let plan = plan_columns(spec, &header, is_gct)?;
     if let (Some((_, cols)), Layout::Gct) = (gct_dims, plan.layout) {
         if cols != plan.values.len() {
