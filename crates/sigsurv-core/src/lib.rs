@@ -124,7 +124,10 @@ pub use cutpoint::{maxstat_logrank, Cutpoint, CutpointOptions};
 pub use design::{build_design, ColumnData, Design};
 pub use error::{CoreError, Result};
 pub use formula::{parse_formula, Formula};
-pub use km::{kaplan_meier, kaplan_meier_by, kaplan_meier_general, KmCurve, KmData, KmOptions};
+pub use km::{
+    kaplan_meier, kaplan_meier_by, kaplan_meier_general, survival_difference, KmCurve, KmData,
+    KmOptions, SurvivalDifference,
+};
 pub use logrank::{pairwise_survdiff, survdiff, LogRank, LogRankOptions, PairwiseLogRank};
 pub use meta::{meta_analysis, MetaAnalysis, Pooled};
 pub use padjust::{p_adjust, PAdjust};

@@ -2,11 +2,13 @@
 //! and the Nelson-Aalen cumulative hazard; one curve or one per group.
 //!
 //! The summaries of a curve (median and quantiles with their CIs, restricted mean, values at given times) are
-//! in [`summary`]; the table at chosen times (R's `summary(fit, times =)`) in [`at_times`]. The shared sort and input checks are in `order` (also used by the log-rank test). Case
+//! in [`summary`]; the table at chosen times (R's `summary(fit, times =)`) in [`at_times`]; two curves compared
+//! at a fixed time in [`difference`]. The shared sort and input checks are in `order` (also used by the log-rank test). Case
 //! weights, delayed entry and the robust variance are in [`general`]; the confidence limits in `limits`.
 
 pub mod at_times;
 mod curve;
+pub mod difference;
 pub mod general;
 pub(crate) mod influence;
 pub(crate) mod limits;
@@ -18,6 +20,7 @@ pub(crate) mod tally;
 
 pub use at_times::{KmAtTime, KmAtTimes};
 pub use curve::{KmCurve, WeightedCounts};
+pub use difference::{survival_difference, SurvivalDifference};
 pub use general::{kaplan_meier_general, KmData};
 pub use limits::ConfLower;
 use options::check_level;
