@@ -1110,3 +1110,48 @@ fn every_json_document_starts_with_its_schema_version() {
         );
     }
 }
+
+#[test]
+fn km_times_by_group_gives_the_difference_in_survival_as_r() {
+    let g = gbsg2();
+    let v = ok_json(&[
+        "km",
+        &g,
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--times",
+        "365,730,1825",
+        "--format",
+        "json",
+    ]);
+    let text = std::fs::read_to_string(root().join("fixtures/km/km_difference.json")).unwrap();
+    let refs: Value = serde_json::from_str(&text).unwrap();
+    let r = &refs[0]["rows"][0];
+    let d = v["differences"].as_array().unwrap();
+    assert_eq!(d.len(), 3);
+    for (i, row) in d.iter().enumerate() {
+        assert_eq!(row["group"], "yes");
+        assert_eq!(row["reference"], "no");
+        for key in [
+            "difference",
+            "std_err",
+            "lower",
+            "upper",
+            "p_value",
+            "chisq_cloglog",
+            "p_value_cloglog",
+        ] {
+            assert_rel(key, num(&row[key]), num(&r[key][i]));
+        }
+        assert_rel("survival", num(&row["survival"]), num(&r["surv"][i]));
+    }
+    // Without --by there is nothing to compare.
+    let v = ok_json(&[
+        "km", &g, "--time", "time", "--event", "cens", "--times", "365", "--format", "json",
+    ]);
+    assert!(v.get("differences").is_none());
+}

@@ -59,6 +59,7 @@ fn km_json<'a>(a: &'a KmArgs, input: &SurvInput, fits: &'a [GroupFit]) -> KmJson
         times: (!a.times.is_empty()).then_some(a.times.as_slice()),
         at,
         at_omitted,
+        differences: km_at_times::differences(a, fits),
         groups: fits
             .iter()
             .map(|g| {
@@ -137,6 +138,9 @@ struct KmJson<'a> {
     at: Option<Vec<AtJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     at_omitted: Option<Vec<OmittedJson<'a>>>,
+    /// With `--times` and `--by`: each group against the first at each time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    differences: Option<Vec<km_at_times::DifferenceJson<'a>>>,
     groups: Vec<GroupJson<'a>>,
 }
 

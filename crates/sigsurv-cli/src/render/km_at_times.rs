@@ -1,5 +1,7 @@
 //! `km --times`: the curves at chosen times (R's `summary(fit, times = ...)`), as a text table per group, the
 //! JSON `at` rows and CSV. Times after a group's last time are left out as R leaves them out, and said so.
+//! With `--by`, each group is compared with the first at each time (difference in survival with its CI and
+//! the log(-log) test, [`sigsurv_core::km::survival_difference`]).
 
 use crate::args::KmArgs;
 use crate::model::km::GroupFit;
@@ -7,7 +9,7 @@ use crate::render::count::Count;
 use crate::render::csv::{num, num_opt, CsvOut};
 use crate::render::text::{sig, sig_opt, TextTable};
 use serde::Serialize;
-use sigsurv_core::km::KmAtTimes;
+use sigsurv_core::km::{survival_difference, KmAtTimes, SurvivalDifference};
 
 /// One row of the JSON `at` array.
 #[derive(Serialize)]
@@ -28,6 +30,71 @@ pub(crate) struct AtJson<'a> {
 pub(crate) struct OmittedJson<'a> {
     group: &'a str,
     time: f64,
+}
+
+/// One row of the JSON `differences` array: S(group) - S(reference) at `time`.
+#[derive(Serialize)]
+pub(crate) struct DifferenceJson<'a> {
+    group: &'a str,
+    reference: &'a str,
+    time: f64,
+    survival: f64,
+    survival_reference: f64,
+    difference: f64,
+    std_err: f64,
+    lower: f64,
+    upper: f64,
+    p_value: f64,
+    chisq_cloglog: Option<f64>,
+    p_value_cloglog: Option<f64>,
+}
+
+/// Each later group against the first, at the requested times both curves reach (in increasing order).
+fn compare(a: &KmArgs, fits: &[GroupFit]) -> Vec<(usize, Vec<SurvivalDifference>)> {
+    let Some(reference) = fits.first() else {
+        return Vec::new();
+    };
+    let mut times: Vec<f64> = a.times.iter().copied().filter(|t| t.is_finite()).collect();
+    times.sort_by(f64::total_cmp);
+    let last = |g: &GroupFit| g.curve.time.last().copied().unwrap_or(f64::NEG_INFINITY);
+    (1..fits.len())
+        .map(|k| {
+            let end = last(reference).min(last(&fits[k]));
+            let shared: Vec<f64> = times.iter().copied().filter(|&t| t <= end).collect();
+            let rows = survival_difference(&fits[k].curve, &reference.curve, &shared, a.conf_level)
+                .unwrap_or_default();
+            (k, rows)
+        })
+        .collect()
+}
+
+/// The JSON `differences`, or `None` without `--times` or `--by`.
+pub(crate) fn differences<'a>(a: &KmArgs, fits: &'a [GroupFit]) -> Option<Vec<DifferenceJson<'a>>> {
+    if a.times.is_empty() || a.by.is_none() || fits.len() < 2 {
+        return None;
+    }
+    let finite = |x: f64| x.is_finite().then_some(x);
+    Some(
+        compare(a, fits)
+            .into_iter()
+            .flat_map(|(k, rows)| {
+                rows.into_iter().map(move |d| DifferenceJson {
+                    group: &fits[k].name,
+                    reference: &fits[0].name,
+                    time: d.time,
+                    survival: d.surv,
+                    survival_reference: d.surv_reference,
+                    difference: d.difference,
+                    std_err: d.std_err,
+                    lower: d.lower,
+                    upper: d.upper,
+                    p_value: d.p_value,
+                    chisq_cloglog: finite(d.chisq_cloglog),
+                    p_value_cloglog: finite(d.p_value_cloglog),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// Each group's table at the requested times.
@@ -138,6 +205,32 @@ pub(crate) fn to_table(a: &KmArgs, fits: &[GroupFit]) -> String {
             ]);
         }
         s.push_str(&t.render());
+    }
+    if a.by.is_some() && fits.len() > 1 {
+        let ci = format!("{}% CI", sig(a.conf_level * 100.0, 4));
+        for (k, rows) in compare(a, fits) {
+            if rows.is_empty() {
+                continue;
+            }
+            s.push_str(&format!(
+                "
+difference in survival, {} - {}
+",
+                fits[k].name, fits[0].name
+            ));
+            let mut t = TextTable::new(&["time", "difference", "std.err", &ci, "p", "log(-log) p"]);
+            for d in &rows {
+                t.row(vec![
+                    sig(d.time, 6),
+                    sig(d.difference, 4),
+                    sig(d.std_err, 4),
+                    format!("{} to {}", sig(d.lower, 4), sig(d.upper, 4)),
+                    crate::render::text::pval(d.p_value),
+                    crate::render::text::pval(d.p_value_cloglog),
+                ]);
+            }
+            s.push_str(&t.render());
+        }
     }
     s
 }
