@@ -15,7 +15,7 @@ pub use signature::{
 pub use simulate::SimulateArgs;
 pub use survival::{
     AftArgs, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg,
-    ResidualArg, TiesArg, ZphTransformArg,
+    ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -54,6 +54,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by tgrade --pairwise"
     )]
     Logrank(LogrankArgs),
+    /// Restricted mean survival time per group and its difference and ratio between groups (R: survRM2::rmst2)
+    #[command(
+        after_help = "Example:\n  sigsurv rmst fixtures/veteran/veteran.csv --time time --event status --by trt --tau 365"
+    )]
+    Rmst(RmstArgs),
     /// Cox proportional-hazards regression from an R formula (R: coxph, cox.zph, residuals.coxph)
     #[command(
         after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ horTh + age + factor(tgrade) + pnodes\" --zph"

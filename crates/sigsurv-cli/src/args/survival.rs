@@ -102,6 +102,26 @@ pub struct LogrankArgs {
     pub output: OutputArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct RmstArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column whose values define the groups compared
+    #[arg(long, value_name = "COL")]
+    pub by: String,
+    /// Truncation time (default: survRM2's rule, the largest time every group allows)
+    #[arg(allow_negative_numbers = true, long, value_name = "X")]
+    pub tau: Option<f64>,
+    /// The group the others are compared with (default: the first level)
+    #[arg(long, value_name = "LEVEL")]
+    pub reference: Option<String>,
+    /// Confidence level of the intervals
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TiesArg {
     Efron,

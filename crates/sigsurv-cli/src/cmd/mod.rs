@@ -8,6 +8,7 @@ mod cutpoint;
 mod km;
 mod logrank;
 mod plot;
+mod rmst;
 mod score;
 mod simulate;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
     match cli.command {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
+        Command::Rmst(a) => rmst::run(&a),
         Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),

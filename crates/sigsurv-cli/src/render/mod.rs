@@ -11,5 +11,6 @@ pub mod cutpoint;
 pub mod km;
 pub mod km_at_times;
 pub mod logrank;
+pub mod rmst;
 pub mod score;
 pub mod text;
