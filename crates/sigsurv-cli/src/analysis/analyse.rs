@@ -187,6 +187,16 @@ pub(super) fn analyse(
         "cox_score": cox_json(&cox_score, None),
         "cox_groups": cox_json(&cox_groups, None),
     });
+    if !spec.subgroups.is_empty() {
+        summary["subgroups"] = super::subgroups::subgroup_analyses(
+            spec,
+            terms,
+            &data.source.table_spec(),
+            &table,
+            &event,
+            out,
+        )?;
+    }
     if let Some(c) = &cut {
         summary["cutpoint"] = cutpoint_json(c, spec.groups.permutations, spec.groups.seed);
         // Everything computed on the groups of a data-driven cut is biased by the search: say so on each.
@@ -196,13 +206,16 @@ pub(super) fn analyse(
             }
         }
     }
-    let text = human_summary(
+    let mut text = human_summary(
         &summary,
         &cox_score,
         &cox_groups,
         covariates,
         &spec.model.strata,
     );
+    if let Some(s) = summary.get("subgroups") {
+        text.push_str(&super::subgroups::summary_text(s));
+    }
     Ok(Analysed {
         summary,
         text,

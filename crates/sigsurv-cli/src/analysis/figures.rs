@@ -299,3 +299,62 @@ pub(crate) fn cohort_forest_figure(
     };
     forest_svg(&rows, &opts).map(|svg| Some((svg, left_out)))
 }
+
+/// The rows of the subgroup forest plot of a `summary.json`'s `subgroups`: per subgroup a header row with its
+/// interaction p, then the score's hazard ratio in each level (a level without one says why).
+pub(crate) fn subgroup_forest_rows(subgroups: &Value) -> Vec<ForestRow> {
+    let mut rows = Vec::new();
+    for s in subgroups.as_array().into_iter().flatten() {
+        let name = s["subgroup"].as_str().unwrap_or("");
+        let column = s["column"].as_str().unwrap_or(name);
+        rows.push(ForestRow {
+            label: match s["interaction"]["p_value"].as_f64() {
+                Some(p) => format!("{name}: interaction {}", p_label(p)),
+                None => format!("{name}: interaction not estimable"),
+            },
+            note: Some(String::new()),
+            ..ForestRow::default()
+        });
+        for l in s["levels"].as_array().into_iter().flatten() {
+            let level = l["level"].as_str().unwrap_or("");
+            // A condition's levels name their column already ("age < 50").
+            let label = if level.starts_with(column) {
+                level.to_string()
+            } else {
+                format!("{column} = {level}")
+            };
+            let mut row = ForestRow {
+                p_value: l["p_value"].as_f64(),
+                n: l["n"].as_u64().map(|n| n as usize),
+                events: l["n_events"].as_u64().map(|n| n as usize),
+                ..ForestRow::from_estimate(
+                    label,
+                    l["exp_coef"].as_f64(),
+                    l["lower"].as_f64(),
+                    l["upper"].as_f64(),
+                )
+            };
+            if row.note.is_some() {
+                if let Some(why) = l["note"].as_str() {
+                    row.note = Some(why.to_string());
+                }
+            }
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// The forest plot of the score's hazard ratio per SD within subgroups; `None` without subgroups.
+pub(crate) fn subgroup_forest_figure(subgroups: &Value) -> Result<Option<String>, PlotError> {
+    let rows = subgroup_forest_rows(subgroups);
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let opts = ForestOptions {
+        label_header: "Subgroup".to_string(),
+        width: 860.0,
+        ..ForestOptions::default()
+    };
+    forest_svg(&rows, &opts).map(Some)
+}

@@ -20,5 +20,6 @@ mod preview;
 pub mod report;
 mod report_cohorts;
 pub mod spec;
+pub(crate) mod subgroups;
 mod summary_text;
 mod terms;

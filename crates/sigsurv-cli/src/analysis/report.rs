@@ -2,7 +2,9 @@
 //! folder. The report repeats the numbers of `summary.json` (rounded for reading, exact in `data-value`)
 //! around the figures, so one file documents the whole analysis.
 
-use super::figures::{forest_figure, histogram_figure, km_figure, FigureContext};
+use super::figures::{
+    forest_figure, histogram_figure, km_figure, subgroup_forest_figure, FigureContext,
+};
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
 use crate::failure::CliResult;
@@ -74,6 +76,23 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
         Ok(None) => Block::Note("No term of the Cox models has an estimable hazard ratio.".into()),
         Err(e) => failed("forest plot", e),
     };
+    let subgroups = match s.get("subgroups").map(subgroup_forest_figure) {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(svg))) => {
+            let path = dir.join("forest_subgroups.svg");
+            sigsurv_io::write_atomic(&path, svg.as_bytes())?;
+            files.push(path);
+            Some(figure(
+                svg,
+                "forest-subgroups",
+                "Hazard ratio per SD of the score within each subgroup (a Cox model on the subgroup's patients, \
+                 with the covariates that vary there), 95% confidence intervals on the log scale; each heading \
+                 gives the likelihood-ratio test of the score-by-subgroup interaction."
+                    .into(),
+            ))
+        }
+        Some(Err(e)) => Some(failed("subgroup forest plot", e)),
+    };
     let cuts: Vec<f64> = s["cutpoints"]
         .as_array()
         .map(|a| a.iter().map(num).collect())
@@ -136,12 +155,19 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
                 heading: "Cox models".into(),
                 blocks: cox(r.cox_score, r.cox_groups, Some(forest)),
             },
-            Section {
-                id: "analysis".into(),
-                heading: "Analysis file".into(),
-                blocks: analysis_file(spec),
-            },
-        ],
+        ]
+        .into_iter()
+        .chain(subgroups.map(|f| Section {
+            id: "subgroups".into(),
+            heading: "Subgroups".into(),
+            blocks: vec![f],
+        }))
+        .chain([Section {
+            id: "analysis".into(),
+            heading: "Analysis file".into(),
+            blocks: analysis_file(spec),
+        }])
+        .collect(),
     };
     let path = dir.join("report.html");
     sigsurv_io::write_atomic(&path, render_html(&report).as_bytes())?;

@@ -47,6 +47,8 @@ pub struct AnalysisSpec {
     pub groups: GroupsSpec,
     #[serde(default)]
     pub model: ModelSpec,
+    #[serde(default, skip_serializing_if = "SubgroupsSpec::is_empty")]
+    pub subgroups: SubgroupsSpec,
     pub output: OutputSpec,
     /// The analysis file this was read from (none when `analyze` built it from flags): messages name it.
     #[serde(skip)]
@@ -181,6 +183,21 @@ impl Default for ModelSpec {
             strata: Vec::new(),
             ties: default_ties(),
         }
+    }
+}
+
+/// The score's hazard ratio within the levels of clinical variables, with the interaction test of each.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SubgroupsSpec {
+    /// Columns (`"er"`) or conditions (`"age >= 50"`).
+    #[serde(default)]
+    pub by: Vec<String>,
+}
+
+impl SubgroupsSpec {
+    pub fn is_empty(&self) -> bool {
+        self.by.is_empty()
     }
 }
 

@@ -171,6 +171,10 @@ pub struct AnalyzeArgs {
     /// Method for tied event times in the Cox models
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
+    /// The score's hazard ratio within each level of these columns or conditions, with an interaction test:
+    /// "er, grade, age >= 50" (analysis files: by = [...] under [subgroups])
+    #[arg(long, value_name = "LIST")]
+    pub subgroups: Option<String>,
     /// The clinical column with the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the first column)
     #[arg(long, value_name = "COL")]
     pub id: Option<String>,

@@ -3,8 +3,8 @@
 use crate::analysis::outcome::Outcome;
 use crate::analysis::pipeline::run_analysis;
 use crate::analysis::spec::{
-    AnalysisSpec, DataSpec, GroupsSpec, ModelSpec, OutputSpec, SignatureSpec, SurvivalSpec,
-    SPEC_VERSION,
+    AnalysisSpec, DataSpec, GroupsSpec, ModelSpec, OutputSpec, SignatureSpec, SubgroupsSpec,
+    SurvivalSpec, SPEC_VERSION,
 };
 use crate::args::{AnalyzeArgs, CollapseArg, OutputArgs, RunArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
@@ -62,6 +62,13 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             covariates: a.covariates.clone(),
             strata: a.strata.clone(),
             ties: crate::core_options::ties(a.ties).as_str().into(),
+        },
+        subgroups: SubgroupsSpec {
+            by: a
+                .subgroups
+                .as_deref()
+                .map(crate::analysis::subgroups::parse_list)
+                .unwrap_or_default(),
         },
         output: OutputSpec { dir: a.out.clone() },
         file: None,
