@@ -3,6 +3,7 @@
 
 mod analysis;
 mod args;
+mod causes;
 mod cmd;
 mod core_options;
 mod failure;

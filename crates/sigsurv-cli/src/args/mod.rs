@@ -14,8 +14,8 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs, LogrankArgs, PAdjustArg,
-    ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
+    AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs,
+    LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -54,6 +54,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by tgrade --pairwise"
     )]
     Logrank(LogrankArgs),
+    /// Cumulative incidence of competing causes with Gray's test between groups (R: survfit multi-state, cmprsk::cuminc)
+    #[command(
+        after_help = "Example:\n  sigsurv cif fixtures/competing/mgus2_cr.csv --time etime --event status --by sex --times 60,120,240"
+    )]
+    Cif(CifArgs),
     /// Restricted mean survival time per group and its difference and ratio between groups (R: survRM2::rmst2)
     #[command(
         after_help = "Example:\n  sigsurv rmst fixtures/veteran/veteran.csv --time time --event status --by trt --tau 365"

@@ -102,6 +102,49 @@ pub struct LogrankArgs {
     pub output: OutputArgs,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CifVarianceArg {
+    /// The infinitesimal jackknife, as survfit's multi-state curves
+    Survfit,
+    /// Aalen's variance, as cmprsk's cuminc (no confidence limits)
+    Cuminc,
+}
+
+#[derive(Args, Debug)]
+pub struct CifArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The value of the event column meaning censored (default: 0 for numbers; censored, censor, alive or
+    /// living for text)
+    #[arg(long, value_name = "V")]
+    pub censor_value: Option<String>,
+    /// Column whose values define the groups (Gray's test between them)
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
+    /// Stratify Gray's test by this column (cmprsk's strata)
+    #[arg(long, value_name = "COL")]
+    pub strata: Option<String>,
+    /// The curves at these times (R: summary(fit, times = c(T1, T2, ...)))
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "T1,T2,..."
+    )]
+    pub times: Vec<f64>,
+    /// Confidence interval transformation (survfit's conf.type)
+    #[arg(long, value_enum, default_value = "log")]
+    pub conf_type: ConfTypeArg,
+    /// Confidence level of the intervals
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Variance of the cumulative incidence
+    #[arg(long, value_enum, default_value = "survfit")]
+    pub variance: CifVarianceArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Args, Debug)]
 pub struct RmstArgs {
     #[command(flatten)]
@@ -162,6 +205,14 @@ pub struct CoxArgs {
     /// Method for tied event times
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
+    /// The cause-specific hazard of cause C when the event column holds several causes: events of the other
+    /// causes are censored (see `sigsurv finegray`/`cif` for the cumulative incidence)
+    #[arg(long, value_name = "C", conflicts_with = "event_value")]
+    pub cause: Option<String>,
+    /// With --cause: the value of the event column meaning censored (default: 0 for numbers; censored,
+    /// censor, alive or living for text)
+    #[arg(long, value_name = "V", requires = "cause")]
+    pub censor_value: Option<String>,
     /// Robust (sandwich) standard errors; implied by cluster() in the formula and, as in R, by case weights that
     /// are not whole numbers
     #[arg(long, conflicts_with = "no_robust")]

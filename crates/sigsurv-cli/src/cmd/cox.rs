@@ -11,6 +11,7 @@ use crate::output::keep_until_exit;
 use crate::progress::{Phase, Step};
 use crate::render;
 use sigsurv_core::cox::{cox_residuals, cox_zph, CoxOptions};
+use sigsurv_core::formula::Response;
 
 pub fn run(a: &CoxArgs) -> CliResult<()> {
     if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
@@ -27,6 +28,31 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
     }
     let formula = parse(&a.formula)?;
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
+    // A cause-specific model: the events of the cause, every other cause censored.
+    let event_value = match &a.cause {
+        Some(cause) => {
+            let column = match &formula.response {
+                Response::Right { event, .. } | Response::Counting { event, .. } => event.as_str(),
+            };
+            let coding = crate::causes::decode_causes(&table, column, a.censor_value.as_deref())?;
+            coding.cause_code(column, cause)?;
+            let others: Vec<&str> = coding
+                .causes
+                .iter()
+                .map(String::as_str)
+                .filter(|c| c != cause)
+                .collect();
+            if !others.is_empty() {
+                a.output.note(&format!(
+                    "cause-specific hazard of {cause}: events of {} are censored, as are the rows with {}",
+                    others.join(", "),
+                    coding.censor_value
+                ));
+            }
+            Some(cause.clone())
+        }
+        None => a.data.event_value.clone(),
+    };
     let opts = CoxOptions {
         ties: ties(a.ties),
         iter_max: a.iter_max,
@@ -41,7 +67,7 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             &formula,
             table,
             a.weights.as_deref(),
-            a.data.event_value.as_deref(),
+            event_value.as_deref(),
             &opts,
             a.predict.is_some(),
             if a.robust {

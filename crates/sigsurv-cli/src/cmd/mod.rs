@@ -3,6 +3,7 @@
 mod aft;
 mod analyze;
 mod check;
+mod cif;
 mod cox;
 mod cutpoint;
 mod km;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Km(a) => km::run(&a),
         Command::Logrank(a) => logrank::run(&a),
         Command::Rmst(a) => rmst::run(&a),
+        Command::Cif(a) => cif::run(&a),
         Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),

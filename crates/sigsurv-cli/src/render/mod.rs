@@ -2,6 +2,7 @@
 //! on the shared helpers for human tables and numbers (`text`) and CSV (`csv`). No statistics here.
 
 pub mod aft;
+pub mod cif;
 pub mod count;
 pub mod cox;
 pub mod cox_predict;

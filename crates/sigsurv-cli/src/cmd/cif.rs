@@ -1,0 +1,86 @@
+//! `sigsurv cif`: the cumulative incidence of every cause per group (Aalen-Johansen, as survival's multi-state
+//! `survfit`, or cmprsk's `cuminc` variance), the curves at given times, and Gray's test between groups.
+
+use crate::args::{CifArgs, CifVarianceArg};
+use crate::causes::decode_causes;
+use crate::core_options::conf_type;
+use crate::failure::{CliResult, Failure};
+use crate::group_sizes::{counts, warn_small_groups};
+use crate::input::{core_failure, factor_of, read_columns, read_times, Factor};
+use crate::render;
+use sigsurv_core::competing::{aalen_johansen_by, cuminc, gray_test, CifOptions, CompetingData};
+
+pub fn run(a: &CifArgs) -> CliResult<()> {
+    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
+        return Err(Failure::input(format!(
+            "--conf-level {} is not between 0 and 1",
+            a.conf_level
+        )));
+    }
+    let spec = a.data.source.table_spec();
+    let mut columns = vec![a.data.time.as_str(), a.data.event.as_str()];
+    columns.extend(a.by.as_deref());
+    columns.extend(a.strata.as_deref());
+    let table = read_columns(&spec, &columns, &a.output)?;
+    let time = read_times(&table, &a.data.time)?;
+    let coding = decode_causes(&table, &a.data.event, a.censor_value.as_deref())?;
+    let groups = match &a.by {
+        Some(by) => {
+            let f = factor_of(by, table.get(by));
+            warn_small_groups(&a.output, by, &f.levels, &counts(&f.codes, f.levels.len()));
+            f
+        }
+        None => Factor {
+            column: String::new(),
+            codes: vec![0; time.len()],
+            levels: vec!["all".to_string()],
+        },
+    };
+    let strata = a.strata.as_deref().map(|s| factor_of(s, table.get(s)));
+    let data = CompetingData::new(&time, &coding.codes, coding.causes.len());
+    let opts = CifOptions {
+        conf_type: conf_type(a.conf_type),
+        conf_level: a.conf_level,
+        ..CifOptions::default()
+    };
+    let curves = match a.variance {
+        CifVarianceArg::Survfit => render::cif::Curves::Survfit(
+            aalen_johansen_by(&data, &groups.codes, groups.levels.len(), &opts)
+                .map_err(|e| core_failure(&table, e))?,
+        ),
+        CifVarianceArg::Cuminc => render::cif::Curves::Cuminc(
+            cuminc(&data, &groups.codes, groups.levels.len())
+                .map_err(|e| core_failure(&table, e))?,
+        ),
+    };
+    let gray = if groups.levels.len() > 1 {
+        Some(
+            gray_test(
+                &data,
+                &groups.codes,
+                groups.levels.len(),
+                strata
+                    .as_ref()
+                    .map(|s| (s.codes.as_slice(), s.levels.len())),
+                0.0,
+            )
+            .map_err(|e| core_failure(&table, e))?,
+        )
+    } else {
+        if a.strata.is_some() {
+            a.output
+                .note("--strata is used by Gray's test, which needs --by with two or more groups");
+        }
+        None
+    };
+    let text = render::cif::render(
+        a,
+        &table,
+        &coding,
+        &groups,
+        &curves,
+        gray.as_deref(),
+        a.output.resolved_format(),
+    );
+    a.output.emit(&text)
+}
