@@ -303,3 +303,50 @@ fn cox_cause_gives_the_cause_specific_hazard() {
         stderr(&o)
     );
 }
+
+#[test]
+fn finegray_matches_crr() {
+    let r = &reference()["mgus2"]["fine_gray"];
+    let data = fixture("competing/mgus2_cr.csv");
+    let o = sigsurv(&[
+        "finegray",
+        &data,
+        "--formula",
+        "Surv(etime, status) ~ sex + agegrp",
+        "--cause",
+        "pcm",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["analysis"], "finegray");
+    assert_eq!(v["n"], r["n"]);
+    assert_eq!(v["n_events"], 115);
+    assert_eq!(v["n_competing"], 860);
+    assert_eq!(v["converged"], true);
+    let names: Vec<&str> = v["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["sex=M", "agegrp=young"]);
+    for (i, t) in v["terms"].as_array().unwrap().iter().enumerate() {
+        for key in ["coef", "se", "se_naive", "p_value", "lower", "upper"] {
+            close(&format!("{key} {i}"), &t[key], &r[key][i]);
+        }
+    }
+    close("loglik", &v["loglik"], &r["loglik"]);
+    close("loglik_null", &v["loglik_null"], &r["loglik_null"]);
+    let o = sigsurv(&[
+        "finegray",
+        &data,
+        "--formula",
+        "Surv(etime, status) ~ sex + strata(agegrp)",
+        "--cause",
+        "pcm",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no strata()"), "{}", stderr(&o));
+}

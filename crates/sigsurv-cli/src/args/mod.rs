@@ -14,8 +14,8 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, KmArgs,
-    LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
+    AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, FinegrayArgs,
+    KmArgs, LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -59,6 +59,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv cif fixtures/competing/mgus2_cr.csv --time etime --event status --by sex --times 60,120,240"
     )]
     Cif(CifArgs),
+    /// Fine-Gray regression of the subdistribution hazard of one cause (R: cmprsk::crr)
+    #[command(
+        after_help = "Example:\n  sigsurv finegray fixtures/competing/mgus2_cr.csv --formula \"Surv(etime, status) ~ sex + agegrp\" --cause pcm"
+    )]
+    Finegray(FinegrayArgs),
     /// Restricted mean survival time per group and its difference and ratio between groups (R: survRM2::rmst2)
     #[command(
         after_help = "Example:\n  sigsurv rmst fixtures/veteran/veteran.csv --time time --event status --by trt --tau 365"

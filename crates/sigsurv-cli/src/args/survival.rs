@@ -146,6 +146,30 @@ pub struct CifArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct FinegrayArgs {
+    #[command(flatten)]
+    pub data: TableArgs,
+    /// Model formula as in R, the event column holding the causes: "Surv(time, status) ~ x + factor(g)"
+    #[arg(long, short = 'f')]
+    pub formula: String,
+    /// The cause whose cumulative incidence is modelled (crr's failcode)
+    #[arg(long, value_name = "C")]
+    pub cause: String,
+    /// The value of the event column meaning censored (default: 0 for numbers; censored, censor, alive or
+    /// living for text)
+    #[arg(long, value_name = "V")]
+    pub censor_value: Option<String>,
+    /// Confidence level of the intervals
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    /// Largest number of Newton steps (crr's maxiter)
+    #[arg(long, default_value_t = 10)]
+    pub iter_max: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct RmstArgs {
     #[command(flatten)]
     pub data: DataArgs,

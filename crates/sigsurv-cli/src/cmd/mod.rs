@@ -6,6 +6,7 @@ mod check;
 mod cif;
 mod cox;
 mod cutpoint;
+mod finegray;
 mod km;
 mod logrank;
 mod plot;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Logrank(a) => logrank::run(&a),
         Command::Rmst(a) => rmst::run(&a),
         Command::Cif(a) => cif::run(&a),
+        Command::Finegray(a) => finegray::run(&a),
         Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),

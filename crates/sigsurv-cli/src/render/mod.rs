@@ -9,6 +9,7 @@ pub mod cox_predict;
 pub mod cox_residuals;
 pub mod csv;
 pub mod cutpoint;
+pub mod finegray;
 pub mod km;
 pub mod km_at_times;
 pub mod logrank;
