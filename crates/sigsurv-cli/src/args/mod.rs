@@ -15,7 +15,7 @@ pub use signature::{
 pub use simulate::SimulateArgs;
 pub use survival::{
     AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, FinegrayArgs,
-    KmArgs, LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ZphTransformArg,
+    KmArgs, LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ValidateArgs, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -64,6 +64,12 @@ pub enum Command {
         after_help = "Example:\n  sigsurv finegray fixtures/competing/mgus2_cr.csv --formula \"Surv(etime, status) ~ sex + agegrp\" --cause pcm"
     )]
     Finegray(FinegrayArgs),
+    /// Validation of a risk marker or frozen model in a cohort: Harrell's and Uno's C, time-dependent AUC, Brier
+    /// score and IPA, calibration (R: concordance, riskRegression::Score)
+    #[command(
+        after_help = "Example:\n  sigsurv validate fixtures/validation/rotterdam_validation.csv --time time --event event --marker lp \\\n    --predicted surv_1y=365.25,surv_3y=1095.75,surv_5y=1826.25 --tau 1826.25"
+    )]
+    Validate(ValidateArgs),
     /// Restricted mean survival time per group and its difference and ratio between groups (R: survRM2::rmst2)
     #[command(
         after_help = "Example:\n  sigsurv rmst fixtures/veteran/veteran.csv --time time --event status --by trt --tau 365"

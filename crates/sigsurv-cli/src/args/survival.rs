@@ -170,6 +170,38 @@ pub struct FinegrayArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Column of the risk marker, a larger value meaning higher risk (e.g. a frozen model's linear predictor)
+    #[arg(long, value_name = "COL")]
+    pub marker: String,
+    /// Columns of predicted survival at times, COL=TIME,...: "surv_1y=365.25,surv_5y=1826.25" (Brier score,
+    /// IPA, integrated Brier score and the calibration table at those times)
+    #[arg(long, value_name = "COL=TIME,...", value_delimiter = ',')]
+    pub predicted: Vec<String>,
+    /// Times of the time-dependent AUC (with --predicted: the predictions' times are used)
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "T1,T2,..."
+    )]
+    pub times: Vec<f64>,
+    /// Truncation time of Uno's C (R: concordance(ymax = )) and upper limit of the integrated Brier score
+    #[arg(allow_negative_numbers = true, long, value_name = "X")]
+    pub tau: Option<f64>,
+    /// Risk groups of the calibration table (marker quantiles)
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub calibration_groups: usize,
+    /// Confidence level of the intervals
+    #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
+    pub conf_level: f64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct RmstArgs {
     #[command(flatten)]
     pub data: DataArgs,

@@ -13,6 +13,7 @@ mod plot;
 mod rmst;
 mod score;
 mod simulate;
+mod validate;
 
 use crate::args::{Cli, Command};
 use crate::failure::CliResult;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Logrank(a) => logrank::run(&a),
         Command::Rmst(a) => rmst::run(&a),
         Command::Cif(a) => cif::run(&a),
+        Command::Validate(a) => validate::run(&a),
         Command::Finegray(a) => finegray::run(&a),
         Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),
