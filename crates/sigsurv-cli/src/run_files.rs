@@ -109,6 +109,11 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
             inputs.push(a.data.data.clone());
             output(&a.output, &mut outputs);
         }
+        Command::Predict(a) => {
+            inputs.push(a.newdata.clone());
+            inputs.push(a.model.clone());
+            output(&a.output, &mut outputs);
+        }
         Command::Validate(a) => {
             inputs.push(a.data.source.data.clone());
             output(&a.output, &mut outputs);
@@ -127,6 +132,7 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
         }
         Command::Cox(a) => {
             inputs.push(a.data.data.clone());
+            outputs.extend(a.save_model.iter().cloned());
             inputs.extend(a.predict.iter().filter(|p| *p != "mean").map(PathBuf::from));
             output(&a.output, &mut outputs);
         }

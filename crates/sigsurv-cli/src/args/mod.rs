@@ -15,7 +15,8 @@ pub use signature::{
 pub use simulate::SimulateArgs;
 pub use survival::{
     AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, FinegrayArgs,
-    KmArgs, LogrankArgs, PAdjustArg, ResidualArg, RmstArgs, TiesArg, ValidateArgs, ZphTransformArg,
+    KmArgs, LogrankArgs, PAdjustArg, PredictArgs, ResidualArg, RmstArgs, TiesArg, ValidateArgs,
+    ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -64,6 +65,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv finegray fixtures/competing/mgus2_cr.csv --formula \"Surv(etime, status) ~ sex + agegrp\" --cause pcm"
     )]
     Finegray(FinegrayArgs),
+    /// Linear predictor, risk and survival of new rows from a saved Cox model (R: predict.coxph, survfit.coxph)
+    #[command(
+        after_help = "Example:\n  sigsurv cox fixtures/GBSG2/GBSG2.csv --formula \"Surv(time, cens) ~ age + horTh + pnodes\" --save-model model.json\n  sigsurv predict fixtures/validation/rotterdam_as_gbsg2.csv --model model.json --times 365.25,1826.25"
+    )]
+    Predict(PredictArgs),
     /// Validation of a risk marker or frozen model in a cohort: Harrell's and Uno's C, time-dependent AUC, Brier
     /// score and IPA, calibration (R: concordance, riskRegression::Score)
     #[command(

@@ -174,8 +174,17 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Column of the risk marker, a larger value meaning higher risk (e.g. a frozen model's linear predictor)
-    #[arg(long, value_name = "COL")]
-    pub marker: String,
+    #[arg(
+        long,
+        value_name = "COL",
+        required_unless_present = "model",
+        conflicts_with = "model"
+    )]
+    pub marker: Option<String>,
+    /// A model saved by `sigsurv cox --save-model`: its linear predictor is the marker, and its predicted
+    /// survival at --times gives the Brier score, IPA and calibration
+    #[arg(long, value_name = "FILE", conflicts_with = "predicted")]
+    pub model: Option<PathBuf>,
     /// Columns of predicted survival at times, COL=TIME,...: "surv_1y=365.25,surv_5y=1826.25" (Brier score,
     /// IPA, integrated Brier score and the calibration table at those times)
     #[arg(long, value_name = "COL=TIME,...", value_delimiter = ',')]
@@ -197,6 +206,31 @@ pub struct ValidateArgs {
     /// Confidence level of the intervals
     #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    /// The new rows: a table with the model's covariate columns
+    pub newdata: PathBuf,
+    /// The model written by `sigsurv cox ... --save-model FILE`
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// Predicted survival at these times for each row (R: summary(survfit(fit, newdata), times))
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_delimiter = ',',
+        value_name = "T1,T2,..."
+    )]
+    pub times: Vec<f64>,
+    /// A column of the new rows copied to the output to name them (default: id, sample_id, pid if present)
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Keep only rows matching this SQL condition
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -296,6 +330,9 @@ pub struct CoxArgs {
     /// table of covariate profiles (one row each, with the formula's covariate columns); CSV unless --format json
     #[arg(long, value_name = "FILE|mean", conflicts_with = "residuals")]
     pub predict: Option<String>,
+    /// Also write the fitted model to FILE (JSON) for `sigsurv predict` on new data
+    #[arg(long, value_name = "FILE")]
+    pub save_model: Option<PathBuf>,
     /// Newton-Raphson iteration limit (R: coxph.control(iter.max))
     #[arg(long, default_value_t = 20)]
     pub iter_max: usize,

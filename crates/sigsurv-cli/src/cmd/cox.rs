@@ -69,7 +69,7 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             a.weights.as_deref(),
             event_value.as_deref(),
             &opts,
-            a.predict.is_some(),
+            a.predict.is_some() || a.save_model.is_some(),
             if a.robust {
                 RobustRequest::On
             } else if a.no_robust {
@@ -84,6 +84,12 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
     }
     for w in &model.fit.warnings {
         a.output.warn(w);
+    }
+    if let Some(path) = &a.save_model {
+        let saved = crate::model::saved::SavedCox::of(&model, &a.data.data, ties(a.ties).as_str())?;
+        sigsurv_io::write_atomic(path, crate::output::json_text(&saved).as_bytes())?;
+        a.output
+            .note(&format!("wrote the model to {}", path.display()));
     }
     let format = a.output.resolved_format();
     if let Some(kind) = a.residuals {

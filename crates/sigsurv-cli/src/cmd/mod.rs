@@ -10,6 +10,7 @@ mod finegray;
 mod km;
 mod logrank;
 mod plot;
+mod predict;
 mod rmst;
 mod score;
 mod simulate;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Rmst(a) => rmst::run(&a),
         Command::Cif(a) => cif::run(&a),
         Command::Validate(a) => validate::run(&a),
+        Command::Predict(a) => predict::run(&a),
         Command::Finegray(a) => finegray::run(&a),
         Command::Aft(a) => aft::run(&a),
         Command::Cox(a) => cox::run(&a),

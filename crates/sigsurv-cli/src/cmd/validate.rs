@@ -6,6 +6,7 @@
 use crate::args::ValidateArgs;
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
+use crate::model::saved::SavedCox;
 use crate::render::text::{pval, sig, TextTable};
 use serde_json::{json, Value};
 use sigsurv_core::cox::{cox_ph, CoxData, CoxOptions};
@@ -76,22 +77,59 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
     if a.calibration_groups < 2 {
         return Err(Failure::input("--calibration-groups must be at least 2"));
     }
-    let predicted = parse_predicted(&a.predicted)?;
-    let mut extra: Vec<&str> = vec![a.marker.as_str()];
+    let mut predicted = parse_predicted(&a.predicted)?;
+    let saved = a.model.as_deref().map(SavedCox::read).transpose()?;
+    let model_columns = saved
+        .as_ref()
+        .map(|m| m.coding.source_columns())
+        .unwrap_or_default();
+    let mut extra: Vec<&str> = a.marker.iter().map(String::as_str).collect();
     extra.extend(predicted.iter().map(|p| p.column.as_str()));
+    extra.extend(model_columns.iter().map(String::as_str));
     let input = SurvInput::read(&a.data, &extra, &a.output)?;
-    let marker = input.table.numeric(&a.marker)?;
-    let mut surv: Vec<Vec<f64>> = Vec::with_capacity(predicted.len());
-    for p in &predicted {
-        surv.push(input.table.numeric(&p.column)?);
-    }
+    let (marker, surv) = match (&saved, &a.marker) {
+        (Some(m), _) => {
+            let what = a.data.source.data.display().to_string();
+            let lp = m.linear_predictor(&m.coding.encode(&input.table, &what)?);
+            let mut times = a.times.clone();
+            times.sort_by(f64::total_cmp);
+            times.dedup();
+            let base = &m.baseline[0];
+            let surv: Vec<Vec<f64>> = times
+                .iter()
+                .map(|&t| lp.iter().map(|l| (-base.at(t) * l.exp()).exp()).collect())
+                .collect();
+            predicted = times
+                .iter()
+                .map(|&t| Predicted {
+                    column: format!("model S({})", sig(t, 8)),
+                    time: t,
+                })
+                .collect();
+            (lp, surv)
+        }
+        (None, Some(col)) => {
+            let marker = input.table.numeric(col)?;
+            let mut surv: Vec<Vec<f64>> = Vec::with_capacity(predicted.len());
+            for p in &predicted {
+                surv.push(input.table.numeric(&p.column)?);
+            }
+            (marker, surv)
+        }
+        (None, None) => unreachable!("clap requires --marker or --model"),
+    };
+    let marker_name = match (&a.marker, &a.model) {
+        (Some(c), _) => c.clone(),
+        (None, Some(m)) => format!("the linear predictor of {}", m.display()),
+        (None, None) => String::new(),
+    };
     let times: Vec<f64> = if predicted.is_empty() {
         let mut t = a.times.clone();
         t.sort_by(f64::total_cmp);
         t.dedup();
         t
     } else {
-        if !a.times.is_empty() {
+        if !a.times.is_empty() && saved.is_none() {
             a.output
                 .note("--times ignored: the metrics are computed at the --predicted times");
         }
@@ -176,7 +214,8 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
         "n": input.time.len(),
         "n_events": input.event.iter().filter(|e| **e).count(),
         "n_dropped": input.table.n_dropped,
-        "marker": a.marker,
+        "marker": marker_name,
+        "model": a.model.as_ref().map(|m| m.display().to_string()),
         "direction": "a larger marker means higher risk",
         "conf_level": a.conf_level,
         "concordance": {
@@ -207,7 +246,7 @@ fn calibration_slope(
     input: &SurvInput,
     marker: &[f64],
 ) -> CliResult<(f64, f64, f64, f64, f64)> {
-    let names = [a.marker.clone()];
+    let names = ["marker".to_string()];
     let data = CoxData::new(&input.time, &input.event, marker, &names);
     let fit = cox_ph(
         &data,
@@ -244,11 +283,8 @@ fn calibration_groups(
     let k = a.calibration_groups;
     let probs: Vec<f64> = (1..k).map(|i| i as f64 / k as f64).collect();
     let grouping = split_scores(marker, &Split::Quantiles(probs)).map_err(|e| {
-        Failure::input(format!(
-            "cannot form {k} risk groups of the marker {}: {e}",
-            a.marker
-        ))
-        .hint("use fewer --calibration-groups")
+        Failure::input(format!("cannot form {k} risk groups of the marker: {e}"))
+            .hint("use fewer --calibration-groups")
     })?;
     let n_groups = grouping.names.len();
     let curves = kaplan_meier_by(

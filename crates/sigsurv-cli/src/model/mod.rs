@@ -2,7 +2,9 @@
 //! core's estimators take, and the fitted models the commands and the analyses render.
 
 pub mod aft;
+pub mod coding;
 pub mod cox;
 pub mod cox_predict;
 pub mod frame;
 pub mod km;
+pub mod saved;

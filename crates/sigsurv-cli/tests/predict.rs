@@ -1,0 +1,171 @@
+//! `sigsurv cox --save-model` and `sigsurv predict` / `validate --model` through the binary: a GBSG2 model
+//! applied to Rotterdam, against R's predict.coxph and survfit.coxph (fixtures/validation/
+//! make_predict_reference.R) and riskRegression::Score (make_reference.R).
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+
+const FORMULA: &str = "Surv(time, cens) ~ age + menostat + pnodes + progrec + estrec + horTh";
+
+fn save_model(dir: &std::path::Path) -> String {
+    let path = dir.join("model.json");
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        FORMULA,
+        "--save-model",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    path.display().to_string()
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-12)
+}
+
+#[test]
+fn predictions_on_new_rows_match_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = save_model(dir.path());
+    let saved = read_json(std::path::Path::new(&model));
+    assert_eq!(saved["schema"], "sigsurv-cox-model");
+    assert_eq!(saved["version"][0], 1);
+    assert_eq!(saved["training"]["n"], 686);
+    let o = sigsurv(&[
+        "predict",
+        &fixture("validation/rotterdam_as_gbsg2.csv"),
+        "--model",
+        &model,
+        "--times",
+        "365.25,1095.75,1826.25",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours: Vec<Vec<String>> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let r =
+        std::fs::read_to_string(root().join("fixtures/validation/predict_reference.csv")).unwrap();
+    let theirs: Vec<Vec<f64>> = r
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(a[0].parse::<f64>().unwrap(), b[0], "pid");
+        for k in 1..6 {
+            let x: f64 = a[k].parse().unwrap();
+            assert!(
+                rel(x, b[k]) < 1e-9,
+                "pid {} column {k}: ours {x}, R {}",
+                b[0],
+                b[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn validate_with_the_saved_model_matches_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = save_model(dir.path());
+    let o = sigsurv(&[
+        "validate",
+        &fixture("validation/rotterdam_as_gbsg2.csv"),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--model",
+        &model,
+        "--times",
+        "365.25,1095.75,1826.25",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("fixtures/validation/reference.json")).unwrap(),
+    )
+    .unwrap();
+    let s = &r["score"][0];
+    for k in 0..3 {
+        let row = &v["times"][k];
+        for (ours, theirs) in [
+            ("auc", "auc"),
+            ("brier", "brier"),
+            ("brier_se", "brier_se"),
+            ("ipa", "ipa"),
+        ] {
+            let (a, b) = (row[ours].as_f64().unwrap(), s[theirs][k].as_f64().unwrap());
+            assert!(rel(a, b) < 1e-8, "{ours} at {k}: ours {a}, R {b}");
+        }
+    }
+    let h = r["concordance"][0]["concordance"].as_f64().unwrap();
+    assert!(rel(v["concordance"]["harrell"]["c"].as_f64().unwrap(), h) < 1e-10);
+}
+
+#[test]
+fn unseen_levels_missing_columns_and_other_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = save_model(dir.path());
+    let bad = dir.path().join("new.csv");
+    std::fs::write(
+        &bad,
+        "age,menostat,pnodes,progrec,estrec,horTh\n50,Peri,1,10,10,no\n",
+    )
+    .unwrap();
+    let o = sigsurv(&["predict", bad.to_str().unwrap(), "--model", &model]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("value \"Peri\" of menostat"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("Post, Pre"), "{}", stderr(&o));
+    std::fs::write(&bad, "age,menostat,pnodes\n50,Post,1\n").unwrap();
+    let o = sigsurv(&["predict", bad.to_str().unwrap(), "--model", &model]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no column \"progrec\""),
+        "{}",
+        stderr(&o)
+    );
+    // A newer major version, and a file that is not a model.
+    let text = std::fs::read_to_string(&model).unwrap().replacen(
+        "\"version\": [\n    1,",
+        "\"version\": [\n    2,",
+        1,
+    );
+    let newer = dir.path().join("newer.json");
+    std::fs::write(&newer, text).unwrap();
+    let o = sigsurv(&[
+        "predict",
+        &fixture("validation/rotterdam_as_gbsg2.csv"),
+        "--model",
+        newer.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("schema version"), "{}", stderr(&o));
+    let o = sigsurv(&[
+        "predict",
+        &fixture("validation/rotterdam_as_gbsg2.csv"),
+        "--model",
+        &fixture("validation/reference.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not a sigsurv Cox model"),
+        "{}",
+        stderr(&o)
+    );
+}
