@@ -235,14 +235,14 @@ fn overlay_csv_is_drawn_per_group() {
 fn km_bad_input() {
     let d = tmp();
     let g = gbsg2();
-    let out = p(d.path(), "km.pdf");
+    let out = p(d.path(), "km.eps");
     bad(
         &[
             "plot", "km", &g, "--time", "time", "--event", "cens", "-o", &out,
         ],
-        "use a .svg or .png file name",
+        "use a .svg, .png or .pdf file name",
     );
-    assert!(!d.path().join("km.pdf").exists());
+    assert!(!d.path().join("km.eps").exists());
     let out = p(d.path(), "km.svg");
     bad(
         &[
@@ -479,4 +479,117 @@ fn forest_reads_a_single_cohort_summary() {
             .count(),
         4
     );
+}
+
+#[test]
+fn pdf_figures_are_vector_with_the_font_embedded_at_journal_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("km.pdf");
+    let o = sigsurv(&[
+        "plot",
+        "km",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--size",
+        "single",
+        "--font-size",
+        "7pt",
+        "--labels",
+        "No hormone therapy,Hormone therapy",
+        "--legend-title",
+        "Treatment",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&bytes);
+    // The font program is in the file (a subset of DejaVu Sans), and the page is 85 mm wide (240.9 pt).
+    assert!(text.contains("/FontFile2"), "no embedded font");
+    assert!(text.contains("DejaVuSans"));
+    assert!(text.contains("/MediaBox [0 0 240.9"), "page size");
+    // Where poppler is installed, the text is there as text.
+    if let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        let words = String::from_utf8_lossy(&out.stdout);
+        for w in [
+            "Treatment",
+            "No hormone therapy (n=440)",
+            "Number at risk",
+            "Log-rank p = 0.0034",
+        ] {
+            assert!(words.contains(w), "{w} not in the PDF text: {words}");
+        }
+    }
+    // The same labels in an SVG; a wrong number of labels and a bad length are errors.
+    let svg = dir.path().join("km.svg");
+    let o = sigsurv(&[
+        "plot",
+        "km",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--by",
+        "horTh",
+        "--width",
+        "180mm",
+        "--labels",
+        "only one",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--labels gives 1 names for 2 groups (no, yes)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sigsurv(&[
+        "plot",
+        "km",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--width",
+        "wide",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a positive length"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sigsurv(&[
+        "plot",
+        "km",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--time",
+        "time",
+        "--event",
+        "cens",
+        "--width",
+        "3.3in",
+        "--height",
+        "60mm",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = std::fs::read_to_string(&svg).unwrap();
+    assert!(s.contains("width=\"316.8\""), "{}", &s[..200]);
 }

@@ -39,8 +39,8 @@ pub enum PlotError {
         label: String,
         reason: String,
     },
-    /// `save` was given a path that does not end in .svg or .png.
-    #[error("cannot tell the image format of {path}: use a .svg or .png file name")]
+    /// `save` was given a path that does not end in .svg, .png or .pdf.
+    #[error("cannot tell the image format of {path}: use a .svg, .png or .pdf file name")]
     UnknownExtension { path: PathBuf },
     /// The SVG could not be parsed or rasterised (a bug if the SVG came from this crate).
     #[error("could not render the SVG: {0}")]

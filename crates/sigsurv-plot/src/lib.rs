@@ -38,4 +38,4 @@ pub use format::{format_hr, format_p, p_label};
 pub use histogram::{histogram_bins, histogram_svg, Bins, HistogramOptions};
 pub use km::{km_plot, km_svg, Fun, KmPlot, KmPlotOptions, OverlayCurve, Panel, PlotGroup};
 pub use palette::{parse_hex, DEFAULT_PALETTE, OKABE_ITO};
-pub use render::{figure_bytes, render_png, save, svg_options, FONT_FAMILY};
+pub use render::{figure_bytes, render_pdf, render_png, save, svg_options, FONT_FAMILY};

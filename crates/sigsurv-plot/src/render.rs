@@ -1,4 +1,5 @@
-//! Saving figures: SVG as is, PNG rendered with resvg using only the embedded font; atomic writes.
+//! Saving figures: SVG as is, PNG rendered with resvg and PDF converted with svg2pdf, both using only the
+//! embedded font (embedded in the PDF too, subset); atomic writes.
 
 use crate::error::{PlotError, Result};
 use crate::text::FONT;
@@ -71,6 +72,36 @@ pub fn render_png(svg: &str, dpi: f64) -> Result<Vec<u8>> {
     encode_png(&pixmap, dpi)
 }
 
+/// Converts an SVG to a one-page vector PDF of the figure's size (the SVG's user unit is a CSS px, 1/96 inch), its
+/// text kept as text in the embedded DejaVu Sans (subset), so that journals' checks for embedded fonts pass and
+/// the text can be searched and edited.
+///
+/// # Errors
+/// [`PlotError::Render`] if the SVG does not parse or cannot be converted.
+pub fn render_pdf(svg: &str) -> Result<Vec<u8>> {
+    use svg2pdf::usvg as pdf_usvg;
+    static DB: OnceLock<Arc<pdf_usvg::fontdb::Database>> = OnceLock::new();
+    let db = DB.get_or_init(|| {
+        let mut db = pdf_usvg::fontdb::Database::new();
+        db.load_font_data(FONT.to_vec());
+        db.set_sans_serif_family("DejaVu Sans");
+        Arc::new(db)
+    });
+    let opts = pdf_usvg::Options {
+        font_family: "DejaVu Sans".to_string(),
+        fontdb: Arc::clone(db),
+        ..pdf_usvg::Options::default()
+    };
+    let tree =
+        pdf_usvg::Tree::from_str(svg, &opts).map_err(|e| PlotError::Render(e.to_string()))?;
+    svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions { dpi: 96.0 },
+    )
+    .map_err(|e| PlotError::Render(format!("PDF conversion: {e}")))
+}
+
 /// PNG bytes of an opaque pixmap (the figures have a white background), 8-bit RGB, with pHYs.
 fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>> {
     // Opaque pixels: premultiplied RGBA equals straight RGBA; drop alpha.
@@ -99,7 +130,8 @@ fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes a figure: `.svg` writes the SVG text, `.png` renders it at `dpi` ([`render_png`]). The file is
+/// Writes a figure: `.svg` writes the SVG text, `.png` renders it at `dpi` ([`render_png`]), `.pdf` converts it
+/// to vector PDF ([`render_pdf`]). The file is
 /// written to a temporary file in the same directory and renamed, so readers never see half a file.
 ///
 /// # Errors
@@ -110,7 +142,8 @@ pub fn save(svg: &str, path: &Path, dpi: f64) -> Result<()> {
     write_atomic(path, &bytes)
 }
 
-/// The bytes of the figure file `path` names: the SVG text for `.svg`, the PNG rendered at `dpi` for `.png`
+/// The bytes of the figure file `path` names: the SVG text for `.svg`, the PNG rendered at `dpi` for `.png`, the
+/// PDF for `.pdf`
 /// (for callers that write the file themselves).
 ///
 /// # Errors
@@ -123,6 +156,7 @@ pub fn figure_bytes(svg: &str, path: &Path, dpi: f64) -> Result<Vec<u8>> {
     let bytes = match ext.as_deref() {
         Some("svg") => svg.as_bytes().to_vec(),
         Some("png") => render_png(svg, dpi)?,
+        Some("pdf") => render_pdf(svg)?,
         _ => {
             return Err(PlotError::UnknownExtension {
                 path: path.to_path_buf(),

@@ -539,9 +539,11 @@ fn save_writes_svg_and_png_and_rejects_other_extensions() {
     assert_eq!((info.width, info.height), (1440, 1200));
     let dims = info.pixel_dims.unwrap();
     assert_eq!(dims.xppu, (192.0f64 / 0.0254).round() as u32);
-    let e = save(&svg, &dir.join("a.pdf"), 300.0).unwrap_err();
+    save(&svg, &dir.join("a.pdf"), 300.0).unwrap();
+    assert!(std::fs::read(dir.join("a.pdf")).unwrap().starts_with(b"%PDF-"));
+    let e = save(&svg, &dir.join("a.eps"), 300.0).unwrap_err();
     assert!(matches!(e, PlotError::UnknownExtension { .. }));
-    assert!(e.to_string().contains(".svg or .png"));
+    assert!(e.to_string().contains(".svg, .png or .pdf"));
     assert!(save(&svg, &dir.join("noext"), 300.0).is_err());
     assert!(matches!(
         save(&svg, &dir.join("b.png"), 5.0),

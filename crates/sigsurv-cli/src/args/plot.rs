@@ -39,7 +39,7 @@ pub enum FunArg {
 /// Size and resolution of the figure.
 #[derive(Args, Debug, Clone)]
 pub struct FigureArgs {
-    /// Figure file: .svg or .png
+    /// Figure file: .svg, .png or .pdf (vector, fonts embedded)
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Title above the figure
@@ -48,21 +48,87 @@ pub struct FigureArgs {
     /// x-axis title
     #[arg(long)]
     pub xlab: Option<String>,
-    /// Width in px (1/96 inch)
-    #[arg(allow_negative_numbers = true, long)]
+    /// Width: 85mm, 3.3in, 250pt or px (a bare number is px, 1/96 inch)
+    #[arg(allow_negative_numbers = true, long, value_parser = parse_length)]
     pub width: Option<f64>,
-    /// Height in px (1/96 inch)
-    #[arg(allow_negative_numbers = true, long)]
+    /// Height, in the units of --width
+    #[arg(allow_negative_numbers = true, long, value_parser = parse_length)]
     pub height: Option<f64>,
+    /// Journal column width: single (85 mm) or double (180 mm); the height keeps the figure's proportions
+    /// unless --height is given
+    #[arg(long, value_enum, conflicts_with = "width")]
+    pub size: Option<SizePreset>,
     /// Resolution of a PNG (pixels = px x dpi / 96)
     #[arg(allow_negative_numbers = true, long, default_value_t = 300.0)]
     pub dpi: f64,
-    /// Base font size in px
-    #[arg(allow_negative_numbers = true, long, default_value_t = 13.0)]
+    /// Base font size: 9pt, or px (a bare number, 1/96 inch)
+    #[arg(allow_negative_numbers = true, long, default_value = "13", value_parser = parse_length)]
     pub font_size: f64,
     /// No notes on standard error
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+impl FigureArgs {
+    /// The width in px: `--size`, else `--width`, else `default`.
+    pub fn width_px(&self, default: f64) -> f64 {
+        self.size
+            .map(SizePreset::width_px)
+            .or(self.width)
+            .unwrap_or(default)
+    }
+
+    /// The height in px: `--height`, else the default height scaled with the width a `--size` preset set
+    /// (the figure keeps its proportions), else `default_height`.
+    pub fn height_px(&self, default_width: f64, default_height: f64) -> f64 {
+        match (self.height, self.size) {
+            (Some(h), _) => h,
+            (None, Some(s)) => default_height * s.width_px() / default_width,
+            (None, None) => default_height,
+        }
+    }
+}
+
+/// A journal's column width.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizePreset {
+    /// 85 mm
+    Single,
+    /// 180 mm
+    Double,
+}
+
+impl SizePreset {
+    /// The width in px.
+    pub fn width_px(self) -> f64 {
+        let mm = match self {
+            SizePreset::Single => 85.0,
+            SizePreset::Double => 180.0,
+        };
+        mm / 25.4 * 96.0
+    }
+}
+
+/// A length with its unit — `mm`, `cm`, `in`, `pt` or `px` — or a bare number of px, in px (1/96 inch, the
+/// SVG's user unit).
+pub fn parse_length(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (number, per_unit) = [
+        ("mm", 96.0 / 25.4),
+        ("cm", 96.0 / 2.54),
+        ("in", 96.0),
+        ("pt", 96.0 / 72.0),
+        ("px", 1.0),
+    ]
+    .iter()
+    .find_map(|(u, f)| t.strip_suffix(u).map(|n| (n.trim(), *f)))
+    .unwrap_or((t, 1.0));
+    match number.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v * per_unit),
+        _ => Err(format!(
+            "\"{s}\" is not a positive length (e.g. 85mm, 3.3in, 9pt, or a number of px)"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -116,6 +182,13 @@ pub struct PlotKmArgs {
     /// Leave out the log-rank p-value (shown when there are two or more groups)
     #[arg(long)]
     pub no_pvalue: bool,
+    /// Title of the legend (default: the --by column)
+    #[arg(long, value_name = "TEXT")]
+    pub legend_title: Option<String>,
+    /// Names of the groups in the legend and risk table, comma-separated in the groups' order (R's factor
+    /// order of --by): "No hormone therapy,Hormone therapy"
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub labels: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -33,7 +33,7 @@ fn check_output(f: &FigureArgs) -> CliResult<()> {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("svg") | Some("png") => Ok(()),
+        Some("svg") | Some("png") | Some("pdf") => Ok(()),
         _ => Err(plot_failure(PlotError::UnknownExtension {
             path: f.output.clone(),
         })),
@@ -87,11 +87,27 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
     };
     let curves = kaplan_meier_by(&input.time, &input.event, &codes, levels.len(), &opts)
         .map_err(|e| input.core_failure(e))?;
+    if !a.labels.is_empty() && a.labels.len() != levels.len() {
+        return Err(Failure::input(format!(
+            "--labels gives {} names for {} groups ({})",
+            a.labels.len(),
+            levels.len(),
+            levels.join(", ")
+        ))
+        .hint("one name per group, comma-separated, in this order"));
+    }
+    // --labels renames the groups in the legend and the risk table (and the overlay's groups with them).
+    let shown = |name: &str| -> String {
+        match levels.iter().position(|l| l == name) {
+            Some(k) if !a.labels.is_empty() => a.labels[k].trim().to_string(),
+            _ => name.to_string(),
+        }
+    };
     let groups: Vec<PlotGroup> = levels
         .iter()
         .zip(curves)
         .map(|(name, curve)| PlotGroup {
-            name: name.clone(),
+            name: shown(name),
             curve,
         })
         .collect();
@@ -113,10 +129,13 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
             annotations.push(format!("Log-rank {}", p_label(lr.p_value)));
         }
     }
-    let overlay = match &a.overlay {
+    let mut overlay = match &a.overlay {
         Some(path) => read_overlay(path, &a.data, &levels, a.by.is_some())?,
         None => Vec::new(),
     };
+    for c in &mut overlay {
+        c.group = shown(&c.group);
+    }
     let defaults = KmPlotOptions::default();
     let f = &a.figure;
     let po = KmPlotOptions {
@@ -134,12 +153,12 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
         risk_table: !a.no_risk_table,
         breaks: a.breaks,
         xmax: a.xmax,
-        legend_title: a.by.clone(),
+        legend_title: a.legend_title.clone().or_else(|| a.by.clone()),
         annotations,
         overlay,
         palette: a.palette.iter().map(|c| c.trim().to_string()).collect(),
-        width: f.width.unwrap_or(defaults.width),
-        height: f.height.unwrap_or(defaults.height),
+        width: f.width_px(defaults.width),
+        height: f.height_px(defaults.width, defaults.height),
         dpi: f.dpi,
         font_size: f.font_size,
         ..defaults
@@ -289,7 +308,7 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
             .and_then(Value::as_f64)
             .unwrap_or(defaults.ci_level),
         xlim,
-        width: f.width.unwrap_or(defaults.width),
+        width: f.width_px(defaults.width),
         height: f.height,
         dpi: f.dpi,
         font_size: f.font_size,
