@@ -245,3 +245,31 @@ fn run_reads_time_unit_from_the_file_and_flags_an_optimal_cut() {
     assert!(section(&html, "score").contains("p adjusted for the search"));
     assert!(section(&html, "logrank").contains("<p class=\"note\">"));
 }
+
+#[test]
+fn time_points_give_a_survival_at_fixed_times_table() {
+    let dir = tempfile::tempdir().unwrap();
+    analyze(
+        &fixture("gse1992/clinical.csv"),
+        dir.path(),
+        &["--time-points", "12,60,120"],
+    );
+    let html = read(&dir.path().join("report.html"));
+    let s = read_json(&dir.path().join("summary.json"));
+    let km = section(&html, "km");
+    assert!(km.contains("Survival at fixed times"), "{km}");
+    // Every `at` row of the summary is in the table, with its survival.
+    for r in s["km"]["at"].as_array().unwrap() {
+        let surv = r["survival"].as_f64().unwrap();
+        assert!(
+            km.contains(&format!("{surv}")) || km.contains(&format!("{:.3}", surv)),
+            "survival {surv} of {} at {} not in the table",
+            r["group"],
+            r["time"]
+        );
+    }
+    assert!(
+        km.contains("not followed that long (left out): low at 120, high at 120"),
+        "{km}"
+    );
+}

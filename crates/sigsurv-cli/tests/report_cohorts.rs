@@ -75,7 +75,9 @@ fn forest(svg: &str) -> (Vec<Drawn>, impl Fn(f64) -> f64) {
         |n: usvg::roxmltree::Node, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
     let rows = doc
         .descendants()
-        .filter(|n| n.attribute("class") == Some("forest-row"))
+        .filter(|n| {
+            n.attribute("class") == Some("forest-row") && n.attribute("data-note").is_none()
+        })
         .map(|g| {
             let texts: Vec<String> = g
                 .children()
@@ -120,8 +122,20 @@ fn forest(svg: &str) -> (Vec<Drawn>, impl Fn(f64) -> f64) {
 /// The forest rows equal the term's hazard ratio, CI and counts in each cohort's and the pooled Cox JSON, and
 /// each marker sits at its hazard ratio on the drawn log axis.
 fn forest_matches(svg: &str, s: &Value, model: &str, name: &str) {
-    let (rows, x_of) = forest(svg);
+    let (mut rows, x_of) = forest(svg);
     let cohorts = s["cohorts"].as_array().unwrap();
+    // The score's forest ends with the random-effects pooled HR and a heterogeneity line.
+    let h = &s["pooled"]["heterogeneity"];
+    if model == "cox_score" && !h.is_null() {
+        let re = rows.pop().expect("the random-effects row");
+        assert_eq!(re.label, "Random effects (DerSimonian-Laird)");
+        assert!(re.diamond);
+        assert_eq!(re.estimate, h["random_effects"]["hr"].as_f64().unwrap());
+        assert!(
+            svg.contains(">Heterogeneity: Q = "),
+            "the heterogeneity line"
+        );
+    }
     assert_eq!(rows.len(), cohorts.len() + 1, "one row per cohort + pooled");
     let expected = cohorts
         .iter()

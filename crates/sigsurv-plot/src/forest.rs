@@ -105,6 +105,8 @@ pub struct ForestOptions {
     pub dpi: f64,
     /// Base font size in px (default 13).
     pub font_size: f64,
+    /// A line of text under the axis, at the left (e.g. the heterogeneity of a meta-analysis; default none).
+    pub footnote: Option<String>,
 }
 
 impl Default for ForestOptions {
@@ -121,6 +123,7 @@ impl Default for ForestOptions {
             height: None,
             dpi: 300.0,
             font_size: 13.0,
+            footnote: None,
         }
     }
 }
@@ -231,7 +234,12 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
     let rows_top = y + 1.6 * fs;
     let rows_bottom = rows_top + rows.len() as f64 * row_h;
     let axis_h = 0.4 * fs + 0.3 * fs + tick_fs + 0.5 * fs + fs + 0.2 * fs;
-    let needed = rows_bottom + axis_h + pad;
+    let footnote_h = if opts.footnote.is_some() {
+        1.6 * fs
+    } else {
+        0.0
+    };
+    let needed = rows_bottom + axis_h + footnote_h + pad;
     let h = opts.height.unwrap_or(needed.ceil());
     if h < needed {
         return Err(PlotError::TooSmall(format!(
@@ -443,6 +451,10 @@ pub fn forest_svg(rows: &[ForestRow], opts: &ForestOptions) -> Result<String> {
         &TextStyle::new(fs, Anchor::Middle),
     );
     svg.end_group();
+    if let Some(note) = &opts.footnote {
+        let y = ay + 0.7 * fs + tick_fs + 0.5 * fs + fs + 0.2 * fs + 1.2 * fs;
+        svg.text(pad, y, note, &TextStyle::new(fs, Anchor::Start));
+    }
     Ok(svg.finish())
 }
 

@@ -540,7 +540,9 @@ fn save_writes_svg_and_png_and_rejects_other_extensions() {
     let dims = info.pixel_dims.unwrap();
     assert_eq!(dims.xppu, (192.0f64 / 0.0254).round() as u32);
     save(&svg, &dir.join("a.pdf"), 300.0).unwrap();
-    assert!(std::fs::read(dir.join("a.pdf")).unwrap().starts_with(b"%PDF-"));
+    assert!(std::fs::read(dir.join("a.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
     let e = save(&svg, &dir.join("a.eps"), 300.0).unwrap_err();
     assert!(matches!(e, PlotError::UnknownExtension { .. }));
     assert!(e.to_string().contains(".svg, .png or .pdf"));

@@ -273,7 +273,52 @@ pub(crate) fn cohort_forest_rows(
         }
         None => left_out.push("pooled".into()),
     }
+    rows.extend(heterogeneity_rows(
+        &summary["pooled"]["heterogeneity"],
+        &which.term,
+    ));
     (rows, left_out)
+}
+
+/// The random-effects pooled HR (a second diamond), when the pooled results have it for this term.
+fn heterogeneity_rows(h: &Value, term: &str) -> Vec<ForestRow> {
+    if h.is_null() || h["term"].as_str() != Some(term) {
+        return Vec::new();
+    }
+    let re = &h["random_effects"];
+    let num = |v: &Value| v.as_f64();
+    let rows = vec![ForestRow {
+        summary: true,
+        p_value: num(&re["p_value"]),
+        ..ForestRow::from_estimate(
+            "Random effects (DerSimonian-Laird)",
+            num(&re["hr"]),
+            num(&re["lower"]),
+            num(&re["upper"]),
+        )
+    }];
+    rows
+}
+
+/// "Heterogeneity: Q = 0.16 (1 df), p = 0.69; I² = 0%; τ² = 0" for the pooled results of `term`, if they have it.
+pub(crate) fn heterogeneity_line(summary: &Value, term: &str) -> Option<String> {
+    let h = &summary["pooled"]["heterogeneity"];
+    if h["term"].as_str() != Some(term) {
+        return None;
+    }
+    let (q, df, i2, tau2) = (
+        h["q"].as_f64()?,
+        h["q_df"].as_f64()?,
+        h["i2"].as_f64()?,
+        h["tau2"].as_f64()?,
+    );
+    let p = h["q_p_value"]
+        .as_f64()
+        .map_or(String::new(), |p| format!(", {}", p_label(p)));
+    Some(format!(
+        "Heterogeneity: Q = {q:.2} ({df} df){p}; I\u{b2} = {i2:.0}%; \u{3c4}\u{b2} = {}",
+        crate::render::text::sig(tau2, 3)
+    ))
 }
 
 /// The forest plot of one term across cohorts (see [`cohort_forest_rows`]); `None` without any row.
@@ -295,6 +340,7 @@ pub(crate) fn cohort_forest_figure(
         )),
         label_header: "Cohort".to_string(),
         width: 820.0,
+        footnote: heterogeneity_line(summary, &which.term),
         ..ForestOptions::default()
     };
     forest_svg(&rows, &opts).map(|svg| Some((svg, left_out)))

@@ -143,7 +143,7 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
             Section {
                 id: "km".into(),
                 heading: "Kaplan-Meier".into(),
-                blocks: vec![km],
+                blocks: std::iter::once(km).chain(survival_at_times(s)).collect(),
             },
             Section {
                 id: "logrank".into(),
@@ -442,6 +442,63 @@ pub(super) fn score(s: &Value, histogram: Block) -> Vec<Block> {
         footnote: Some("Medians and their confidence limits as R's print(survfit); NA where the curve does not reach 0.5.".into()),
     }));
     blocks
+}
+
+/// The "survival at t" table of `time_points` (the km JSON's `at` rows and `differences`), if any.
+pub(super) fn survival_at_times(s: &Value) -> Option<Block> {
+    let at = s["km"]["at"].as_array().filter(|a| !a.is_empty())?;
+    let ci = |r: &Value| {
+        format!(
+            "{} – {}",
+            sig(num(&r["lower"]), 3),
+            sig(num(&r["upper"]), 3)
+        )
+    };
+    let rows = at
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(r["group"].as_str().unwrap_or("")),
+                sig_cell(num(&r["time"]), 6),
+                count(&r["n_risk"]),
+                count(&r["n_event"]),
+                sig_cell(num(&r["survival"]), 3),
+                Cell::text(ci(r)),
+            ]
+        })
+        .collect();
+    let omitted: Vec<String> = s["km"]["at_omitted"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            format!(
+                "{} at {}",
+                o["group"].as_str().unwrap_or(""),
+                sig(num(&o["time"]), 6)
+            )
+        })
+        .collect();
+    Some(Block::Table(Table {
+        caption: Some("Survival at fixed times".into()),
+        header: vec![
+            "group".into(),
+            "time".into(),
+            "at risk".into(),
+            "events since the previous time".into(),
+            "survival".into(),
+            "95% CI".into(),
+        ],
+        rows,
+        footnote: Some(if omitted.is_empty() {
+            "As R's summary(survfit(...), times = ...).".into()
+        } else {
+            format!(
+                "As R's summary(survfit(...), times = ...); not followed that long (left out): {}.",
+                omitted.join(", ")
+            )
+        }),
+    }))
 }
 
 /// R's survdiff table of the groups (stratified by `strata`), then the test; `searched` when the groups come

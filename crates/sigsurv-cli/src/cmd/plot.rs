@@ -1,6 +1,8 @@
 //! `sigsurv plot km` and `sigsurv plot forest`: figures as SVG or PNG (drawn by sigsurv-plot).
 
-use crate::analysis::figures::{cohort_forest_rows, summary_forest_rows, CohortTerm};
+use crate::analysis::figures::{
+    cohort_forest_rows, heterogeneity_line, summary_forest_rows, CohortTerm,
+};
 use crate::args::{DataArgs, OutputArgs};
 use crate::args::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
 use crate::core_options::conf_type;
@@ -308,6 +310,11 @@ fn forest(a: &PlotForestArgs) -> CliResult<()> {
             .and_then(Value::as_f64)
             .unwrap_or(defaults.ci_level),
         xlim,
+        footnote: if by_cohort {
+            heterogeneity_line(&json, &a.term)
+        } else {
+            None
+        },
         width: f.width_px(defaults.width),
         height: f.height,
         dpi: f.dpi,
