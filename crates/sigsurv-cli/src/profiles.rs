@@ -15,7 +15,7 @@ pub(crate) fn encode_profiles(
     fitted: &Table,
     path: &str,
 ) -> CliResult<(Vec<f64>, Vec<String>)> {
-    let coding = DesignCoding::of(d, fitted);
+    let coding = DesignCoding::of(d, fitted)?;
     let needed = coding.source_columns();
     let spec = TableSpec {
         path: PathBuf::from(path),

@@ -508,7 +508,7 @@ fn long_formulas_and_conditions_are_not_echoed_whole() {
         &[
             "invalid --formula \"Surv(time, cens) ~ age",
             "characters)",
-            "only '+' between terms",
+            "expected a column name at the end",
         ],
     );
     assert!(err.len() < 600, "{err}");

@@ -194,6 +194,9 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
                 let (_, idx, _) = levels(get(c)?);
                 d.cluster = Some(idx);
             }
+            Term::Interaction(vars) => {
+                interaction(&mut d, &mut src, vars, &formula.terms, &get)?;
+            }
         }
     }
     let p = src.cols.len();
@@ -279,6 +282,7 @@ pub const MAX_COLUMNS: usize = 1000;
 
 /// Where a column of the design comes from; the matrix is filled once all columns are known, so it is
 /// allocated once at its final size and filled column by column in parallel.
+#[derive(Clone)]
 enum Source<'c> {
     Values(&'c [f64]),
     Log(&'c [f64]),
@@ -287,6 +291,20 @@ enum Source<'c> {
         factor: usize,
         level: u32,
     },
+    /// The product of columns (an interaction).
+    Product(Vec<Source<'c>>),
+}
+
+impl Source<'_> {
+    /// Row i's value.
+    fn at(&self, codes: &[Vec<u32>], i: usize) -> f64 {
+        match self {
+            Source::Values(v) => v[i],
+            Source::Log(v) => v[i].ln(),
+            Source::Dummy { factor, level } => f64::from(u8::from(codes[*factor][i] == *level)),
+            Source::Product(parts) => parts.iter().map(|p| p.at(codes, i)).product(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -320,6 +338,10 @@ impl Sources<'_> {
                     .iter_mut()
                     .zip(&self.codes[*factor])
                     .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
+                Source::Product(_) => out
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(i, o)| *o = c.at(&self.codes, i)),
             });
         Ok(x)
     }
@@ -346,6 +368,163 @@ fn push_col<'c>(
     src.cols.push(v);
 }
 
+/// The label of a variable inside a term, as R prints it: `x`, `log(x)`, `factor(x)`.
+fn variable_label(v: &Term) -> String {
+    match v {
+        Term::Numeric(c) => c.clone(),
+        Term::Log(c) => format!("log({c})"),
+        Term::Factor { column, .. } => format!("factor({column})"),
+        Term::Strata(c) => format!("strata({c})"),
+        Term::Cluster(c) => format!("cluster({c})"),
+        Term::Interaction(vs) => vs.iter().map(variable_label).collect::<Vec<_>>().join(":"),
+    }
+}
+
+/// The columns of an interaction `a:b:...`: every product of one column of each variable, the first variable
+/// varying fastest, named by joining the columns' names with `:` (as R's `model.matrix`). A factor is coded by
+/// treatment contrasts when the term without it is in the model (`a:b` with `b` present), else by an indicator
+/// of every level — R's rule of marginality (`rx:nodes` without `nodes` gives every level of `rx`).
+fn interaction<'c>(
+    d: &mut Design,
+    src: &mut Sources<'c>,
+    vars: &[Term],
+    all_terms: &[Term],
+    get: &dyn Fn(&str) -> Result<&'c ColumnData<'c>>,
+) -> Result<()> {
+    let label = vars
+        .iter()
+        .map(variable_label)
+        .collect::<Vec<_>>()
+        .join(":");
+    let column_label = vars
+        .iter()
+        .filter_map(|v| match v {
+            Term::Numeric(c) | Term::Log(c) => Some(c.clone()),
+            Term::Factor { column, .. } => Some(column.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(":");
+    // Whether the term without variable k is in the model.
+    let present = |k: usize| -> bool {
+        let rest: Vec<&Term> = vars
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != k)
+            .map(|(_, v)| v)
+            .collect();
+        all_terms.iter().any(|t| {
+            let tv = t.variables();
+            tv.len() == rest.len() && rest.iter().all(|r| tv.contains(r))
+        })
+    };
+    let mut per_var: Vec<Vec<(String, Source<'c>)>> = Vec::new();
+    for (k, v) in vars.iter().enumerate() {
+        let (column, reference, as_factor) = match v {
+            Term::Numeric(c) => (c, None, get(c)?.numbers().is_none()),
+            Term::Log(c) => {
+                let x = get(c)?
+                    .numbers()
+                    .ok_or_else(|| CoreError::LogOfText { column: c.clone() })?;
+                if let Some(row) = x.iter().position(|&y| y <= 0.0 || y.is_nan()) {
+                    return Err(CoreError::AtRow {
+                        row,
+                        what: format!("log({c}) of {}", x[row]),
+                        why: "the value must be > 0".into(),
+                    });
+                }
+                per_var.push(vec![(format!("log({c})"), Source::Log(x))]);
+                continue;
+            }
+            Term::Factor { column, reference } => (column, reference.as_deref(), true),
+            _ => unreachable!("the parser keeps strata() and cluster() out of interactions"),
+        };
+        let col = get(column)?;
+        if !as_factor {
+            let x = col.numbers().unwrap_or(&[]);
+            per_var.push(vec![(column.clone(), Source::Values(x))]);
+            continue;
+        }
+        let (labels, idx, numeric_levels) = levels(col);
+        if labels.len() < 2 {
+            return Err(CoreError::SingleLevelFactor {
+                column: column.to_string(),
+                level: labels.first().map_or("none", String::as_str).to_string(),
+            });
+        }
+        let r = reference_index(column, reference, &labels, &numeric_levels)?;
+        let contrasts = present(k);
+        let code = src.codes.len();
+        src.codes.push(idx);
+        per_var.push(
+            labels
+                .iter()
+                .enumerate()
+                .filter(|(l, _)| !contrasts || *l != r)
+                .map(|(l, name)| {
+                    (
+                        format!("{column}={name}"),
+                        Source::Dummy {
+                            factor: code,
+                            level: l as u32,
+                        },
+                    )
+                })
+                .collect(),
+        );
+    }
+    // The first variable varies fastest.
+    let mut combos: Vec<(Vec<String>, Vec<Source<'c>>)> = vec![(Vec::new(), Vec::new())];
+    for pieces in &per_var {
+        let mut next = Vec::with_capacity(combos.len() * pieces.len());
+        for (name, s) in pieces {
+            for (names, parts) in &combos {
+                let mut n2 = names.clone();
+                n2.push(name.clone());
+                let mut p2 = parts.clone();
+                p2.push(s.clone());
+                next.push((n2, p2));
+            }
+        }
+        combos = next;
+    }
+    for (names, parts) in combos {
+        push_col(
+            d,
+            src,
+            (&label, &column_label),
+            names.join(":"),
+            Source::Product(parts),
+        );
+    }
+    Ok(())
+}
+
+/// The index of the reference level (`ref = ` by number or by label; the first level by default).
+fn reference_index(
+    column: &str,
+    reference: Option<&str>,
+    labels: &[String],
+    numeric_levels: &[f64],
+) -> Result<usize> {
+    match reference {
+        None => Ok(0),
+        Some(rf) => {
+            let by_number = match (rf.trim().parse::<f64>(), numeric_levels.is_empty()) {
+                (Ok(x), false) => numeric_levels.iter().position(|&l| l == x),
+                _ => None,
+            };
+            by_number
+                .or_else(|| labels.iter().position(|l| l == rf))
+                .ok_or_else(|| CoreError::UnknownReferenceLevel {
+                    column: column.to_string(),
+                    level: rf.to_string(),
+                    levels: labels.to_vec(),
+                })
+        }
+    }
+}
+
 fn factor<'c>(
     d: &mut Design,
     src: &mut Sources<'c>,
@@ -361,22 +540,7 @@ fn factor<'c>(
             level: labels.first().map_or("none", String::as_str).to_string(),
         });
     }
-    let r = match reference {
-        None => 0,
-        Some(rf) => {
-            let by_number = match (rf.trim().parse::<f64>(), numeric_levels.is_empty()) {
-                (Ok(x), false) => numeric_levels.iter().position(|&l| l == x),
-                _ => None,
-            };
-            by_number
-                .or_else(|| labels.iter().position(|l| l == rf))
-                .ok_or_else(|| CoreError::UnknownReferenceLevel {
-                    column: column.to_string(),
-                    level: rf.to_string(),
-                    levels: labels.clone(),
-                })?
-        }
-    };
+    let r = reference_index(column, reference, &labels, &numeric_levels)?;
     for (k, label) in labels.iter().enumerate() {
         if k == r {
             continue;

@@ -43,6 +43,28 @@ pub enum Term {
     Strata(String),
     /// `cluster(col)`: robust variance grouped by this column.
     Cluster(String),
+    /// `a:b` (also from `a*b`, `(a+b)^2`): the product of its variables (each `Numeric`, `Log` or `Factor`),
+    /// listed in their order of first appearance in the formula, as R's `terms()` orders them.
+    Interaction(Vec<Term>),
+}
+
+impl Term {
+    /// The variables of the term: itself, or an interaction's.
+    pub fn variables(&self) -> &[Term] {
+        match self {
+            Term::Interaction(v) => v,
+            other => std::slice::from_ref(other),
+        }
+    }
+
+    /// The data column a main-effect term reads.
+    fn column(&self) -> Option<&String> {
+        match self {
+            Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => Some(c),
+            Term::Factor { column, .. } => Some(column),
+            Term::Interaction(_) => None,
+        }
+    }
 }
 
 /// A parsed formula.
@@ -73,9 +95,10 @@ impl Formula {
             }
         }
         for t in &self.terms {
-            match t {
-                Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => push(c),
-                Term::Factor { column, .. } => push(column),
+            for v in t.variables() {
+                if let Some(c) = v.column() {
+                    push(c);
+                }
             }
         }
         out
@@ -94,29 +117,18 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
         toks,
         pos: 0,
         src: s,
+        order: Vec::new(),
     };
     let response = p.response()?;
     p.expect(&Tok::Tilde)?;
-    let mut terms = Vec::new();
-    loop {
-        // `1` (and `0`) is R's intercept marker: survival models have no free intercept term, so `~ 1` is the
-        // null model and `+ 0` / `+ 1` change nothing.
-        if matches!(p.peek(), Some(Tok::Ident(s)) if s == "1" || s == "0") {
-            p.pos += 1;
-        } else {
-            terms.push(p.term()?);
-        }
-        if p.peek() != Some(&Tok::Plus) {
-            break;
-        }
-        p.pos += 1;
-    }
+    let sets = p.sum()?;
     if let Some(t) = p.peek() {
         return Err(p.err(&format!(
-            "unexpected {} (only '+' between terms is supported)",
+            "unexpected {} (terms are joined by + - * : and (...)^k)",
             t.show()
         )));
     }
+    let terms = p.into_terms(sets)?;
     if terms
         .iter()
         .filter(|t| matches!(t, Term::Cluster(_)))
@@ -126,15 +138,6 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
         return Err(p.err("a formula cannot have more than one cluster() term"));
     }
     check_response(&response, &terms).map_err(|msg| p.err(&msg))?;
-    let mut seen = Vec::new();
-    for t in &terms {
-        if let Term::Numeric(c) | Term::Log(c) | Term::Factor { column: c, .. } = t {
-            if seen.contains(&t) {
-                return Err(p.err(&format!("term {c} appears twice")));
-            }
-            seen.push(t);
-        }
-    }
     Ok(Formula { response, terms })
 }
 
@@ -166,11 +169,11 @@ fn check_response(response: &Response, terms: &[Term]) -> std::result::Result<()
             ));
         }
     }
-    for t in terms {
-        let c = match t {
-            Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => c,
-            Term::Factor { column, .. } => column,
-        };
+    for c in terms
+        .iter()
+        .flat_map(|t| t.variables())
+        .filter_map(Term::column)
+    {
         if let Some((role, _)) = columns.iter().find(|(_, d)| *d == c) {
             return Err(format!(
                 "column \"{c}\" is the {role} of Surv() and cannot also be a term on the right of ~"
@@ -273,6 +276,35 @@ struct Parser<'a> {
     toks: Vec<Tok>,
     pos: usize,
     src: &'a str,
+    /// Variables in their order of first appearance (the order of an interaction's variables).
+    order: Vec<Term>,
+}
+
+/// A term while parsing: its variables (none for the intercept `1`/`0`).
+type TermSet = Vec<Term>;
+
+/// The union of two terms' variables (a term's variables as a set: `a:a` is `a`).
+fn cross(a: &TermSet, b: &TermSet) -> TermSet {
+    let mut out = a.clone();
+    for v in b {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+fn same_term(a: &TermSet, b: &TermSet) -> bool {
+    a.len() == b.len() && a.iter().all(|v| b.contains(v))
+}
+
+/// Adds the terms of `more` not already in `into` (R: a term appears once).
+fn union_into(into: &mut Vec<TermSet>, more: Vec<TermSet>) {
+    for t in more {
+        if !into.iter().any(|x| same_term(x, &t)) {
+            into.push(t);
+        }
+    }
 }
 
 impl Parser<'_> {
@@ -426,6 +458,146 @@ impl Parser<'_> {
         }
     }
 
+    /// `a + b - c`: terms added and removed, left to right (removing an absent term is silent, as R).
+    fn sum(&mut self) -> Result<Vec<TermSet>> {
+        let mut terms = self.product()?;
+        loop {
+            match self.peek() {
+                Some(Tok::Plus) => {
+                    self.pos += 1;
+                    let more = self.product()?;
+                    union_into(&mut terms, more);
+                }
+                Some(Tok::Other('-')) => {
+                    self.pos += 1;
+                    let less = self.product()?;
+                    terms.retain(|t| !less.iter().any(|l| same_term(l, t)));
+                }
+                _ => return Ok(terms),
+            }
+        }
+    }
+
+    /// `a * b` = `a + b + a:b`.
+    fn product(&mut self) -> Result<Vec<TermSet>> {
+        let mut terms = self.interaction()?;
+        while self.peek() == Some(&Tok::Other('*')) {
+            self.pos += 1;
+            let right = self.interaction()?;
+            let mut both = terms.clone();
+            union_into(&mut both, right.clone());
+            let crossed: Vec<TermSet> = terms
+                .iter()
+                .flat_map(|a| right.iter().map(move |b| cross(a, b)))
+                .collect();
+            union_into(&mut both, crossed);
+            terms = both;
+        }
+        Ok(terms)
+    }
+
+    /// `a:b`: every term of the left with every term of the right.
+    fn interaction(&mut self) -> Result<Vec<TermSet>> {
+        let mut terms = self.power()?;
+        while self.peek() == Some(&Tok::Other(':')) {
+            self.pos += 1;
+            let right = self.power()?;
+            let mut crossed = Vec::new();
+            union_into(
+                &mut crossed,
+                terms
+                    .iter()
+                    .flat_map(|a| right.iter().map(move |b| cross(a, b)))
+                    .collect(),
+            );
+            terms = crossed;
+        }
+        Ok(terms)
+    }
+
+    /// `(a + b + c)^k`: the terms and their interactions up to order k.
+    fn power(&mut self) -> Result<Vec<TermSet>> {
+        let base = self.atom()?;
+        if self.peek() != Some(&Tok::Other('^')) {
+            return Ok(base);
+        }
+        self.pos += 1;
+        let k: usize = match self.peek().cloned() {
+            Some(Tok::Ident(s)) => {
+                s.parse().ok().filter(|k| *k >= 1).ok_or_else(|| {
+                    self.err(&format!("^{s}: the power must be a whole number >= 1"))
+                })?
+            }
+            _ => return Err(self.err("^ must be followed by a whole number, e.g. (a + b + c)^2")),
+        };
+        self.pos += 1;
+        let mut terms = base.clone();
+        for _ in 1..k {
+            let crossed: Vec<TermSet> = terms
+                .iter()
+                .flat_map(|a| base.iter().map(move |b| cross(a, b)))
+                .collect();
+            union_into(&mut terms, crossed);
+        }
+        Ok(terms)
+    }
+
+    /// A term, `(...)`, or the intercept `1` / `0` (survival models have no free intercept: `~ 1` is the null
+    /// model, and `+ 0`, `- 1` change nothing).
+    fn atom(&mut self) -> Result<Vec<TermSet>> {
+        match self.peek() {
+            Some(Tok::LParen) => {
+                self.pos += 1;
+                let inner = self.sum()?;
+                self.expect(&Tok::RParen)?;
+                Ok(inner)
+            }
+            Some(Tok::Ident(s)) if s == "1" || s == "0" => {
+                self.pos += 1;
+                Ok(vec![Vec::new()])
+            }
+            Some(Tok::Ident(s)) if s == "." => {
+                Err(self.err("'.' (every other column) is not supported yet: list the columns"))
+            }
+            _ => {
+                let t = self.term()?;
+                if !self.order.contains(&t) {
+                    self.order.push(t.clone());
+                }
+                Ok(vec![vec![t]])
+            }
+        }
+    }
+
+    /// The parsed terms as the formula lists them: intercept markers dropped, interactions' variables in order
+    /// of first appearance, main effects first, then two-way interactions, and so on (R's `terms()` order).
+    fn into_terms(&self, sets: Vec<TermSet>) -> Result<Vec<Term>> {
+        let mut sets: Vec<TermSet> = sets.into_iter().filter(|s| !s.is_empty()).collect();
+        sets.sort_by_key(|s| s.len());
+        sets.into_iter()
+            .map(|mut s| {
+                if s.len() == 1 {
+                    return Ok(s.remove(0));
+                }
+                if let Some(v) = s
+                    .iter()
+                    .find(|v| matches!(v, Term::Strata(_) | Term::Cluster(_)))
+                {
+                    return Err(self.err(&format!(
+                        "{} cannot be part of an interaction",
+                        match v {
+                            Term::Strata(c) => format!("strata({c})"),
+                            Term::Cluster(c) => format!("cluster({c})"),
+                            _ => String::new(),
+                        }
+                    )));
+                }
+                s.sort_by_key(|v| self.order.iter().position(|o| o == v));
+                Ok(Term::Interaction(s))
+            })
+            .collect()
+    }
+
     fn single(&mut self) -> Result<String> {
         self.expect(&Tok::LParen)?;
         let c = self.column()?;
@@ -577,17 +749,60 @@ mod tests {
     }
 
     #[test]
+    fn interactions_expand_as_r_terms() {
+        let f =
+            parse_formula("Surv(t, e) ~ b + a * factor(g) - b + (x + y + z)^2 + a + 0").unwrap();
+        let labels: Vec<String> = f
+            .terms
+            .iter()
+            .map(|t| {
+                t.variables()
+                    .iter()
+                    .map(|v| match v {
+                        Term::Numeric(c) => c.clone(),
+                        Term::Factor { column, .. } => format!("factor({column})"),
+                        other => format!("{other:?}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(":")
+            })
+            .collect();
+        // Main effects in order of appearance, then two-way terms; `a + a` once; `- b` removes b.
+        assert_eq!(
+            labels,
+            [
+                "a",
+                "factor(g)",
+                "x",
+                "y",
+                "z",
+                "a:factor(g)",
+                "x:y",
+                "x:z",
+                "y:z"
+            ]
+        );
+        // An interaction's variables in their order of first appearance in the formula.
+        let f = parse_formula("Surv(t, e) ~ k + c + c:k").unwrap();
+        assert_eq!(
+            f.terms[2],
+            Term::Interaction(vec![Term::Numeric("k".into()), Term::Numeric("c".into())])
+        );
+    }
+
+    #[test]
     fn rejects_what_it_does_not_support() {
         for bad in [
             "time ~ age",
             "Surv(time) ~ age",
-            "Surv(time, status) ~ age * sex",
             "Surv(time, status) ~ ns(age)",
+            "Surv(time, status) ~ age:strata(sex)",
+            "Surv(time, status) ~ (age + sex)^0",
+            "Surv(time, status) ~ .",
             "Surv(time, status) ~",
             "Surv(time, status) ~ 1 +",
             "Surv(time, status) ~ 2",
             "Surv(time, status) age",
-            "Surv(time, status) ~ age + age",
             "Surv(time, status) ~ cluster(a) + cluster(b)",
             "Surv(time, status) ~ factor(g, lvl = 2)",
         ] {

@@ -47,8 +47,15 @@ pub(crate) struct DesignCoding {
 }
 
 impl DesignCoding {
-    /// The coding of a design fitted on `training` (which holds the factor columns).
-    pub fn of(d: &Design, training: &Table) -> DesignCoding {
+    /// The coding of a design fitted on `training` (which holds the factor columns). Interaction terms are
+    /// refused: their coding is not stored yet.
+    pub fn of(d: &Design, training: &Table) -> CliResult<DesignCoding> {
+        if let Some(t) = d.terms.iter().find(|t| t.contains(':')) {
+            return Err(Failure::input(format!(
+                "predictions from a model with the interaction {t} are not supported yet (profiles, --save-model)"
+            ))
+            .hint("fit the model without the interaction to predict, or add the product as a column of the table"));
+        }
         let columns: Vec<ColumnCoding> = d
             .names
             .iter()
@@ -86,7 +93,7 @@ impl DesignCoding {
                 });
             }
         }
-        DesignCoding { columns, levels }
+        Ok(DesignCoding { columns, levels })
     }
 
     /// The table columns the coding reads, each once.

@@ -99,7 +99,7 @@ impl SavedCox {
                 n: m.fit.n,
                 n_events: m.fit.n_events,
             },
-            coding: DesignCoding::of(&m.design, &m.table),
+            coding: DesignCoding::of(&m.design, &m.table)?,
             coef: m.fit.coef.clone(),
             var: m.fit.var.clone(),
             means: m.fit.means.clone(),

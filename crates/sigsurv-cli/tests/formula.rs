@@ -1,0 +1,163 @@
+//! Model formulas with interactions through `sigsurv cox`, against R's coxph (fixtures/formula/make_reference.R):
+//! coefficients, standard errors and log likelihoods in R's column order, and R's marginality rule.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+
+fn reference() -> Vec<Value> {
+    let text = std::fs::read_to_string(root().join("fixtures/formula/reference.json")).unwrap();
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn close(what: &str, a: f64, b: f64) {
+    assert!(
+        (a - b).abs() <= 1e-7 * b.abs().max(1e-8),
+        "{what}: ours {a}, R {b}"
+    );
+}
+
+#[test]
+fn interactions_match_coxph() {
+    for r in reference() {
+        let name = r["name"].as_str().unwrap();
+        let o = sigsurv(&[
+            "cox",
+            &fixture(r["file"].as_str().unwrap()),
+            "--formula",
+            r["formula"].as_str().unwrap(),
+            "--format",
+            "json",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let terms = v["terms"].as_array().unwrap();
+        let r_names = r["coef_names"].as_array().unwrap();
+        assert_eq!(terms.len(), r_names.len(), "{name}: columns");
+        assert_eq!(v["n"], r["n"], "{name}");
+        for (i, t) in terms.iter().enumerate() {
+            // R writes a level straight after the variable (horThyes); sigsurv puts "=" between them.
+            let ours = t["term"].as_str().unwrap().replace('=', "");
+            let theirs = r_names[i].as_str().unwrap().replace("factor(trt)", "trt");
+            assert_eq!(ours, theirs, "{name}: column {i}");
+            close(
+                &format!("{name} coef {i}"),
+                t["coef"].as_f64().unwrap(),
+                r["coef"][i].as_f64().unwrap(),
+            );
+            close(
+                &format!("{name} se {i}"),
+                t["se"].as_f64().unwrap(),
+                r["se"][i].as_f64().unwrap(),
+            );
+        }
+        close(
+            &format!("{name} loglik"),
+            v["loglik"].as_f64().unwrap(),
+            r["loglik"][1].as_f64().unwrap(),
+        );
+    }
+}
+
+#[test]
+fn term_names_follow_the_naming_rule() {
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        "Surv(time, cens) ~ horTh * tgrade - tgrade",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = v["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "horTh=yes",
+            "horTh=no:tgrade=II",
+            "horTh=yes:tgrade=II",
+            "horTh=no:tgrade=III",
+            "horTh=yes:tgrade=III"
+        ]
+    );
+    // Removing an absent term is silent; a stratum cannot be in an interaction.
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        "Surv(time, cens) ~ age - pnodes",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        "Surv(time, cens) ~ age:strata(horTh)",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("strata(horTh) cannot be part of an interaction"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        "Surv(time, cens) ~ (age + pnodes)^x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("whole number"), "{}", stderr(&o));
+}
+
+#[test]
+fn aft_interactions_match_survreg() {
+    let text = std::fs::read_to_string(root().join("fixtures/formula/aft_reference.json")).unwrap();
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let o = sigsurv(&[
+        "aft",
+        &fixture("lung/lung.csv"),
+        "--formula",
+        r["formula"].as_str().unwrap(),
+        "--dist",
+        "weibull",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let terms = v["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), r["coef"].as_array().unwrap().len());
+    assert_eq!(terms[4]["term"], "age:ph.ecog=1");
+    for (i, t) in terms.iter().enumerate() {
+        close(
+            &format!("coef {i}"),
+            t["coef"].as_f64().unwrap(),
+            r["coef"][i].as_f64().unwrap(),
+        );
+    }
+    close(
+        "loglik",
+        v["loglik"].as_f64().unwrap(),
+        r["loglik"][1].as_f64().unwrap(),
+    );
+    close(
+        "scale",
+        v["scale"].as_f64().unwrap(),
+        r["scale"].as_f64().unwrap(),
+    );
+}
