@@ -128,7 +128,7 @@ pub fn parse_formula(s: &str) -> Result<Formula> {
             t.show()
         )));
     }
-    let terms = p.into_terms(sets)?;
+    let terms = p.ordered_terms(sets)?;
     if terms
         .iter()
         .filter(|t| matches!(t, Term::Cluster(_)))
@@ -571,7 +571,7 @@ impl Parser<'_> {
 
     /// The parsed terms as the formula lists them: intercept markers dropped, interactions' variables in order
     /// of first appearance, main effects first, then two-way interactions, and so on (R's `terms()` order).
-    fn into_terms(&self, sets: Vec<TermSet>) -> Result<Vec<Term>> {
+    fn ordered_terms(&self, sets: Vec<TermSet>) -> Result<Vec<Term>> {
         let mut sets: Vec<TermSet> = sets.into_iter().filter(|s| !s.is_empty()).collect();
         sets.sort_by_key(|s| s.len());
         sets.into_iter()
