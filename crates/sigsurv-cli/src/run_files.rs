@@ -118,6 +118,10 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
             inputs.push(a.data.source.data.clone());
             output(&a.output, &mut outputs);
         }
+        Command::Anova(a) => {
+            inputs.push(a.data.data.clone());
+            output(&a.output, &mut outputs);
+        }
         Command::Cif(a) => {
             inputs.push(a.data.source.data.clone());
             output(&a.output, &mut outputs);

@@ -14,9 +14,9 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg, FinegrayArgs,
-    KmArgs, LogrankArgs, PAdjustArg, PredictArgs, ResidualArg, RmstArgs, TiesArg, ValidateArgs,
-    ZphTransformArg,
+    AftArgs, AnovaArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg,
+    FinegrayArgs, KmArgs, LogrankArgs, PAdjustArg, PredictArgs, ResidualArg, RmstArgs, TiesArg,
+    ValidateArgs, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};
@@ -55,6 +55,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv logrank fixtures/GBSG2/GBSG2.csv --time time --event cens --by tgrade --pairwise"
     )]
     Logrank(LogrankArgs),
+    /// Likelihood-ratio tests between nested Cox models fitted on the same rows (R: anova(fit1, fit2, ...))
+    #[command(
+        after_help = "Example:\n  sigsurv anova fixtures/lung/lung.csv --formula \"Surv(time, status) ~ age\" --formula \"Surv(time, status) ~ age * sex\""
+    )]
+    Anova(AnovaArgs),
     /// Cumulative incidence of competing causes with Gray's test between groups (R: survfit multi-state, cmprsk::cuminc)
     #[command(
         after_help = "Example:\n  sigsurv cif fixtures/competing/mgus2_cr.csv --time etime --event status --by sex --times 60,120,240"

@@ -236,6 +236,20 @@ pub struct PredictArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct AnovaArgs {
+    #[command(flatten)]
+    pub data: TableArgs,
+    /// A model formula; repeat for each nested model, smallest or largest first (R: anova(fit1, fit2, ...))
+    #[arg(long, short = 'f', required = true, num_args = 1)]
+    pub formula: Vec<String>,
+    /// Method for tied event times
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct RmstArgs {
     #[command(flatten)]
     pub data: DataArgs,

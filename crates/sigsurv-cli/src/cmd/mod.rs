@@ -2,6 +2,7 @@
 
 mod aft;
 mod analyze;
+mod anova;
 mod check;
 mod cif;
 mod cox;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Logrank(a) => logrank::run(&a),
         Command::Rmst(a) => rmst::run(&a),
         Command::Cif(a) => cif::run(&a),
+        Command::Anova(a) => anova::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Predict(a) => predict::run(&a),
         Command::Finegray(a) => finegray::run(&a),

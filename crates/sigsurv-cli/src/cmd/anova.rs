@@ -1,0 +1,164 @@
+//! `sigsurv anova`: likelihood-ratio tests between nested Cox models, each fitted on the same rows (those with
+//! a value in every column any of the models uses), as R's `anova(fit1, fit2, ...)`.
+
+use crate::args::{AnovaArgs, OutputFormat};
+use crate::core_options::ties;
+use crate::failure::{CliResult, Failure};
+use crate::model::cox::{fit_table, CoxModel, RobustRequest};
+use crate::model::frame::{parse, read_model_table};
+use crate::render::csv::{num, CsvOut};
+use crate::render::text::{pval, sig, TextTable};
+use serde_json::json;
+use sigsurv_core::cox::CoxOptions;
+use sigsurv_core::formula::Formula;
+use sigsurv_core::pvalue::chisq_sf;
+
+pub fn run(a: &AnovaArgs) -> CliResult<()> {
+    if a.formula.len() < 2 {
+        return Err(Failure::input(
+            "anova compares two or more models: give --formula at least twice",
+        ));
+    }
+    let formulas: Vec<Formula> = a
+        .formula
+        .iter()
+        .map(|f| parse(f))
+        .collect::<CliResult<_>>()?;
+    if let Some((k, _)) = formulas
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, f)| f.response != formulas[0].response)
+    {
+        return Err(Failure::input(format!(
+            "the models have different responses ({} and {}): anova compares models of one outcome",
+            a.formula[0], a.formula[k]
+        )));
+    }
+    // One table for every model: the rows with a value in every column any model uses.
+    let all = Formula {
+        response: formulas[0].response.clone(),
+        terms: formulas.iter().flat_map(|f| f.terms.clone()).collect(),
+    };
+    let table = read_model_table(&a.data, &all, None, &a.output)?;
+    let opts = CoxOptions {
+        ties: ties(a.ties),
+        ..CoxOptions::default()
+    };
+    let mut models: Vec<CoxModel> = Vec::new();
+    for (text, f) in a.formula.iter().zip(&formulas) {
+        let m = fit_table(
+            text,
+            f,
+            table.clone(),
+            None,
+            a.data.event_value.as_deref(),
+            &opts,
+            false,
+            RobustRequest::Auto,
+        )?;
+        for w in &m.fit.warnings {
+            a.output.warn(&format!("{text}: {w}"));
+        }
+        models.push(m);
+    }
+    // Consecutive models must be nested: one's terms all in the other's.
+    for k in 1..models.len() {
+        let (s, t) = (&models[k - 1].design.terms, &models[k].design.terms);
+        let within = |x: &Vec<String>, y: &Vec<String>| x.iter().all(|term| y.contains(term));
+        if !within(s, t) && !within(t, s) {
+            return Err(Failure::input(format!(
+                "models {} and {} are not nested: \"{}\" and \"{}\" each have terms the other lacks",
+                k,
+                k + 1,
+                a.formula[k - 1],
+                a.formula[k]
+            ))
+            .hint("a likelihood-ratio test compares a model with one that adds terms to it"));
+        }
+    }
+    let df = |m: &CoxModel| m.fit.coef.iter().filter(|c| c.is_finite()).count();
+    let tests: Vec<(f64, usize, f64)> = (1..models.len())
+        .map(|k| {
+            let (m0, m1) = (&models[k - 1], &models[k]);
+            let chisq = 2.0 * (m1.fit.loglik - m0.fit.loglik).abs();
+            let d = df(m1).abs_diff(df(m0));
+            (chisq, d, chisq_sf(chisq, d as f64))
+        })
+        .collect();
+    let n = models[0].fit.n;
+    let text = match a.output.resolved_format() {
+        OutputFormat::Json => crate::output::json_text(&json!({
+            "analysis": "anova",
+            "n": n,
+            "n_dropped": table.n_dropped,
+            "ties": ties(a.ties).as_str(),
+            "models": a.formula.iter().zip(&models).map(|(f, m)| json!({
+                "formula": f, "loglik": m.fit.loglik, "df": df(m),
+            })).collect::<Vec<_>>(),
+            "tests": tests.iter().enumerate().map(|(k, (chisq, d, p))| json!({
+                "models": [k + 1, k + 2], "chisq": chisq, "df": d, "p_value": p,
+            })).collect::<Vec<_>>(),
+        })),
+        OutputFormat::Csv => {
+            let mut out = CsvOut::new(&[
+                "model", "formula", "loglik", "df", "chisq", "test_df", "p_value",
+            ]);
+            for (k, (f, m)) in a.formula.iter().zip(&models).enumerate() {
+                let t = k.checked_sub(1).map(|i| tests[i]);
+                out.line([
+                    (k + 1).to_string(),
+                    f.clone(),
+                    num(m.fit.loglik),
+                    df(m).to_string(),
+                    t.map_or(String::new(), |t| num(t.0)),
+                    t.map_or(String::new(), |t| t.1.to_string()),
+                    t.map_or(String::new(), |t| num(t.2)),
+                ]);
+            }
+            out.finish()
+        }
+        OutputFormat::Table => {
+            let mut s = format!(
+                "Analysis of Deviance Table\n Cox model: response is {}\n",
+                response_text(&a.formula[0])
+            );
+            for (k, f) in a.formula.iter().enumerate() {
+                s.push_str(&format!(" Model {}: {}\n", k + 1, rhs(f)));
+            }
+            s.push_str(&format!(
+                " n = {n}{}\n\n",
+                if table.n_dropped > 0 {
+                    format!(
+                        " ({} rows with a missing value in a column of any model dropped)",
+                        table.n_dropped
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+            let mut t = TextTable::new(&["", "loglik", "Chisq", "Df", "Pr(>|Chi|)"]);
+            for (k, m) in models.iter().enumerate() {
+                let test = k.checked_sub(1).map(|i| tests[i]);
+                t.row(vec![
+                    (k + 1).to_string(),
+                    sig(m.fit.loglik, 7),
+                    test.map_or(String::new(), |t| sig(t.0, 5)),
+                    test.map_or(String::new(), |t| t.1.to_string()),
+                    test.map_or(String::new(), |t| pval(t.2)),
+                ]);
+            }
+            s.push_str(&t.render());
+            s
+        }
+    };
+    a.output.emit(&text)
+}
+
+fn response_text(formula: &str) -> &str {
+    formula.split('~').next().unwrap_or("").trim()
+}
+
+fn rhs(formula: &str) -> &str {
+    formula.split_once('~').map_or("", |(_, r)| r.trim())
+}
