@@ -210,3 +210,74 @@ fn anova_of_nested_models_matches_r() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("are not nested"), "{}", stderr(&o));
 }
+
+#[test]
+fn transforms_and_spline_bases_match_coxph() {
+    let text = std::fs::read_to_string(root().join("fixtures/formula/transforms.json")).unwrap();
+    let cases: Value = serde_json::from_str(&text).unwrap();
+    for r in cases.as_array().unwrap() {
+        let formula = r["formula"].as_str().unwrap();
+        let o = sigsurv(&[
+            "cox",
+            &fixture("GBSG2/GBSG2.csv"),
+            "--formula",
+            formula,
+            "--format",
+            "json",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{formula}: {}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let terms = v["terms"].as_array().unwrap();
+        assert_eq!(
+            terms.len(),
+            r["coef"].as_array().unwrap().len(),
+            "{formula}"
+        );
+        for (i, t) in terms.iter().enumerate() {
+            // R's names exactly, but for "=" between a factor and its level.
+            let plain = |n: &str| {
+                n.replace(" = ", " @ ")
+                    .replace('=', "")
+                    .replace(" @ ", " = ")
+            };
+            assert_eq!(
+                plain(t["term"].as_str().unwrap()),
+                r["coef_names"][i].as_str().unwrap(),
+                "{formula}"
+            );
+            close(
+                &format!("{formula} coef {i}"),
+                t["coef"].as_f64().unwrap(),
+                r["coef"][i].as_f64().unwrap(),
+            );
+            close(
+                &format!("{formula} se {i}"),
+                t["se"].as_f64().unwrap(),
+                r["se"][i].as_f64().unwrap(),
+            );
+        }
+        close(
+            &format!("{formula} loglik"),
+            v["loglik"].as_f64().unwrap(),
+            r["loglik"][1].as_f64().unwrap(),
+        );
+    }
+    // Functions that are not supported are named; a text column in an expression is an error.
+    for (f, msg) in [
+        (
+            "Surv(time, cens) ~ pspline(age)",
+            "unsupported function pspline()",
+        ),
+        ("Surv(time, cens) ~ tt(age)", "unsupported function tt()"),
+        (
+            "Surv(time, cens) ~ ns(age, df = 0)",
+            "df must be a whole number",
+        ),
+        ("Surv(time, cens) ~ I(horTh / 2)", "column horTh is text"),
+    ] {
+        let o = sigsurv(&["cox", &fixture("GBSG2/GBSG2.csv"), "--formula", f]);
+        assert_eq!(o.status.code(), Some(2), "{f}");
+        assert!(stderr(&o).contains(msg), "{f}: {}", stderr(&o));
+    }
+}

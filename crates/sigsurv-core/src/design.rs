@@ -12,7 +12,8 @@
 use crate::error::{CoreError, Result};
 use crate::factor;
 use crate::factor::codes::{first_seen_codes, recode, sorted_order};
-use crate::formula::{Formula, Term};
+use crate::formula::{BasisKind, Formula, Term};
+use crate::splines::{BSplineBasis, NaturalSplineBasis, OrthoPolyBasis};
 use rayon::prelude::*;
 
 /// One input column: numbers, or text (entered as a factor). The borrowed variants let a caller hand over
@@ -197,6 +198,13 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Interaction(vars) => {
                 interaction(&mut d, &mut src, vars, &formula.terms, &get)?;
             }
+            Term::Transform(_) | Term::Basis(_) => {
+                let label = variable_label(term);
+                let column = term_column_label(term);
+                for (name, s) in numeric_columns(term, n, &get)? {
+                    push_col(&mut d, &mut src, (&label, &column), name, s);
+                }
+            }
         }
     }
     let p = src.cols.len();
@@ -293,6 +301,8 @@ enum Source<'c> {
     },
     /// The product of columns (an interaction).
     Product(Vec<Source<'c>>),
+    /// Values computed for the design (an expression, a basis column).
+    Owned(Vec<f64>),
 }
 
 impl Source<'_> {
@@ -303,6 +313,7 @@ impl Source<'_> {
             Source::Log(v) => v[i].ln(),
             Source::Dummy { factor, level } => f64::from(u8::from(codes[*factor][i] == *level)),
             Source::Product(parts) => parts.iter().map(|p| p.at(codes, i)).product(),
+            Source::Owned(v) => v[i],
         }
     }
 }
@@ -338,6 +349,7 @@ impl Sources<'_> {
                     .iter_mut()
                     .zip(&self.codes[*factor])
                     .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
+                Source::Owned(v) => out.copy_from_slice(v),
                 Source::Product(_) => out
                     .iter_mut()
                     .enumerate()
@@ -377,6 +389,69 @@ fn variable_label(v: &Term) -> String {
         Term::Strata(c) => format!("strata({c})"),
         Term::Cluster(c) => format!("cluster({c})"),
         Term::Interaction(vs) => vs.iter().map(variable_label).collect::<Vec<_>>().join(":"),
+        Term::Transform(e) => e.deparse(),
+        Term::Basis(b) => b.label.clone(),
+    }
+}
+
+/// The data columns of a transform or basis term, joined by `:` (its `term_columns` entry).
+fn term_column_label(v: &Term) -> String {
+    match v {
+        Term::Transform(e) => e.columns().join(":"),
+        Term::Basis(b) => b.column.clone(),
+        other => variable_label(other),
+    }
+}
+
+/// The columns of a numeric term that is not a plain column: an expression (`I(age/10)`, named as R deparses
+/// it) or a spline / polynomial basis (named by its call and the column number, `ns(age, df = 3)1`, as R).
+fn numeric_columns<'c>(
+    term: &Term,
+    n: usize,
+    get: &dyn Fn(&str) -> Result<&'c ColumnData<'c>>,
+) -> Result<Vec<(String, Source<'c>)>> {
+    let numbers = |c: &str| -> Result<&'c [f64]> {
+        get(c)?.numbers().ok_or_else(|| {
+            CoreError::InvalidArgument(format!(
+                "column {c} is text: {} needs numbers",
+                variable_label(term)
+            ))
+        })
+    };
+    match term {
+        Term::Transform(e) => {
+            let v = e.eval(n, &mut |c: &str| numbers(c))?;
+            if let Some(row) = v.iter().position(|x| !x.is_finite()) {
+                return Err(CoreError::AtRow {
+                    row,
+                    what: format!("{} = {}", e.deparse(), v[row]),
+                    why: "the value must be a finite number".into(),
+                });
+            }
+            Ok(vec![(e.deparse(), Source::Owned(v))])
+        }
+        Term::Basis(b) => {
+            let x = numbers(&b.column)?;
+            let columns = match b.kind {
+                BasisKind::Ns => {
+                    let (basis, _) =
+                        NaturalSplineBasis::new(x, b.df, b.knots.clone(), false, b.boundary)?;
+                    basis.basis(x)?
+                }
+                BasisKind::Bs => {
+                    let (basis, _) =
+                        BSplineBasis::new(x, b.df, b.knots.clone(), b.degree, false, b.boundary)?;
+                    basis.basis(x)?
+                }
+                BasisKind::Poly => OrthoPolyBasis::new(x, b.degree)?.basis(x),
+            };
+            Ok(columns
+                .into_iter()
+                .enumerate()
+                .map(|(k, v)| (format!("{}{}", b.label, k + 1), Source::Owned(v)))
+                .collect())
+        }
+        _ => unreachable!("numeric_columns is called for transforms and bases"),
     }
 }
 
@@ -398,10 +473,10 @@ fn interaction<'c>(
         .join(":");
     let column_label = vars
         .iter()
-        .filter_map(|v| match v {
-            Term::Numeric(c) | Term::Log(c) => Some(c.clone()),
-            Term::Factor { column, .. } => Some(column.clone()),
-            _ => None,
+        .map(|v| match v {
+            Term::Numeric(c) | Term::Log(c) => c.clone(),
+            Term::Factor { column, .. } => column.clone(),
+            other => term_column_label(other),
         })
         .collect::<Vec<_>>()
         .join(":");
@@ -437,6 +512,10 @@ fn interaction<'c>(
                 continue;
             }
             Term::Factor { column, reference } => (column, reference.as_deref(), true),
+            Term::Transform(_) | Term::Basis(_) => {
+                per_var.push(numeric_columns(v, d.n, get)?);
+                continue;
+            }
             _ => unreachable!("the parser keeps strata() and cluster() out of interactions"),
         };
         let col = get(column)?;

@@ -13,6 +13,8 @@
 //! `relevel(factor(x), ref = "2")`. Interactions, `.`, `-`, offsets and other functions are rejected.
 
 use crate::error::{CoreError, Result};
+use crate::expr::{Expr, Func};
+use sigsurv_rformat::format_r;
 
 /// The left-hand side `Surv(...)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub enum Response {
 }
 
 /// One right-hand-side term.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Term {
     /// A column entered as it is (a text column becomes a factor, as in R).
     Numeric(String),
@@ -46,6 +48,37 @@ pub enum Term {
     /// `a:b` (also from `a*b`, `(a+b)^2`): the product of its variables (each `Numeric`, `Log` or `Factor`),
     /// listed in their order of first appearance in the formula, as R's `terms()` orders them.
     Interaction(Vec<Term>),
+    /// `I(age / 10)`, `log2(x)`, `sqrt(x)`, `pmin(x, 10)`, `log(x + 1)`: a numeric expression of columns, named
+    /// as R deparses it.
+    Transform(Expr),
+    /// `ns(x, df = 3)`, `bs(x, df = 4)`, `poly(x, 2)`: a spline or polynomial basis of one column.
+    Basis(BasisSpec),
+}
+
+/// Which basis a [`Term::Basis`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasisKind {
+    /// `splines::ns`, the natural cubic spline.
+    Ns,
+    /// `splines::bs`, the B-spline of `degree`.
+    Bs,
+    /// `poly`, orthogonal polynomials.
+    Poly,
+}
+
+/// A spline or polynomial term as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BasisSpec {
+    pub kind: BasisKind,
+    pub column: String,
+    pub df: Option<usize>,
+    /// Interior knots; `None` places `df`'s knots at quantiles.
+    pub knots: Option<Vec<f64>>,
+    /// The degree of `bs` (3) and `poly`.
+    pub degree: usize,
+    pub boundary: Option<[f64; 2]>,
+    /// The call as R deparses it, the prefix of its columns' names (`ns(age, df = 3)` → `ns(age, df = 3)1`).
+    pub label: String,
 }
 
 impl Term {
@@ -57,18 +90,20 @@ impl Term {
         }
     }
 
-    /// The data column a main-effect term reads.
-    fn column(&self) -> Option<&String> {
+    /// The data columns a main-effect term reads.
+    fn data_columns(&self) -> Vec<String> {
         match self {
-            Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => Some(c),
-            Term::Factor { column, .. } => Some(column),
-            Term::Interaction(_) => None,
+            Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => vec![c.clone()],
+            Term::Factor { column, .. } => vec![column.clone()],
+            Term::Basis(b) => vec![b.column.clone()],
+            Term::Transform(e) => e.columns(),
+            Term::Interaction(_) => Vec::new(),
         }
     }
 }
 
 /// A parsed formula.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
     pub response: Response,
     pub terms: Vec<Term>,
@@ -96,8 +131,8 @@ impl Formula {
         }
         for t in &self.terms {
             for v in t.variables() {
-                if let Some(c) = v.column() {
-                    push(c);
+                for c in v.data_columns() {
+                    push(&c);
                 }
             }
         }
@@ -172,9 +207,9 @@ fn check_response(response: &Response, terms: &[Term]) -> std::result::Result<()
     for c in terms
         .iter()
         .flat_map(|t| t.variables())
-        .filter_map(Term::column)
+        .flat_map(Term::data_columns)
     {
-        if let Some((role, _)) = columns.iter().find(|(_, d)| *d == c) {
+        if let Some((role, _)) = columns.iter().find(|(_, d)| **d == c) {
             return Err(format!(
                 "column \"{c}\" is the {role} of Surv() and cannot also be a term on the right of ~"
             ));
@@ -408,10 +443,188 @@ impl Parser<'_> {
         self.value()
     }
 
+    /// The tokens of a call from its name to its closing parenthesis, written back as text (for the
+    /// expression parser).
+    fn call_text(&mut self, name: &str) -> Result<String> {
+        let mut text = name.to_string();
+        let mut depth = 0usize;
+        loop {
+            let t = self
+                .peek()
+                .cloned()
+                .ok_or_else(|| self.err(&format!("{name}( is not closed")))?;
+            self.pos += 1;
+            match &t {
+                Tok::LParen => depth += 1,
+                Tok::RParen => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            text.push_str(&match t {
+                Tok::Ident(s)
+                    if s.chars()
+                        .all(|c| c.is_alphanumeric() || c == '.' || c == '_' || c == '-') =>
+                {
+                    s
+                }
+                Tok::Ident(s) => format!("`{s}`"),
+                Tok::Str(s) => format!("\"{s}\""),
+                Tok::LParen => "(".into(),
+                Tok::RParen => ")".into(),
+                Tok::Comma => ", ".into(),
+                Tok::Tilde => "~".into(),
+                Tok::Plus => " + ".into(),
+                Tok::Eq => "=".into(),
+                Tok::Other(c) => c.to_string(),
+            });
+            if depth == 0 {
+                return Ok(text);
+            }
+        }
+    }
+
+    /// `ns(x, df = 3, knots = c(40, 60), Boundary.knots = c(20, 80))`, `bs(x, df = 4, degree = 2)`,
+    /// `poly(x, 2)`.
+    fn basis(&mut self, kind: BasisKind, name: &str) -> Result<Term> {
+        self.expect(&Tok::LParen)?;
+        let column = self.column()?;
+        let mut spec = BasisSpec {
+            kind,
+            column: column.clone(),
+            df: None,
+            knots: None,
+            degree: if kind == BasisKind::Poly { 1 } else { 3 },
+            boundary: None,
+            label: String::new(),
+        };
+        let mut written = vec![column];
+        let mut positional = 0;
+        while self.peek() == Some(&Tok::Comma) {
+            self.pos += 1;
+            let named = match (
+                self.toks.get(self.pos).cloned(),
+                self.toks.get(self.pos + 1),
+            ) {
+                (Some(Tok::Ident(k)), Some(Tok::Eq)) => {
+                    self.pos += 2;
+                    Some(k)
+                }
+                _ => None,
+            };
+            let key = match &named {
+                Some(k) => k.clone(),
+                None => {
+                    positional += 1;
+                    match (kind, positional) {
+                        (BasisKind::Poly, 1) => "degree".to_string(),
+                        (_, 1) => "df".to_string(),
+                        _ => {
+                            return Err(self.err(&format!(
+                                "{name}(): name the arguments after the second, e.g. df = 3"
+                            )))
+                        }
+                    }
+                }
+            };
+            let values = self.numbers()?;
+            let whole = |p: &Self, what: &str| -> Result<usize> {
+                match values.as_slice() {
+                    [v] if *v >= 1.0 && v.fract() == 0.0 => Ok(*v as usize),
+                    _ => Err(p.err(&format!("{name}(): {what} must be a whole number >= 1"))),
+                }
+            };
+            match (kind, key.as_str()) {
+                (BasisKind::Ns | BasisKind::Bs, "df") => spec.df = Some(whole(self, "df")?),
+                (BasisKind::Poly | BasisKind::Bs, "degree") => spec.degree = whole(self, "degree")?,
+                (BasisKind::Ns | BasisKind::Bs, "knots") => spec.knots = Some(values.clone()),
+                (BasisKind::Ns | BasisKind::Bs, "Boundary.knots") => match values.as_slice() {
+                    [a, b] => spec.boundary = Some([*a, *b]),
+                    _ => {
+                        return Err(self.err(&format!(
+                            "{name}(): Boundary.knots takes two numbers, c(lo, hi)"
+                        )))
+                    }
+                },
+                (_, other) => {
+                    return Err(self.err(&format!(
+                        "{name}(): argument {other} is not supported (supported: {})",
+                        match kind {
+                            BasisKind::Ns => "df, knots, Boundary.knots",
+                            BasisKind::Bs => "df, knots, degree, Boundary.knots",
+                            BasisKind::Poly => "degree",
+                        }
+                    )))
+                }
+            }
+            let shown = if values.len() == 1 {
+                format_r(values[0])
+            } else {
+                format!(
+                    "c({})",
+                    values
+                        .iter()
+                        .map(|v| format_r(*v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            // R deparses the call as written: a positional argument without a name.
+            written.push(match named {
+                Some(k) => format!("{k} = {shown}"),
+                None => shown,
+            });
+        }
+        self.expect(&Tok::RParen)?;
+        spec.label = format!("{name}({})", written.join(", "));
+        Ok(Term::Basis(spec))
+    }
+
+    /// A number, or `c(a, b, ...)`.
+    fn numbers(&mut self) -> Result<Vec<f64>> {
+        fn number(p: &mut Parser) -> Result<f64> {
+            match p.peek().cloned() {
+                Some(Tok::Ident(s)) => {
+                    p.pos += 1;
+                    s.parse::<f64>()
+                        .map_err(|_| p.err(&format!("expected a number but found '{s}'")))
+                }
+                Some(x) => Err(p.err(&format!("expected a number but found {}", x.show()))),
+                None => Err(p.err("expected a number at the end")),
+            }
+        }
+        if matches!(self.peek(), Some(Tok::Ident(s)) if s == "c")
+            && self.toks.get(self.pos + 1) == Some(&Tok::LParen)
+        {
+            self.pos += 2;
+            let mut out = vec![number(self)?];
+            while self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+                out.push(number(self)?);
+            }
+            self.expect(&Tok::RParen)?;
+            return Ok(out);
+        }
+        Ok(vec![number(self)?])
+    }
+
     fn term(&mut self) -> Result<Term> {
         let name = self.column()?;
         if self.peek() != Some(&Tok::LParen) {
             return Ok(Term::Numeric(name));
+        }
+        // `log(x)` of a column stays the plain log term; `log(x + 1)`, `log(x, 2)` are expressions.
+        let plain_log = name == "log"
+            && matches!(self.toks.get(self.pos + 1), Some(Tok::Ident(_)))
+            && self.toks.get(self.pos + 2) == Some(&Tok::RParen);
+        if !plain_log && Func::from_name(&name).is_some() {
+            let text = self.call_text(&name)?;
+            let e = Expr::parse(&text).map_err(|e| self.err(&e.to_string()))?;
+            return Ok(Term::Transform(e));
+        }
+        match name.as_str() {
+            "ns" => return self.basis(BasisKind::Ns, "ns"),
+            "bs" => return self.basis(BasisKind::Bs, "bs"),
+            "poly" => return self.basis(BasisKind::Poly, "poly"),
+            _ => {}
         }
         match name.as_str() {
             "log" => Ok(Term::Log(self.single()?)),
@@ -453,7 +666,7 @@ impl Parser<'_> {
                 Ok(Term::Factor { column, reference })
             }
             other => Err(self.err(&format!(
-                "unsupported function {other}() (supported: factor, relevel, log, strata, cluster)"
+                "unsupported function {other}() (supported: factor, relevel, strata, cluster, ns, bs, poly, I,                  log, log2, log10, log1p, exp, sqrt, abs, pmin, pmax)"
             ))),
         }
     }
@@ -795,7 +1008,9 @@ mod tests {
         for bad in [
             "time ~ age",
             "Surv(time) ~ age",
-            "Surv(time, status) ~ ns(age)",
+            "Surv(time, status) ~ pspline(age)",
+            "Surv(time, status) ~ ns(age, lambda = 2)",
+            "Surv(time, status) ~ I(age +)",
             "Surv(time, status) ~ age:strata(sex)",
             "Surv(time, status) ~ (age + sex)^0",
             "Surv(time, status) ~ .",

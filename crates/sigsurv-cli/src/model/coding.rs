@@ -50,9 +50,14 @@ impl DesignCoding {
     /// The coding of a design fitted on `training` (which holds the factor columns). Interaction terms are
     /// refused: their coding is not stored yet.
     pub fn of(d: &Design, training: &Table) -> CliResult<DesignCoding> {
-        if let Some(t) = d.terms.iter().find(|t| t.contains(':')) {
+        let stored = |t: &str| {
+            !t.contains(':')
+                && (!t.contains('(') || t.starts_with("log(") || t.starts_with("factor("))
+        };
+        if let Some(t) = d.terms.iter().find(|t| !stored(t)) {
             return Err(Failure::input(format!(
-                "predictions from a model with the interaction {t} are not supported yet (profiles, --save-model)"
+                "predictions from a model with the term {t} are not supported yet (profiles, --save-model): \
+                 interactions, transforms and spline bases are not stored"
             ))
             .hint("fit the model without the interaction to predict, or add the product as a column of the table"));
         }
