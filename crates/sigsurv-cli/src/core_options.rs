@@ -9,6 +9,17 @@ use sigsurv_core::cox::{ResidualType, Ties, ZphTransform};
 use sigsurv_core::km::ConfLower;
 use sigsurv_core::padjust::PAdjust;
 
+/// `--conf-level`: a probability strictly between 0 and 1.
+pub(crate) fn check_conf_level(level: f64) -> crate::failure::CliResult<()> {
+    if level > 0.0 && level < 1.0 {
+        Ok(())
+    } else {
+        Err(crate::failure::Failure::input(format!(
+            "--conf-level {level} is not between 0 and 1"
+        )))
+    }
+}
+
 pub(crate) fn conf_type(c: ConfTypeArg) -> ConfType {
     match c {
         ConfTypeArg::Log => ConfType::Log,

@@ -4,6 +4,12 @@
 mod common;
 use common::*;
 
+fn close(what: &str, ours: &Value, r: &Value) {
+    close_json(what, ours, r, REL);
+}
+
+const REL: f64 = 1e-9;
+
 use serde_json::Value;
 
 fn reference(name: &str) -> Value {
@@ -16,14 +22,6 @@ fn reference(name: &str) -> Value {
         .find(|c| c["name"] == name)
         .unwrap_or_else(|| panic!("case {name}"))
         .clone()
-}
-
-fn close(what: &str, ours: &Value, r: &Value) {
-    let (a, b) = (ours.as_f64().unwrap(), r.as_f64().unwrap());
-    assert!(
-        (a - b).abs() <= 1e-9 * b.abs().max(1e-12),
-        "{what}: ours {a}, R {b}"
-    );
 }
 
 fn rmst(args: &[&str]) -> Value {

@@ -5,18 +5,16 @@
 mod common;
 use common::*;
 
+fn close(what: &str, ours: &Value, r: &Value) {
+    close_json(what, ours, r, REL);
+}
+
+const REL: f64 = 1e-8;
+
 use serde_json::Value;
 
 fn json_file(rel: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(root().join(rel)).unwrap()).unwrap()
-}
-
-fn close(what: &str, ours: &Value, r: &Value) {
-    let (a, b) = (ours.as_f64().unwrap(), r.as_f64().unwrap());
-    assert!(
-        (a - b).abs() <= 1e-8 * b.abs().max(1e-9),
-        "{what}: ours {a}, R {b}"
-    );
 }
 
 #[test]

@@ -10,12 +10,7 @@ use sigsurv_core::aft::AftOptions;
 use sigsurv_core::formula::Term;
 
 pub fn run(a: &AftArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     if let Some(p) = a.quantiles.iter().find(|p| !(**p > 0.0 && **p < 1.0)) {
         return Err(Failure::input(format!(
             "--quantiles: {p} is not a probability in (0, 1)"

@@ -11,12 +11,7 @@ use crate::render;
 use sigsurv_core::competing::{aalen_johansen_by, cuminc, gray_test, CifOptions, CompetingData};
 
 pub fn run(a: &CifArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     let spec = a.data.source.table_spec();
     let mut columns = vec![a.data.time.as_str(), a.data.event.as_str()];
     columns.extend(a.by.as_deref());

@@ -14,12 +14,7 @@ use sigsurv_core::cox::{cox_residuals, cox_zph, CoxOptions};
 use sigsurv_core::formula::Response;
 
 pub fn run(a: &CoxArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     if !(a.eps > 0.0 && a.eps < 1.0) {
         return Err(Failure::input(format!(
             "--eps {} must be a small positive number (R's default 1e-9)",

@@ -11,12 +11,7 @@ use sigsurv_core::competing::{fine_gray, CompetingData, FineGrayOptions};
 use sigsurv_core::formula::Response;
 
 pub fn run(a: &FinegrayArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     let formula = parse(&a.formula)?;
     let event_col = match &formula.response {
         Response::Right { event, .. } => event.clone(),

@@ -8,12 +8,7 @@ use crate::output::keep_until_exit;
 use crate::render;
 
 pub fn run(a: &KmArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     if let Some(tau) = a.rmst {
         if !tau.is_finite() || tau <= 0.0 {
             return Err(Failure::input(format!(

@@ -66,12 +66,7 @@ fn out_args(f: &FigureArgs) -> OutputArgs {
 
 fn km(a: &PlotKmArgs) -> CliResult<()> {
     check_output(&a.figure)?;
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     let out = out_args(&a.figure);
     let extra: Vec<&str> = a.by.iter().map(String::as_str).collect();
     let input = SurvInput::read(&a.data, &extra, &out)?;

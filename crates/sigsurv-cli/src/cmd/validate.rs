@@ -63,12 +63,7 @@ fn concordance_json(c: &Concordance, level: f64) -> Value {
 }
 
 pub fn run(a: &ValidateArgs) -> CliResult<()> {
-    if !(a.conf_level > 0.0 && a.conf_level < 1.0) {
-        return Err(Failure::input(format!(
-            "--conf-level {} is not between 0 and 1",
-            a.conf_level
-        )));
-    }
+    crate::core_options::check_conf_level(a.conf_level)?;
     if let Some(tau) = a.tau.filter(|t| !(t.is_finite() && *t > 0.0)) {
         return Err(Failure::input(format!(
             "--tau {tau} is not a positive number"

@@ -54,3 +54,22 @@ pub fn data_values(html: &str) -> Vec<f64> {
         .map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap())
         .collect()
 }
+
+/// A JSON number of ours against R's, relative `rel` with a floor of `rel` itself near zero; R's null (NA) wants
+/// our null.
+#[allow(dead_code)]
+pub fn close_json(what: &str, ours: &Value, r: &Value, rel: f64) {
+    if r.is_null() {
+        assert!(ours.is_null(), "{what}: ours {ours}, R NA");
+        return;
+    }
+    let (a, b) = (
+        ours.as_f64()
+            .unwrap_or_else(|| panic!("{what}: ours {ours} is not a number")),
+        r.as_f64().unwrap(),
+    );
+    assert!(
+        (a - b).abs() <= rel * b.abs().max(1e-9),
+        "{what}: ours {a}, R {b}"
+    );
+}
