@@ -4,7 +4,7 @@
 use crate::args::{CifArgs, CifVarianceArg};
 use crate::causes::decode_causes;
 use crate::core_options::conf_type;
-use crate::failure::{CliResult, Failure};
+use crate::failure::CliResult;
 use crate::group_sizes::{counts, warn_small_groups};
 use crate::input::{core_failure, factor_of, read_columns, read_times, Factor};
 use crate::render;
