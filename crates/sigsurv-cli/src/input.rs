@@ -18,6 +18,51 @@ pub struct Factor {
     pub levels: Vec<String>,
 }
 
+impl Factor {
+    /// Puts the levels in the order `order` gives (`--levels low,mid,high`; R's `factor(x, levels =)`). Every
+    /// level of the data must be listed; a listed value the rows do not have is an error too (a typo would
+    /// otherwise pass unnoticed).
+    pub fn reorder(&mut self, order: &[String]) -> CliResult<()> {
+        if order.is_empty() {
+            return Ok(());
+        }
+        let order: Vec<&str> = order.iter().map(|s| s.trim()).collect();
+        let missing: Vec<&str> = self
+            .levels
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !order.contains(l))
+            .collect();
+        let unknown: Vec<&str> = order
+            .iter()
+            .copied()
+            .filter(|o| !self.levels.iter().any(|l| l == o))
+            .collect();
+        if !missing.is_empty() || !unknown.is_empty() || order.len() != self.levels.len() {
+            let mut f = Failure::input(format!(
+                "--levels {} does not list the values of \"{}\" once each",
+                order.join(","),
+                self.column
+            ))
+            .hint(format!("its values: {}", self.levels.join(", ")));
+            if !unknown.is_empty() {
+                f = f.hint(format!("not in the data: {}", unknown.join(", ")));
+            }
+            return Err(f);
+        }
+        let new_code: Vec<u32> = self
+            .levels
+            .iter()
+            .map(|l| order.iter().position(|o| o == l).unwrap_or(0) as u32)
+            .collect();
+        for c in &mut self.codes {
+            *c = new_code[*c as usize];
+        }
+        self.levels = order.iter().map(|s| s.to_string()).collect();
+        Ok(())
+    }
+}
+
 /// Validated survival data.
 pub struct SurvInput {
     pub table: Table,

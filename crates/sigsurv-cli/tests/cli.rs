@@ -1155,3 +1155,72 @@ fn km_times_by_group_gives_the_difference_in_survival_as_r() {
     ]);
     assert!(v.get("differences").is_none());
 }
+
+#[test]
+fn levels_put_the_groups_in_the_users_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.csv");
+    std::fs::write(
+        &path,
+        "time,status,group\n1,1,low\n2,1,mid\n3,0,high\n4,1,low\n5,1,mid\n6,1,high\n7,0,low\n8,1,high\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let v = ok_json(&[
+        "km", p, "--time", "time", "--event", "status", "--by", "group", "--format", "json",
+    ]);
+    let names = |v: &Value| -> Vec<String> {
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["group"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&v), ["high", "low", "mid"], "R's default: sorted");
+    let v = ok_json(&[
+        "km",
+        p,
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--by",
+        "group",
+        "--levels",
+        "low,mid,high",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(names(&v), ["low", "mid", "high"]);
+    let v = ok_json(&[
+        "logrank",
+        p,
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--by",
+        "group",
+        "--levels",
+        "low,mid,high",
+        "--format",
+        "json",
+    ]);
+    let lr: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(lr, ["low", "mid", "high"]);
+    let o = sigsurv(&[
+        "km", p, "--time", "time", "--event", "status", "--by", "group", "--levels", "low,high",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("its values: high, low, mid"),
+        "{}",
+        stderr(&o)
+    );
+}

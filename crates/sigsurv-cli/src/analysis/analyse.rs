@@ -140,6 +140,7 @@ pub(super) fn analyse(
     let km_args = KmArgs {
         data: data.clone(),
         by: Some(GROUP.into()),
+        levels: Vec::new(),
         conf_type: ConfTypeArg::Log,
         conf_level: 0.95,
         rmst: None,

@@ -37,6 +37,7 @@ pub(super) fn logrank_by_group(
     let lr_args = LogrankArgs {
         data: data.clone(),
         by: GROUP.into(),
+        levels: Vec::new(),
         strata: strata.to_vec(),
         rho: 0.0,
         pairwise: false,

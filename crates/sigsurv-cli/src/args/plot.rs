@@ -138,6 +138,10 @@ pub struct PlotKmArgs {
     /// Column whose values define the groups (one curve per value)
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
+    /// The groups' order, comma-separated (default R's factor order: numbers ascending, text sorted), e.g.
+    /// low,mid,high; as R's factor(x, levels = )
+    #[arg(long, value_name = "L1,L2,...", value_delimiter = ',', requires = "by")]
+    pub levels: Vec<String>,
     #[command(flatten)]
     pub figure: FigureArgs,
     /// Draw the pointwise confidence bands

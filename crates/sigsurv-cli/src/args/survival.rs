@@ -11,6 +11,10 @@ pub struct KmArgs {
     /// Column whose values define the groups (one curve per value)
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
+    /// The groups' order, comma-separated (default R's factor order: numbers ascending, text sorted), e.g.
+    /// low,mid,high; as R's factor(x, levels = )
+    #[arg(long, value_name = "L1,L2,...", value_delimiter = ',', requires = "by")]
+    pub levels: Vec<String>,
     /// Confidence-interval transform, as R's conf.type
     #[arg(long, value_enum, default_value = "log")]
     pub conf_type: ConfTypeArg,
@@ -83,6 +87,10 @@ pub struct LogrankArgs {
     /// Column whose values define the groups compared
     #[arg(long, value_name = "COL")]
     pub by: String,
+    /// The groups' order, comma-separated (default R's factor order: numbers ascending, text sorted), e.g.
+    /// low,mid,high; as R's factor(x, levels = )
+    #[arg(long, value_name = "L1,L2,...", value_delimiter = ',', requires = "by")]
+    pub levels: Vec<String>,
     /// Stratify by this column (repeat for several; each combination is one stratum)
     #[arg(long, value_name = "COL")]
     pub strata: Vec<String>,
@@ -256,6 +264,10 @@ pub struct RmstArgs {
     /// Column whose values define the groups compared
     #[arg(long, value_name = "COL")]
     pub by: String,
+    /// The groups' order, comma-separated (default R's factor order: numbers ascending, text sorted), e.g.
+    /// low,mid,high; as R's factor(x, levels = )
+    #[arg(long, value_name = "L1,L2,...", value_delimiter = ',', requires = "by")]
+    pub levels: Vec<String>,
     /// Truncation time (default: survRM2's rule, the largest time every group allows)
     #[arg(allow_negative_numbers = true, long, value_name = "X")]
     pub tau: Option<f64>,

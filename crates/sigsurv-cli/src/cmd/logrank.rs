@@ -27,11 +27,12 @@ pub fn run(a: &LogrankArgs) -> CliResult<()> {
     let mut extra: Vec<&str> = vec![a.by.as_str()];
     extra.extend(a.strata.iter().map(String::as_str));
     let mut input = SurvInput::read(&a.data, &extra, &a.output)?;
-    let groups = if a.strata.contains(&a.by) {
+    let mut groups = if a.strata.contains(&a.by) {
         input.factor(&a.by)
     } else {
         input.take_factor(&a.by)
     };
+    groups.reorder(&a.levels)?;
     let counts = counts(&groups.codes, groups.levels.len());
     warn_small_groups(&a.output, &a.by, &groups.levels, &counts);
     if groups.levels.len() < 2 {

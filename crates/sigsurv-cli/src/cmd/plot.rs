@@ -72,7 +72,8 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
     let input = SurvInput::read(&a.data, &extra, &out)?;
     let (codes, levels) = match &a.by {
         Some(by) => {
-            let f = input.factor(by);
+            let mut f = input.factor(by);
+            f.reorder(&a.levels)?;
             (f.codes, f.levels)
         }
         None => (vec![0; input.time.len()], vec!["all".to_string()]),

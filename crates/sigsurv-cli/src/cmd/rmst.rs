@@ -17,7 +17,8 @@ pub fn run(a: &RmstArgs) -> CliResult<()> {
         )));
     }
     let mut input = SurvInput::read(&a.data, &[a.by.as_str()], &a.output)?;
-    let groups = input.take_factor(&a.by);
+    let mut groups = input.take_factor(&a.by);
+    groups.reorder(&a.levels)?;
     let k = groups.levels.len();
     warn_small_groups(&a.output, &a.by, &groups.levels, &counts(&groups.codes, k));
     if k < 2 {

@@ -44,7 +44,8 @@ pub(crate) fn fit_km(a: &KmArgs, input: &mut SurvInput) -> CliResult<Vec<GroupFi
     };
     let (codes, levels) = match &a.by {
         Some(by) => {
-            let f = input.take_factor(by);
+            let mut f = input.take_factor(by);
+            f.reorder(&a.levels)?;
             warn_small_groups(&a.output, by, &f.levels, &counts(&f.codes, f.levels.len()));
             (f.codes, f.levels)
         }
