@@ -165,6 +165,10 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
                 inputs.extend(k.overlay.iter().cloned());
                 outputs.push(k.figure.output.clone());
             }
+            PlotKind::Cif(c) => {
+                inputs.push(c.data.source.data.clone());
+                outputs.push(c.figure.output.clone());
+            }
             PlotKind::Forest(f) => {
                 inputs.push(f.json.clone());
                 outputs.push(f.figure.output.clone());

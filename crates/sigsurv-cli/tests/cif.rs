@@ -344,3 +344,69 @@ fn finegray_matches_crr() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no strata()"), "{}", stderr(&o));
 }
+
+#[test]
+fn plot_cif_draws_the_incidence_with_risk_table_and_grays_p() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("cif.svg");
+    let o = sigsurv(&[
+        "plot",
+        "cif",
+        &fixture("competing/mgus2_cr.csv"),
+        "--time",
+        "etime",
+        "--event",
+        "status",
+        "--by",
+        "sex",
+        "--cause",
+        "death",
+        "--breaks",
+        "60",
+        "--ci",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Cumulative incidence of death"));
+    let r = &reference()["mgus2"];
+    let gray = r["gray"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["cause"] == "death")
+        .unwrap();
+    assert!(gray["p_value"].as_f64().unwrap() < 0.001);
+    assert!(text.contains("Gray&#39;s test p = 0.00064"), "Gray's p");
+    // The numbers at risk at 60 and 120 months are survfit's n.risk there.
+    for g in r["groups"].as_array().unwrap() {
+        for n in g["causes"][0]["at"]["n_risk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(2)
+        {
+            assert!(text.contains(&format!(">{n}<")), "n at risk {n}");
+        }
+    }
+    let o = sigsurv(&[
+        "plot",
+        "cif",
+        &fixture("competing/mgus2_cr.csv"),
+        "--time",
+        "etime",
+        "--event",
+        "status",
+        "--cause",
+        "relapse",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("its causes: death, pcm"),
+        "{}",
+        stderr(&o)
+    );
+}

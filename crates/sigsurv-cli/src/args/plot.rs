@@ -26,6 +26,51 @@ pub enum PlotKind {
                       --format json -o cox.json\n  sigsurv plot forest cox.json -o forest.svg"
     )]
     Forest(Box<PlotForestArgs>),
+    /// Cumulative incidence curves of one cause per group, with bands, numbers at risk and Gray's p
+    #[command(
+        after_help = "Example:\n  sigsurv plot cif fixtures/competing/mgus2_cr.csv --time etime --event status --by sex \
+                      --cause pcm --ci -o cif.svg"
+    )]
+    Cif(Box<PlotCifArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct PlotCifArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The value of the event column meaning censored (default: 0 for numbers; censored, censor, alive or
+    /// living for text)
+    #[arg(long, value_name = "V")]
+    pub censor_value: Option<String>,
+    /// The cause drawn (default: the first cause)
+    #[arg(long, value_name = "C")]
+    pub cause: Option<String>,
+    /// Column whose values define the groups (one curve per value)
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+    /// Draw the pointwise confidence bands (survfit's infinitesimal-jackknife variance)
+    #[arg(long)]
+    pub ci: bool,
+    /// Confidence-interval transform of the bands, as survfit's conf.type
+    #[arg(long, value_enum, default_value = "log")]
+    pub conf_type: ConfTypeArg,
+    /// Distance between x-axis breaks, also the risk-table times
+    #[arg(allow_negative_numbers = true, long, value_name = "B")]
+    pub breaks: Option<f64>,
+    /// End of the x axis (default: the last time)
+    #[arg(allow_negative_numbers = true, long, value_name = "X")]
+    pub xmax: Option<f64>,
+    /// Unit of time for the x-axis title
+    #[arg(long, value_name = "UNIT")]
+    pub time_unit: Option<String>,
+    /// Line colours, comma-separated #rrggbb
+    #[arg(long, value_delimiter = ',', value_name = "COLOURS")]
+    pub palette: Vec<String>,
+    /// Leave out Gray's p-value
+    #[arg(long)]
+    pub no_pvalue: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

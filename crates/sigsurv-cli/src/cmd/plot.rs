@@ -1,10 +1,11 @@
 //! `sigsurv plot km` and `sigsurv plot forest`: figures as SVG or PNG (drawn by sigsurv-plot).
 
+use super::figure_output::{check_output, flag_failure, out_args, save};
 use crate::analysis::figures::{
     cohort_forest_rows, heterogeneity_line, summary_forest_rows, CohortTerm,
 };
-use crate::args::{DataArgs, OutputArgs};
-use crate::args::{FigureArgs, FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+use crate::args::DataArgs;
+use crate::args::{FunArg, PlotArgs, PlotForestArgs, PlotKind, PlotKmArgs};
 use crate::core_options::conf_type;
 use crate::failure::{CliResult, Failure};
 use crate::input::SurvInput;
@@ -14,8 +15,8 @@ use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::logrank::{survdiff, LogRankOptions};
 use sigsurv_io::{read_table, ColumnValues, TableSpec};
 use sigsurv_plot::{
-    figure_bytes, forest_svg, km_svg, p_label, ForestOptions, ForestRow, Fun, KmPlotOptions,
-    OverlayCurve, PlotError, PlotGroup,
+    forest_svg, km_svg, p_label, ForestOptions, ForestRow, Fun, KmPlotOptions, OverlayCurve,
+    PlotGroup,
 };
 use std::path::Path;
 
@@ -23,44 +24,7 @@ pub fn run(a: &PlotArgs) -> CliResult<()> {
     match &a.kind {
         PlotKind::Km(k) => km(k),
         PlotKind::Forest(f) => forest(f),
-    }
-}
-
-/// Checks the output name first, so a typo fails before the data are read.
-fn check_output(f: &FigureArgs) -> CliResult<()> {
-    match f
-        .output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("svg") | Some("png") | Some("pdf") => Ok(()),
-        _ => Err(plot_failure(PlotError::UnknownExtension {
-            path: f.output.clone(),
-        })),
-    }
-}
-
-fn plot_failure(e: PlotError) -> Failure {
-    match e {
-        PlotError::Render(_) => Failure::internal(e.to_string()),
-        _ => Failure::input(e.to_string()),
-    }
-}
-
-/// Writes the figure (SVG, or PNG rendered at --dpi) as every result is written (see sigsurv_io::write).
-fn save(svg: &str, f: &FigureArgs) -> CliResult<()> {
-    let bytes = figure_bytes(svg, &f.output, f.dpi).map_err(flag_failure)?;
-    Ok(sigsurv_io::write_atomic(&f.output, &bytes)?)
-}
-
-fn out_args(f: &FigureArgs) -> OutputArgs {
-    OutputArgs {
-        format: None,
-        output: Some(f.output.clone()),
-        quiet: f.quiet,
-        context: None,
+        PlotKind::Cif(c) => super::plot_cif::run(c),
     }
 }
 
@@ -165,19 +129,6 @@ fn km(a: &PlotKmArgs) -> CliResult<()> {
     save(&svg, f)?;
     out.note(&format!("wrote {}", f.output.display()));
     Ok(())
-}
-
-/// Words an option error with the command-line flag behind it ("--breaks 0 must be a positive time step").
-fn flag_failure(e: PlotError) -> Failure {
-    match e {
-        PlotError::InvalidOption { option, reason } => {
-            Failure::input(format!("--{} {reason}", option.replace('_', "-")))
-        }
-        PlotError::XmaxBeforeFirstTime { xmax, first } => Failure::input(format!(
-            "--xmax {xmax} is below the first event/censoring time {first}; nothing would be drawn"
-        )),
-        other => plot_failure(other),
-    }
 }
 
 /// Reads the digitised curves: columns time, survival and (with --by) group.

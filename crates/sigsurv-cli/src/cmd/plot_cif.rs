@@ -1,0 +1,114 @@
+//! `sigsurv plot cif`: the cumulative incidence of one cause per group (Aalen-Johansen, survfit's multi-state
+//! curve), drawn by the Kaplan-Meier figure as its event curve: F(t) with its bands, censoring marks, the numbers
+//! at risk under the axis, and Gray's p.
+
+use super::figure_output::{check_output, flag_failure, out_args, save};
+use crate::args::PlotCifArgs;
+use crate::causes::decode_causes;
+use crate::core_options::conf_type;
+use crate::failure::CliResult;
+use crate::input::{core_failure, factor_of, read_columns, read_times, Factor};
+use sigsurv_core::competing::{aalen_johansen_by, gray_test, CifCurve, CifOptions, CompetingData};
+use sigsurv_core::km::{ConfLower, KmCurve};
+use sigsurv_plot::{km_svg, p_label, Fun, KmPlotOptions, PlotGroup};
+
+pub fn run(a: &PlotCifArgs) -> CliResult<()> {
+    check_output(&a.figure)?;
+    let out = out_args(&a.figure);
+    let spec = a.data.source.table_spec();
+    let mut columns = vec![a.data.time.as_str(), a.data.event.as_str()];
+    columns.extend(a.by.as_deref());
+    let table = read_columns(&spec, &columns, &out)?;
+    let time = read_times(&table, &a.data.time)?;
+    let coding = decode_causes(&table, &a.data.event, a.censor_value.as_deref())?;
+    let cause = match &a.cause {
+        Some(c) => coding.cause_code(&a.data.event, c)?,
+        None => 1,
+    };
+    let groups = match &a.by {
+        Some(by) => factor_of(by, table.get(by)),
+        None => Factor {
+            column: String::new(),
+            codes: vec![0; time.len()],
+            levels: vec!["all".to_string()],
+        },
+    };
+    let data = CompetingData::new(&time, &coding.codes, coding.causes.len());
+    let opts = CifOptions {
+        conf_type: conf_type(a.conf_type),
+        ..CifOptions::default()
+    };
+    let curves = aalen_johansen_by(&data, &groups.codes, groups.levels.len(), &opts)
+        .map_err(|e| core_failure(&table, e))?;
+    let name = &coding.causes[cause as usize - 1];
+    let plot_groups: Vec<PlotGroup> = groups
+        .levels
+        .iter()
+        .zip(&curves)
+        .map(|(g, c)| PlotGroup {
+            name: g.clone(),
+            curve: as_event_curve(c, cause as usize - 1),
+        })
+        .collect();
+    let mut annotations = Vec::new();
+    if groups.levels.len() > 1 && !a.no_pvalue {
+        let tests = gray_test(&data, &groups.codes, groups.levels.len(), None, 0.0)
+            .map_err(|e| core_failure(&table, e))?;
+        if let Some(t) = tests.iter().find(|t| t.cause == cause) {
+            annotations.push(format!("Gray's test {}", p_label(t.p_value)));
+        }
+    }
+    let defaults = KmPlotOptions::default();
+    let f = &a.figure;
+    let po = KmPlotOptions {
+        title: f.title.clone(),
+        xlab: f.xlab.clone(),
+        ylab: Some(format!("Cumulative incidence of {name}")),
+        time_unit: a.time_unit.clone(),
+        fun: Fun::Event,
+        ci: a.ci,
+        breaks: a.breaks,
+        xmax: a.xmax,
+        legend_title: a.by.clone(),
+        annotations,
+        palette: a.palette.iter().map(|c| c.trim().to_string()).collect(),
+        width: f.width_px(defaults.width),
+        height: f.height_px(defaults.width, defaults.height),
+        dpi: f.dpi,
+        font_size: f.font_size,
+        ..defaults
+    };
+    let svg = km_svg(&plot_groups, &po).map_err(flag_failure)?;
+    save(&svg, f)?;
+    out.note(&format!("wrote {}", f.output.display()));
+    Ok(())
+}
+
+/// One cause's incidence as the curve the Kaplan-Meier figure draws with `Fun::Event` (which plots 1 − S): S is
+/// 1 − F, and its limits are 1 − F's limits swapped, so that the figure shows F and F's own band. Counts at risk
+/// and censored are the curve's.
+fn as_event_curve(c: &CifCurve, k: usize) -> KmCurve {
+    let p = &c.causes[k].incidence;
+    let flip = |v: &Option<f64>| v.map(|x| 1.0 - x);
+    KmCurve {
+        n: c.n,
+        n_events: c.causes[k].n_events,
+        time: c.time.clone(),
+        n_risk: c.n_risk.clone(),
+        n_event: c.causes[k].n_event.clone(),
+        n_censor: c.n_censor.clone(),
+        weighted: None,
+        robust: true,
+        start_time: 0.0,
+        surv: p.estimate.iter().map(|f| 1.0 - f).collect(),
+        std_err: p.std_err.clone(),
+        log_se: vec![f64::NAN; c.time.len()],
+        lower: p.upper.iter().map(flip).collect(),
+        upper: p.lower.iter().map(flip).collect(),
+        cumhaz: vec![f64::NAN; c.time.len()],
+        cumhaz_se: vec![f64::NAN; c.time.len()],
+        conf_type: c.conf_type,
+        conf_level: c.conf_level,
+        conf_lower: ConfLower::Usual,
+    }
+}
