@@ -51,11 +51,13 @@ fn interactions_match_coxph() {
                 t["coef"].as_f64().unwrap(),
                 r["coef"][i].as_f64().unwrap(),
             );
-            close(
-                &format!("{name} se {i}"),
-                t["se"].as_f64().unwrap(),
-                r["se"][i].as_f64().unwrap(),
-            );
+            // vcov() of a cluster() fit is the robust variance.
+            let se = t
+                .get("robust_se")
+                .and_then(Value::as_f64)
+                .or(t["se"].as_f64())
+                .unwrap();
+            close(&format!("{name} se {i}"), se, r["se"][i].as_f64().unwrap());
         }
         close(
             &format!("{name} loglik"),

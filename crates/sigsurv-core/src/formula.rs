@@ -147,14 +147,35 @@ impl Formula {
 /// [`CoreError::InvalidArgument`] naming what was expected and where.
 #[doc(alias = "Surv")]
 pub fn parse_formula(s: &str) -> Result<Formula> {
+    parse(s, None)
+}
+
+/// [`parse_formula`] for a table with the columns `columns`: `.` stands for every column but the response's, as
+/// in R (a column also in `strata()` or `cluster()` is then a covariate too: `. - id + cluster(id)`).
+///
+/// # Errors
+/// As [`parse_formula`].
+pub fn parse_formula_for(s: &str, columns: &[String]) -> Result<Formula> {
+    parse(s, Some(columns))
+}
+
+fn parse(s: &str, columns: Option<&[String]>) -> Result<Formula> {
     let toks = tokenize(s)?;
     let mut p = Parser {
         toks,
         pos: 0,
         src: s,
         order: Vec::new(),
+        dot: None,
     };
     let response = p.response()?;
+    p.dot = columns.map(|all| {
+        let used: Vec<&String> = match &response {
+            Response::Right { time, event } => vec![time, event],
+            Response::Counting { start, stop, event } => vec![start, stop, event],
+        };
+        all.iter().filter(|c| !used.contains(c)).cloned().collect()
+    });
     p.expect(&Tok::Tilde)?;
     let sets = p.sum()?;
     if let Some(t) = p.peek() {
@@ -313,6 +334,8 @@ struct Parser<'a> {
     src: &'a str,
     /// Variables in their order of first appearance (the order of an interaction's variables).
     order: Vec<Term>,
+    /// What `.` stands for: every column of the table but the response's (`None`: no table known).
+    dot: Option<Vec<String>>,
 }
 
 /// A term while parsing: its variables (none for the intercept `1`/`0`).
@@ -770,7 +793,20 @@ impl Parser<'_> {
                 Ok(vec![Vec::new()])
             }
             Some(Tok::Ident(s)) if s == "." => {
-                Err(self.err("'.' (every other column) is not supported yet: list the columns"))
+                self.pos += 1;
+                let Some(columns) = self.dot.clone() else {
+                    return Err(self.err("'.' (every other column) needs the table's columns"));
+                };
+                Ok(columns
+                    .into_iter()
+                    .map(|c| {
+                        let t = Term::Numeric(c);
+                        if !self.order.contains(&t) {
+                            self.order.push(t.clone());
+                        }
+                        vec![t]
+                    })
+                    .collect())
             }
             _ => {
                 let t = self.term()?;

@@ -4,7 +4,7 @@ use crate::args::{AftArgs, DistArg};
 use crate::core_options::aft_dist;
 use crate::failure::{CliResult, Failure};
 use crate::model::aft::fit_aft;
-use crate::model::frame::{parse, read_model_table};
+use crate::model::frame::{parse_for_table, read_model_table};
 use crate::render;
 use sigsurv_core::aft::AftOptions;
 use sigsurv_core::formula::Term;
@@ -16,7 +16,7 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
             "--quantiles: {p} is not a probability in (0, 1)"
         )));
     }
-    let formula = parse(&a.formula)?;
+    let formula = parse_for_table(&a.formula, &a.data)?;
     if formula.terms.iter().any(|t| matches!(t, Term::Cluster(_))) {
         return Err(Failure::input(
             "cluster() terms are not supported by sigsurv aft (survreg's robust variance is not implemented)",

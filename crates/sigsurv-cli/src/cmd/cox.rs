@@ -6,7 +6,7 @@ use crate::failure::{CliResult, Failure};
 use crate::input::core_failure;
 use crate::model::cox::{fit_table, RobustRequest};
 use crate::model::cox_predict::predict;
-use crate::model::frame::{parse, read_model_table};
+use crate::model::frame::{parse_for_table, read_model_table};
 use crate::output::keep_until_exit;
 use crate::progress::{Phase, Step};
 use crate::render;
@@ -21,7 +21,7 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             a.eps
         )));
     }
-    let formula = parse(&a.formula)?;
+    let formula = parse_for_table(&a.formula, &a.data)?;
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
     // A cause-specific model: the events of the cause, every other cause censored.
     let event_value = match &a.cause {

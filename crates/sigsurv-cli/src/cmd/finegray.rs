@@ -5,14 +5,14 @@ use crate::args::FinegrayArgs;
 use crate::causes::decode_causes;
 use crate::failure::{CliResult, Failure};
 use crate::input::core_failure;
-use crate::model::frame::{model_frame, parse, read_model_table};
+use crate::model::frame::{model_frame, parse_for_table, read_model_table};
 use crate::render;
 use sigsurv_core::competing::{fine_gray, CompetingData, FineGrayOptions};
 use sigsurv_core::formula::Response;
 
 pub fn run(a: &FinegrayArgs) -> CliResult<()> {
     crate::core_options::check_conf_level(a.conf_level)?;
-    let formula = parse(&a.formula)?;
+    let formula = parse_for_table(&a.formula, &a.data)?;
     let event_col = match &formula.response {
         Response::Right { event, .. } => event.clone(),
         Response::Counting { .. } => {

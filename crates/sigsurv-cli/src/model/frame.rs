@@ -21,6 +21,24 @@ pub(crate) fn parse(formula: &str) -> CliResult<Formula> {
     })
 }
 
+/// Parses a model formula for the table of `data`: `.` stands for its columns but the response's (read only
+/// when the formula has a `.`).
+pub(crate) fn parse_for_table(formula: &str, data: &TableArgs) -> CliResult<Formula> {
+    let has_dot = formula
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+        .any(|w| w == ".");
+    if !has_dot {
+        return parse(formula);
+    }
+    let columns = sigsurv_io::table::column_names(&data.table_spec())?;
+    sigsurv_core::formula::parse_formula_for(formula, &columns).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.strip_prefix("invalid argument: ").unwrap_or(&msg);
+        let msg = msg.strip_prefix("formula ").unwrap_or(msg);
+        Failure::input(format!("invalid --formula {msg}"))
+    })
+}
+
 /// Reads the columns a formula (and its weights column) uses, missing rows dropped and reported.
 pub(crate) fn read_model_table(
     data: &TableArgs,
