@@ -47,6 +47,7 @@ pub fn guard_analysis(spec: &AnalysisSpec) -> CliResult<()> {
         .iter()
         .chain(&d.expression)
         .chain(&spec.signature.gene_sets)
+        .chain(&spec.validation.train_summary)
     {
         register_input(p);
     }

@@ -409,3 +409,100 @@ fn an_optimal_split_gives_the_permutation_p_and_flags_what_the_search_biases() {
     assert_eq!(v["p_value_permutation"], c["p_value_permutation"]);
     assert_eq!(v["p_value"], c["p_value"]);
 }
+
+#[test]
+fn a_validation_run_applies_the_training_cut_points_and_sd() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &str, extra: &[&str]| -> Value {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "analyze".to_string(),
+            "--clinical".into(),
+            fixture("gse1992/clinical.csv"),
+            "--expression".into(),
+            fixture("gse1992/expression.csv"),
+            "--samples-in-rows".into(),
+            "--time".into(),
+            "os_months".into(),
+            "--event".into(),
+            "os_event".into(),
+            "-q".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = sigsurv(&refs);
+        assert!(o.status.success(), "{}", stderr(&o));
+        read_json(&out.join("summary.json"))
+    };
+    let train = run("train", &["--where", "er == 1", "--split", "tertiles"]);
+    let train_file = dir.path().join("train/summary.json");
+    let val = run(
+        "val",
+        &[
+            "--where",
+            "er == 0",
+            "--train-summary",
+            train_file.to_str().unwrap(),
+        ],
+    );
+    let own = run("own", &["--where", "er == 0", "--split", "tertiles"]);
+    assert_eq!(val["cutpoints"], train["cutpoints"]);
+    assert_eq!(val["validation"]["score_sd_train"], train["score_sd"]);
+    assert_eq!(val["validation"]["score_sd_self"], own["score_sd"]);
+    // The groups are the training cut-points applied to this cohort's scores (a score at a cut goes low).
+    let scores = std::fs::read_to_string(dir.path().join("val/scores.csv")).unwrap();
+    let cuts: Vec<f64> = train["cutpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_f64().unwrap())
+        .collect();
+    let mut counts = [0u64; 3];
+    for line in scores.lines().skip(1) {
+        let s: f64 = line.split(',').nth(1).unwrap().parse().unwrap();
+        counts[cuts.iter().filter(|c| s > **c).count()] += 1;
+    }
+    let n: Vec<u64> = val["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["n"].as_u64().unwrap())
+        .collect();
+    assert_eq!(n, counts);
+    // The HR per SD uses the training SD: the coefficient scales by sd_train / sd_self (Cox is equivariant).
+    let b = |s: &Value| s["cox_score"]["terms"][0]["coef"].as_f64().unwrap();
+    let ratio = train["score_sd"].as_f64().unwrap() / own["score_sd"].as_f64().unwrap();
+    assert!(
+        (b(&val) - b(&own) * ratio).abs() < 1e-7 * b(&own).abs().max(1e-3),
+        "{} vs {}",
+        b(&val),
+        b(&own) * ratio
+    );
+    // A training summary of another score is refused.
+    let o = sigsurv(&[
+        "analyze",
+        "--clinical",
+        &fixture("gse1992/clinical.csv"),
+        "--expression",
+        &fixture("gse1992/expression.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--method",
+        "ssgsea",
+        "--train-summary",
+        train_file.to_str().unwrap(),
+        "--out",
+        dir.path().join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("scored method \"mean-z\", this one ssgsea"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -68,8 +68,14 @@ pub(super) fn analyse(
     let time = read_times(&table, time_col)?;
     let (event, coding) = decode_event_column(&table, event_col, sv.event_value.as_deref())?;
 
-    // Groups.
-    let (split, cut) = if spec.groups.split.trim().eq_ignore_ascii_case("optimal") {
+    // Groups: the training analysis' cut-points in a validation run, else this cohort's own split.
+    let training = match &spec.validation.train_summary {
+        Some(path) => Some(Training::read(path, &set_name, scored.method.name())?),
+        None => None,
+    };
+    let (split, cut) = if let Some(t) = &training {
+        (Split::Cuts(t.cutpoints.clone()), None)
+    } else if spec.groups.split.trim().eq_ignore_ascii_case("optimal") {
         let opts = CutpointOptions {
             min_prop: spec.groups.min_prop,
             max_prop: spec.groups.max_prop,
@@ -92,12 +98,14 @@ pub(super) fn analyse(
     })?;
     let k = grouping.names.len();
 
-    let sd = sample_sd(&raw_score);
-    if sd.is_nan() || sd <= 0.0 {
+    let own_sd = sample_sd(&raw_score);
+    if own_sd.is_nan() || own_sd <= 0.0 {
         return Err(Failure::input(format!(
             "the {set_name} score is constant over the analysed patients"
         )));
     }
+    // A validation run scales the score by the training SD, so that its HR per SD is the training model's unit.
+    let sd = training.as_ref().map_or(own_sd, |t| t.score_sd);
     table.columns.push((
         SCORE.into(),
         ColumnValues::Numeric(raw_score.iter().map(|s| s / sd).collect()),
@@ -188,6 +196,16 @@ pub(super) fn analyse(
         "cox_score": cox_json(&cox_score, None),
         "cox_groups": cox_json(&cox_groups, None),
     });
+    if let Some(t) = &training {
+        summary["validation"] = json!({
+            "train_summary": t.path.display().to_string(),
+            "cutpoints": t.cutpoints,
+            "score_sd_train": t.score_sd,
+            "score_sd_self": own_sd,
+            "note": "cut-points and score SD of the training analysis, applied unchanged",
+        });
+        summary["split"] = json!(format!("training cut-points ({})", t.split));
+    }
     if !spec.subgroups.is_empty() {
         summary["subgroups"] = super::subgroups::subgroup_analyses(
             spec,
@@ -233,6 +251,68 @@ pub(super) fn analyse(
         cox_score,
         cox_groups,
     })
+}
+
+/// What a validation run takes from the training analysis' `summary.json`.
+struct Training {
+    path: std::path::PathBuf,
+    cutpoints: Vec<f64>,
+    score_sd: f64,
+    split: String,
+}
+
+impl Training {
+    /// Reads the training summary; its set and score method must be this analysis'.
+    fn read(
+        path: &std::path::Path,
+        set: &str,
+        method: &str,
+    ) -> crate::failure::CliResult<Training> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::input(format!(
+                "cannot read the training summary {}: {e}",
+                path.display()
+            ))
+        })?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Failure::input(format!("{} is not a summary.json: {e}", path.display()))
+        })?;
+        let bad = |what: &str| {
+            Failure::input(format!(
+                "{} is not the summary.json of a one-cohort analysis: {what}",
+                path.display()
+            ))
+            .hint("give the summary.json that `sigsurv analyze` wrote for the training cohort")
+        };
+        if v["analysis"] != "analyze" {
+            return Err(bad("its \"analysis\" is not \"analyze\""));
+        }
+        let cutpoints: Vec<f64> = v["cutpoints"]
+            .as_array()
+            .ok_or_else(|| bad("no \"cutpoints\""))?
+            .iter()
+            .map(|c| c.as_f64().ok_or_else(|| bad("a cut-point is not a number")))
+            .collect::<Result<_, _>>()?;
+        let score_sd = v["score_sd"]
+            .as_f64()
+            .ok_or_else(|| bad("no \"score_sd\""))?;
+        for (key, ours) in [("set", set), ("method", method)] {
+            if v[key].as_str() != Some(ours) {
+                return Err(Failure::input(format!(
+                    "the training analysis {} scored {} {}, this one {ours}: the cut-points apply to the same score only",
+                    path.display(),
+                    key,
+                    v[key]
+                )));
+            }
+        }
+        Ok(Training {
+            path: path.to_path_buf(),
+            cutpoints,
+            score_sd,
+            split: v["split"].as_str().unwrap_or("").to_string(),
+        })
+    }
 }
 
 /// Standard deviation with n - 1, as R's `sd()`.

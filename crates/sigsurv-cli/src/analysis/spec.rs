@@ -49,6 +49,8 @@ pub struct AnalysisSpec {
     pub model: ModelSpec,
     #[serde(default, skip_serializing_if = "SubgroupsSpec::is_empty")]
     pub subgroups: SubgroupsSpec,
+    #[serde(default, skip_serializing_if = "ValidationSpec::is_empty")]
+    pub validation: ValidationSpec,
     pub output: OutputSpec,
     /// The analysis file this was read from (none when `analyze` built it from flags): messages name it.
     #[serde(skip)]
@@ -186,6 +188,20 @@ impl Default for ModelSpec {
     }
 }
 
+/// A validation run: the training cohort's cut-points and score SD applied unchanged.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ValidationSpec {
+    /// The `summary.json` of the training analysis.
+    pub train_summary: Option<PathBuf>,
+}
+
+impl ValidationSpec {
+    pub fn is_empty(&self) -> bool {
+        self.train_summary.is_none()
+    }
+}
+
 /// The score's hazard ratio within the levels of clinical variables, with the interaction test of each.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -298,6 +314,7 @@ impl AnalysisSpec {
             }
         }
         fix(&mut self.signature.gene_sets);
+        fix(&mut self.validation.train_summary);
         if self.output.dir.is_relative() {
             self.output.dir = base.join(&self.output.dir);
         }
@@ -318,6 +335,7 @@ impl AnalysisSpec {
             .chain(data.expression.iter_mut())
             .chain(data.study.iter_mut())
             .chain(s.signature.gene_sets.iter_mut())
+            .chain(s.validation.train_summary.iter_mut())
             .chain(std::iter::once(&mut s.output.dir))
             .for_each(abs);
         format!(

@@ -171,6 +171,10 @@ pub struct AnalyzeArgs {
     /// Method for tied event times in the Cox models
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
+    /// Validate a training analysis: its summary.json's cut-points split this cohort and its score SD scales
+    /// the score (analysis files: train_summary under [validation])
+    #[arg(long, value_name = "FILE")]
+    pub train_summary: Option<PathBuf>,
     /// The score's hazard ratio within each level of these columns or conditions, with an interaction test:
     /// "er, grade, age >= 50" (analysis files: by = [...] under [subgroups])
     #[arg(long, value_name = "LIST")]

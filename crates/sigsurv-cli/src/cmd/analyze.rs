@@ -4,7 +4,7 @@ use crate::analysis::outcome::Outcome;
 use crate::analysis::pipeline::run_analysis;
 use crate::analysis::spec::{
     AnalysisSpec, DataSpec, GroupsSpec, ModelSpec, OutputSpec, SignatureSpec, SubgroupsSpec,
-    SurvivalSpec, SPEC_VERSION,
+    SurvivalSpec, ValidationSpec, SPEC_VERSION,
 };
 use crate::args::{AnalyzeArgs, CollapseArg, OutputArgs, RunArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
@@ -69,6 +69,9 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
                 .as_deref()
                 .map(crate::analysis::subgroups::parse_list)
                 .unwrap_or_default(),
+        },
+        validation: ValidationSpec {
+            train_summary: a.train_summary.clone(),
         },
         output: OutputSpec { dir: a.out.clone() },
         file: None,
