@@ -166,6 +166,10 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
                 inputs.extend(k.overlay.iter().cloned());
                 outputs.push(k.figure.output.clone());
             }
+            PlotKind::Auc(v) | PlotKind::Calibration(v) => {
+                inputs.push(v.json.clone());
+                outputs.push(v.figure.output.clone());
+            }
             PlotKind::Cif(c) => {
                 inputs.push(c.data.source.data.clone());
                 outputs.push(c.figure.output.clone());

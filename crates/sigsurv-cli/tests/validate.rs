@@ -147,3 +147,95 @@ fn a_marker_alone_gives_concordance_and_auc() {
         stderr(&o)
     );
 }
+
+#[test]
+fn auc_and_calibration_figures_draw_the_validation_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("v.json");
+    let o = sigsurv(&[
+        "validate",
+        &fixture("validation/rotterdam_validation.csv"),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--marker",
+        "lp",
+        "--predicted",
+        "surv_1y=365.25,surv_5y=1826.25",
+        "--calibration-groups",
+        "5",
+        "--format",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = read_json(&json);
+    let points = |svg: &str| -> Vec<(f64, f64)> {
+        svg.split("class=\"points-point\"")
+            .skip(1)
+            .map(|s| {
+                let attr = |name: &str| -> f64 {
+                    let i = s.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    s[i..].split('"').next().unwrap().parse().unwrap()
+                };
+                (attr("data-x"), attr("data-y"))
+            })
+            .collect()
+    };
+    for (kind, file) in [("auc", "auc.svg"), ("calibration", "cal.pdf")] {
+        let out = dir.path().join(file);
+        let o = sigsurv(&[
+            "plot",
+            kind,
+            json.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+        assert!(out.exists());
+    }
+    let svg_path = dir.path().join("cal.svg");
+    sigsurv(&[
+        "plot",
+        "calibration",
+        json.to_str().unwrap(),
+        "-o",
+        svg_path.to_str().unwrap(),
+    ]);
+    let drawn = points(&std::fs::read_to_string(&svg_path).unwrap());
+    let groups = v["calibration"]["groups"].as_array().unwrap();
+    assert_eq!(drawn.len(), groups.len());
+    for g in groups {
+        let (x, y) = (
+            g["predicted"].as_f64().unwrap(),
+            g["observed"].as_f64().unwrap(),
+        );
+        assert!(
+            drawn.iter().any(|(a, b)| a == &x && b == &y),
+            "point {x}, {y}"
+        );
+    }
+    let auc = points(&std::fs::read_to_string(dir.path().join("auc.svg")).unwrap());
+    let auc_json: Vec<(f64, f64)> = v["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["time"].as_f64().unwrap(), r["auc"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(auc, auc_json);
+    let o = sigsurv(&[
+        "plot",
+        "auc",
+        &fixture("validation/reference.json"),
+        "-o",
+        dir.path().join("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not the JSON of `sigsurv validate`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -7,7 +7,10 @@ mod signature;
 mod simulate;
 mod survival;
 
-pub use plot::{FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotKind, PlotKmArgs};
+pub use plot::{
+    FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotKind, PlotKmArgs,
+    PlotValidationArgs,
+};
 pub use shared::{ConfTypeArg, DataArgs, OutputArgs, OutputFormat, TableArgs};
 pub use signature::{
     AnalyzeArgs, CheckArgs, CollapseArg, ExpressionArgs, RunArgs, ScoreArgs, ScoreMethodArg,

@@ -32,6 +32,27 @@ pub enum PlotKind {
                       --cause pcm --ci -o cif.svg"
     )]
     Cif(Box<PlotCifArgs>),
+    /// Time-dependent AUC with its confidence band, from the JSON of `sigsurv validate`
+    #[command(
+        after_help = "Example:\n  sigsurv validate fixtures/validation/rotterdam_validation.csv --time time --event event --marker lp \\\n    --times 365.25,1095.75,1826.25 --format json -o validation.json\n  sigsurv plot auc validation.json -o auc.svg"
+    )]
+    Auc(Box<PlotValidationArgs>),
+    /// Calibration: observed (Kaplan-Meier) against predicted survival by risk group, from `sigsurv validate`
+    #[command(
+        after_help = "Example:\n  sigsurv validate fixtures/validation/rotterdam_validation.csv --time time --event event --marker lp \\\n    --predicted surv_5y=1826.25 --format json -o validation.json\n  sigsurv plot calibration validation.json -o calibration.svg"
+    )]
+    Calibration(Box<PlotValidationArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct PlotValidationArgs {
+    /// The JSON of `sigsurv validate --format json`
+    pub json: PathBuf,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+    /// Line colours, comma-separated #rrggbb
+    #[arg(long, value_delimiter = ',', value_name = "COLOURS")]
+    pub palette: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -13,6 +13,7 @@ mod km;
 mod logrank;
 mod plot;
 mod plot_cif;
+mod plot_validation;
 mod predict;
 mod rmst;
 mod score;

@@ -25,6 +25,8 @@ pub fn run(a: &PlotArgs) -> CliResult<()> {
         PlotKind::Km(k) => km(k),
         PlotKind::Forest(f) => forest(f),
         PlotKind::Cif(c) => super::plot_cif::run(c),
+        PlotKind::Auc(v) => super::plot_validation::auc(v),
+        PlotKind::Calibration(v) => super::plot_validation::calibration(v),
     }
 }
 
