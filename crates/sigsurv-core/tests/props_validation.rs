@@ -73,10 +73,12 @@ proptest! {
         }
     }
 
-    /// Whole-number weights count as that many copies of the row (counts and C; the IJ variance is not
-    /// replication-invariant, as in R).
+    /// Whole-number weights count as that many copies of the row for Harrell's C (counts and C; the IJ variance
+    /// is not replication-invariant, as in R). Uno's weighted counts are not the copies' counts in R either
+    /// (R 4.2 concordance(timewt = "n/G2"): times 2, 2, 1 with status 1, 0, 0 and weights 2, 1, 1 give tied.x
+    /// 2, the copies 3.56), and sigsurv follows R there.
     #[test]
-    fn whole_weights_are_replicated_rows(v in rows(), uno in any::<bool>()) {
+    fn whole_weights_are_replicated_rows(v in rows()) {
         let reps: Vec<usize> = v.iter().map(|r| 1 + (r.3 as usize) % 3).collect();
         let time: Vec<f64> = v.iter().map(|r| r.0).collect();
         let event: Vec<bool> = v.iter().map(|r| r.1).collect();
@@ -90,10 +92,7 @@ proptest! {
                 x2.push(marker[i]);
             }
         }
-        let opts = ConcordanceOptions {
-            time_weight: if uno { TimeWeight::Uno } else { TimeWeight::Harrell },
-            ..ConcordanceOptions::default()
-        };
+        let opts = ConcordanceOptions::default();
         let weighted = concordance(&ConcordanceData { weight: Some(&weight), ..ConcordanceData::new(&time, &event, &marker) }, &opts);
         let copies = concordance(&ConcordanceData::new(&t2, &e2, &x2), &opts);
         match (weighted, copies) {

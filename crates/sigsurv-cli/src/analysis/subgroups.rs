@@ -204,7 +204,7 @@ pub(super) fn subgroup_analyses(
     let mut all = Vec::new();
     for text in &spec.subgroups.by {
         let sub = Subgroup::parse(text).map_err(|e| {
-            Failure::input(e).hint("e.g. --subgroups \"er, grade, age >= 50\" (analysis files: by = [...] under [subgroups])")
+            Failure::input(e).hint("e.g. --subgroups \"er, grade, age >= 50\" (analysis files: by = [\"er\", \"age >= 50\"] in the subgroups table)")
         })?;
         let (codes, levels) = levels_of(&sub, clinical, table)?;
         let model_terms = Terms {

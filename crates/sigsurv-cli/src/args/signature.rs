@@ -172,11 +172,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
     /// Validate a training analysis: its summary.json's cut-points split this cohort and its score SD scales
-    /// the score (analysis files: train_summary under [validation])
+    /// the score (analysis files: train_summary in the validation table)
     #[arg(long, value_name = "FILE")]
     pub train_summary: Option<PathBuf>,
     /// The score's hazard ratio within each level of these columns or conditions, with an interaction test:
-    /// "er, grade, age >= 50" (analysis files: by = [...] under [subgroups])
+    /// "er, grade, age >= 50" (analysis files: a by list in the subgroups table)
     #[arg(long, value_name = "LIST")]
     pub subgroups: Option<String>,
     /// The clinical column with the sample ids (default: sample_id, SAMPLE_ID, sample, id, ID, or the first column)

@@ -155,7 +155,8 @@ fn auc_at(
         .zip(&case_weight)
         .map(|(s, w)| s * w)
         .sum();
-    let auc = numerator / (mu_case * mu_control);
+    // A weighted share of pairs: in [0, 1], where rounding of the sums could put it an ulp outside.
+    let auc = (numerator / (mu_case * mu_control)).clamp(0.0, 1.0);
 
     // Influence with G fixed: (IF of numerator * mu - IF of denominator * nu) / mu^2, on R's 1/n^2 scale.
     let nf = n as f64;
