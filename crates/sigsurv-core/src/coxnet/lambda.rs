@@ -142,7 +142,7 @@ pub fn coxnet_lambda_max(
 /// // survival's ovarian, columns age, resid.ds, rx, ecog.ps (fixtures/coxnet/make_lambda.R):
 /// // glmnet(x, Surv(futime, fustat), family = "cox", nlambda = 20)$lambda[1:2]
 /// // (the data are read from that fixture)
-/// # let data = include_str!("../../../../fixtures/coxnet/lambda.json");
+/// # let data = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/coxnet/lambda.json"));
 /// # let v: serde_json::Value = serde_json::from_str(data).unwrap();
 /// # let x: Vec<f64> = (0..4).flat_map(|j| v["x"].as_array().unwrap().iter().map(move |r| r[j].as_f64().unwrap())).collect();
 /// # let time: Vec<f64> = v["time"].as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect();
