@@ -32,6 +32,7 @@
 //! | riskRegression's `Score(..., metrics = "auc", cens.model = "km", se.fit = TRUE)` | [`time_dependent_auc()`] |
 //! | riskRegression's `Score(..., metrics = "brier", null.model = TRUE, summary = c("ipa", "ibs"))` | [`brier_score`], [`integrated_brier()`] |
 //! | survRM2's `rmst2(time, status, arm, tau)` | [`rmst_by_group`], [`RmstGroups::contrast`] |
+//! | glmnet's `glmnet(x, Surv(time, status), family = "cox")$lambda` | [`coxnet_lambda_sequence`], [`coxnet_lambda_max`] |
 //! | `p.adjust(p, method)` | [`p_adjust`] |
 //! | metafor's `rma(yi, sei, method = "DL" \| "FE")` | [`meta_analysis`] |
 //! | `splines::ns(x, df)`, `splines::bs(x, df, degree)`, `poly(x, degree)`, `splineDesign` | [`splines::NaturalSplineBasis`], [`splines::BSplineBasis`], [`splines::OrthoPolyBasis`], [`splines::spline_design`] |
@@ -76,6 +77,8 @@ pub mod timefix;
 // Survival curves and tests between groups: Kaplan-Meier, its confidence limits, the log-rank family and the
 // adjustment of their p-values.
 pub mod confint;
+// Elastic-net Cox regression as glmnet.
+pub mod coxnet;
 pub mod km;
 pub mod logrank;
 pub mod padjust;
@@ -120,6 +123,10 @@ pub use cox::{
     cox_ph, cox_residuals, cox_survfit, cox_zph, CoxCurve, CoxData, CoxFit, CoxOptions, NewData,
     ResidualType, Residuals, Ties, Zph, ZphTransform,
 };
+#[doc(alias = "glmnet")]
+#[doc(alias = "lambda")]
+pub use coxnet::coxnet_lambda_sequence;
+pub use coxnet::{coxnet_lambda_max, default_lambda_min_ratio};
 pub use cutpoint::{maxstat_logrank, Cutpoint, CutpointOptions};
 pub use design::{build_design, ColumnData, Design};
 pub use error::{CoreError, Result};
