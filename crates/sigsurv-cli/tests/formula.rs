@@ -165,6 +165,45 @@ fn aft_interactions_match_survreg() {
 }
 
 #[test]
+fn anova_of_nested_aft_models_matches_survreg() {
+    let text = std::fs::read_to_string(root().join("fixtures/formula/anova_aft.json")).unwrap();
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let lung = fixture("lung/lung.csv");
+    let mut args = vec!["anova", lung.as_str()];
+    for f in r["formulas"].as_array().unwrap() {
+        args.extend_from_slice(&["--formula", f.as_str().unwrap()]);
+    }
+    args.extend_from_slice(&[
+        "--model", "aft", "--dist", "weibull", "--format", "json", "-q",
+    ]);
+    let o = sigsurv(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["model"], "aft");
+    for (k, m) in v["models"].as_array().unwrap().iter().enumerate() {
+        close(
+            "loglik",
+            m["loglik"].as_f64().unwrap(),
+            r["loglik"][k].as_f64().unwrap(),
+        );
+        assert_eq!(m["df"], r["df"][k]);
+    }
+    for (k, t) in v["tests"].as_array().unwrap().iter().enumerate() {
+        close(
+            "chisq",
+            t["chisq"].as_f64().unwrap(),
+            r["chisq"][k].as_f64().unwrap(),
+        );
+        assert_eq!(t["df"], r["test_df"][k]);
+        close(
+            "p",
+            t["p_value"].as_f64().unwrap(),
+            r["p_value"][k].as_f64().unwrap(),
+        );
+    }
+}
+
+#[test]
 fn anova_of_nested_models_matches_r() {
     let text = std::fs::read_to_string(root().join("fixtures/formula/anova.json")).unwrap();
     let r: Value = serde_json::from_str(&text).unwrap();

@@ -17,9 +17,9 @@ pub use signature::{
 };
 pub use simulate::SimulateArgs;
 pub use survival::{
-    AftArgs, AnovaArgs, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs, CutpointArgs, DistArg,
-    FinegrayArgs, KmArgs, LogrankArgs, PAdjustArg, PredictArgs, ResidualArg, RmstArgs, TiesArg,
-    ValidateArgs, ZphTransformArg,
+    AftArgs, AnovaArgs, AnovaModelArg, CifArgs, CifVarianceArg, ConfLowerArg, CoxArgs,
+    CutpointArgs, DistArg, FinegrayArgs, KmArgs, LogrankArgs, PAdjustArg, PredictArgs, ResidualArg,
+    RmstArgs, TiesArg, ValidateArgs, ZphTransformArg,
 };
 
 use clap::{Parser, Subcommand};

@@ -243,6 +243,12 @@ pub struct PredictArgs {
     pub output: OutputArgs,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnovaModelArg {
+    Cox,
+    Aft,
+}
+
 #[derive(Args, Debug)]
 pub struct AnovaArgs {
     #[command(flatten)]
@@ -250,6 +256,12 @@ pub struct AnovaArgs {
     /// A model formula; repeat for each nested model, smallest or largest first (R: anova(fit1, fit2, ...))
     #[arg(long, short = 'f', required = true, num_args = 1)]
     pub formula: Vec<String>,
+    /// The kind of model compared: Cox (coxph) or parametric AFT (survreg, with --dist)
+    #[arg(long, value_enum, default_value = "cox")]
+    pub model: AnovaModelArg,
+    /// Distribution of the AFT models
+    #[arg(long, value_enum, default_value = "weibull")]
+    pub dist: DistArg,
     /// Method for tied event times
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
