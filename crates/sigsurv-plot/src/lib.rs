@@ -21,6 +21,7 @@
 //! DejaVu Sans shipped in `assets/` (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`), never
 //! system fonts, so a PNG is the same on every machine.
 
+mod axes;
 mod error;
 mod forest;
 mod format;

@@ -1,6 +1,7 @@
 //! Points with confidence intervals on linear axes, optionally joined and with the diagonal y = x: the
 //! time-dependent AUC against time, and a calibration plot of observed against predicted survival.
 
+use crate::axes::{linear_axes, Panel};
 use crate::error::{PlotError, Result};
 use crate::palette;
 use crate::scale::{decimals_for, nice_step, tick_label};
@@ -296,37 +297,24 @@ pub fn points_svg(series: &[PointSeries], opts: &PointsOptions) -> Result<String
         svg.end_group();
     }
     // Axes.
-    const AXIS: &str = "#000000";
-    let tick_len = 0.4 * fs;
-    svg.group(&[("class", "axes".to_string())]);
-    svg.line(left, bottom, right, bottom, AXIS, 1.0);
-    svg.line(left, top, left, bottom, AXIS, 1.0);
-    let xt = TextStyle::new(tick_fs, Anchor::Middle);
-    for &t in &xticks {
-        let x = x_of(t);
-        svg.line(x, bottom, x, bottom + tick_len, AXIS, 1.0);
-        svg.text(
-            x,
-            bottom + tick_len + 0.3 * fs + 0.8 * tick_fs,
-            &tick_label(t, xd),
-            &xt,
-        );
-    }
-    let yt = TextStyle::new(tick_fs, Anchor::End);
-    for (&t, label) in yticks.iter().zip(&ylabels) {
-        let y = y_of(t);
-        svg.line(left - tick_len, y, left, y, AXIS, 1.0);
-        svg.text(left - tick_len - 0.3 * fs, y + 0.35 * tick_fs, label, &yt);
-    }
-    svg.text(
-        (left + right) / 2.0,
-        h - pad - 0.2 * fs,
-        &opts.xlab,
-        &TextStyle::new(fs, Anchor::Middle),
-    );
-    let mut ylab = TextStyle::new(fs, Anchor::Middle);
-    ylab.rotate = -90.0;
-    svg.text(pad + 0.9 * fs, (top + bottom) / 2.0, &opts.ylab, &ylab);
-    svg.end_group();
+    let panel = Panel {
+        left,
+        right,
+        top,
+        bottom,
+        height: h,
+        pad,
+        font_size: fs,
+    };
+    let xt: Vec<(f64, String)> = xticks
+        .iter()
+        .map(|&t| (x_of(t), tick_label(t, xd)))
+        .collect();
+    let yt: Vec<(f64, String)> = yticks
+        .iter()
+        .zip(&ylabels)
+        .map(|(&t, l)| (y_of(t), l.clone()))
+        .collect();
+    linear_axes(&mut svg, &panel, &xt, &yt, &opts.xlab, &opts.ylab);
     Ok(svg.finish())
 }
