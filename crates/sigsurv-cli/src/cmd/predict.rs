@@ -51,17 +51,11 @@ pub fn run(a: &PredictArgs) -> CliResult<()> {
         .coding
         .encode(&table, &a.newdata.display().to_string())?;
     let lp = model.linear_predictor(&x);
-    let base = &model.baseline[0];
     let mut times = a.times.clone();
     times.sort_by(f64::total_cmp);
     let surv: Vec<Vec<f64>> = lp
         .iter()
-        .map(|l| {
-            times
-                .iter()
-                .map(|&t| (-base.at(t) * l.exp()).exp())
-                .collect()
-        })
+        .map(|l| times.iter().map(|&t| model.survival(*l, t)).collect())
         .collect();
     let ids: Vec<String> = match &id {
         Some(c) => (0..table.n()).map(|i| table.get(c).label(i)).collect(),

@@ -89,10 +89,9 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
             let mut times = a.times.clone();
             times.sort_by(f64::total_cmp);
             times.dedup();
-            let base = &m.baseline[0];
             let surv: Vec<Vec<f64>> = times
                 .iter()
-                .map(|&t| lp.iter().map(|l| (-base.at(t) * l.exp()).exp()).collect())
+                .map(|&t| lp.iter().map(|&l| m.survival(l, t)).collect())
                 .collect();
             predicted = times
                 .iter()
@@ -293,12 +292,14 @@ fn calibration_groups(
         },
     )
     .map_err(|e| crate::input::core_failure(&input.table, e))?;
+    // Each group's rows, once for every prediction time.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
+    for (i, &g) in grouping.group.iter().enumerate() {
+        members[g as usize].push(i);
+    }
     let mut out = Vec::new();
     for (p, s) in predicted.iter().zip(surv) {
-        for (g, curve) in curves.iter().enumerate() {
-            let rows: Vec<usize> = (0..marker.len())
-                .filter(|&i| grouping.group[i] == g as u32)
-                .collect();
+        for (g, (curve, rows)) in curves.iter().zip(&members).enumerate() {
             let mean = rows.iter().map(|&i| s[i]).sum::<f64>() / rows.len() as f64;
             let at = curve.at_times(&[p.time]);
             let obs = at.rows.first();

@@ -138,6 +138,12 @@ impl SavedCox {
             .map_err(|e| Failure::input(format!("invalid model file {}: {e}", path.display())))
     }
 
+    /// S(t | x) = exp(−H₀(t) · exp(lp)) of a row with linear predictor `lp`, H₀ the baseline at the means (R's
+    /// `summary(survfit(fit, newdata), times, extend = TRUE)$surv`).
+    pub fn survival(&self, lp: f64, t: f64) -> f64 {
+        (-self.baseline[0].at(t) * lp.exp()).exp()
+    }
+
     /// The linear predictor of each design row (row-major), centred at the training means as R's
     /// `predict(type = "lp")`.
     pub fn linear_predictor(&self, x: &[f64]) -> Vec<f64> {
