@@ -164,54 +164,17 @@ fn aft_interactions_match_survreg() {
     );
 }
 
-#[test]
-fn anova_of_nested_aft_models_matches_survreg() {
-    let text = std::fs::read_to_string(root().join("fixtures/formula/anova_aft.json")).unwrap();
+/// Runs `sigsurv anova` on lung with the formulas of the R reference `file` (and `extra` flags), checks every
+/// model's log likelihood and df and every test against it, and returns the JSON.
+fn anova_matches(file: &str, extra: &[&str]) -> Value {
+    let text = std::fs::read_to_string(root().join("fixtures/formula").join(file)).unwrap();
     let r: Value = serde_json::from_str(&text).unwrap();
     let lung = fixture("lung/lung.csv");
     let mut args = vec!["anova", lung.as_str()];
     for f in r["formulas"].as_array().unwrap() {
         args.extend_from_slice(&["--formula", f.as_str().unwrap()]);
     }
-    args.extend_from_slice(&[
-        "--model", "aft", "--dist", "weibull", "--format", "json", "-q",
-    ]);
-    let o = sigsurv(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["model"], "aft");
-    for (k, m) in v["models"].as_array().unwrap().iter().enumerate() {
-        close(
-            "loglik",
-            m["loglik"].as_f64().unwrap(),
-            r["loglik"][k].as_f64().unwrap(),
-        );
-        assert_eq!(m["df"], r["df"][k]);
-    }
-    for (k, t) in v["tests"].as_array().unwrap().iter().enumerate() {
-        close(
-            "chisq",
-            t["chisq"].as_f64().unwrap(),
-            r["chisq"][k].as_f64().unwrap(),
-        );
-        assert_eq!(t["df"], r["test_df"][k]);
-        close(
-            "p",
-            t["p_value"].as_f64().unwrap(),
-            r["p_value"][k].as_f64().unwrap(),
-        );
-    }
-}
-
-#[test]
-fn anova_of_nested_models_matches_r() {
-    let text = std::fs::read_to_string(root().join("fixtures/formula/anova.json")).unwrap();
-    let r: Value = serde_json::from_str(&text).unwrap();
-    let lung = fixture("lung/lung.csv");
-    let mut args = vec!["anova", lung.as_str()];
-    for f in r["formulas"].as_array().unwrap() {
-        args.extend_from_slice(&["--formula", f.as_str().unwrap()]);
-    }
+    args.extend_from_slice(extra);
     args.extend_from_slice(&["--format", "json", "-q"]);
     let o = sigsurv(&args);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -220,11 +183,8 @@ fn anova_of_nested_models_matches_r() {
     assert_eq!(v["n"], r["n"]);
     assert_eq!(v["n_dropped"], 1);
     for (k, m) in v["models"].as_array().unwrap().iter().enumerate() {
-        close(
-            "loglik",
-            m["loglik"].as_f64().unwrap(),
-            r["loglik"][k].as_f64().unwrap(),
-        );
+        let loglik = m["loglik"].as_f64().unwrap();
+        close("loglik", loglik, r["loglik"][k].as_f64().unwrap());
         assert_eq!(m["df"], r["df"][k]);
     }
     for (k, t) in v["tests"].as_array().unwrap().iter().enumerate() {
@@ -240,9 +200,22 @@ fn anova_of_nested_models_matches_r() {
             r["p_value"][k].as_f64().unwrap(),
         );
     }
+    v
+}
+
+#[test]
+fn anova_of_nested_aft_models_matches_survreg() {
+    let v = anova_matches("anova_aft.json", &["--model", "aft", "--dist", "weibull"]);
+    assert_eq!(v["model"], "aft");
+}
+
+#[test]
+fn anova_of_nested_models_matches_r() {
+    let v = anova_matches("anova.json", &[]);
+    assert_eq!(v["model"], "cox");
     let o = sigsurv(&[
         "anova",
-        &lung,
+        &fixture("lung/lung.csv"),
         "-f",
         "Surv(time, status) ~ age",
         "-f",
