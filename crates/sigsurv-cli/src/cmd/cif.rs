@@ -2,35 +2,33 @@
 //! `survfit`, or cmprsk's `cuminc` variance), the curves at given times, and Gray's test between groups.
 
 use crate::args::{CifArgs, CifVarianceArg};
-use crate::causes::decode_causes;
 use crate::core_options::conf_type;
 use crate::failure::CliResult;
 use crate::group_sizes::{counts, warn_small_groups};
-use crate::input::{core_failure, factor_of, read_columns, read_times, Factor};
+use crate::input::{core_failure, factor_of};
+use crate::model::competing::{read_competing, CompetingInput};
 use crate::render;
 use sigsurv_core::competing::{aalen_johansen_by, cuminc, gray_test, CifOptions, CompetingData};
 
 pub fn run(a: &CifArgs) -> CliResult<()> {
     crate::core_options::check_conf_level(a.conf_level)?;
-    let spec = a.data.source.table_spec();
-    let mut columns = vec![a.data.time.as_str(), a.data.event.as_str()];
-    columns.extend(a.by.as_deref());
-    columns.extend(a.strata.as_deref());
-    let table = read_columns(&spec, &columns, &a.output)?;
-    let time = read_times(&table, &a.data.time)?;
-    let coding = decode_causes(&table, &a.data.event, a.censor_value.as_deref())?;
-    let groups = match &a.by {
-        Some(by) => {
-            let f = factor_of(by, table.get(by));
-            warn_small_groups(&a.output, by, &f.levels, &counts(&f.codes, f.levels.len()));
-            f
-        }
-        None => Factor {
-            column: String::new(),
-            codes: vec![0; time.len()],
-            levels: vec!["all".to_string()],
-        },
-    };
+    let strata_column: Vec<&str> = a.strata.as_deref().into_iter().collect();
+    let CompetingInput {
+        table,
+        time,
+        coding,
+        groups,
+    } = read_competing(
+        &a.data,
+        a.censor_value.as_deref(),
+        a.by.as_deref(),
+        &strata_column,
+        &a.output,
+    )?;
+    if let Some(by) = &a.by {
+        let sizes = counts(&groups.codes, groups.levels.len());
+        warn_small_groups(&a.output, by, &groups.levels, &sizes);
+    }
     let strata = a.strata.as_deref().map(|s| factor_of(s, table.get(s)));
     let data = CompetingData::new(&time, &coding.codes, coding.causes.len());
     let opts = CifOptions {

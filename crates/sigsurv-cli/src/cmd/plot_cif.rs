@@ -4,10 +4,10 @@
 
 use super::figure_output::{check_output, flag_failure, out_args, save};
 use crate::args::PlotCifArgs;
-use crate::causes::decode_causes;
 use crate::core_options::conf_type;
 use crate::failure::CliResult;
-use crate::input::{core_failure, factor_of, read_columns, read_times, Factor};
+use crate::input::core_failure;
+use crate::model::competing::{read_competing, CompetingInput};
 use sigsurv_core::competing::{aalen_johansen_by, gray_test, CifCurve, CifOptions, CompetingData};
 use sigsurv_core::km::{ConfLower, KmCurve};
 use sigsurv_plot::{km_svg, p_label, Fun, KmPlotOptions, PlotGroup};
@@ -15,23 +15,21 @@ use sigsurv_plot::{km_svg, p_label, Fun, KmPlotOptions, PlotGroup};
 pub fn run(a: &PlotCifArgs) -> CliResult<()> {
     check_output(&a.figure)?;
     let out = out_args(&a.figure);
-    let spec = a.data.source.table_spec();
-    let mut columns = vec![a.data.time.as_str(), a.data.event.as_str()];
-    columns.extend(a.by.as_deref());
-    let table = read_columns(&spec, &columns, &out)?;
-    let time = read_times(&table, &a.data.time)?;
-    let coding = decode_causes(&table, &a.data.event, a.censor_value.as_deref())?;
+    let CompetingInput {
+        table,
+        time,
+        coding,
+        groups,
+    } = read_competing(
+        &a.data,
+        a.censor_value.as_deref(),
+        a.by.as_deref(),
+        &[],
+        &out,
+    )?;
     let cause = match &a.cause {
         Some(c) => coding.cause_code(&a.data.event, c)?,
         None => 1,
-    };
-    let groups = match &a.by {
-        Some(by) => factor_of(by, table.get(by)),
-        None => Factor {
-            column: String::new(),
-            codes: vec![0; time.len()],
-            levels: vec!["all".to_string()],
-        },
     };
     let data = CompetingData::new(&time, &coding.codes, coding.causes.len());
     let opts = CifOptions {

@@ -3,6 +3,7 @@
 
 pub mod aft;
 pub mod coding;
+pub mod competing;
 pub mod cox;
 pub mod cox_predict;
 pub mod frame;
