@@ -3,6 +3,7 @@
 
 use super::analysed::Analysed;
 use super::columns::{GROUP, SCORE};
+use super::endpoint::{analyse_endpoint, causes_of};
 use super::join::{subset, JoinReport, Joined};
 use super::models::{fit_cox, groups_term, logrank_by_group};
 use super::spec::AnalysisSpec;
@@ -16,7 +17,7 @@ use crate::render::cox::to_json as cox_json;
 use crate::render::cutpoint::{analysis_json as cutpoint_json, BIAS_NOTE};
 use crate::render::km::to_json as km_json;
 use crate::signature::score;
-use serde_json::json;
+use serde_json::{json, Value};
 use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::split::{split_scores, Split};
@@ -66,7 +67,9 @@ pub(super) fn analyse(
     let mut table = subset(clinical, &keep);
     let n = table.n();
     let time = read_times(&table, time_col)?;
-    let (event, coding) = decode_event_column(&table, event_col, sv.event_value.as_deref())?;
+    // A disease-specific endpoint's causes, checked before its cause is read as the event.
+    let causes = causes_of(spec, &table, event_col)?;
+    let (event, coding) = decode_event_column(&table, event_col, sv.event_flag())?;
 
     // Groups: the training analysis' cut-points in a validation run, else this cohort's own split.
     let training = match &spec.validation.train_summary {
@@ -156,8 +159,27 @@ pub(super) fn analyse(
         design: Default::default(),
         output: out.clone(),
     };
-    let km = km_json(&km_args, &input, &fits);
-    let logrank = logrank_by_group(data, &input, &group_factor, &spec.model.strata, out)?;
+    // A disease-specific endpoint compares the groups by cumulative incidence and Gray's test instead.
+    let competing = match causes {
+        Some((coding, cause)) => Some(analyse_endpoint(
+            spec,
+            terms,
+            data,
+            &input,
+            &group_factor,
+            &coding,
+            cause,
+            out,
+        )?),
+        None => None,
+    };
+    let (km, logrank) = match &competing {
+        Some(_) => (Value::Null, Value::Null),
+        None => (
+            km_json(&km_args, &input, &fits),
+            logrank_by_group(data, &input, &group_factor, &spec.model.strata, out)?,
+        ),
+    };
 
     // Cox models: the score per SD, and the groups against the lowest.
     let cox_score = fit_cox(spec, terms, &table, SCORE, &spec.model.strata, out)?;
@@ -196,6 +218,20 @@ pub(super) fn analyse(
         "cox_score": cox_json(&cox_score, None),
         "cox_groups": cox_json(&cox_groups, None),
     });
+    let fits = match competing {
+        Some(c) => {
+            let o = summary.as_object_mut().expect("an object");
+            o.remove("km");
+            o.remove("logrank");
+            o.insert("endpoint".into(), c.endpoint);
+            o.insert("cif".into(), c.cif);
+            o.insert("gray".into(), c.gray);
+            o.insert("finegray_score".into(), c.finegray_score);
+            o.insert("finegray_groups".into(), c.finegray_groups);
+            c.fits
+        }
+        None => fits,
+    };
     if let Some(t) = &training {
         summary["validation"] = json!({
             "train_summary": t.path.display().to_string(),
@@ -219,7 +255,14 @@ pub(super) fn analyse(
     if let Some(c) = &cut {
         summary["cutpoint"] = cutpoint_json(c, spec.groups.permutations, spec.groups.seed);
         // Everything computed on the groups of a data-driven cut is biased by the search: say so on each.
-        for key in ["km", "logrank", "cox_groups"] {
+        for key in [
+            "km",
+            "logrank",
+            "cif",
+            "gray",
+            "cox_groups",
+            "finegray_groups",
+        ] {
             if let Some(o) = summary[key].as_object_mut() {
                 o.insert("selection_bias".into(), json!(BIAS_NOTE));
             }

@@ -126,11 +126,11 @@ pub(super) fn run_cohorts(spec: &AnalysisSpec, out: &OutputArgs) -> CliResult<Ou
         "strata": pooled.strata,
         "n": pooled.n,
         "n_events": pooled.n_events,
-        "logrank": pooled.logrank,
         "cox_score": cox_json(&pooled.cox_score, None),
         "cox_groups": cox_json(&pooled.cox_groups, None),
         "heterogeneity": heterogeneity(&cohorts, SCORE),
     });
+    summary["pooled"][pooled.groups_test.0] = pooled.groups_test.1.clone();
 
     let mut files = vec![dir.join("summary.json"), dir.join("scores.csv")];
     sigsurv_io::write_atomic(&files[0], crate::output::json_text(&summary).as_bytes())?;

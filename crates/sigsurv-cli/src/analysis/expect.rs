@@ -30,6 +30,12 @@
 //! time = 60
 //! surv = 0.72
 //! abs_tol = 0.03
+//!
+//! [[curve]]                            # a disease-specific endpoint: a point of a cumulative incidence curve
+//! group = "high"
+//! cause = "Died of Disease"
+//! time = 60
+//! incidence = 0.21
 //! ```
 //! A path walks the JSON: `key`, `key[3]` (an array index) or `key[field=value]` (the array element whose `field`
 //! equals `value`, compared as text), separated by dots.
@@ -89,9 +95,20 @@ pub struct CurvePoint {
     /// The cohort, in an analysis of several cohorts.
     pub cohort: Option<String>,
     pub time: f64,
-    pub surv: f64,
+    /// S(t) of a Kaplan-Meier curve.
+    pub surv: Option<f64>,
+    /// With `cause`: the cumulative incidence F(t) of that cause (the analysis' `cif` curves).
+    pub cause: Option<String>,
+    pub incidence: Option<f64>,
     pub rel_tol: Option<f64>,
     pub abs_tol: Option<f64>,
+}
+
+impl CurvePoint {
+    /// The expected value: S(t), or a cause's F(t).
+    fn expected(&self) -> f64 {
+        self.surv.or(self.incidence).unwrap_or(f64::NAN)
+    }
 }
 
 /// One line of the check report.
@@ -164,8 +181,19 @@ impl ExpectedFile {
                     c.time
                 ));
             }
-            if !(0.0..=1.0).contains(&c.surv) {
-                out.push(format!("{at}: surv = {} must be between 0 and 1", c.surv));
+            match (c.surv, c.incidence, &c.cause) {
+                (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+                (_, _, None) => out.push(format!(
+                    "{at}: give surv = S(t) (a Kaplan-Meier curve), or cause and incidence (a cumulative incidence curve)"
+                )),
+                (_, _, Some(cause)) => out.push(format!(
+                    "{at}: with cause = \"{cause}\" give incidence = F(t) (not surv)"
+                )),
+            }
+            for (key, v) in [("surv", c.surv), ("incidence", c.incidence)] {
+                if let Some(v) = v.filter(|v| !(0.0..=1.0).contains(v)) {
+                    out.push(format!("{at}: {key} = {v} must be between 0 and 1"));
+                }
             }
             let tol = Tolerance {
                 rel_tol: c.rel_tol,
@@ -224,7 +252,10 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
     for c in &file.curve {
         let name = c.name.clone().unwrap_or_else(|| {
             format!(
-                "S({}){}",
+                "{}({}){}",
+                c.cause
+                    .as_ref()
+                    .map_or("S".to_string(), |k| format!("F[{k}]")),
                 c.time,
                 c.group
                     .as_ref()
@@ -240,9 +271,15 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
             rel_tol: c.rel_tol.or(file.defaults.rel_tol),
             abs_tol: c.abs_tol.or(file.defaults.abs_tol),
         };
-        let expected = format!("{} {}", c.surv, tol_text(tol));
+        let expected = format!("{} {}", c.expected(), tol_text(tol));
         out.push(
-            match surv_at(summary, c.cohort.as_deref(), c.group.as_deref(), c.time) {
+            match curve_at(
+                summary,
+                c.cohort.as_deref(),
+                c.group.as_deref(),
+                c.cause.as_deref(),
+                c.time,
+            ) {
                 Err(why) => Outcome {
                     name,
                     expected,
@@ -252,7 +289,7 @@ pub fn evaluate(file: &ExpectedFile, summary: &Value) -> Vec<Outcome> {
                     unresolved: true,
                 },
                 Ok(s) => {
-                    let (ok, note) = judge(s, Some(c.surv), None, None, tol);
+                    let (ok, note) = judge(s, Some(c.expected()), None, None, tol);
                     Outcome {
                         name,
                         expected,
@@ -480,12 +517,13 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// S(t) of a group's Kaplan-Meier curve in `summary.km`, or in `summary.cohorts[cohort=..].km` (the step function: 1
-/// before the first time).
-fn surv_at(
+/// S(t) of a group's Kaplan-Meier curve in `summary.km`, or with `cause` that cause's F(t) in `summary.cif`;
+/// in `summary.cohorts[cohort=..]` with several cohorts. The step function: S = 1 and F = 0 before the first time.
+fn curve_at(
     summary: &Value,
     cohort: Option<&str>,
     group: Option<&str>,
+    cause: Option<&str>,
     t: f64,
 ) -> Result<f64, String> {
     let cohorts = summary["cohorts"].as_array();
@@ -501,9 +539,11 @@ fn surv_at(
                 format!("no cohort \"{name}\" (have: {})", have.join(", "))
             })?,
     };
-    let groups = summary["km"]["groups"]
-        .as_array()
-        .ok_or("the summary has no km.groups")?;
+    let key = if cause.is_some() { "cif" } else { "km" };
+    let groups = summary[key]["groups"].as_array().ok_or_else(|| match cause {
+        Some(_) => "the summary has no cif.groups (the analysis has no cause =)".to_string(),
+        None => "the summary has no km.groups (a disease-specific analysis: give cause and incidence)".to_string(),
+    })?;
     let g = match group {
         Some(name) => groups
             .iter()
@@ -518,17 +558,34 @@ fn surv_at(
         None if groups.len() == 1 => &groups[0],
         None => return Err("several curves: name the group".into()),
     };
-    let times = g["table"]["time"].as_array().ok_or("curve without times")?;
-    let surv = g["table"]["surv"].as_array().ok_or("curve without surv")?;
-    let mut s = 1.0;
-    for (ti, si) in times.iter().zip(surv) {
+    let (curve, values, before) = match cause {
+        None => (&g["table"], "surv", 1.0),
+        Some(cause) => {
+            let causes = g["causes"].as_array().ok_or("curve without causes")?;
+            let c = causes
+                .iter()
+                .find(|c| c["cause"].as_str() == Some(cause))
+                .ok_or_else(|| {
+                    let have: Vec<&str> =
+                        causes.iter().filter_map(|c| c["cause"].as_str()).collect();
+                    format!("no cause \"{cause}\" (have: {})", have.join(", "))
+                })?;
+            (c, "estimate", 0.0)
+        }
+    };
+    let times = curve["time"].as_array().ok_or("curve without times")?;
+    let ys = curve[values]
+        .as_array()
+        .ok_or_else(|| format!("curve without {values}"))?;
+    let mut y = before;
+    for (ti, yi) in times.iter().zip(ys) {
         if ti.as_f64().unwrap_or(f64::NAN) <= t {
-            s = si.as_f64().unwrap_or(f64::NAN);
+            y = yi.as_f64().unwrap_or(f64::NAN);
         } else {
             break;
         }
     }
-    Ok(s)
+    Ok(y)
 }
 
 #[cfg(test)]

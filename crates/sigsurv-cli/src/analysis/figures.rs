@@ -7,7 +7,7 @@ use crate::model::km::GroupFit;
 use crate::render::cox::to_json as cox_json;
 use serde_json::Value;
 use sigsurv_plot::{
-    forest_svg, format_hr, histogram_svg, km_svg, p_label, ForestOptions, ForestRow,
+    forest_svg, format_hr, histogram_svg, km_svg, p_label, ForestOptions, ForestRow, Fun,
     HistogramOptions, KmPlotOptions, PlotError, PlotGroup,
 };
 
@@ -20,9 +20,12 @@ pub(crate) struct FigureContext<'a> {
     pub time_unit: Option<&'a str>,
     /// True when the Cox models have covariates or strata (their hazard ratios are adjusted).
     pub adjusted: bool,
-    /// True when the log-rank test is stratified.
+    /// True when the test of the groups is stratified.
     pub stratified: bool,
-    pub logrank_p: f64,
+    /// The p of the groups' test: log-rank, or Gray's test of a disease-specific endpoint.
+    pub groups_p: f64,
+    /// The cause of a disease-specific endpoint: the figure draws its cumulative incidence.
+    pub cause: Option<&'a str>,
     /// The maxstat-adjusted p of an optimal cut-point, when the split was searched.
     pub optimal_p: Option<f64>,
     /// A title above the KM figure (the cohort's name when there are several).
@@ -46,10 +49,15 @@ pub(crate) fn km_figure(
             curve: g.curve.clone(),
         })
         .collect();
+    let test = match (ctx.cause, ctx.stratified) {
+        (Some(_), true) => "Stratified Gray's test",
+        (Some(_), false) => "Gray's test",
+        (None, true) => "Stratified log-rank",
+        (None, false) => "Log-rank",
+    };
     let mut annotations = vec![format!(
-        "{}og-rank {}{}",
-        if ctx.stratified { "Stratified l" } else { "L" },
-        p_label(ctx.logrank_p),
+        "{test} {}{}",
+        p_label(ctx.groups_p),
         match ctx.optimal_p {
             Some(p) => format!(" (optimal cut; adjusted {})", p_label(p)),
             None => String::new(),
@@ -68,8 +76,13 @@ pub(crate) fn km_figure(
         };
         if let (Some(hr), Some(lo), Some(hi)) = (t.exp_coef, t.lower, t.upper) {
             annotations.push(format!(
-                "{}HR {level} vs {reference} {}",
+                "{}{}HR {level} vs {reference} {}",
                 if ctx.adjusted { "Adjusted " } else { "" },
+                if ctx.cause.is_some() {
+                    "cause-specific "
+                } else {
+                    ""
+                },
                 format_hr(hr, lo, hi)
             ));
         }
@@ -80,6 +93,12 @@ pub(crate) fn km_figure(
         legend_title: Some(format!("{} score", ctx.set)),
         title: ctx.title.clone(),
         annotations,
+        fun: if ctx.cause.is_some() {
+            Fun::Event
+        } else {
+            Fun::Surv
+        },
+        ylab: ctx.cause.map(|c| format!("Cumulative incidence of {c}")),
         ..KmPlotOptions::default()
     };
     km_svg(&groups, &opts)

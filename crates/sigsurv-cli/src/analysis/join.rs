@@ -42,7 +42,7 @@ pub(super) fn join(
     let data = DataArgs {
         source: TableArgs {
             data: inputs.clinical.clone(),
-            event_value: sv.event_value.clone(),
+            event_value: sv.event_flag().map(str::to_string),
             filter: spec.data.filter.clone(),
             delimiter: None,
             time_scale: sv

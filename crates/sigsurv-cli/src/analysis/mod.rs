@@ -7,6 +7,7 @@ mod cohort;
 mod cohort_rows;
 pub mod cohorts;
 mod columns;
+mod endpoint;
 pub mod expect;
 pub(crate) mod figures;
 mod heterogeneity;

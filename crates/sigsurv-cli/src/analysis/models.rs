@@ -93,7 +93,7 @@ pub(super) fn fit_cox(
         &formula,
         table.clone(),
         None,
-        spec.survival.event_value.as_deref(),
+        spec.survival.event_flag(),
         &cox_opts,
     )?;
     for w in &model.fit.warnings {

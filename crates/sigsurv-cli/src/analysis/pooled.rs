@@ -3,14 +3,17 @@
 
 use super::cohort::Cohort;
 use super::columns::{GROUP, SCORE};
+use super::endpoint::causes_of;
 use super::models::{fit_cox, groups_term, logrank_by_group};
 use super::spec::AnalysisSpec;
 use super::terms::Terms;
 use crate::args::{DataArgs, OutputArgs, TableArgs};
+use crate::causes::CauseCoding;
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_times, Factor, SurvInput};
 use crate::model::cox::CoxModel;
-use serde_json::Value;
+use serde_json::{json, Value};
+use sigsurv_core::competing::{gray_test, CompetingData};
 use sigsurv_io::{decode_event_column, ColumnValues, FileRows, Table};
 use std::path::PathBuf;
 
@@ -19,7 +22,9 @@ pub(super) struct Pooled {
     pub strata: Vec<String>,
     pub n: usize,
     pub n_events: usize,
-    pub logrank: Value,
+    /// The stratified log-rank test (`logrank`), or for a disease-specific endpoint the stratified Gray's test
+    /// of its cause (`gray`): the JSON key and value.
+    pub groups_test: (&'static str, Value),
     pub cox_score: CoxModel,
     pub cox_groups: CoxModel,
 }
@@ -58,8 +63,7 @@ pub(super) fn pool(
             .push((strata_col.to_string(), ColumnValues::Text(names)));
     }
     let time = read_times(&table, &terms.time)?;
-    let (event, coding) =
-        decode_event_column(&table, &terms.event, spec.survival.event_value.as_deref())?;
+    let (event, coding) = decode_event_column(&table, &terms.event, spec.survival.event_flag())?;
     let n_events = event.iter().filter(|e| **e).count();
     let groups = Factor {
         column: GROUP.into(),
@@ -83,7 +87,7 @@ pub(super) fn pool(
             // The cohorts' tables were converted when they were read.
             time_scale: None,
             data: table.path.clone(),
-            event_value: spec.survival.event_value.clone(),
+            event_value: spec.survival.event_flag().map(str::to_string),
             filter: spec.data.filter.clone(),
             delimiter: None,
         },
@@ -97,15 +101,54 @@ pub(super) fn pool(
         event,
         coding,
     };
-    let logrank = logrank_by_group(&data, &input, &groups, &strata, out).map_err(pooled_failure)?;
+    let groups_test = match causes_of(spec, &input.table, &terms.event)? {
+        Some((coding, cause)) => (
+            "gray",
+            stratified_gray(&input, &groups, &strata, &coding, cause)?,
+        ),
+        None => (
+            "logrank",
+            logrank_by_group(&data, &input, &groups, &strata, out).map_err(pooled_failure)?,
+        ),
+    };
     Ok(Pooled {
         strata,
         n,
         n_events,
-        logrank,
+        groups_test,
         cox_score,
         cox_groups,
     })
+}
+
+/// Gray's test of `cause` between the groups, stratified by cohort (and the analysis's strata), as cmprsk's
+/// `cuminc(..., strata = cohort)`.
+fn stratified_gray(
+    input: &SurvInput,
+    groups: &Factor,
+    strata: &[String],
+    coding: &CauseCoding,
+    cause: u32,
+) -> CliResult<Value> {
+    let data = CompetingData::new(&input.time, &coding.codes, coding.causes.len());
+    let st = input.combined_factor(strata);
+    let tests = gray_test(
+        &data,
+        &groups.codes,
+        groups.levels.len(),
+        st.as_ref().map(|s| (s.codes.as_slice(), s.levels.len())),
+        0.0,
+    )
+    .map_err(|e| pooled_failure(input.core_failure(e)))?;
+    Ok(tests
+        .iter()
+        .find(|t| t.cause == cause)
+        .map_or(Value::Null, |t| {
+            json!({
+                "cause": coding.causes[cause as usize - 1], "strata": strata,
+                "statistic": t.statistic, "df": t.df, "p_value": t.p_value,
+            })
+        }))
 }
 
 fn pooled_failure(mut e: Failure) -> Failure {

@@ -42,7 +42,8 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
         time_unit: spec.survival.time_unit.as_deref(),
         adjusted: adjusted(spec),
         stratified: !spec.model.strata.is_empty(),
-        logrank_p: num(&s["logrank"]["p_value"]),
+        groups_p: groups_p(s),
+        cause: s["endpoint"]["cause"].as_str(),
         optimal_p: s.get("cutpoint").map(|c| num(&c["p_value"])),
         title: None,
     };
@@ -55,12 +56,12 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
 
     let km = match km_figure(r.fits, r.cox_groups, &ctx) {
         Ok(svg) => {
-            let path = dir.join("km.svg");
+            let path = dir.join(curves_file(&ctx, None));
             sigsurv_io::write_atomic(&path, svg.as_bytes())?;
             files.push(path);
             figure(svg, "km", km_caption(&ctx))
         }
-        Err(e) => failed("Kaplan-Meier figure", e),
+        Err(e) => failed(curves_name(&ctx), e),
     };
     let forest = match forest_figure(r.cox_score, r.cox_groups, &ctx) {
         Ok(Some(svg)) => {
@@ -116,8 +117,8 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
             "sigsurv {} · {method} score · {} split · {} / {}",
             env!("CARGO_PKG_VERSION"),
             spec.groups.split,
-            s["km"]["time"].as_str().unwrap_or(""),
-            s["km"]["event"].as_str().unwrap_or("")
+            response(s).0,
+            response(s).1
         )),
         sections: vec![
             Section {
@@ -140,23 +141,14 @@ pub(crate) fn write_report(r: &ReportInputs, out: &OutputArgs) -> CliResult<Vec<
                 heading: "Score and groups".into(),
                 blocks: score(s, histogram),
             },
-            Section {
-                id: "km".into(),
-                heading: "Kaplan-Meier".into(),
-                blocks: std::iter::once(km).chain(survival_at_times(s)).collect(),
-            },
-            Section {
-                id: "logrank".into(),
-                heading: "Log-rank test".into(),
-                blocks: logrank(s, &spec.model.strata, s.get("cutpoint").is_some()),
-            },
-            Section {
-                id: "cox".into(),
-                heading: "Cox models".into(),
-                blocks: cox(r.cox_score, r.cox_groups, Some(forest)),
-            },
         ]
         .into_iter()
+        .chain(groups_sections(
+            s,
+            &spec.model.strata,
+            km,
+            cox(r.cox_score, r.cox_groups, Some(forest)),
+        ))
         .chain(subgroups.map(|f| Section {
             id: "subgroups".into(),
             heading: "Subgroups".into(),
@@ -194,7 +186,247 @@ pub(super) fn adjusted(spec: &AnalysisSpec) -> bool {
         || !spec.model.strata.is_empty()
 }
 
+/// The time and event columns, as the curves' JSON names them.
+pub(super) fn response(s: &Value) -> (&str, &str) {
+    let curves = if s.get("km").is_some() {
+        &s["km"]
+    } else {
+        &s["cif"]
+    };
+    (
+        curves["time"].as_str().unwrap_or(""),
+        curves["event"].as_str().unwrap_or(""),
+    )
+}
+
+/// The p of the groups' test: Gray's test of a disease-specific endpoint, else the log-rank test.
+pub(super) fn groups_p(s: &Value) -> f64 {
+    if s.get("endpoint").is_some() {
+        num(&s["gray"]["p_value"])
+    } else {
+        num(&s["logrank"]["p_value"])
+    }
+}
+
+/// `km.svg`, or `cif.svg` for a disease-specific endpoint; `km_<cohort>.svg` with a cohort.
+pub(super) fn curves_file(ctx: &FigureContext, cohort: Option<&str>) -> String {
+    let stem = if ctx.cause.is_some() { "cif" } else { "km" };
+    match cohort {
+        Some(c) => format!("{stem}_{c}.svg"),
+        None => format!("{stem}.svg"),
+    }
+}
+
+pub(super) fn curves_name(ctx: &FigureContext) -> &'static str {
+    if ctx.cause.is_some() {
+        "cumulative incidence figure"
+    } else {
+        "Kaplan-Meier figure"
+    }
+}
+
+/// The sections comparing the groups: Kaplan-Meier, log-rank and Cox; or, for a disease-specific endpoint,
+/// cumulative incidence, Gray's test, cause-specific Cox and Fine-Gray.
+pub(super) fn groups_sections(
+    s: &Value,
+    strata: &[String],
+    curves: Block,
+    cox_blocks: Vec<Block>,
+) -> Vec<Section> {
+    if s.get("endpoint").is_none() {
+        return vec![
+            Section {
+                id: "km".into(),
+                heading: "Kaplan-Meier".into(),
+                blocks: std::iter::once(curves)
+                    .chain(survival_at_times(s))
+                    .collect(),
+            },
+            Section {
+                id: "logrank".into(),
+                heading: "Log-rank test".into(),
+                blocks: logrank(s, strata, s.get("cutpoint").is_some()),
+            },
+            Section {
+                id: "cox".into(),
+                heading: "Cox models".into(),
+                blocks: cox_blocks,
+            },
+        ];
+    }
+    vec![
+        Section {
+            id: "cif".into(),
+            heading: "Cumulative incidence".into(),
+            blocks: std::iter::once(curves)
+                .chain(incidence_at_times(s))
+                .collect(),
+        },
+        Section {
+            id: "gray".into(),
+            heading: "Gray's test".into(),
+            blocks: gray(s, strata),
+        },
+        Section {
+            id: "cox".into(),
+            heading: "Cause-specific Cox models".into(),
+            blocks: cox_blocks,
+        },
+        Section {
+            id: "finegray".into(),
+            heading: "Fine-Gray models".into(),
+            blocks: fine_gray(s),
+        },
+    ]
+}
+
+/// The endpoint and Gray's test of every cause between the groups.
+fn gray(s: &Value, strata: &[String]) -> Vec<Block> {
+    let e = &s["endpoint"];
+    let mut blocks = vec![Block::Facts(vec![
+        (
+            "Cause analysed".into(),
+            Cell::text(e["cause"].as_str().unwrap_or("")),
+        ),
+        ("Events of the cause".into(), count(&e["n_events"])),
+        (
+            "Competing causes".into(),
+            Cell::text(names(&e["competing_causes"]).join(", ")),
+        ),
+        ("Competing events".into(), count(&e["n_competing"])),
+        (
+            "Censoring value".into(),
+            Cell::text(e["censor_value"].as_str().unwrap_or("")),
+        ),
+    ])];
+    let rows = s["cif"]["gray"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            vec![
+                Cell::text(t["cause"].as_str().unwrap_or("")),
+                sig_cell(num(&t["statistic"]), 6),
+                count(&t["df"]),
+                p_cell(num(&t["p_value"])),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        caption: Some(if strata.is_empty() {
+            "cuminc(time, cause, group)$Tests".into()
+        } else {
+            format!("cuminc(time, cause, group, strata = {})$Tests", strata.join(", "))
+        }),
+        header: ["cause", "statistic", "df", "p"].map(String::from).to_vec(),
+        rows,
+        footnote: Some(
+            "Gray's test of each cause's cumulative incidence between the groups, as cmprsk's cuminc.".into(),
+        ),
+    }));
+    if s.get("cutpoint").is_some() {
+        blocks.push(Block::Note(
+            "The groups come from a cut-point chosen to maximise the log-rank statistic of the cause-specific hazard, so these p-values are too small (biased by the search).".into(),
+        ));
+    }
+    blocks
+}
+
+/// The Fine-Gray tables of the score and of the groups.
+fn fine_gray(s: &Value) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for (key, name) in [
+        ("finegray_score", "Score model"),
+        ("finegray_groups", "Groups model"),
+    ] {
+        let m = &s[key];
+        let rows = m["terms"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                vec![
+                    Cell::text(t["term"].as_str().unwrap_or("")),
+                    sig_cell(num(&t["coef"]), 5),
+                    sig_cell(num(&t["exp_coef"]), 5),
+                    sig_cell(num(&t["se"]), 5),
+                    sig_cell(num(&t["z"]), 4),
+                    p_cell(num(&t["p_value"])),
+                    sig_cell(num(&t["lower"]), 4),
+                    sig_cell(num(&t["upper"]), 4),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            caption: Some(format!(
+                "{name}: crr({}, failcode = \"{}\")",
+                m["formula"].as_str().unwrap_or(""),
+                m["cause"].as_str().unwrap_or("")
+            )),
+            header: ["term", "coef", "exp(coef)", "se(coef)", "z", "p-value", "lower .95", "upper .95"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+            footnote: Some(format!(
+                "n = {}, events of the cause = {}, competing events = {}. Sandwich standard errors (crr's var). \
+                 Log pseudo-likelihood {} (null {}).",
+                m["n"],
+                m["n_events"],
+                m["n_competing"],
+                sig(num(&m["loglik"]), 8),
+                sig(num(&m["loglik_null"]), 8)
+            )),
+        }));
+        if let Some(note) = m["note"].as_str() {
+            blocks.push(Block::Note(format!("{name}: {note}.")));
+        }
+    }
+    blocks
+}
+
+/// The cumulative incidence of the analysed cause at the `time_points`, if any.
+fn incidence_at_times(s: &Value) -> Option<Block> {
+    let cause = s["endpoint"]["cause"].as_str()?;
+    let at = s["cif"]["at"].as_array().filter(|a| !a.is_empty())?;
+    let rows = at
+        .iter()
+        .filter(|r| r["cause"].as_str() == Some(cause))
+        .map(|r| {
+            vec![
+                Cell::text(r["group"].as_str().unwrap_or("")),
+                sig_cell(num(&r["time"]), 6),
+                count(&r["n_risk"]),
+                sig_cell(num(&r["estimate"]), 3),
+                Cell::text(format!(
+                    "{} – {}",
+                    sig(num(&r["lower"]), 3),
+                    sig(num(&r["upper"]), 3)
+                )),
+            ]
+        })
+        .collect();
+    Some(Block::Table(Table {
+        caption: Some(format!("Cumulative incidence of {cause} at fixed times")),
+        header: ["group", "time", "at risk", "cumulative incidence", "95% CI"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        footnote: Some(
+            "As R's summary(survfit(Surv(time, factor(status)) ~ group), times = ...).".into(),
+        ),
+    }))
+}
+
 pub(super) fn km_caption(ctx: &FigureContext) -> String {
+    if let Some(cause) = ctx.cause {
+        return format!(
+            "Cumulative incidence of {cause} by {} score group (Aalen-Johansen: the competing causes are competing \
+             events, not censored), with 95% pointwise confidence bands (log transform, as R's survfit) and the \
+             numbers at risk; hazard ratios from the {}cause-specific Cox model of the groups.",
+            ctx.set,
+            if ctx.adjusted { "adjusted " } else { "" }
+        );
+    }
     format!(
         "Kaplan-Meier estimates by {} score group, with 95% pointwise confidence bands (log transform, as R's \
          survfit) and the numbers at risk; hazard ratios from the {}Cox model of the groups.",
@@ -279,8 +511,26 @@ fn key_results(s: &Value) -> Vec<Block> {
         Cell::text(format!("{} / {}", s["n"], s["n_events"])),
     )];
     let terms = |model: &str| s[model]["terms"].as_array().cloned().unwrap_or_default();
+    let cause = s["endpoint"]["cause"].as_str();
+    let kind = if cause.is_some() {
+        "Cause-specific HR"
+    } else {
+        "HR"
+    };
+    if let Some(c) = cause {
+        facts[0].0 = format!("Patients / events of {c}");
+    }
     if let Some(t) = terms("cox_score").iter().find(|t| t["term"] == "score") {
-        facts.push(("HR per SD of the score".into(), Cell::text(hr(t))));
+        facts.push((format!("{kind} per SD of the score"), Cell::text(hr(t))));
+    }
+    if let Some(t) = terms("finegray_score")
+        .iter()
+        .find(|t| t["term"] == "score")
+    {
+        facts.push((
+            "Fine-Gray subdistribution HR per SD of the score".into(),
+            Cell::text(hr(t)),
+        ));
     }
     for t in terms("cox_groups")
         .iter()
@@ -290,11 +540,21 @@ fn key_results(s: &Value) -> Vec<Block> {
             .as_str()
             .unwrap_or("")
             .trim_start_matches("group=");
-        facts.push((format!("HR {name} vs the lowest group"), Cell::text(hr(t))));
+        facts.push((
+            format!("{kind} {name} vs the lowest group"),
+            Cell::text(hr(t)),
+        ));
     }
     facts.push((
-        "Log-rank p".into(),
-        Cell::text(s["logrank"]["p_value"].as_f64().map_or("NA".into(), pval)),
+        match cause {
+            Some(c) => format!("Gray's test p ({c})"),
+            None => "Log-rank p".into(),
+        },
+        Cell::text(if groups_p(s).is_nan() {
+            "NA".into()
+        } else {
+            pval(groups_p(s))
+        }),
     ));
     if let Some(c) = s["cox_score"]["concordance"]["c"].as_f64() {
         facts.push((
@@ -407,6 +667,10 @@ pub(super) fn score(s: &Value, histogram: Block) -> Vec<Block> {
             pval(num(&c["p_value"])),
         )));
     }
+    if s.get("endpoint").is_some() {
+        blocks.push(incidence_groups(s));
+        return blocks;
+    }
     let rows = s["km"]["groups"]
         .as_array()
         .into_iter()
@@ -442,6 +706,43 @@ pub(super) fn score(s: &Value, histogram: Block) -> Vec<Block> {
         footnote: Some("Medians and their confidence limits as R's print(survfit); NA where the curve does not reach 0.5.".into()),
     }));
     blocks
+}
+
+/// Each group's patients, events of the analysed cause and competing events.
+fn incidence_groups(s: &Value) -> Block {
+    let cause = s["endpoint"]["cause"].as_str().unwrap_or("");
+    let rows = s["cif"]["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            let causes = g["causes"].as_array().cloned().unwrap_or_default();
+            let of = |own: bool| {
+                causes
+                    .iter()
+                    .filter(|c| (c["cause"].as_str() == Some(cause)) == own)
+                    .filter_map(|c| c["n_events"].as_u64())
+                    .sum::<u64>() as usize
+            };
+            vec![
+                Cell::text(g["group"].as_str().unwrap_or("")),
+                count(&g["n"]),
+                Cell::count(of(true)),
+                Cell::count(of(false)),
+            ]
+        })
+        .collect();
+    Block::Table(Table {
+        caption: Some("Groups".into()),
+        header: vec![
+            "group".into(),
+            "n".into(),
+            format!("events of {cause}"),
+            "competing events".into(),
+        ],
+        rows,
+        footnote: None,
+    })
 }
 
 /// The "survival at t" table of `time_points` (the km JSON's `at` rows and `differences`), if any.

@@ -10,8 +10,8 @@ use super::figures::{
     cohort_forest_figure, histogram_figure, km_figure, CohortTerm, FigureContext,
 };
 use super::report::{
-    adjusted, analysis_file, cohort, count, cox, figure, genes, km_caption, listed, logrank, names,
-    num, p_cell, score,
+    adjusted, analysis_file, cohort, count, cox, curves_file, curves_name, figure, genes, groups_p,
+    groups_sections, km_caption, listed, logrank, names, num, p_cell, response, score, sig_cell,
 };
 use super::spec::AnalysisSpec;
 use crate::args::OutputArgs;
@@ -160,18 +160,19 @@ pub(crate) fn write_cohorts_report(
             time_unit: spec.survival.time_unit.as_deref(),
             adjusted: is_adjusted,
             stratified: !spec.model.strata.is_empty(),
-            logrank_p: num(&c["logrank"]["p_value"]),
+            groups_p: groups_p(c),
+            cause: c["endpoint"]["cause"].as_str(),
             optimal_p: c.get("cutpoint").map(|x| num(&x["p_value"])),
             title: Some(format!("Cohort {name}")),
         };
         let km = match km_figure(fig.fits, fig.cox_groups, &ctx) {
             Ok(svg) => {
-                let path = dir.join(format!("km_{stem}.svg"));
+                let path = dir.join(curves_file(&ctx, Some(stem)));
                 sigsurv_io::write_atomic(&path, svg.as_bytes())?;
                 files.push(path);
                 figure(svg, "km", km_caption(&ctx))
             }
-            Err(e) => failed(&format!("Kaplan-Meier figure of cohort {name}"), e),
+            Err(e) => failed(&format!("{} of cohort {name}", curves_name(&ctx)), e),
         };
         let cuts: Vec<f64> = c["cutpoints"]
             .as_array()
@@ -196,12 +197,15 @@ pub(crate) fn write_cohorts_report(
         blocks.extend(genes(c));
         blocks.push(Block::Subheading("Score and groups".into()));
         blocks.extend(score(c, histogram));
-        blocks.push(Block::Subheading("Kaplan-Meier".into()));
-        blocks.push(km);
-        blocks.push(Block::Subheading("Log-rank test".into()));
-        blocks.extend(logrank(c, &spec.model.strata, c.get("cutpoint").is_some()));
-        blocks.push(Block::Subheading("Cox models".into()));
-        blocks.extend(cox(fig.cox_score, fig.cox_groups, None));
+        for section in groups_sections(
+            c,
+            &spec.model.strata,
+            km,
+            cox(fig.cox_score, fig.cox_groups, None),
+        ) {
+            blocks.push(Block::Subheading(section.heading));
+            blocks.extend(section.blocks);
+        }
         sections.push(Section {
             id: format!("cohort-{stem}"),
             heading: format!("Cohort {name}"),
@@ -220,14 +224,8 @@ pub(crate) fn write_cohorts_report(
             "sigsurv {} · {method} score · {} split · {} / {}",
             env!("CARGO_PKG_VERSION"),
             spec.groups.split,
-            entries
-                .first()
-                .and_then(|c| c["km"]["time"].as_str())
-                .unwrap_or(""),
-            entries
-                .first()
-                .and_then(|c| c["km"]["event"].as_str())
-                .unwrap_or("")
+            entries.first().map_or("", |c| response(c).0),
+            entries.first().map_or("", |c| response(c).1)
         )),
         sections,
     };
@@ -379,14 +377,30 @@ fn pooled(
         if is_adjusted { "Adjusted h" } else { "H" }
     )));
     blocks.extend(forests);
-    blocks.push(Block::Subheading("Stratified log-rank test".into()));
     let searched = s["cohorts"]
         .as_array()
         .into_iter()
         .flatten()
         .any(|c| c.get("cutpoint").is_some());
-    blocks.extend(logrank(p, &strata, searched));
-    blocks.push(Block::Subheading("Stratified Cox models".into()));
+    if let Some(g) = p.get("gray") {
+        blocks.push(Block::Subheading("Stratified Gray's test".into()));
+        blocks.push(Block::Facts(vec![
+            (
+                "Cause".into(),
+                Cell::text(g["cause"].as_str().unwrap_or("")),
+            ),
+            ("Statistic".into(), sig_cell(num(&g["statistic"]), 6)),
+            ("df".into(), count(&g["df"])),
+            ("p".into(), p_cell(num(&g["p_value"]))),
+        ]));
+        blocks.push(Block::Subheading(
+            "Stratified cause-specific Cox models".into(),
+        ));
+    } else {
+        blocks.push(Block::Subheading("Stratified log-rank test".into()));
+        blocks.extend(logrank(p, &strata, searched));
+        blocks.push(Block::Subheading("Stratified Cox models".into()));
+    }
     blocks.extend(cox(r.pooled_score, r.pooled_groups, None));
     blocks.push(Block::Text(
         "Each cohort's score divided by its standard deviation within the cohort; the groups are each \

@@ -117,6 +117,14 @@ pub struct SurvivalSpec {
     pub time: String,
     pub event: String,
     pub event_value: Option<String>,
+    /// A disease-specific endpoint: the event column holds several causes and this one is analysed (cumulative
+    /// incidence and Gray's test instead of Kaplan-Meier and log-rank; cause-specific Cox and Fine-Gray models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// With `cause`: the value of the event column meaning censored (default: 0 for numbers; censored, censor,
+    /// alive or living for text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub censor_value: Option<String>,
     /// Unit of the time column, for the figures' time axis ("months" gives "Time (months)").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_unit: Option<String>,
@@ -127,6 +135,15 @@ pub struct SurvivalSpec {
     /// column's unit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_points: Vec<f64>,
+}
+
+impl SurvivalSpec {
+    /// The event column's value that is an event for the Kaplan-Meier-type and Cox analyses: the cause of a
+    /// disease-specific endpoint (the other causes then count as censored: the cause-specific hazard), else
+    /// `event_value`.
+    pub fn event_flag(&self) -> Option<&str> {
+        self.cause.as_deref().or(self.event_value.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -40,7 +40,12 @@ pub(super) fn human_summary(
         s["split"].as_str().unwrap_or(""),
         cuts.join(", ")
     ));
-    t.push_str("group        n  events   median (95% CI)\n");
+    if s.get("endpoint").is_some() {
+        t.push_str(&endpoint_lines(s));
+    }
+    if s.get("km").is_some() {
+        t.push_str("group        n  events   median (95% CI)\n");
+    }
     for g in s["km"]["groups"].as_array().into_iter().flatten() {
         let f = |k: &str| g[k].as_f64();
         t.push_str(&format!(
@@ -53,9 +58,11 @@ pub(super) fn human_summary(
             sig_opt(f("median_upper"), 4)
         ));
     }
-    t.push_str(&survival_at_lines(&s["km"]));
-    t.push('\n');
-    t.push_str(&logrank_line(&s["logrank"]));
+    if s.get("km").is_some() {
+        t.push_str(&survival_at_lines(&s["km"]));
+        t.push('\n');
+        t.push_str(&logrank_line(&s["logrank"]));
+    }
     if let Some(c) = s.get("cutpoint") {
         let permutation = match c["p_value_permutation"].as_f64() {
             Some(p) => format!(
@@ -83,12 +90,105 @@ pub(super) fn human_summary(
             format!(" ({})", parts.join(", "))
         }
     };
-    t.push_str(&format!("\nCox{adj}:\n"));
+    let kind = if s.get("endpoint").is_some() {
+        "Cause-specific Cox"
+    } else {
+        "Cox"
+    };
+    t.push_str(&format!("\n{kind}{adj}:\n"));
     t.push_str(&hazard_ratio_lines(
         cox_score,
         cox_groups,
         "per SD of the score",
     ));
+    if s.get("endpoint").is_some() {
+        t.push_str(&format!("\nFine-Gray{adj}:\n"));
+        for key in ["finegray_score", "finegray_groups"] {
+            for term in s[key]["terms"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|x| {
+                    x["term"]
+                        .as_str()
+                        .is_some_and(|n| n.starts_with(SCORE) || n.starts_with(GROUP))
+                })
+            {
+                let f = |k: &str| term[k].as_f64();
+                t.push_str(&format!(
+                    "  {:<12} SHR {} ({} - {}), p = {}\n",
+                    term["term"].as_str().unwrap_or(""),
+                    sig_opt(f("exp_coef"), 3),
+                    sig_opt(f("lower"), 3),
+                    sig_opt(f("upper"), 3),
+                    f("p_value").map_or("NA".into(), pval)
+                ));
+            }
+        }
+    }
+    t
+}
+
+/// A disease-specific endpoint: the cause, each group's events of it and of the competing causes, its
+/// cumulative incidence at the time points, and Gray's test.
+fn endpoint_lines(s: &Value) -> String {
+    let e = &s["endpoint"];
+    let cause = e["cause"].as_str().unwrap_or("");
+    let competing = super::report::names(&e["competing_causes"]);
+    let mut t = format!(
+        "endpoint: {cause} ({} events; {}; censored: {})\n",
+        e["n_events"],
+        if competing.is_empty() {
+            "no competing cause".to_string()
+        } else {
+            format!(
+                "competing: {}, {} events",
+                competing.join(", "),
+                e["n_competing"]
+            )
+        },
+        e["censor_value"].as_str().unwrap_or("")
+    );
+    t.push_str("group        n  events  competing\n");
+    for g in s["cif"]["groups"].as_array().into_iter().flatten() {
+        let causes = g["causes"].as_array().cloned().unwrap_or_default();
+        let of = |own: bool| {
+            causes
+                .iter()
+                .filter(|c| (c["cause"].as_str() == Some(cause)) == own)
+                .filter_map(|c| c["n_events"].as_u64())
+                .sum::<u64>()
+        };
+        t.push_str(&format!(
+            "{:<8} {:>5} {:>7} {:>10}\n",
+            g["group"].as_str().unwrap_or(""),
+            g["n"].to_string(),
+            of(true),
+            of(false)
+        ));
+    }
+    for r in s["cif"]["at"].as_array().into_iter().flatten() {
+        if r["cause"].as_str() != Some(cause) {
+            continue;
+        }
+        t.push_str(&format!(
+            "  {} at {}: cumulative incidence {} ({} - {})\n",
+            r["group"].as_str().unwrap_or(""),
+            sig(r["time"].as_f64().unwrap_or(f64::NAN), 6),
+            sig_opt(r["estimate"].as_f64(), 3),
+            sig_opt(r["lower"].as_f64(), 3),
+            sig_opt(r["upper"].as_f64(), 3)
+        ));
+    }
+    let g = &s["gray"];
+    if !g.is_null() {
+        t.push_str(&format!(
+            "\nGray's test ({cause}): chisq = {} on {} df, p = {}\n",
+            sig(g["statistic"].as_f64().unwrap_or(f64::NAN), 4),
+            g["df"],
+            pval(g["p_value"].as_f64().unwrap_or(f64::NAN))
+        ));
+    }
     t
 }
 
@@ -151,7 +251,17 @@ pub(super) fn cohorts_summary(
         pooled.strata.join(", "),
         covariates.map_or(String::new(), |c| format!(", adjusted for {c}"))
     ));
-    t.push_str(&logrank_line(&pooled.logrank));
+    match pooled.groups_test {
+        ("gray", ref g) if !g.is_null() => t.push_str(&format!(
+            "Gray's test ({}): chisq = {} on {} df, p = {}\n",
+            g["cause"].as_str().unwrap_or(""),
+            sig(g["statistic"].as_f64().unwrap_or(f64::NAN), 4),
+            g["df"],
+            pval(g["p_value"].as_f64().unwrap_or(f64::NAN))
+        )),
+        ("gray", _) => {}
+        (_, ref lr) => t.push_str(&logrank_line(lr)),
+    }
     t.push_str(&hazard_ratio_lines(
         &pooled.cox_score,
         &pooled.cox_groups,

@@ -144,8 +144,16 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "COL")]
     pub event: Option<String>,
     /// Value of the event column that marks an event
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", conflicts_with = "cause")]
     pub event_value: Option<String>,
+    /// A disease-specific endpoint: the event column holds several causes and this one is analysed
+    /// (cumulative incidence and Gray's test; cause-specific Cox and Fine-Gray models)
+    #[arg(long, value_name = "C")]
+    pub cause: Option<String>,
+    /// With --cause: the value of the event column meaning censored (default: 0 for numbers; censored,
+    /// censor, alive or living for text)
+    #[arg(long, value_name = "V", requires = "cause")]
+    pub censor_value: Option<String>,
     /// Unit of the time column, for the figures' time axis: "months" gives "Time (months)"
     #[arg(long, value_name = "UNIT")]
     pub time_unit: Option<String>,

@@ -47,6 +47,8 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
             time: a.time.clone().unwrap_or_default(),
             event: a.event.clone().unwrap_or_default(),
             event_value: a.event_value.clone(),
+            cause: a.cause.clone(),
+            censor_value: a.censor_value.clone(),
             time_unit: a.time_unit.clone(),
             time_points: a.time_points.clone(),
             time_scale: a.time_scale.clone(),

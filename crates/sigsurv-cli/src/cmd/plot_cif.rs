@@ -7,9 +7,8 @@ use crate::args::PlotCifArgs;
 use crate::core_options::conf_type;
 use crate::failure::CliResult;
 use crate::input::core_failure;
-use crate::model::competing::{read_competing, CompetingInput};
-use sigsurv_core::competing::{aalen_johansen_by, gray_test, CifCurve, CifOptions, CompetingData};
-use sigsurv_core::km::{ConfLower, KmCurve};
+use crate::model::competing::{incidence_as_event_curve, read_competing, CompetingInput};
+use sigsurv_core::competing::{aalen_johansen_by, gray_test, CifOptions, CompetingData};
 use sigsurv_plot::{km_svg, p_label, Fun, KmPlotOptions, PlotGroup};
 
 pub fn run(a: &PlotCifArgs) -> CliResult<()> {
@@ -45,7 +44,7 @@ pub fn run(a: &PlotCifArgs) -> CliResult<()> {
         .zip(&curves)
         .map(|(g, c)| PlotGroup {
             name: g.clone(),
-            curve: as_event_curve(c, cause as usize - 1),
+            curve: incidence_as_event_curve(c, cause as usize - 1),
         })
         .collect();
     let mut annotations = Vec::new();
@@ -80,33 +79,4 @@ pub fn run(a: &PlotCifArgs) -> CliResult<()> {
     save(&svg, f)?;
     out.note(&format!("wrote {}", f.output.display()));
     Ok(())
-}
-
-/// One cause's incidence as the curve the Kaplan-Meier figure draws with `Fun::Event` (which plots 1 − S): S is
-/// 1 − F, and its limits are 1 − F's limits swapped, so that the figure shows F and F's own band. Counts at risk
-/// and censored are the curve's.
-fn as_event_curve(c: &CifCurve, k: usize) -> KmCurve {
-    let p = &c.causes[k].incidence;
-    let flip = |v: &Option<f64>| v.map(|x| 1.0 - x);
-    KmCurve {
-        n: c.n,
-        n_events: c.causes[k].n_events,
-        time: c.time.clone(),
-        n_risk: c.n_risk.clone(),
-        n_event: c.causes[k].n_event.clone(),
-        n_censor: c.n_censor.clone(),
-        weighted: None,
-        robust: true,
-        start_time: 0.0,
-        surv: p.estimate.iter().map(|f| 1.0 - f).collect(),
-        std_err: p.std_err.clone(),
-        log_se: vec![f64::NAN; c.time.len()],
-        lower: p.upper.iter().map(flip).collect(),
-        upper: p.lower.iter().map(flip).collect(),
-        cumhaz: vec![f64::NAN; c.time.len()],
-        cumhaz_se: vec![f64::NAN; c.time.len()],
-        conf_type: c.conf_type,
-        conf_level: c.conf_level,
-        conf_lower: ConfLower::Usual,
-    }
 }

@@ -152,7 +152,7 @@ fn gray_json(coding: &CauseCoding, gray: Option<&[GrayTest]>) -> Value {
     }
 }
 
-fn to_json(
+pub(crate) fn to_json(
     a: &CifArgs,
     table: &Table,
     coding: &CauseCoding,

@@ -24,7 +24,12 @@ pub(crate) fn render(
     }
 }
 
-fn to_json(a: &FinegrayArgs, table: &Table, coding: &CauseCoding, fit: &FineGrayFit) -> Value {
+pub(crate) fn to_json(
+    a: &FinegrayArgs,
+    table: &Table,
+    coding: &CauseCoding,
+    fit: &FineGrayFit,
+) -> Value {
     json!({
         "analysis": "finegray",
         "formula": a.formula,
