@@ -42,11 +42,16 @@ TASKS = {
     "cox_breslow": ["time", "event", "group", "cohort"] + COVARIATES,
     "cox_efron_nostrata": ["time", "event", "group"] + COVARIATES,
     "cox_breslow_nostrata": ["time", "event", "group"] + COVARIATES,
+    # Competing risks, on a cohort whose events have two causes (column "cause": 0 censored, 1, 2).
+    "cif_gray": ["time", "cause", "group"],
+    "finegray": ["time", "cause"] + COVARIATES,
 }
+COMPETING_TASKS = {"cif_gray", "finegray"}
+FINEGRAY_FORMULA = "Surv(time, cause) ~ " + " + ".join(COVARIATES)
 # lifelines has no stratified log-rank and no Breslow ties.
 LIFELINES_TASKS = {"km", "logrank", "cox_efron", "cox_efron_nostrata"}
 # In-memory bytes per value of a used column, as Arrow holds it: f64 8, i32 4, "g1"/"c1" 2 bytes + 8 of offset.
-COLUMN_BYTES = {"event": 4, "group": 10, "cohort": 10}
+COLUMN_BYTES = {"event": 4, "cause": 4, "group": 10, "cohort": 10}
 
 
 def parse_size(text):
@@ -86,14 +91,20 @@ def sigsurv_cmd(binary, task, data, out, threads):
         return pre + ["logrank", data, *surv, "--by", "group", "--format", "json", "-o", out]
     if task == "logrank_strat":
         return pre + ["logrank", data, *surv, "--by", "group", "--strata", "cohort", "--format", "json", "-o", out]
+    if task == "cif_gray":
+        return pre + ["cif", data, "--time", "time", "--event", "cause", "--by", "group", "--format", "json",
+                      "-o", out]
+    if task == "finegray":
+        return pre + ["finegray", data, "--formula", FINEGRAY_FORMULA, "--cause", "1", "--format", "json",
+                      "-o", out]
     ties = task.split("_")[1]
     formula = COX_FORMULA_NOSTRATA if task.endswith("_nostrata") else COX_FORMULA
     return pre + ["cox", data, "--formula", formula, "--ties", ties, "--format", "json", "-o", out]
 
 
-def step_at(times, values, t):
-    """A right-continuous step function (1 before the first time) at t."""
-    s = 1.0
+def step_at(times, values, t, before=1.0):
+    """A right-continuous step function (`before` before the first time) at t."""
+    s = before
     for ti, v in zip(times, values):
         if ti > t:
             break
@@ -114,6 +125,17 @@ def sigsurv_numbers(task, path):
             out[f"{name}.median"] = g["median"]
             for t in GRID:
                 out[f"{name}.S({t:g})"] = step_at(tab["time"], tab["surv"], t)
+    elif task == "cif_gray":
+        for g in j["groups"]:
+            for c in g["causes"]:
+                for t in GRID:
+                    out[f"{g['group']}.F{c['cause']}({t:g})"] = step_at(c["time"], c["estimate"], t, 0.0)
+        for t in j["gray"]:
+            out[f"gray{t['cause']}"] = t["statistic"]
+    elif task == "finegray":
+        for t in j["terms"]:
+            out[f"coef.{t['term']}"] = t["coef"]
+        out["loglik"] = j["loglik"]
     elif task.startswith("logrank"):
         out["chisq"] = j["chisq"]
         for g in j["groups"]:
@@ -278,14 +300,17 @@ def main():
 
     results = []  # dicts: tool, task, rows, load, compute, whole, rss, rel, ok
     for n in sizes:
-        pq = os.path.join(a.data_dir, f"cohort_{n}.parquet")
-        csv = os.path.join(a.data_dir, f"cohort_{n}.csv")
-        for path in [pq] + ([csv] if set(tools) - {"sigsurv"} else []):
-            if not os.path.exists(path):
-                print(f"writing {path}")
-                subprocess.run([binary, "simulate", "--n", str(n), "--seed", "1", "--covariates", "10",
-                                "--cohorts", "4", "-o", path], check=True)
         for task in tasks:
+            # The competing-risks tasks read a cohort whose events have two causes.
+            stem = "competing" if task in COMPETING_TASKS else "cohort"
+            pq = os.path.join(a.data_dir, f"{stem}_{n}.parquet")
+            csv = os.path.join(a.data_dir, f"{stem}_{n}.csv")
+            for path in [pq] + ([csv] if set(tools) - {"sigsurv"} else []):
+                if not os.path.exists(path):
+                    print(f"writing {path}")
+                    causes = ["--causes", "2"] if stem == "competing" else []
+                    subprocess.run([binary, "simulate", "--n", str(n), "--seed", "1", "--covariates", "10",
+                                    "--cohorts", "4", *causes, "-o", path], check=True)
             ours = None
             for tool in tools:
                 if tool == "lifelines" and task not in LIFELINES_TASKS:
@@ -319,6 +344,7 @@ def main():
                 print(f"  {tool:9} {task:13} {label(n):>4}: compute {row['compute']:8.3f} s, "
                       f"whole {row['whole']:8.3f} s, {row['rss']:7.0f} MB", flush=True)
         if "sigsurv" in tools:
+            csv = os.path.join(a.data_dir, f"cohort_{n}.csv")
             s = sort_baseline(csv) if os.path.exists(csv) else None
             results.append(dict(tool="baseline", task="np.sort(time)", rows=n, load=None, compute=s, whole=None,
                                 rss=None, rel=None, ok=None, runs=3))
@@ -396,6 +422,17 @@ def print_targets(results):
             if r_cox:
                 ratio = r_cox["compute"] / s_cox["whole"]
                 show("Cox >= 10x R (R compute / sigsurv whole process)", f"{ratio:.1f}x", ratio >= 10)
+        s_cif = find(results, "sigsurv", "cif_gray", n)
+        if s_cif:
+            show("CIF + Gray's test, whole process from Parquet < 2 s", f"{s_cif['whole']:.3f} s",
+                 s_cif["whole"] < 2)
+        s_fg, r_fg = find(results, "sigsurv", "finegray", n), find(results, "R", "finegray", n)
+        if s_fg:
+            show("Fine-Gray x10, whole process < 10 s (stated for 1M)", f"{s_fg['whole']:.3f} s", s_fg["whole"] < 10)
+            if r_fg:
+                ratio = r_fg["compute"] / s_fg["whole"]
+                show("Fine-Gray >= 100x crr (stated for 100k; crr compute / sigsurv whole process)",
+                     f"{ratio:.1f}x", ratio >= 100)
         for task in TASKS:
             s = find(results, "sigsurv", task, n)
             if not s:

@@ -3,13 +3,18 @@
 # "TIMING load <s>" and "TIMING compute <s>" and writes the numbers compare.py checks as JSON.
 # Usage: Rscript bench/r_survival.R TASK cohort.csv out.json
 #   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow | cox_efron_nostrata | cox_breslow_nostrata
+#         | cif_gray (survfit multi-state + cmprsk::cuminc's Gray test) | finegray (cmprsk::crr)
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
 covariates <- paste0("x", 1:10)
-columns <- c("time", "event", "group",
-             if (task == "logrank_strat" || task %in% c("cox_efron", "cox_breslow")) "cohort",
-             if (startsWith(task, "cox")) covariates)
+columns <- if (task == "cif_gray") c("time", "cause", "group") else if (task == "finegray") {
+  c("time", "cause", covariates)
+} else {
+  c("time", "event", "group",
+    if (task == "logrank_strat" || task %in% c("cox_efron", "cox_breslow")) "cohort",
+    if (startsWith(task, "cox")) covariates)
+}
 
 t0 <- proc.time()[["elapsed"]]
 d <- if (requireNamespace("data.table", quietly = TRUE)) {
@@ -34,6 +39,25 @@ if (task == "km") {
     surv <- s$surv[sub("^group=", "", as.character(s$strata)) == g]
     for (j in seq_along(grid)) out[[sprintf("%s.S(%g)", g, grid[j])]] <- surv[j]
   }
+} else if (task == "cif_gray") {
+  suppressPackageStartupMessages(library(cmprsk))
+  fit <- survfit(Surv(time, factor(cause)) ~ group, data = d)
+  gray <- cuminc(d$time, d$cause, d$group, cencode = 0)$Tests
+  t2 <- proc.time()[["elapsed"]]
+  s <- summary(fit, times = grid, extend = TRUE)
+  groups <- sub("^group=", "", as.character(s$strata))
+  for (k in 1:2) {
+    for (i in seq_along(groups)) {
+      out[[sprintf("%s.F%d(%g)", groups[i], k, s$time[i])]] <- s$pstate[i, k + 1]
+    }
+    out[[paste0("gray", k)]] <- unname(gray[as.character(k), "stat"])
+  }
+} else if (task == "finegray") {
+  suppressPackageStartupMessages(library(cmprsk))
+  fit <- crr(d$time, d$cause, as.matrix(d[, covariates]), failcode = 1, cencode = 0)
+  t2 <- proc.time()[["elapsed"]]
+  for (j in seq_along(covariates)) out[[paste0("coef.", covariates[j])]] <- unname(fit$coef[j])
+  out$loglik <- fit$loglik
 } else if (startsWith(task, "logrank")) {
   f <- if (task == "logrank") Surv(time, event) ~ group else Surv(time, event) ~ group + strata(cohort)
   lr <- survdiff(f, data = d)

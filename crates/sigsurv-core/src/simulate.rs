@@ -10,6 +10,10 @@
 //! `score`, `x_j` ~ N(0, 1); `g` uniform over the groups; `c` uniform over the cohorts. λ_c is chosen so that the
 //! baseline median of cohort c is `median_days · (1 + 0.25 c)`. Rounding to days creates ties on purpose.
 //!
+//! With `causes = K ≥ 2` each event also gets a cause k = 1..K with probability proportional to K − k + 1
+//! (two causes: 2/3 and 1/3): the cause-specific hazards are π_k h(t | x), so every cause has the same
+//! covariate effects and the cumulative incidence of cause k is π_k (1 − S(t | x)).
+//!
 //! # Reproducibility
 //! Rows are generated in fixed blocks of [`BLOCK`] rows, block b from a ChaCha8 stream seeded by (seed, b), so the
 //! output depends on the seed only, never on the number of threads.
@@ -45,6 +49,8 @@ pub struct SimulationSpec {
     pub censoring_rate: f64,
     /// Administrative end of follow-up, in days.
     pub admin_censoring: f64,
+    /// Number of competing causes of an event (0 or 1: a single cause).
+    pub causes: usize,
 }
 
 impl Default for SimulationSpec {
@@ -62,6 +68,7 @@ impl Default for SimulationSpec {
             median_days: 1825.0,
             censoring_rate: 1.0 / 3650.0,
             admin_censoring: 3650.0,
+            causes: 0,
         }
     }
 }
@@ -90,6 +97,8 @@ impl SimulationSpec {
 pub struct SimulatedCohort {
     pub time: Vec<f64>,
     pub event: Vec<bool>,
+    /// 0 for a censored row, else the event's cause 1..K (1 for every event with fewer than two causes).
+    pub cause: Vec<u32>,
     /// Group code 0..groups (name `g{code+1}`).
     pub group: Vec<u32>,
     /// Cohort code 0..cohorts (name `c{code+1}`).
@@ -122,6 +131,7 @@ pub fn simulate_cohort(spec: &SimulationSpec) -> SimulatedCohort {
             let mut out = SimulatedCohort {
                 time: Vec::with_capacity(rows),
                 event: Vec::with_capacity(rows),
+                cause: Vec::with_capacity(rows),
                 group: Vec::with_capacity(rows),
                 cohort: Vec::with_capacity(rows),
                 score: Vec::with_capacity(rows),
@@ -145,7 +155,24 @@ pub fn simulate_cohort(spec: &SimulationSpec) -> SimulatedCohort {
                 } else {
                     spec.admin_censoring
                 };
-                out.event.push(t <= cens);
+                let event = t <= cens;
+                // Drawn only with several causes, so that a single-cause cohort is the same as ever.
+                let cause = match (event, spec.causes) {
+                    (false, _) => 0,
+                    (true, 0 | 1) => 1,
+                    (true, k) => {
+                        let w: f64 = rng.random::<f64>() * (k * (k + 1) / 2) as f64;
+                        let mut acc = 0.0;
+                        (1..=k as u32)
+                            .find(|&j| {
+                                acc += (k as u32 - j + 1) as f64;
+                                w < acc
+                            })
+                            .unwrap_or(k as u32)
+                    }
+                };
+                out.event.push(event);
+                out.cause.push(cause);
                 out.time.push(t.min(cens).round());
                 out.group.push(g);
                 out.cohort.push(c);
@@ -157,6 +184,7 @@ pub fn simulate_cohort(spec: &SimulationSpec) -> SimulatedCohort {
     let mut all = SimulatedCohort {
         time: Vec::with_capacity(spec.n),
         event: Vec::with_capacity(spec.n),
+        cause: Vec::with_capacity(spec.n),
         group: Vec::with_capacity(spec.n),
         cohort: Vec::with_capacity(spec.n),
         score: Vec::with_capacity(spec.n),
@@ -165,6 +193,7 @@ pub fn simulate_cohort(spec: &SimulationSpec) -> SimulatedCohort {
     for b in blocks {
         all.time.extend(b.time);
         all.event.extend(b.event);
+        all.cause.extend(b.cause);
         all.group.extend(b.group);
         all.cohort.extend(b.cohort);
         all.score.extend(b.score);
@@ -195,6 +224,39 @@ mod tests {
         assert_eq!(a, b);
         let c = simulate_cohort(&SimulationSpec { seed: 2, ..spec });
         assert_ne!(a.time, c.time);
+    }
+
+    #[test]
+    fn causes_split_the_events_in_their_proportions_and_change_nothing_else() {
+        let one = SimulationSpec {
+            n: 30_000,
+            covariates: 2,
+            ..Default::default()
+        };
+        let plain = simulate_cohort(&one);
+        assert!(plain
+            .cause
+            .iter()
+            .zip(&plain.event)
+            .all(|(&c, &e)| c == u32::from(e)));
+        let three = simulate_cohort(&SimulationSpec {
+            causes: 3,
+            ..one.clone()
+        });
+        let events = three.event.iter().filter(|e| **e).count() as f64;
+        for (k, share) in [(1u32, 3.0 / 6.0), (2, 2.0 / 6.0), (3, 1.0 / 6.0)] {
+            let n = three.cause.iter().filter(|&&c| c == k).count() as f64;
+            assert!(
+                (n / events - share).abs() < 0.02,
+                "cause {k}: {}",
+                n / events
+            );
+        }
+        assert!(three
+            .cause
+            .iter()
+            .zip(&three.event)
+            .all(|(&c, &e)| (c > 0) == e));
     }
 
     #[test]

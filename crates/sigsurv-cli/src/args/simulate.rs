@@ -38,6 +38,10 @@ pub struct SimulateArgs {
     /// Administrative end of follow-up, in days
     #[arg(allow_negative_numbers = true, long, default_value_t = 3650.0)]
     pub follow_up: f64,
+    /// Competing causes of the event (2 or more): adds the column "cause" (0 censored, else 1..K, cause k drawn
+    /// with probability proportional to K - k + 1); 0 writes no such column
+    #[arg(long, default_value_t = 0, value_name = "K")]
+    pub causes: usize,
     /// Output file: .parquet, .csv, .tsv or .arrow
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,

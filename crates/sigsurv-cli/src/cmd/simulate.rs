@@ -26,6 +26,11 @@ pub fn run(a: &SimulateArgs) -> CliResult<()> {
             a.censoring
         )));
     }
+    if a.causes == 1 {
+        return Err(Failure::input(
+            "--causes 1 is a single cause: give 2 or more competing causes, or leave it out",
+        ));
+    }
     if a.n == 0 || a.groups == 0 || a.cohorts == 0 {
         return Err(Failure::input(
             "--n, --groups and --cohorts must be at least 1",
@@ -65,6 +70,7 @@ pub fn run(a: &SimulateArgs) -> CliResult<()> {
             0.0
         },
         admin_censoring: a.follow_up,
+        causes: a.causes,
     };
     let d = simulate_cohort(&spec);
     let names = |prefix: &str, codes: &[u32]| -> Vec<String> {
@@ -77,10 +83,18 @@ pub fn run(a: &SimulateArgs) -> CliResult<()> {
             "event".to_string(),
             OutColumn::I32(d.event.iter().map(|&e| i32::from(e)).collect()),
         ),
+    ];
+    if a.causes >= 2 {
+        cols.push((
+            "cause".to_string(),
+            OutColumn::I32(d.cause.iter().map(|&c| c as i32).collect()),
+        ));
+    }
+    cols.extend([
         ("group".to_string(), OutColumn::Str(names("g", &d.group))),
         ("cohort".to_string(), OutColumn::Str(names("c", &d.cohort))),
         ("score".to_string(), OutColumn::F64(d.score)),
-    ];
+    ]);
     for (j, x) in d.covariates.into_iter().enumerate() {
         cols.push((format!("x{}", j + 1), OutColumn::F64(x)));
     }
