@@ -113,10 +113,8 @@ fn competing_causes_add_a_cause_column_the_competing_commands_read() {
         "cif", p, "--time", "time", "--event", "cause", "--by", "group", "--format", "json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("\"causes\": [\n    \"1\",\n    \"2\"\n  ]")
-            || stdout(&o).contains("\"causes\":[\"1\",\"2\"]")
-    );
+    let cif: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(cif["causes"], serde_json::json!(["1", "2"]));
     let o = sigsurv(&["simulate", "--causes", "1", "-o", p]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
