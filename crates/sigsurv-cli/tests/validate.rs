@@ -239,3 +239,52 @@ fn auc_and_calibration_figures_draw_the_validation_numbers() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_report_shows_the_metrics_figures_and_risk_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("validation.html");
+    let o = sigsurv(&[
+        "validate",
+        &fixture("validation/rotterdam_validation.csv"),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--marker",
+        "lp",
+        "--predicted",
+        "surv_1y=365.25,surv_3y=1095.75,surv_5y=1826.25",
+        "--calibration-groups",
+        "4",
+        "--format",
+        "json",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let html = std::fs::read_to_string(&report).unwrap();
+    // The concordance table holds the JSON's numbers exactly.
+    let conc = data_values(section(&html, "concordance"));
+    for key in ["harrell", "uno"] {
+        let c = v["concordance"][key]["c"].as_f64().unwrap();
+        assert!(conc.contains(&c), "{key} C {c} not in {conc:?}");
+    }
+    let times = data_values(section(&html, "times"));
+    for r in v["times"].as_array().unwrap() {
+        for k in ["auc", "brier", "ipa"] {
+            assert!(times.contains(&r[k].as_f64().unwrap()), "{k}");
+        }
+    }
+    for (id, class) in [
+        ("times", "auc"),
+        ("calibration", "calibration"),
+        ("km", "km"),
+    ] {
+        let s = section(&html, id);
+        assert!(s.contains("<svg") && s.contains(class), "section {id}");
+    }
+    assert!(section(&html, "km").contains("Log-rank p"));
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+}

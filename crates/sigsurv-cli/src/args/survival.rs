@@ -214,6 +214,10 @@ pub struct ValidateArgs {
     /// Confidence level of the intervals
     #[arg(allow_negative_numbers = true, long, default_value_t = 0.95)]
     pub conf_level: f64,
+    /// Also write a self-contained HTML report of the validation to FILE: the metrics' tables, the AUC and
+    /// calibration figures, and the Kaplan-Meier curves of the marker's risk groups (split at its median)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

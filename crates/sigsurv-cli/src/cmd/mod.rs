@@ -19,6 +19,7 @@ mod rmst;
 mod score;
 mod simulate;
 mod validate;
+mod validate_report;
 
 use crate::args::{Cli, Command};
 use crate::failure::CliResult;

@@ -225,6 +225,7 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
             "groups": groups,
         },
     });
+    super::validate_report::write(a, &input, &marker, &v)?;
     let text = match a.output.resolved_format() {
         crate::args::OutputFormat::Json => crate::output::json_text(&v),
         crate::args::OutputFormat::Csv => times_csv(&v),

@@ -16,3 +16,4 @@ pub mod logrank;
 pub mod rmst;
 pub mod score;
 pub mod text;
+pub mod validation_figures;
