@@ -4,7 +4,7 @@
 
 use crate::args::{CollapseArg, ExpressionArgs, OutputArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
-use sigsurv_core::score::{is_constant, score_sets, ScoreMethod};
+use sigsurv_core::score::{gene_mean_sd, is_constant, mean_z_frozen, score_sets, ScoreMethod};
 use sigsurv_core::CoreError;
 use sigsurv_io::expression::{
     read_expression, Collapse, ExpressionMatrix, ExpressionSpec, MissingReport,
@@ -28,6 +28,17 @@ pub struct Scored {
     /// Per set, its genes whose several matrix rows (the same identifier) were collapsed into one: the matrix's
     /// spelling and the number of rows.
     pub collapsed: Vec<Vec<(String, usize)>>,
+    /// Per set, for `mean-z` and `zscore`: each used gene (the matrix's spelling), its mean and standard deviation
+    /// over the scored samples (what a validation cohort standardised as this one needs).
+    pub gene_stats: Vec<Vec<GeneStat>>,
+}
+
+/// A gene's centre and scale in the cohort it was standardised in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GeneStat {
+    pub gene: String,
+    pub mean: f64,
+    pub sd: f64,
 }
 
 /// The genes of a match that had several rows in the matrix, collapsed by the reader.
@@ -74,10 +85,22 @@ pub fn method(m: ScoreMethodArg) -> ScoreMethod {
 
 /// Scores `matrix` (restricted to `keep`, sample column indices, when given) for the sets of `a`.
 pub fn score(
+    matrix: ExpressionMatrix,
+    keep: Option<&[usize]>,
+    a: &ExpressionArgs,
+    out: &OutputArgs,
+) -> CliResult<Scored> {
+    score_with(matrix, keep, a, out, None)
+}
+
+/// [`score`], with `mean-z`'s genes standardised by `frozen` (another cohort's gene means and SDs) instead of
+/// their own: every gene of `frozen` must be in the matrix, and only those genes are scored.
+pub fn score_with(
     mut matrix: ExpressionMatrix,
     keep: Option<&[usize]>,
     a: &ExpressionArgs,
     out: &OutputArgs,
+    frozen: Option<&[GeneStat]>,
 ) -> CliResult<Scored> {
     let sets = resolve_sets(a.gene_sets.as_deref(), &a.sets)?;
     if let Some(cols) = keep {
@@ -193,6 +216,40 @@ pub fn score(
         }
     }
     let rows: Vec<Vec<usize>> = matches.iter().map(|m| m.rows.clone()).collect();
+    let n = matrix.n_samples();
+    let gene_stats: Vec<Vec<GeneStat>> = rows
+        .iter()
+        .map(|set_rows| {
+            if !matches!(method, ScoreMethod::MeanZ | ScoreMethod::ZScore) {
+                return Vec::new();
+            }
+            set_rows
+                .iter()
+                .map(|&g| {
+                    let (mean, sd) = gene_mean_sd(&matrix.values[g * n..(g + 1) * n]);
+                    GeneStat {
+                        gene: matrix.genes[g].clone(),
+                        mean,
+                        sd,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if let Some(frozen) = frozen {
+        let scores = frozen_scores(&matrix, &rows, frozen)?;
+        return Ok(Scored {
+            samples: matrix.samples.clone(),
+            sets,
+            matches,
+            scores,
+            method,
+            missing,
+            dropped_constant,
+            collapsed,
+            gene_stats,
+        });
+    }
     let scores = score_sets(
         &matrix.values,
         matrix.n_genes(),
@@ -218,7 +275,44 @@ pub fn score(
         missing,
         dropped_constant,
         collapsed,
+        gene_stats,
     })
+}
+
+/// Every set's `mean-z` score with the genes of `frozen`, each standardised by its frozen mean and SD. A frozen
+/// gene missing from the matrix is an error: the score would not be the training cohort's.
+fn frozen_scores(
+    matrix: &ExpressionMatrix,
+    rows: &[Vec<usize>],
+    frozen: &[GeneStat],
+) -> CliResult<Vec<Vec<f64>>> {
+    let key = sigsurv_io::genes::symbol_key;
+    rows.iter()
+        .map(|set_rows| {
+            let mut picked = Vec::with_capacity(frozen.len());
+            let mut missing = Vec::new();
+            for f in frozen {
+                match set_rows
+                    .iter()
+                    .find(|&&g| key(&matrix.genes[g]) == key(&f.gene))
+                {
+                    Some(&g) => picked.push(g),
+                    None => missing.push(f.gene.clone()),
+                }
+            }
+            if !missing.is_empty() {
+                return Err(Failure::input(format!(
+                    "--standardise train: {} gene(s) of the training score are not scored in {}: {}",
+                    missing.len(),
+                    matrix.path.display(),
+                    list(&missing)
+                ))
+                .hint("the frozen score needs every training gene; use --standardise self to standardise within this cohort"));
+            }
+            let stats: Vec<(f64, f64)> = frozen.iter().map(|f| (f.mean, f.sd)).collect();
+            Ok(mean_z_frozen(&matrix.values, matrix.n_samples(), &picked, &stats))
+        })
+        .collect()
 }
 
 /// Takes a set's constant genes out of its match when `method` drops them (they would be reported as used but

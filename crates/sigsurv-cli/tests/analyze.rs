@@ -506,3 +506,110 @@ fn a_validation_run_applies_the_training_cut_points_and_sd() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_validation_run_can_freeze_the_training_gene_standardisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &str, extra: &[&str]| -> std::process::Output {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "analyze".to_string(),
+            "--clinical".into(),
+            fixture("gse1992/clinical.csv"),
+            "--expression".into(),
+            fixture("gse1992/expression.csv"),
+            "--samples-in-rows".into(),
+            "--time".into(),
+            "os_months".into(),
+            "--event".into(),
+            "os_event".into(),
+            "-q".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        sigsurv(&refs)
+    };
+    let r = read_json(&root().join("fixtures/gse1992/frozen.json"));
+    let o = run("train", &["--where", "er == 1", "--split", "tertiles"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let train = read_json(&dir.path().join("train/summary.json"));
+    // The training summary holds each gene's mean and SD (R: colMeans, apply(X, 2, sd)).
+    let stats = train["gene_standardisation"].as_array().unwrap();
+    assert_eq!(stats.len(), 27);
+    for (k, gene) in r["genes"].as_array().unwrap().iter().enumerate() {
+        let g = stats.iter().find(|g| g["gene"] == *gene).unwrap();
+        close(&format!("{gene} mean"), &g["mean"], &r["means"][k], 1e-12);
+        close(&format!("{gene} sd"), &g["sd"], &r["sds"][k], 1e-12);
+    }
+    let train_file = dir.path().join("train/summary.json");
+    let t = train_file.to_str().unwrap();
+    let o = run(
+        "val",
+        &[
+            "--where",
+            "er == 0",
+            "--train-summary",
+            t,
+            "--standardise",
+            "train",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let val = read_json(&dir.path().join("val/summary.json"));
+    assert_eq!(val["validation"]["standardise"], "train");
+    assert_eq!(val["n"], r["n_val"]);
+    let n: Vec<Value> = val["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["n"].clone())
+        .collect();
+    assert_eq!(Value::from(n), r["counts"]);
+    // Each validation patient's frozen score, as R's rowMeans(scale(X, center = means, scale = sds)).
+    let scores = std::fs::read_to_string(dir.path().join("val/scores.csv")).unwrap();
+    let samples = r["samples_val"].as_array().unwrap();
+    for line in scores.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let k = samples.iter().position(|s| s == f[0]).unwrap();
+        close(
+            &format!("score of {}", f[0]),
+            &Value::from(f[1].parse::<f64>().unwrap()),
+            &r["scores_val"][k],
+            1e-12,
+        );
+    }
+    let score = &val["cox_score"]["terms"][0];
+    close("score coef", &score["coef"], &r["score_coef"], 1e-6);
+    close("score se", &score["se"], &r["score_se"], 1e-6);
+    for (k, level) in ["group=mid", "group=high"].iter().enumerate() {
+        let t = val["cox_groups"]["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["term"] == *level)
+            .unwrap();
+        close(level, &t["coef"], &r["groups_coef"][k], 1e-6);
+        close(level, &t["se"], &r["groups_se"][k], 1e-6);
+    }
+    // Without a training summary, or for another score method, train is refused.
+    let o = run("bad", &["--where", "er == 0", "--standardise", "train"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(
+        "bad2",
+        &[
+            "--where",
+            "er == 0",
+            "--train-summary",
+            t,
+            "--standardise",
+            "sideways",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("expected \"self\" or \"train\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -7,6 +7,7 @@ use super::endpoint::{analyse_endpoint, causes_of};
 use super::join::{subset, JoinReport, Joined};
 use super::models::{fit_cox, groups_term, logrank_by_group};
 use super::spec::AnalysisSpec;
+use super::spec::Standardise;
 use super::summary_text::human_summary;
 use super::terms::Terms;
 use crate::args::{ConfTypeArg, KmArgs, OutputArgs};
@@ -16,7 +17,7 @@ use crate::model::km::GroupFit;
 use crate::render::cox::to_json as cox_json;
 use crate::render::cutpoint::{analysis_json as cutpoint_json, BIAS_NOTE};
 use crate::render::km::to_json as km_json;
-use crate::signature::score;
+use crate::signature::{score_with, GeneStat};
 use serde_json::{json, Value};
 use sigsurv_core::cutpoint::{maxstat_logrank, CutpointOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
@@ -49,8 +50,43 @@ pub(super) fn analyse(
     let cols: Vec<usize> = patients.iter().map(|&p| joined.cols[p]).collect();
     let matrix = matrix.select_samples(&cols);
 
-    // Score the analysed patients only: z-scores, ranks and ssGSEA's normalisation are relative to them.
-    let scored = score(matrix, None, expr_args, out)?;
+    // A validation run reads the training analysis first: its cut-points, score SD and, with `standardise =
+    // "train"`, the gene means and SDs the score is standardised by.
+    let training = match &spec.validation.train_summary {
+        Some(path) => Some(Training::read(
+            path,
+            &spec.signature.set,
+            &spec.signature.method,
+        )?),
+        None => None,
+    };
+    let frozen = match (&training, spec.validation.standardise()?) {
+        (Some(t), Standardise::Train) => {
+            if spec.signature.method != "mean-z" {
+                return Err(Failure::input(format!(
+                    "standardise = \"train\" applies to the mean-z score only, not {}",
+                    spec.signature.method
+                ))
+                .hint("use --standardise self (each gene standardised within this cohort)"));
+            }
+            Some(t.gene_stats.clone().ok_or_else(|| {
+                Failure::input(format!(
+                    "{} has no gene_standardisation (written by sigsurv analyze with mean-z)",
+                    t.path.display()
+                ))
+                .hint("rerun the training analysis with this sigsurv, or use --standardise self")
+            })?)
+        }
+        (None, Standardise::Train) => {
+            return Err(Failure::input(
+                "--standardise train needs the training analysis: give --train-summary",
+            ))
+        }
+        _ => None,
+    };
+    // Score the analysed patients only: z-scores, ranks and ssGSEA's normalisation are relative to them (or,
+    // frozen, to the training cohort's gene means and SDs).
+    let scored = score_with(matrix, None, expr_args, out, frozen.as_deref())?;
     let set_name = scored.sets[0].name.clone();
     let by_sample: HashMap<&str, f64> = scored
         .samples
@@ -72,10 +108,6 @@ pub(super) fn analyse(
     let (event, coding) = decode_event_column(&table, event_col, sv.event_flag())?;
 
     // Groups: the training analysis' cut-points in a validation run, else this cohort's own split.
-    let training = match &spec.validation.train_summary {
-        Some(path) => Some(Training::read(path, &set_name, scored.method.name())?),
-        None => None,
-    };
     let (split, cut) = if let Some(t) = &training {
         (Split::Cuts(t.cutpoints.clone()), None)
     } else if spec.groups.split.trim().eq_ignore_ascii_case("optimal") {
@@ -203,6 +235,7 @@ pub(super) fn analyse(
         "genes_dropped_constant": scored.dropped_constant[0],
         "genes_collapsed": scored.collapsed[0].iter().map(|(g, n)| json!({"gene": g, "rows": n})).collect::<Vec<_>>(),
         "genes_shadowed": m.shadowed.iter().map(|(u, o)| json!({"used": u, "not_used": o})).collect::<Vec<_>>(),
+        "gene_standardisation": scored.gene_stats[0].iter().map(|g| json!({"gene": g.gene, "mean": g.mean, "sd": g.sd})).collect::<Vec<_>>(),
         "n": n,
         "n_events": event.iter().filter(|e| **e).count(),
         "n_clinical_read": report.n_clinical_read,
@@ -238,7 +271,12 @@ pub(super) fn analyse(
             "cutpoints": t.cutpoints,
             "score_sd_train": t.score_sd,
             "score_sd_self": own_sd,
-            "note": "cut-points and score SD of the training analysis, applied unchanged",
+            "standardise": if frozen.is_some() { "train" } else { "self" },
+            "note": if frozen.is_some() {
+                "cut-points, score SD and gene means and SDs of the training analysis, applied unchanged"
+            } else {
+                "cut-points and score SD of the training analysis, applied unchanged"
+            },
         });
         summary["split"] = json!(format!("training cut-points ({})", t.split));
     }
@@ -302,6 +340,8 @@ struct Training {
     cutpoints: Vec<f64>,
     score_sd: f64,
     split: String,
+    /// The training cohort's gene means and SDs (`gene_standardisation`), when it wrote them.
+    gene_stats: Option<Vec<GeneStat>>,
 }
 
 impl Training {
@@ -349,11 +389,32 @@ impl Training {
                 )));
             }
         }
+        let gene_stats = v["gene_standardisation"]
+            .as_array()
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.iter()
+                    .map(
+                        |g| match (g["gene"].as_str(), g["mean"].as_f64(), g["sd"].as_f64()) {
+                            (Some(gene), Some(mean), Some(sd)) if sd > 0.0 => Ok(GeneStat {
+                                gene: gene.to_string(),
+                                mean,
+                                sd,
+                            }),
+                            _ => Err(bad(&format!(
+                                "a gene_standardisation entry is not {{gene, mean, sd > 0}}: {g}"
+                            ))),
+                        },
+                    )
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
         Ok(Training {
             path: path.to_path_buf(),
             cutpoints,
             score_sd,
             split: v["split"].as_str().unwrap_or("").to_string(),
+            gene_stats,
         })
     }
 }

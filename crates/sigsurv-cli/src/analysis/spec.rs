@@ -211,11 +211,35 @@ impl Default for ModelSpec {
 pub struct ValidationSpec {
     /// The `summary.json` of the training analysis.
     pub train_summary: Option<PathBuf>,
+    /// `"self"` (default: each gene standardised within this cohort) or `"train"` (by the training cohort's gene
+    /// means and SDs; mean-z only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standardise: Option<String>,
+}
+
+/// Whose gene means and SDs standardise a validation cohort's mean-z score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standardise {
+    /// The cohort's own (the score is relative to the validation cohort).
+    OwnCohort,
+    /// The training cohort's (the training score, frozen).
+    Train,
 }
 
 impl ValidationSpec {
     pub fn is_empty(&self) -> bool {
-        self.train_summary.is_none()
+        self.train_summary.is_none() && self.standardise.is_none()
+    }
+
+    /// `standardise`, checked.
+    pub fn standardise(&self) -> Result<Standardise, crate::failure::Failure> {
+        match self.standardise.as_deref().map(str::trim) {
+            None | Some("self") => Ok(Standardise::OwnCohort),
+            Some("train") => Ok(Standardise::Train),
+            Some(other) => Err(crate::failure::Failure::input(format!(
+                "standardise = \"{other}\": expected \"self\" or \"train\""
+            ))),
+        }
     }
 }
 

@@ -183,6 +183,10 @@ pub struct AnalyzeArgs {
     /// the score (analysis files: train_summary in the validation table)
     #[arg(long, value_name = "FILE")]
     pub train_summary: Option<PathBuf>,
+    /// In a validation run, whose gene means and SDs standardise the mean-z score: self (this cohort's, the
+    /// default) or train (the training cohort's, from --train-summary: the training score frozen)
+    #[arg(long, value_name = "self|train", requires = "train_summary")]
+    pub standardise: Option<String>,
     /// The score's hazard ratio within each level of these columns or conditions, with an interaction test:
     /// "er, grade, age >= 50" (analysis files: a by list in the subgroups table)
     #[arg(long, value_name = "LIST")]

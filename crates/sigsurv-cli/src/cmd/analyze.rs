@@ -74,6 +74,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
         },
         validation: ValidationSpec {
             train_summary: a.train_summary.clone(),
+            standardise: a.standardise.clone(),
         },
         output: OutputSpec { dir: a.out.clone() },
         file: None,

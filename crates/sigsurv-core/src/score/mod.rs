@@ -14,8 +14,8 @@ mod singscore;
 mod ssgsea;
 mod zscore;
 
-pub use zscore::is_constant;
 pub use zscore::CONSTANT_SD;
+pub use zscore::{gene_mean_sd, is_constant, mean_z_frozen};
 
 use std::fmt;
 

@@ -73,6 +73,53 @@ pub(super) fn score(
         .collect()
 }
 
+/// A gene's mean and standard deviation (n − 1) across samples, as R's `mean()` and `sd()`: the centre and scale
+/// `mean-z` standardises it by.
+pub fn gene_mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let unit = power_of_two_unit(x);
+    let mean = x.iter().map(|v| v / unit).sum::<f64>() / n;
+    let ss = x.iter().map(|v| (v / unit - mean).powi(2)).sum::<f64>();
+    (mean * unit, (ss / (n - 1.0)).sqrt() * unit)
+}
+
+/// `mean-z` with each gene standardised by a given centre and scale (another cohort's [`gene_mean_sd`]) instead of
+/// its own: `Σ_g (x_g − m_g) / s_g / k` per sample, R's `rowMeans(scale(X, center = m, scale = s))` over the
+/// genes `rows` (rows of `expr`, genes × `n_samples`, row-major).
+///
+/// ```
+/// use sigsurv_core::score::{gene_mean_sd, mean_z_frozen, score_sets, ScoreMethod};
+/// let expr = [1.0, 2.0, 4.0, 7.0, /* gene 2 */ 0.5, 0.1, 0.9, 0.2];
+/// let stats = [gene_mean_sd(&expr[..4]), gene_mean_sd(&expr[4..])];
+/// // With the cohort's own means and SDs it is the cohort's own mean-z score.
+/// let own = score_sets(&expr, 2, 4, &[vec![0, 1]], ScoreMethod::MeanZ)?;
+/// let frozen = mean_z_frozen(&expr, 4, &[0, 1], &stats);
+/// for (a, b) in own[0].iter().zip(&frozen) {
+///     assert!((a - b).abs() < 1e-14);
+/// }
+/// // R: rowMeans(scale(cbind(c(1, 2, 4, 7), c(0.5, 0.1, 0.9, 0.2)), center = c(3, 0.3), scale = c(2, 0.4)))[1]
+/// let other = mean_z_frozen(&expr, 4, &[0, 1], &[(3.0, 2.0), (0.3, 0.4)]);
+/// assert!((other[0] - (-0.25)).abs() < 1e-15);
+/// # Ok::<(), sigsurv_core::CoreError>(())
+/// ```
+pub fn mean_z_frozen(
+    expr: &[f64],
+    n_samples: usize,
+    rows: &[usize],
+    stats: &[(f64, f64)],
+) -> Vec<f64> {
+    let k = rows.len() as f64;
+    (0..n_samples)
+        .map(|s| {
+            rows.iter()
+                .zip(stats)
+                .map(|(&g, &(m, sd))| (expr[g * n_samples + s] - m) / sd)
+                .sum::<f64>()
+                / k
+        })
+        .collect()
+}
+
 /// Whether a gene's values are constant in the sense of [`CONSTANT_SD`] (such genes are dropped by `mean-z` and
 /// `zscore`).
 pub fn is_constant(x: &[f64]) -> bool {
