@@ -4,11 +4,12 @@
 # Usage: Rscript bench/r_survival.R TASK cohort.csv out.json
 #   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow | cox_efron_nostrata | cox_breslow_nostrata
 #         | cif_gray (survfit multi-state + cmprsk::cuminc's Gray test) | finegray (cmprsk::crr)
+#         | validate (riskRegression::Score AUC at 3 times and survival::concordance of the score)
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
 covariates <- paste0("x", 1:10)
-columns <- if (task == "cif_gray") c("time", "cause", "group") else if (task == "finegray") {
+columns <- if (task == "validate") c("time", "event", "score") else if (task == "cif_gray") c("time", "cause", "group") else if (task == "finegray") {
   c("time", "cause", covariates)
 } else {
   c("time", "event", "group",
@@ -39,6 +40,19 @@ if (task == "km") {
     surv <- s$surv[sub("^group=", "", as.character(s$strata)) == g]
     for (j in seq_along(grid)) out[[sprintf("%s.S(%g)", g, grid[j])]] <- surv[j]
   }
+} else if (task == "validate") {
+  suppressPackageStartupMessages(library(riskRegression))
+  times <- c(365, 1095, 1825)
+  sc <- Score(list(score = d$score), formula = Hist(time, event) ~ 1, data = d, metrics = "auc",
+              times = times, cens.model = "km", null.model = FALSE, conf.int = TRUE)
+  conc <- concordance(Surv(time, event) ~ score, data = d, reverse = TRUE)
+  t2 <- proc.time()[["elapsed"]]
+  auc <- sc$AUC$score
+  for (k in seq_along(times)) {
+    out[[sprintf("auc(%g)", times[k])]] <- auc$AUC[auc$times == times[k]]
+    out[[sprintf("auc_se(%g)", times[k])]] <- auc$se[auc$times == times[k]]
+  }
+  out$harrell <- unname(conc$concordance)
 } else if (task == "cif_gray") {
   suppressPackageStartupMessages(library(cmprsk))
   fit <- survfit(Surv(time, factor(cause)) ~ group, data = d)
