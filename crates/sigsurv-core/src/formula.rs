@@ -1,16 +1,21 @@
-//! R model formulas for Cox regression, parsed without any data.
+//! R model formulas for Cox and AFT regression, parsed without any data.
 //!
-//! Grammar (a subset of R's, enough for survival models):
+//! Grammar (R's, for survival models; operators from loosest to tightest):
 //! ```text
-//! formula  = response "~" term ("+" term)*        (a term "1" or "0" is the intercept marker: `~ 1` has no covariates)
+//! formula  = response "~" sum
+//! sum      = product (("+" | "-") product)*          a + b, a - b (removing an absent term is silent)
+//! product  = nesting (("*" | "/") nesting)*          a * b = a + b + a:b;  a / b = a + a:b
+//! nesting  = inter ("%in%" inter)*                    b %in% a = b:a
+//! inter    = power (":" power)*
+//! power    = atom ["^" k]                             (a + b + c)^2: every term up to order k
+//! atom     = "(" sum ")" | "1" | "0" | "." | term
 //! response = "Surv(" col "," col ")" | "Surv(" col "," col "," col ")"      (time, event | start, stop, event)
-//! term     = col | "log(" col ")" | "factor(" col ["," "ref" "=" value] ")"
-//!          | "relevel(factor(" col ")," ["ref" "="] value ")" | "strata(" col ("," col)* ")" | "cluster(" col ")"
+//! term     = col | factor(col [, ref = v]) | relevel(factor(col), v) | strata(col, ...) | cluster(col)
+//!          | I(expr) | log/log2/log10/log1p/exp/sqrt/abs/pmin/pmax(...) | ns(...) | bs(...) | poly(...)
 //! col      = name of letters, digits, '.', '_' (not starting with a digit), or `any text` in backticks
-//! value    = "text" | 'text' | a bare word or number
 //! ```
-//! R equivalent: the same formula given to `coxph`; `factor(x, ref = "2")` is sigsurv's shorthand for R's
-//! `relevel(factor(x), ref = "2")`. Interactions, `.`, `-`, offsets and other functions are rejected.
+//! Terms are ordered as R's `terms()` orders them (main effects, then two-way terms, ...). An error shows the
+//! formula with a caret under the token to blame.
 
 use crate::error::{CoreError, Result};
 use crate::expr::{Expr, Func};
@@ -160,9 +165,10 @@ pub fn parse_formula_for(s: &str, columns: &[String]) -> Result<Formula> {
 }
 
 fn parse(s: &str, columns: Option<&[String]>) -> Result<Formula> {
-    let toks = tokenize(s)?;
+    let (toks, starts) = tokenize(s)?;
     let mut p = Parser {
         toks,
+        starts,
         pos: 0,
         src: s,
         order: Vec::new(),
@@ -180,7 +186,7 @@ fn parse(s: &str, columns: Option<&[String]>) -> Result<Formula> {
     let sets = p.sum()?;
     if let Some(t) = p.peek() {
         return Err(p.err(&format!(
-            "unexpected {} (terms are joined by + - * : and (...)^k)",
+            "unexpected {} (terms are joined by + - * / : %in% and (...)^k)",
             t.show()
         )));
     }
@@ -268,10 +274,17 @@ impl Tok {
     }
 }
 
-fn tokenize(s: &str) -> Result<Vec<Tok>> {
+/// The tokens of `s` and the character offset where each starts (for the caret under an error).
+fn tokenize(s: &str) -> Result<(Vec<Tok>, Vec<usize>)> {
     let mut out = Vec::new();
+    let mut starts = Vec::new();
+    let total = s.chars().count();
     let mut chars = s.chars().peekable();
+    let offset = |chars: &std::iter::Peekable<std::str::Chars>| total - chars.clone().count();
     while let Some(&c) = chars.peek() {
+        if !c.is_whitespace() {
+            starts.push(offset(&chars));
+        }
         match c {
             c if c.is_whitespace() => {
                 chars.next();
@@ -325,11 +338,13 @@ fn tokenize(s: &str) -> Result<Vec<Tok>> {
             }
         }
     }
-    Ok(out)
+    Ok((out, starts))
 }
 
 struct Parser<'a> {
     toks: Vec<Tok>,
+    /// The character offset of each token in `src`.
+    starts: Vec<usize>,
     pos: usize,
     src: &'a str,
     /// Variables in their order of first appearance (the order of an interaction's variables).
@@ -370,8 +385,16 @@ impl Parser<'_> {
         self.toks.get(self.pos)
     }
 
+    /// An error at the current token: the message, then (for a formula short enough to show whole) the formula
+    /// with a caret under that token.
     fn err(&self, msg: &str) -> CoreError {
-        CoreError::InvalidArgument(format!("formula {}: {msg}", quote(self.src)))
+        let n = self.src.chars().count();
+        let mut text = format!("formula {}: {msg}", quote(self.src));
+        if n <= 120 && !self.src.contains('\n') {
+            let at = self.starts.get(self.pos).copied().unwrap_or(n);
+            text.push_str(&format!("\n    {}\n    {}^", self.src, " ".repeat(at)));
+        }
+        CoreError::InvalidArgument(text)
     }
 
     fn expect(&mut self, t: &Tok) -> Result<()> {
@@ -714,12 +737,22 @@ impl Parser<'_> {
         }
     }
 
-    /// `a * b` = `a + b + a:b`.
+    /// `a * b` = `a + b + a:b`; `a / b` = `a + a:b` (b nested in a: R's `%in%`), where `a:b` joins every variable
+    /// of the left side with each term of the right, as R's `terms()` expands `(a + b) / c` to `a + b + a:b:c`.
     fn product(&mut self) -> Result<Vec<TermSet>> {
-        let mut terms = self.interaction()?;
-        while self.peek() == Some(&Tok::Other('*')) {
+        let mut terms = self.nesting()?;
+        while let Some(Tok::Other(op @ ('*' | '/'))) = self.peek().cloned() {
             self.pos += 1;
-            let right = self.interaction()?;
+            let right = self.nesting()?;
+            if op == '/' {
+                let mut all: TermSet = Vec::new();
+                for t in &terms {
+                    all = cross(&all, t);
+                }
+                let nested: Vec<TermSet> = right.iter().map(|b| cross(&all, b)).collect();
+                union_into(&mut terms, nested);
+                continue;
+            }
             let mut both = terms.clone();
             union_into(&mut both, right.clone());
             let crossed: Vec<TermSet> = terms
@@ -728,6 +761,28 @@ impl Parser<'_> {
                 .collect();
             union_into(&mut both, crossed);
             terms = both;
+        }
+        Ok(terms)
+    }
+
+    /// `a %in% b`: the term `a:b` (R's `terms()` writes it so), binding tighter than `*` and `/`, looser than `:`.
+    fn nesting(&mut self) -> Result<Vec<TermSet>> {
+        let mut terms = self.interaction()?;
+        while self.peek() == Some(&Tok::Other('%'))
+            && matches!(self.toks.get(self.pos + 1), Some(Tok::Ident(w)) if w == "in")
+            && self.toks.get(self.pos + 2) == Some(&Tok::Other('%'))
+        {
+            self.pos += 3;
+            let right = self.interaction()?;
+            let mut crossed = Vec::new();
+            union_into(
+                &mut crossed,
+                terms
+                    .iter()
+                    .flat_map(|a| right.iter().map(move |b| cross(a, b)))
+                    .collect(),
+            );
+            terms = crossed;
         }
         Ok(terms)
     }
@@ -868,9 +923,18 @@ impl Parser<'_> {
                 ]);
             }
         }
+        // The inserted tokens point where the strata() call ends (any error about them is there).
+        let at = self
+            .starts
+            .get(self.pos)
+            .copied()
+            .unwrap_or(self.src.chars().count());
         let tail = self.toks.split_off(self.pos);
+        let tail_starts = self.starts.split_off(self.pos.min(self.starts.len()));
+        self.starts.extend(std::iter::repeat_n(at, ins.len()));
         self.toks.extend(ins);
         self.toks.extend(tail);
+        self.starts.extend(tail_starts);
     }
 }
 
@@ -887,6 +951,39 @@ mod tests {
             e.len() < 300 && e.contains(&format!("({n} characters)")),
             "{e}"
         );
+    }
+
+    #[test]
+    fn an_error_has_a_caret_under_the_problem() {
+        let e = parse_formula("Surv(time, status) ~ age * * er")
+            .unwrap_err()
+            .to_string();
+        let lines: Vec<&str> = e.lines().collect();
+        assert_eq!(lines[1], "    Surv(time, status) ~ age * * er", "{e}");
+        assert_eq!(lines[2], format!("    {}^", " ".repeat(27)), "{e}");
+        // At the end when the formula stops too early.
+        let e = parse_formula("Surv(time, status) ~ age +")
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with(&format!("    {}^", " ".repeat(26))), "{e}");
+        // A long formula is not repeated.
+        let long = format!("Surv(time, status) ~ {} -", vec!["x"; 100].join(" + "));
+        assert_eq!(
+            parse_formula(&long)
+                .unwrap_err()
+                .to_string()
+                .lines()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn nesting_expands_as_r() {
+        let f = parse_formula("Surv(t, e) ~ (a + b) / c + d %in% g").unwrap();
+        let names: Vec<usize> = f.terms.iter().map(|t| t.variables().len()).collect();
+        // a, b, d:g, a:b:c (R: terms(~ (a + b)/c + d %in% g) orders by degree).
+        assert_eq!(names, vec![1, 1, 2, 3], "{:?}", f.terms);
     }
 
     #[test]
