@@ -24,7 +24,7 @@ pub fn run(a: &PredictArgs) -> CliResult<()> {
         filter: a.filter.clone(),
     };
     let names = sigsurv_io::table::column_names(&spec)?;
-    let needed = model.coding.source_columns();
+    let needed = model.columns();
     if let Some(missing) = needed.iter().find(|c| !names.contains(c)) {
         return Err(Failure::input(format!(
             "{} has no column \"{missing}\", which the model uses ({})",
@@ -50,12 +50,19 @@ pub fn run(a: &PredictArgs) -> CliResult<()> {
     let x = model
         .coding
         .encode(&table, &a.newdata.display().to_string())?;
-    let lp = model.linear_predictor(&x);
+    let centred = model.linear_predictor(&x);
+    let strata = model.strata_of(&table, &a.newdata.display().to_string())?;
     let mut times = a.times.clone();
     times.sort_by(f64::total_cmp);
-    let surv: Vec<Vec<f64>> = lp
+    let surv: Vec<Vec<f64>> = centred
         .iter()
-        .map(|l| times.iter().map(|&t| model.survival(*l, t)).collect())
+        .zip(&strata)
+        .map(|(l, &s)| times.iter().map(|&t| model.survival(s, *l, t)).collect())
+        .collect();
+    let lp: Vec<f64> = centred
+        .iter()
+        .zip(&strata)
+        .map(|(l, &s)| model.reported_lp(*l, s))
         .collect();
     let ids: Vec<String> = match &id {
         Some(c) => (0..table.n()).map(|i| table.get(c).label(i)).collect(),

@@ -74,6 +74,14 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
     }
     let mut predicted = parse_predicted(&a.predicted)?;
     let saved = a.model.as_deref().map(SavedCox::read).transpose()?;
+    if let Some(m) = saved.as_ref().filter(|m| m.strata.is_some()) {
+        return Err(Failure::input(format!(
+            "validate --model: {} is a stratified model ({}); its risk is not one marker across strata",
+            a.model.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+            m.formula
+        ))
+        .hint("write its predicted survival with `sigsurv predict --times ... --format csv` and validate with --marker and --predicted COL=TIME"));
+    }
     let model_columns = saved
         .as_ref()
         .map(|m| m.coding.source_columns())
@@ -91,7 +99,7 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
             times.dedup();
             let surv: Vec<Vec<f64>> = times
                 .iter()
-                .map(|&t| lp.iter().map(|&l| m.survival(l, t)).collect())
+                .map(|&t| lp.iter().map(|&l| m.survival(0, l, t)).collect())
                 .collect();
             predicted = times
                 .iter()

@@ -1,6 +1,7 @@
 //! A fitted Cox model saved to a file (`cox --save-model`) and read back (`predict`): what a new table needs to be
 //! scored as R's `predict(fit, newdata)` and `survfit(fit, newdata)` score it — the term coding, the centring,
-//! the coefficients and their covariance, and the baseline cumulative hazard at the centre.
+//! the coefficients and their covariance, and the baseline cumulative hazard at the centre (one per stratum of a
+//! stratified model, with the strata columns and each stratum's mean linear predictor).
 //!
 //! The file is JSON with `"schema": "sigsurv-cox-model"` and `"version": [major, minor]`: a reader takes any
 //! minor version of its major and refuses a newer major.
@@ -13,7 +14,7 @@ use sigsurv_core::cox::cox_survfit;
 use std::path::Path;
 
 pub(crate) const SCHEMA: &str = "sigsurv-cox-model";
-pub(crate) const VERSION: [u32; 2] = [1, 0];
+pub(crate) const VERSION: [u32; 2] = [1, 1];
 
 /// The baseline cumulative hazard of one stratum at the covariate means (survfit.coxph's default curve).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -58,19 +59,19 @@ pub(crate) struct SavedCox {
     pub var: Vec<f64>,
     /// The centre of the linear predictor (R's `fit$means`).
     pub means: Vec<f64>,
+    /// The `strata()` columns of a stratified model; a row's stratum is `col=level, col=level` as the fit names it.
     pub strata: Option<Vec<String>>,
     pub baseline: Vec<Baseline>,
+    /// Per baseline (stratum), the mean of the training rows' linear predictors: R's `predict(type = "lp")`
+    /// centres a stratified model's predictions within each stratum (`reference = "strata"`). Since 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stratum_lp_means: Option<Vec<f64>>,
 }
 
 impl SavedCox {
     /// The saved form of a fitted model; stratified models and models with an aliased coefficient are refused
     /// (their predictions are not yet supported).
     pub fn of(m: &CoxModel, training_file: &Path, ties: &str) -> CliResult<SavedCox> {
-        if m.design.strata.is_some() {
-            return Err(Failure::input(
-                "--save-model: a stratified model (strata()) cannot be saved yet; fit without strata() to predict",
-            ));
-        }
         if m.fit.coef.iter().any(|c| !c.is_finite()) {
             return Err(Failure::input(
                 "--save-model: the model has a coefficient that is not estimable (NA); drop that term to save it",
@@ -88,6 +89,42 @@ impl SavedCox {
                 cumhaz: c.cumhaz.clone(),
             })
             .collect();
+        // A stratified model: its strata columns, and each stratum's mean training linear predictor.
+        let (strata, stratum_lp_means) = match &m.design.strata {
+            None => (None, None),
+            Some(codes) => {
+                let names: Vec<String> = m.table.columns.iter().map(|(n, _)| n.clone()).collect();
+                let formula = sigsurv_core::formula::parse_formula_for(&m.formula_text, &names)
+                    .map_err(|e| Failure::input(format!("--save-model: {e}")))?;
+                let columns: Vec<String> = formula
+                    .terms
+                    .iter()
+                    .filter_map(|t| match t {
+                        sigsurv_core::formula::Term::Strata(c) => Some(c.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                // The design is column-major, n × p.
+                let (n, p) = (m.design.n, m.fit.coef.len());
+                let k = m.design.strata_labels.len();
+                let (mut sum, mut count) = (vec![0.0; k], vec![0usize; k]);
+                for (i, &s) in codes.iter().enumerate() {
+                    let lp: f64 = (0..p)
+                        .map(|j| (m.design.x[j * n + i] - m.fit.means[j]) * m.fit.coef[j])
+                        .sum();
+                    sum[s as usize] += lp;
+                    count[s as usize] += 1;
+                }
+                let by_label: Vec<f64> =
+                    sum.iter().zip(&count).map(|(s, &c)| s / c as f64).collect();
+                // In the baselines' order (survfit lists the strata with a curve).
+                let means = curves
+                    .iter()
+                    .map(|c| c.stratum.map_or(0.0, |s| by_label[s as usize]))
+                    .collect();
+                (Some(columns), Some(means))
+            }
+        };
         Ok(SavedCox {
             schema: SCHEMA.into(),
             version: VERSION,
@@ -103,8 +140,9 @@ impl SavedCox {
             coef: m.fit.coef.clone(),
             var: m.fit.var.clone(),
             means: m.fit.means.clone(),
-            strata: None,
+            strata,
             baseline,
+            stratum_lp_means,
         })
     }
 
@@ -138,10 +176,65 @@ impl SavedCox {
             .map_err(|e| Failure::input(format!("invalid model file {}: {e}", path.display())))
     }
 
-    /// S(t | x) = exp(−H₀(t) · exp(lp)) of a row with linear predictor `lp`, H₀ the baseline at the means (R's
-    /// `summary(survfit(fit, newdata), times, extend = TRUE)$surv`).
-    pub fn survival(&self, lp: f64, t: f64) -> f64 {
-        (-self.baseline[0].at(t) * lp.exp()).exp()
+    /// S(t | x) = exp(−H₀(t) · exp(lp)) of a row with linear predictor `lp` (centred at the training means) in
+    /// baseline `stratum`, H₀ that stratum's baseline at the means (R's `summary(survfit(fit, newdata), times,
+    /// extend = TRUE)$surv`).
+    pub fn survival(&self, stratum: usize, lp: f64, t: f64) -> f64 {
+        (-self.baseline[stratum].at(t) * lp.exp()).exp()
+    }
+
+    /// Each row's baseline: 0 without strata, else the stratum named by the row's strata columns (an error for a
+    /// stratum the training data did not have).
+    pub fn strata_of(&self, t: &sigsurv_io::Table, what: &str) -> CliResult<Vec<usize>> {
+        let Some(columns) = &self.strata else {
+            return Ok(vec![0; t.n()]);
+        };
+        (0..t.n())
+            .map(|i| {
+                let label = columns
+                    .iter()
+                    .map(|c| format!("{c}={}", super::coding::label(t.get(c), i)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.baseline
+                    .iter()
+                    .position(|b| b.stratum.as_deref() == Some(label.as_str()))
+                    .ok_or_else(|| {
+                        Failure::input(format!(
+                            "{what}: the stratum {label} at {} is not a stratum of the fitted model",
+                            t.location(i)
+                        ))
+                        .hint(format!(
+                            "its strata: {}",
+                            self.baseline
+                                .iter()
+                                .filter_map(|b| b.stratum.clone())
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ))
+                    })
+            })
+            .collect()
+    }
+
+    /// The linear predictor as R's `predict(type = "lp")` reports it: centred at the training means, and for a
+    /// stratified model within each stratum (the stratum's mean training linear predictor subtracted).
+    pub fn reported_lp(&self, lp: f64, stratum: usize) -> f64 {
+        match &self.stratum_lp_means {
+            Some(m) => lp - m[stratum],
+            None => lp,
+        }
+    }
+
+    /// The table columns a new table needs: the coding's and the strata columns.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out = self.coding.source_columns();
+        for c in self.strata.iter().flatten() {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+        out
     }
 
     /// The linear predictor of each design row (row-major), centred at the training means as R's
