@@ -233,7 +233,7 @@ fn transforms_and_spline_bases_match_coxph() {
         let formula = r["formula"].as_str().unwrap();
         let o = sigsurv(&[
             "cox",
-            &fixture("GBSG2/GBSG2.csv"),
+            &fixture(r["file"].as_str().unwrap()),
             "--formula",
             formula,
             "--format",
@@ -242,6 +242,7 @@ fn transforms_and_spline_bases_match_coxph() {
         ]);
         assert!(o.status.success(), "{formula}: {}", stderr(&o));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["n"], r["n"], "{formula}");
         let terms = v["terms"].as_array().unwrap();
         assert_eq!(
             terms.len(),

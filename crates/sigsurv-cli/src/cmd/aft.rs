@@ -16,7 +16,8 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
             "--quantiles: {p} is not a probability in (0, 1)"
         )));
     }
-    let formula = parse_for_table(&a.formula, &a.data)?;
+    let mut formula = parse_for_table(&a.formula, &a.data)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     if formula.terms.iter().any(|t| matches!(t, Term::Cluster(_))) {
         return Err(Failure::input(
             "cluster() terms are not supported by sigsurv aft (survreg's robust variance is not implemented)",

@@ -21,11 +21,14 @@ pub fn run(a: &AnovaArgs) -> CliResult<()> {
             "anova compares two or more models: give --formula at least twice",
         ));
     }
-    let formulas: Vec<Formula> = a
+    let mut formulas: Vec<Formula> = a
         .formula
         .iter()
         .map(|f| parse(f))
         .collect::<CliResult<_>>()?;
+    for f in formulas.iter_mut() {
+        crate::model::frame::place_spline_knots(&a.data, f, &a.output)?;
+    }
     if let Some((k, _)) = formulas
         .iter()
         .enumerate()

@@ -21,7 +21,8 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             a.eps
         )));
     }
-    let formula = parse_for_table(&a.formula, &a.data)?;
+    let mut formula = parse_for_table(&a.formula, &a.data)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
     // A cause-specific model: the events of the cause, every other cause censored.
     let event_value = match &a.cause {

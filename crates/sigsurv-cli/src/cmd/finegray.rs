@@ -10,7 +10,8 @@ use sigsurv_core::competing::FineGrayOptions;
 
 pub fn run(a: &FinegrayArgs) -> CliResult<()> {
     crate::core_options::check_conf_level(a.conf_level)?;
-    let formula = parse_for_table(&a.formula, &a.data)?;
+    let mut formula = parse_for_table(&a.formula, &a.data)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     let table = read_model_table(&a.data, &formula, None, &a.output)?;
     let opts = FineGrayOptions {
         max_iter: a.iter_max,

@@ -70,6 +70,56 @@ pub(crate) fn read_model_table(
     Ok(table)
 }
 
+/// Fixes the knots of every `ns()` / `bs()` term whose knots come from the data, as R's `model.frame` places
+/// them: on every row (after `--where`) where the spline's own column is known, before rows missing another
+/// column of the model are dropped. The term keeps its name (`ns(age, df = 3)1`, ...); only its knots and
+/// boundary are now given, so the model's rows use them.
+pub(crate) fn place_spline_knots(
+    data: &TableArgs,
+    formula: &mut Formula,
+    out: &OutputArgs,
+) -> CliResult<()> {
+    use sigsurv_core::formula::{BasisKind, BasisSpec, Term};
+    use sigsurv_core::splines::{BSplineBasis, NaturalSplineBasis};
+    let quiet = OutputArgs {
+        quiet: true,
+        ..out.clone()
+    };
+    let place = |b: &mut BasisSpec| -> CliResult<()> {
+        if b.kind == BasisKind::Poly || (b.knots.is_some() && b.boundary.is_some()) {
+            return Ok(());
+        }
+        let table = read_columns(&data.table_spec(), &[b.column.as_str()], &quiet)?;
+        let x = table.numeric(&b.column)?;
+        let placed = match b.kind {
+            BasisKind::Ns => NaturalSplineBasis::new(&x, b.df, b.knots.clone(), false, b.boundary)
+                .map(|(s, _)| (s.knots, s.boundary)),
+            _ => BSplineBasis::new(&x, b.df, b.knots.clone(), b.degree, false, b.boundary)
+                .map(|(s, _)| (s.knots, s.boundary)),
+        };
+        // A basis that cannot be placed is left to the model's own error.
+        if let Ok((knots, boundary)) = placed {
+            b.knots = Some(knots);
+            b.boundary = Some(boundary);
+        }
+        Ok(())
+    };
+    for term in formula.terms.iter_mut() {
+        match term {
+            Term::Basis(b) => place(b)?,
+            Term::Interaction(vars) => {
+                for v in vars.iter_mut() {
+                    if let Term::Basis(b) = v {
+                        place(b)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// A model's response and design, built from a table that holds its columns (missing rows already dropped).
 pub(crate) struct ModelFrame {
     pub start: Option<Vec<f64>>,
