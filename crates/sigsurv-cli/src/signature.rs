@@ -236,36 +236,25 @@ pub fn score_with(
                 .collect()
         })
         .collect();
-    if let Some(frozen) = frozen {
-        let scores = frozen_scores(&matrix, &rows, frozen)?;
-        return Ok(Scored {
-            samples: matrix.samples.clone(),
-            sets,
-            matches,
-            scores,
+    let scores = match frozen {
+        Some(frozen) => frozen_scores(&matrix, &rows, frozen)?,
+        None => score_sets(
+            &matrix.values,
+            matrix.n_genes(),
+            matrix.n_samples(),
+            &rows,
             method,
-            missing,
-            dropped_constant,
-            collapsed,
-            gene_stats,
-        });
-    }
-    let scores = score_sets(
-        &matrix.values,
-        matrix.n_genes(),
-        matrix.n_samples(),
-        &rows,
-        method,
-    )
-    .map_err(|e| {
-        let what = match e {
-            CoreError::GeneSet { set, message } => {
-                format!("gene set {}: {message}", sets[set].name)
-            }
-            other => other.to_string(),
-        };
-        Failure::input(format!("cannot score {}: {what}", matrix.path.display()))
-    })?;
+        )
+        .map_err(|e| {
+            let what = match e {
+                CoreError::GeneSet { set, message } => {
+                    format!("gene set {}: {message}", sets[set].name)
+                }
+                other => other.to_string(),
+            };
+            Failure::input(format!("cannot score {}: {what}", matrix.path.display()))
+        })?,
+    };
     Ok(Scored {
         samples: matrix.samples.clone(),
         sets,

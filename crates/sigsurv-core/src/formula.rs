@@ -367,6 +367,18 @@ fn cross(a: &TermSet, b: &TermSet) -> TermSet {
     out
 }
 
+/// Every term of `left` crossed with every term of `right`, each once (`a:b`, `a %in% b`).
+fn cross_all(left: &[TermSet], right: &[TermSet]) -> Vec<TermSet> {
+    let mut crossed = Vec::new();
+    union_into(
+        &mut crossed,
+        left.iter()
+            .flat_map(|a| right.iter().map(move |b| cross(a, b)))
+            .collect(),
+    );
+    crossed
+}
+
 fn same_term(a: &TermSet, b: &TermSet) -> bool {
     a.len() == b.len() && a.iter().all(|v| b.contains(v))
 }
@@ -774,15 +786,7 @@ impl Parser<'_> {
         {
             self.pos += 3;
             let right = self.interaction()?;
-            let mut crossed = Vec::new();
-            union_into(
-                &mut crossed,
-                terms
-                    .iter()
-                    .flat_map(|a| right.iter().map(move |b| cross(a, b)))
-                    .collect(),
-            );
-            terms = crossed;
+            terms = cross_all(&terms, &right);
         }
         Ok(terms)
     }
@@ -793,15 +797,7 @@ impl Parser<'_> {
         while self.peek() == Some(&Tok::Other(':')) {
             self.pos += 1;
             let right = self.power()?;
-            let mut crossed = Vec::new();
-            union_into(
-                &mut crossed,
-                terms
-                    .iter()
-                    .flat_map(|a| right.iter().map(move |b| cross(a, b)))
-                    .collect(),
-            );
-            terms = crossed;
+            terms = cross_all(&terms, &right);
         }
         Ok(terms)
     }

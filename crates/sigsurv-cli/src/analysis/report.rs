@@ -708,6 +708,20 @@ pub(super) fn score(s: &Value, histogram: Block) -> Vec<Block> {
     blocks
 }
 
+/// A `cif` group's events of `cause` and of the other causes.
+pub(super) fn cause_events(group: &Value, cause: &str) -> (u64, u64) {
+    let mut n = (0, 0);
+    for c in group["causes"].as_array().into_iter().flatten() {
+        let k = c["n_events"].as_u64().unwrap_or(0);
+        if c["cause"].as_str() == Some(cause) {
+            n.0 += k;
+        } else {
+            n.1 += k;
+        }
+    }
+    n
+}
+
 /// Each group's patients, events of the analysed cause and competing events.
 fn incidence_groups(s: &Value) -> Block {
     let cause = s["endpoint"]["cause"].as_str().unwrap_or("");
@@ -716,19 +730,12 @@ fn incidence_groups(s: &Value) -> Block {
         .into_iter()
         .flatten()
         .map(|g| {
-            let causes = g["causes"].as_array().cloned().unwrap_or_default();
-            let of = |own: bool| {
-                causes
-                    .iter()
-                    .filter(|c| (c["cause"].as_str() == Some(cause)) == own)
-                    .filter_map(|c| c["n_events"].as_u64())
-                    .sum::<u64>() as usize
-            };
+            let (own, competing) = cause_events(g, cause);
             vec![
                 Cell::text(g["group"].as_str().unwrap_or("")),
                 count(&g["n"]),
-                Cell::count(of(true)),
-                Cell::count(of(false)),
+                Cell::count(own as usize),
+                Cell::count(competing as usize),
             ]
         })
         .collect();

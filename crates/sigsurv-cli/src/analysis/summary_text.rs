@@ -151,20 +151,13 @@ fn endpoint_lines(s: &Value) -> String {
     );
     t.push_str("group        n  events  competing\n");
     for g in s["cif"]["groups"].as_array().into_iter().flatten() {
-        let causes = g["causes"].as_array().cloned().unwrap_or_default();
-        let of = |own: bool| {
-            causes
-                .iter()
-                .filter(|c| (c["cause"].as_str() == Some(cause)) == own)
-                .filter_map(|c| c["n_events"].as_u64())
-                .sum::<u64>()
-        };
+        let (own, competing) = super::report::cause_events(g, cause);
         t.push_str(&format!(
             "{:<8} {:>5} {:>7} {:>10}\n",
             g["group"].as_str().unwrap_or(""),
             g["n"].to_string(),
-            of(true),
-            of(false)
+            own,
+            competing
         ));
     }
     for r in s["cif"]["at"].as_array().into_iter().flatten() {
