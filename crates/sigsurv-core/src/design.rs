@@ -512,11 +512,13 @@ fn interaction<'c>(
                 continue;
             }
             Term::Factor { column, reference } => (column, reference.as_deref(), true),
+            // `strata(a):x`: x's coefficient in each stratum (the model is stratified by a too).
+            Term::Strata(column) => (column, None, true),
             Term::Transform(_) | Term::Basis(_) => {
                 per_var.push(numeric_columns(v, d.n, get)?);
                 continue;
             }
-            _ => unreachable!("the parser keeps strata() and cluster() out of interactions"),
+            _ => unreachable!("the parser keeps cluster() out of interactions"),
         };
         let col = get(column)?;
         if !as_factor {
@@ -532,7 +534,16 @@ fn interaction<'c>(
             });
         }
         let r = reference_index(column, reference, &labels, &numeric_levels)?;
-        let contrasts = present(k);
+        // A stratum variable always gets every level, named as coxph names them: R's strata() labels a level
+        // `column=level` for a number (`strata(sex)sex=1:ph.ecog`) and by the level alone for text
+        // (`age:strata(horTh)no`, strata()'s shortlabel).
+        let is_strata = matches!(v, Term::Strata(_));
+        let contrasts = !is_strata && present(k);
+        let prefix = match (is_strata, numeric_levels.is_empty()) {
+            (true, false) => format!("strata({column}){column}="),
+            (true, true) => format!("strata({column})"),
+            (false, _) => format!("{column}="),
+        };
         let code = src.codes.len();
         src.codes.push(idx);
         per_var.push(
@@ -542,7 +553,7 @@ fn interaction<'c>(
                 .filter(|(l, _)| !contrasts || *l != r)
                 .map(|(l, name)| {
                     (
-                        format!("{column}={name}"),
+                        format!("{prefix}{name}"),
                         Source::Dummy {
                             factor: code,
                             level: l as u32,

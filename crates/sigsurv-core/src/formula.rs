@@ -874,28 +874,39 @@ impl Parser<'_> {
     fn ordered_terms(&self, sets: Vec<TermSet>) -> Result<Vec<Term>> {
         let mut sets: Vec<TermSet> = sets.into_iter().filter(|s| !s.is_empty()).collect();
         sets.sort_by_key(|s| s.len());
-        sets.into_iter()
+        let mut terms = sets
+            .into_iter()
             .map(|mut s| {
                 if s.len() == 1 {
                     return Ok(s.remove(0));
                 }
-                if let Some(v) = s
-                    .iter()
-                    .find(|v| matches!(v, Term::Strata(_) | Term::Cluster(_)))
-                {
-                    return Err(self.err(&format!(
-                        "{} cannot be part of an interaction",
-                        match v {
-                            Term::Strata(c) => format!("strata({c})"),
-                            Term::Cluster(c) => format!("cluster({c})"),
-                            _ => String::new(),
-                        }
-                    )));
+                if let Some(Term::Cluster(c)) = s.iter().find(|v| matches!(v, Term::Cluster(_))) {
+                    return Err(self.err(&format!("cluster({c}) cannot be part of an interaction")));
+                }
+                if s.iter().filter(|v| matches!(v, Term::Strata(_))).count() > 1 {
+                    return Err(self.err(
+                        "an interaction can hold one strata() column (strata(a, b):x is not supported)",
+                    ));
                 }
                 s.sort_by_key(|v| self.order.iter().position(|o| o == v));
                 Ok(Term::Interaction(s))
             })
-            .collect()
+            .collect::<Result<Vec<Term>>>()?;
+        // `strata(a):x` stratifies the model by a, as coxph does, whether or not strata(a) is written too.
+        let implied: Vec<Term> = terms
+            .iter()
+            .flat_map(|t| match t {
+                Term::Interaction(vs) => vs.clone(),
+                _ => Vec::new(),
+            })
+            .filter(|v| matches!(v, Term::Strata(_)))
+            .collect();
+        for s in implied {
+            if !terms.contains(&s) {
+                terms.push(s);
+            }
+        }
+        Ok(terms)
     }
 
     fn single(&mut self) -> Result<String> {
@@ -1140,7 +1151,8 @@ mod tests {
             "Surv(time, status) ~ pspline(age)",
             "Surv(time, status) ~ ns(age, lambda = 2)",
             "Surv(time, status) ~ I(age +)",
-            "Surv(time, status) ~ age:strata(sex)",
+            "Surv(time, status) ~ age:cluster(sex)",
+            "Surv(time, status) ~ age:strata(sex):strata(g)",
             "Surv(time, status) ~ (age + sex)^0",
             "Surv(time, status) ~ .",
             "Surv(time, status) ~",

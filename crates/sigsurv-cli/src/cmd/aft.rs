@@ -23,6 +23,14 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
             "cluster() terms are not supported by sigsurv aft (survreg's robust variance is not implemented)",
         ));
     }
+    if formula.terms.iter().any(
+        |t| matches!(t, Term::Interaction(vs) if vs.iter().any(|v| matches!(v, Term::Strata(_)))),
+    ) {
+        return Err(Failure::input(
+            "strata() inside an interaction (strata(a):x) is a Cox-model term; sigsurv aft does not take it",
+        )
+        .hint("use factor(a):x for a coefficient of x per level of a"));
+    }
     let stratified = formula.terms.iter().any(|t| matches!(t, Term::Strata(_)));
     if stratified && a.predict.is_some() {
         return Err(Failure::input(
