@@ -84,14 +84,18 @@ impl Prepared {
         };
         let (rank, n_ranks) = marker_ranks(data.marker);
         let stratum = |i: usize| data.strata.map_or(0, |s| s[i]);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| {
-            stratum(a)
-                .cmp(&stratum(b))
-                .then(time[b].total_cmp(&time[a]))
-                .then(data.event[a].cmp(&data.event[b]))
-                .then(rank[a].cmp(&rank[b]))
-        });
+        // Rows by stratum, latest time first, censored before events, then marker rank: sorted on one packed key
+        // per row (the comparisons read contiguous keys, not four scattered columns).
+        let mut keyed: Vec<(u32, u64, u64, u32)> = (0..n)
+            .map(|i| {
+                // Inverted for the latest time first.
+                let ordered = total_order_bits(time[i]);
+                let tail = (u64::from(data.event[i]) << 32) | rank[i] as u64;
+                (stratum(i), !ordered, tail, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<usize> = keyed.into_iter().map(|k| k.3 as usize).collect();
         let strata: Vec<Vec<usize>> = order
             .chunk_by(|&a, &b| stratum(a) == stratum(b))
             .map(<[usize]>::to_vec)
@@ -138,8 +142,13 @@ impl Prepared {
 
 /// Ranks of the distinct marker values (equal values, `-0.0` and `0.0` included, share a rank).
 fn marker_ranks(marker: &[f64]) -> (Vec<usize>, usize) {
-    let mut order: Vec<usize> = (0..marker.len()).collect();
-    order.sort_unstable_by(|&a, &b| marker[a].total_cmp(&marker[b]));
+    let mut keyed: Vec<(u64, u32)> = marker
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (total_order_bits(*x), i as u32))
+        .collect();
+    keyed.sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.1 as usize).collect();
     let mut rank = vec![0; marker.len()];
     let mut r = 0;
     for (k, &i) in order.iter().enumerate() {
@@ -149,6 +158,16 @@ fn marker_ranks(marker: &[f64]) -> (Vec<usize>, usize) {
         rank[i] = r;
     }
     (rank, r + 1)
+}
+
+/// The bits of `x` as an unsigned number ordered as `f64::total_cmp` orders the values.
+fn total_order_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Weighted pair counts and, per row, the weight of the concordant, discordant and tied_x pairs it is in, in
