@@ -45,9 +45,9 @@ TASKS = {
     # Competing risks, on a cohort whose events have two causes (column "cause": 0 censored, 1, 2).
     "cif_gray": ["time", "cause", "group"],
     "finegray": ["time", "cause"] + COVARIATES,
+    "validate": ["time", "event", "score"],
 }
 COMPETING_TASKS = {"cif_gray", "finegray"}
-TASKS["validate"] = ["time", "event", "score"]
 VALIDATE_TIMES = [365, 1095, 1825]
 RISKREGRESSION_SE_ROWS = 46340
 FINEGRAY_FORMULA = "Surv(time, cause) ~ " + " + ".join(COVARIATES)

@@ -28,8 +28,9 @@ pub struct Scored {
     /// Per set, its genes whose several matrix rows (the same identifier) were collapsed into one: the matrix's
     /// spelling and the number of rows.
     pub collapsed: Vec<Vec<(String, usize)>>,
-    /// Per set, for `mean-z` and `zscore`: each used gene (the matrix's spelling), its mean and standard deviation
-    /// over the scored samples (what a validation cohort standardised as this one needs).
+    /// Per set, for `mean-z` and `zscore` when asked ([`score_with`]): each used gene (the matrix's spelling), its
+    /// mean and standard deviation over the scored samples (what a validation cohort standardised as this one
+    /// needs).
     pub gene_stats: Vec<Vec<GeneStat>>,
 }
 
@@ -90,17 +91,20 @@ pub fn score(
     a: &ExpressionArgs,
     out: &OutputArgs,
 ) -> CliResult<Scored> {
-    score_with(matrix, keep, a, out, None)
+    score_with(matrix, keep, a, out, None, false)
 }
 
 /// [`score`], with `mean-z`'s genes standardised by `frozen` (another cohort's gene means and SDs) instead of
-/// their own: every gene of `frozen` must be in the matrix, and only those genes are scored.
+/// their own: every gene of `frozen` must be in the matrix, and only those genes are scored. With
+/// `gene_stats`, each used gene's mean and SD over the scored samples is kept (`Scored::gene_stats`; empty
+/// otherwise, so that scoring many sets does not standardise every gene twice).
 pub fn score_with(
     mut matrix: ExpressionMatrix,
     keep: Option<&[usize]>,
     a: &ExpressionArgs,
     out: &OutputArgs,
     frozen: Option<&[GeneStat]>,
+    gene_stats: bool,
 ) -> CliResult<Scored> {
     let sets = resolve_sets(a.gene_sets.as_deref(), &a.sets)?;
     if let Some(cols) = keep {
@@ -220,7 +224,7 @@ pub fn score_with(
     let gene_stats: Vec<Vec<GeneStat>> = rows
         .iter()
         .map(|set_rows| {
-            if !matches!(method, ScoreMethod::MeanZ | ScoreMethod::ZScore) {
+            if !gene_stats || !matches!(method, ScoreMethod::MeanZ | ScoreMethod::ZScore) {
                 return Vec::new();
             }
             set_rows

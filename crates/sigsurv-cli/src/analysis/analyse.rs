@@ -53,11 +53,7 @@ pub(super) fn analyse(
     // A validation run reads the training analysis first: its cut-points, score SD and, with `standardise =
     // "train"`, the gene means and SDs the score is standardised by.
     let training = match &spec.validation.train_summary {
-        Some(path) => Some(Training::read(
-            path,
-            &spec.signature.set,
-            &spec.signature.method,
-        )?),
+        Some(path) => Some(Training::read(path)?),
         None => None,
     };
     let frozen = match (&training, spec.validation.standardise()?) {
@@ -86,8 +82,11 @@ pub(super) fn analyse(
     };
     // Score the analysed patients only: z-scores, ranks and ssGSEA's normalisation are relative to them (or,
     // frozen, to the training cohort's gene means and SDs).
-    let scored = score_with(matrix, None, expr_args, out, frozen.as_deref())?;
+    let scored = score_with(matrix, None, expr_args, out, frozen.as_deref(), true)?;
     let set_name = scored.sets[0].name.clone();
+    if let Some(t) = &training {
+        t.check_score(&set_name, scored.method.name())?;
+    }
     let by_sample: HashMap<&str, f64> = scored
         .samples
         .iter()
@@ -340,17 +339,16 @@ struct Training {
     cutpoints: Vec<f64>,
     score_sd: f64,
     split: String,
+    /// The gene set and score method it scored (JSON values, as written).
+    set: Value,
+    method: Value,
     /// The training cohort's gene means and SDs (`gene_standardisation`), when it wrote them.
     gene_stats: Option<Vec<GeneStat>>,
 }
 
 impl Training {
-    /// Reads the training summary; its set and score method must be this analysis'.
-    fn read(
-        path: &std::path::Path,
-        set: &str,
-        method: &str,
-    ) -> crate::failure::CliResult<Training> {
+    /// Reads the training summary.
+    fn read(path: &std::path::Path) -> crate::failure::CliResult<Training> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Failure::input(format!(
                 "cannot read the training summary {}: {e}",
@@ -379,16 +377,6 @@ impl Training {
         let score_sd = v["score_sd"]
             .as_f64()
             .ok_or_else(|| bad("no \"score_sd\""))?;
-        for (key, ours) in [("set", set), ("method", method)] {
-            if v[key].as_str() != Some(ours) {
-                return Err(Failure::input(format!(
-                    "the training analysis {} scored {} {}, this one {ours}: the cut-points apply to the same score only",
-                    path.display(),
-                    key,
-                    v[key]
-                )));
-            }
-        }
         let gene_stats = v["gene_standardisation"]
             .as_array()
             .filter(|a| !a.is_empty())
@@ -414,8 +402,23 @@ impl Training {
             cutpoints,
             score_sd,
             split: v["split"].as_str().unwrap_or("").to_string(),
+            set: v["set"].clone(),
+            method: v["method"].clone(),
             gene_stats,
         })
+    }
+
+    /// The training analysis must have scored the same set by the same method as this one.
+    fn check_score(&self, set: &str, method: &str) -> crate::failure::CliResult<()> {
+        for (key, theirs, ours) in [("set", &self.set, set), ("method", &self.method, method)] {
+            if theirs.as_str() != Some(ours) {
+                return Err(Failure::input(format!(
+                    "the training analysis {} scored {key} {theirs}, this one {ours}: the cut-points apply to the same score only",
+                    self.path.display(),
+                )));
+            }
+        }
+        Ok(())
     }
 }
 

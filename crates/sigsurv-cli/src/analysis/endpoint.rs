@@ -176,16 +176,16 @@ fn fine_gray_json(
         None => format!("Surv({}, {}) ~ {rhs}", terms.time, terms.event),
     };
     let formula = parse(&text)?;
+    let opts = FineGrayOptions::default();
     let args = FinegrayArgs {
         data: data.source.clone(),
         formula: text.clone(),
         cause: cause.clone(),
         censor_value: Some(coding.censor_value.clone()),
         conf_level: 0.95,
-        iter_max: FineGrayOptions::default().max_iter,
+        iter_max: opts.max_iter,
         output: out.clone(),
     };
-    let opts = FineGrayOptions::default();
     let (coding, fit) = fit_fine_gray(
         &text,
         &formula,
