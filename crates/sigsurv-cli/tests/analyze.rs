@@ -410,31 +410,37 @@ fn an_optimal_split_gives_the_permutation_p_and_flags_what_the_search_biases() {
     assert_eq!(v["p_value"], c["p_value"]);
 }
 
+/// `analyze` of GSE1992's overall survival (IL1, mean-z) into `dir/out`, with `extra` flags.
+fn analyze_os(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    let out = dir.join(out).display().to_string();
+    let clinical = fixture("gse1992/clinical.csv");
+    let expression = fixture("gse1992/expression.csv");
+    let mut args = vec![
+        "analyze",
+        "--clinical",
+        &clinical,
+        "--expression",
+        &expression,
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "-q",
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    sigsurv(&args)
+}
+
 #[test]
 fn a_validation_run_applies_the_training_cut_points_and_sd() {
     let dir = tempfile::tempdir().unwrap();
     let run = |out: &str, extra: &[&str]| -> Value {
-        let out = dir.path().join(out);
-        let mut args = vec![
-            "analyze".to_string(),
-            "--clinical".into(),
-            fixture("gse1992/clinical.csv"),
-            "--expression".into(),
-            fixture("gse1992/expression.csv"),
-            "--samples-in-rows".into(),
-            "--time".into(),
-            "os_months".into(),
-            "--event".into(),
-            "os_event".into(),
-            "-q".into(),
-            "--out".into(),
-            out.display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let o = sigsurv(&refs);
+        let o = analyze_os(dir.path(), out, extra);
         assert!(o.status.success(), "{}", stderr(&o));
-        read_json(&out.join("summary.json"))
+        read_json(&dir.path().join(out).join("summary.json"))
     };
     let train = run("train", &["--where", "er == 1", "--split", "tertiles"]);
     let train_file = dir.path().join("train/summary.json");
@@ -510,27 +516,7 @@ fn a_validation_run_applies_the_training_cut_points_and_sd() {
 #[test]
 fn a_validation_run_can_freeze_the_training_gene_standardisation() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |out: &str, extra: &[&str]| -> std::process::Output {
-        let out = dir.path().join(out);
-        let mut args = vec![
-            "analyze".to_string(),
-            "--clinical".into(),
-            fixture("gse1992/clinical.csv"),
-            "--expression".into(),
-            fixture("gse1992/expression.csv"),
-            "--samples-in-rows".into(),
-            "--time".into(),
-            "os_months".into(),
-            "--event".into(),
-            "os_event".into(),
-            "-q".into(),
-            "--out".into(),
-            out.display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        sigsurv(&refs)
-    };
+    let run = |out: &str, extra: &[&str]| analyze_os(dir.path(), out, extra);
     let r = read_json(&root().join("fixtures/gse1992/frozen.json"));
     let o = run("train", &["--where", "er == 1", "--split", "tertiles"]);
     assert!(o.status.success(), "{}", stderr(&o));
