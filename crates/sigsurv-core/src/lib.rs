@@ -142,7 +142,8 @@ pub use score::{score_sets, ScoreMethod};
 pub use simulate::{simulate_cohort, SimulatedCohort, SimulationSpec};
 pub use split::{quantile_type7, split_scores, Grouping, Split};
 pub use validation::{
-    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
-    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
-    RmstContrast, RmstContrasts, RmstGroup, RmstGroups, TimeAuc, TimeBrier, TimeWeight,
+    brier_score, concordance, concordance_by, concordance_pairwise, concordances, integrated_brier,
+    rmst_by_group, rmst_default_tau, time_dependent_auc, time_dependent_auc_reference, Concordance,
+    ConcordanceData, ConcordanceOptions, PairCounting, RmstContrast, RmstContrasts, RmstGroup,
+    RmstGroups, TimeAuc, TimeBrier, TimeWeight,
 };

@@ -8,9 +8,9 @@ mod common;
 use common::{assert_close, json, nums};
 use serde_json::Value;
 use sigsurv_core::{
-    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
-    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
-    RmstContrast, TimeWeight,
+    brier_score, concordance, concordance_by, concordance_pairwise, integrated_brier,
+    rmst_by_group, rmst_default_tau, time_dependent_auc, time_dependent_auc_reference, Concordance,
+    ConcordanceData, ConcordanceOptions, PairCounting, RmstContrast, TimeWeight,
 };
 
 const REL: f64 = 1e-9;
@@ -27,8 +27,8 @@ fn codes(v: &Value) -> Vec<u32> {
     nums(v).iter().map(|&x| x as u32).collect()
 }
 
-/// Both implementations on one concordance case; returns (fast, reference).
-fn both(case: &Value) -> (Concordance, Concordance) {
+/// One concordance case counted by `counting` and by the pairwise reference; returns (fast, reference).
+fn both(case: &Value, counting: PairCounting) -> (Concordance, Concordance) {
     let time = nums(&case["time_values"]);
     let event = bools(&case["event_values"]);
     let marker = nums(&case["marker_values"]);
@@ -53,7 +53,7 @@ fn both(case: &Value) -> (Concordance, Concordance) {
         ..ConcordanceOptions::default()
     };
     (
-        concordance(&data, &opts).unwrap(),
+        concordance_by(&data, &opts, counting).unwrap(),
         concordance_pairwise(&data, &opts).unwrap(),
     )
 }
@@ -63,7 +63,7 @@ fn concordance_matches_r() {
     let r = reference();
     for case in r["concordance"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let (fast, _) = both(case);
+        let (fast, _) = both(case, PairCounting::Auto);
         assert_eq!(fast.n, case["n"].as_u64().unwrap() as usize, "{name}: n");
         for (what, ours, key) in [
             ("c", fast.c, "concordance"),
@@ -84,13 +84,21 @@ fn concordance_matches_r() {
     }
 }
 
-/// The tree pass gives the numbers of the pair-by-pair definition on every golden case.
+/// Each fast pass (trees over marker ranks, trees over times, and the automatic choice) gives the numbers of
+/// the pair-by-pair definition on every golden case.
 #[test]
 fn concordance_tree_same_as_pairwise() {
     let r = reference();
-    for case in r["concordance"].as_array().unwrap() {
-        let name = case["name"].as_str().unwrap();
-        let (fast, slow) = both(case);
+    for (case, counting) in r["concordance"].as_array().unwrap().iter().flat_map(|c| {
+        [
+            PairCounting::Auto,
+            PairCounting::MarkerTree,
+            PairCounting::TimeTree,
+        ]
+        .map(|k| (c, k))
+    }) {
+        let name = format!("{} ({counting:?})", case["name"].as_str().unwrap());
+        let (fast, slow) = both(case, counting);
         for (what, a, b) in [
             ("c", fast.c, slow.c),
             ("var", fast.var, slow.var),
@@ -185,6 +193,30 @@ fn time_dependent_auc_matches_score() {
             ("upper", fit.iter().map(|a| a.upper).collect(), "auc_upper"),
         ] {
             common::assert_all_close(&format!("{name}: {what}"), &ours, &nums(&case[key]), REL);
+        }
+    }
+}
+
+/// The sweeps give the numbers of the per-time computation by binary search on every golden case.
+#[test]
+fn time_dependent_auc_sweep_same_as_reference() {
+    let r = reference();
+    for case in r["score"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let time = nums(&case["time_values"]);
+        let event = bools(&case["event_values"]);
+        let marker = nums(&case["marker_values"]);
+        let times = nums(&case["times"]);
+        let fast = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
+        let slow = time_dependent_auc_reference(&time, &event, &marker, &times, 0.95).unwrap();
+        for (a, b) in fast.iter().zip(&slow) {
+            assert_close(&format!("{name} at {}: auc", a.time), a.auc, b.auc, 1e-12);
+            assert_close(&format!("{name} at {}: se", a.time), a.se, b.se, 1e-10);
+            assert_eq!(
+                (a.n_cases, a.n_controls),
+                (b.n_cases, b.n_controls),
+                "{name}"
+            );
         }
     }
 }

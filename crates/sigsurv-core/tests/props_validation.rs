@@ -1,13 +1,15 @@
-//! Properties of the concordance: the tree pass equals the pair-by-pair definition on random data with tied
-//! times, tied markers, censoring, case weights and strata; whole-number weights equal replicated rows; bad
+//! Properties of the concordance: each tree pass equals the pair-by-pair definition on random data with tied
+//! times, tied markers, censoring, case weights and strata, and several option sets at once equal each on its
+//! own; whole-number weights equal replicated rows; bad
 //! input is an error, never a panic. RMST's default tau is the largest accepted. The time-dependent AUC does not
-//! depend on the row order or a monotone transform of the marker; perfect predictions have Brier score 0.
+//! depend on the row order or a monotone transform of the marker, and its sweeps equal the per-time computation;
+//! perfect predictions have Brier score 0.
 
 use proptest::prelude::*;
 use sigsurv_core::{
-    brier_score, concordance, concordance_pairwise, integrated_brier, rmst_by_group,
-    rmst_default_tau, time_dependent_auc, Concordance, ConcordanceData, ConcordanceOptions,
-    CoreError, TimeWeight,
+    brier_score, concordance, concordance_by, concordance_pairwise, concordances, integrated_brier,
+    rmst_by_group, rmst_default_tau, time_dependent_auc, time_dependent_auc_reference, Concordance,
+    ConcordanceData, ConcordanceOptions, CoreError, PairCounting, TimeWeight,
 };
 
 /// Rows (time on a coarse grid so times tie, event, marker on a coarse grid so markers tie, weight, stratum).
@@ -63,13 +65,26 @@ proptest! {
             higher_is_riskier: riskier,
             ..ConcordanceOptions::default()
         };
-        match (concordance(&data, &opts), concordance_pairwise(&data, &opts)) {
-            (Ok(a), Ok(b)) => {
-                same(&a, &b)?;
-                prop_assert!((0.0..=1.0).contains(&a.c) && a.var >= 0.0);
+        for counting in [PairCounting::Auto, PairCounting::MarkerTree, PairCounting::TimeTree] {
+            match (concordance_by(&data, &opts, counting), concordance_pairwise(&data, &opts)) {
+                (Ok(a), Ok(b)) => {
+                    same(&a, &b)?;
+                    prop_assert!((0.0..=1.0).contains(&a.c) && a.var >= 0.0);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                (a, b) => prop_assert!(false, "{counting:?}: {a:?} vs {b:?}"),
             }
-            (Err(a), Err(b)) => prop_assert_eq!(a, b),
-            (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+        }
+        // Harrell's and these options together give what each gives alone.
+        let pair = [ConcordanceOptions::default(), opts];
+        match concordances(&data, &pair) {
+            Ok(fits) => {
+                prop_assert_eq!(fits.len(), 2);
+                for (fit, o) in fits.iter().zip(&pair) {
+                    same(fit, &concordance(&data, o).unwrap())?;
+                }
+            }
+            Err(e) => prop_assert!(pair.iter().any(|o| concordance(&data, o) == Err(e.clone()))),
         }
     }
 
@@ -274,12 +289,15 @@ proptest! {
         let b = &time_dependent_auc(&rev(&time), &ev_rev, &rev(&marker), &[t], 0.95).unwrap()[0];
         let exp_marker: Vec<f64> = marker.iter().map(|x| x.exp()).collect();
         let c = &time_dependent_auc(&time, &event, &exp_marker, &[t], 0.95).unwrap()[0];
+        let slow = &time_dependent_auc_reference(&time, &event, &marker, &[t], 0.95).unwrap()[0];
+        prop_assert_eq!((a.n_cases, a.n_controls), (slow.n_cases, slow.n_controls));
         if a.n_cases == 0 || a.n_controls == 0 {
             prop_assert!(a.auc.is_nan());
         } else {
             prop_assert!((0.0..=1.0).contains(&a.auc));
             prop_assert!(close(a.auc, b.auc) && close(a.se, b.se));
             prop_assert!(close(a.auc, c.auc) && close(a.se, c.se));
+            prop_assert!(close(a.auc, slow.auc) && close(a.se, slow.se));
             prop_assert!(a.se.is_finite());
         }
     }

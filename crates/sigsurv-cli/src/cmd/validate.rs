@@ -13,7 +13,7 @@ use sigsurv_core::cox::{cox_ph, CoxData, CoxOptions};
 use sigsurv_core::km::{kaplan_meier_by, KmOptions};
 use sigsurv_core::split::{split_scores, Split};
 use sigsurv_core::validation::{
-    brier_score, concordance, integrated_brier, time_dependent_auc, Concordance, ConcordanceData,
+    brier_score, concordances, integrated_brier, time_dependent_auc, Concordance, ConcordanceData,
     ConcordanceOptions, TimeWeight,
 };
 
@@ -145,22 +145,30 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
         weight: None,
         strata: None,
     };
-    let harrell = concordance(&data, &ConcordanceOptions::default()).map_err(fail)?;
-    let uno = concordance(
-        &data,
-        &ConcordanceOptions {
+    let both = [
+        ConcordanceOptions::default(),
+        ConcordanceOptions {
             time_weight: TimeWeight::Uno,
             tau: a.tau,
             ..ConcordanceOptions::default()
         },
-    )
-    .map_err(fail)?;
-    let auc = if times.is_empty() {
-        Vec::new()
-    } else {
-        time_dependent_auc(&input.time, &input.event, &marker, &times, a.conf_level)
-            .map_err(fail)?
+    ];
+    // Discrimination by pairs and by time are independent passes over the rows: run side by side.
+    let (pairs, by_time) = rayon::join(
+        || concordances(&data, &both),
+        || {
+            if times.is_empty() {
+                Ok(Vec::new())
+            } else {
+                time_dependent_auc(&input.time, &input.event, &marker, &times, a.conf_level)
+            }
+        },
+    );
+    let [harrell, uno]: [Concordance; 2] = match pairs.map_err(fail)?.try_into() {
+        Ok(both) => both,
+        Err(_) => unreachable!("concordances gives one result per option set"),
     };
+    let auc = by_time.map_err(fail)?;
     let brier = if surv.is_empty() {
         Vec::new()
     } else {

@@ -2,6 +2,8 @@
 //! hazard: the inverse-probability-of-censoring weights of the time-dependent AUC and the Brier score, as
 //! riskRegression's `Score(..., cens.model = "km")` computes them.
 
+use super::sort_key::{sort_keys, total_order_bits};
+
 /// The censoring distribution G of a cohort (no case weights), on its distinct times.
 pub(crate) struct CensoringKm {
     /// Distinct times, increasing.
@@ -20,9 +22,19 @@ impl CensoringKm {
     /// at u (prodlim's `reverse = TRUE`). The influence function of the censoring cumulative hazard uses the
     /// risk set Y(u) with the events, as riskRegression's `getInfluenceFunctionKM`.
     pub(crate) fn new(time: &[f64], event: &[bool]) -> CensoringKm {
+        CensoringKm::with_order(time, event).0
+    }
+
+    /// [`CensoringKm::new`], with the row indices by increasing time it was built from.
+    pub(crate) fn with_order(time: &[f64], event: &[bool]) -> (CensoringKm, Vec<usize>) {
         let n = time.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
+        let mut keyed: Vec<(u64, u32)> = time
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (total_order_bits(t), i as u32))
+            .collect();
+        sort_keys(&mut keyed);
+        let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i as usize).collect();
         let mut times = Vec::new();
         let mut g = Vec::new();
         let mut at_risk = Vec::new();
@@ -43,13 +55,34 @@ impl CensoringKm {
             compensator.push(mc);
             passed += block.len();
         }
-        CensoringKm {
+        let km = CensoringKm {
             times,
             g,
             at_risk,
             compensator,
             n: n as f64,
-        }
+        };
+        (km, order)
+    }
+
+    /// G just after the `k`-th distinct time.
+    pub(crate) fn g_after(&self, k: usize) -> f64 {
+        self.g[k]
+    }
+
+    /// The compensator sum through the `k`-th distinct time; 0 for `None` (before the first).
+    pub(crate) fn compensator_through(&self, k: Option<usize>) -> f64 {
+        k.map_or(0.0, |k| self.compensator[k])
+    }
+
+    /// [`CensoringKm::influence_after_own_time`] of a row whose time is the `k`-th distinct time.
+    pub(crate) fn influence_after_distinct(&self, k: usize, censored: bool) -> f64 {
+        let jump = if censored {
+            self.n / self.at_risk[k]
+        } else {
+            0.0
+        };
+        jump - self.compensator[k]
     }
 
     /// Index of the last distinct time <= s (`None` before the first).
@@ -73,28 +106,22 @@ impl CensoringKm {
     }
 
     /// The compensator sum up to s (inclusive).
-    fn compensator_at(&self, s: f64) -> f64 {
-        self.last_at_or_before(s)
-            .map_or(0.0, |k| self.compensator[k])
+    pub(crate) fn compensator_at(&self, s: f64) -> f64 {
+        self.compensator_through(self.last_at_or_before(s))
     }
 
     /// The compensator sum up to s-.
     pub(crate) fn compensator_before(&self, s: f64) -> f64 {
-        self.last_before(s).map_or(0.0, |k| self.compensator[k])
+        self.compensator_through(self.last_before(s))
     }
 
     /// The influence of row i (time t_i, censored or not) on the censoring cumulative hazard at any s >= t_i:
     /// n 1(censored) / Y(t_i) - (compensator up to t_i). At s < t_i it is `-compensator(s)`.
     pub(crate) fn influence_after_own_time(&self, t_i: f64, censored: bool) -> f64 {
-        let Some(k) = self.last_at_or_before(t_i) else {
-            return 0.0; // not reached: t_i is one of the cohort's times
-        };
-        let jump = if censored {
-            self.n / self.at_risk[k]
-        } else {
-            0.0
-        };
-        jump - self.compensator[k]
+        match self.last_at_or_before(t_i) {
+            Some(k) => self.influence_after_distinct(k, censored),
+            None => 0.0, // not reached: t_i is one of the cohort's times
+        }
     }
 
     /// The influence of row i on the censoring cumulative hazard at s (right-continuous).

@@ -2,13 +2,18 @@
 //! variance, as R's `survival::concordance`.
 
 use super::concordance_pairwise::tally_pairwise;
-use super::concordance_tally::Prepared;
+use super::concordance_sweep::tally_sweep;
+use super::concordance_tally::{PairTally, Prepared};
 use super::concordance_tree::tally_tree;
-pub use super::concordance_types::{Concordance, ConcordanceData, ConcordanceOptions, TimeWeight};
+pub use super::concordance_types::{
+    Concordance, ConcordanceData, ConcordanceOptions, PairCounting, TimeWeight,
+};
 use crate::error::Result;
+use rayon::prelude::*;
 
 /// Harrell's or Uno's concordance of `marker` with the outcome, with the infinitesimal-jackknife variance;
-/// O(n log n) (a sort, then one pass with two Fenwick trees over the marker's ranks).
+/// O(n log n): a sort, then one pass with two Fenwick trees, over the distinct times when a stratum has fewer
+/// of them than distinct markers (times in days), else over the marker's ranks (see [`PairCounting`]).
 ///
 /// # Formula
 /// A pair (i, j) is comparable when i has an event at t_i and j is still at risk after it: t_j > t_i, or
@@ -65,13 +70,56 @@ use crate::error::Result;
 /// ```
 #[doc(alias = "concordancefit")]
 pub fn concordance(data: &ConcordanceData, opts: &ConcordanceOptions) -> Result<Concordance> {
-    let prepared = Prepared::new(data, opts)?;
-    let tally = prepared.tally(tally_tree);
-    tally.finish(&prepared, opts)
+    concordance_by(data, opts, PairCounting::Auto)
+}
+
+/// [`concordance`] under several option sets on the same rows (e.g. Harrell's and Uno's C): the rows are
+/// checked and sorted once per `timefix` setting and the option sets counted in parallel. The results are
+/// in the order of `opts`; the first error stops.
+///
+/// # Errors
+/// As [`concordance`].
+pub fn concordances(
+    data: &ConcordanceData,
+    opts: &[ConcordanceOptions],
+) -> Result<Vec<Concordance>> {
+    let mut out: Vec<Option<Concordance>> = vec![None; opts.len()];
+    for timefix in [true, false] {
+        let which: Vec<usize> = (0..opts.len())
+            .filter(|&k| opts[k].timefix == timefix)
+            .collect();
+        if which.is_empty() {
+            continue;
+        }
+        let group: Vec<ConcordanceOptions> = which.iter().map(|&k| opts[k]).collect();
+        let prepared = Prepared::new(data, &group)?;
+        let fits: Vec<Result<Concordance>> = group
+            .par_iter()
+            .map(|o| count(&prepared, o, PairCounting::Auto))
+            .collect();
+        for (k, fit) in which.into_iter().zip(fits) {
+            out[k] = Some(fit?);
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// [`concordance`] with the pairs counted as `counting` says: every choice gives the same counts and
+/// variance up to rounding. For tests and benchmarks; use [`concordance`].
+///
+/// # Errors
+/// As [`concordance`].
+pub fn concordance_by(
+    data: &ConcordanceData,
+    opts: &ConcordanceOptions,
+    counting: PairCounting,
+) -> Result<Concordance> {
+    let prepared = Prepared::new(data, std::slice::from_ref(opts))?;
+    count(&prepared, opts, counting)
 }
 
 /// The same as [`concordance`], by the definition: every pair of rows is visited (O(n^2)). The readable
-/// reference the fast path is tested against; use [`concordance`].
+/// reference the fast paths are tested against; use [`concordance`].
 ///
 /// # Errors
 /// As [`concordance`].
@@ -79,7 +127,32 @@ pub fn concordance_pairwise(
     data: &ConcordanceData,
     opts: &ConcordanceOptions,
 ) -> Result<Concordance> {
-    let prepared = Prepared::new(data, opts)?;
-    let tally = prepared.tally(tally_pairwise);
-    tally.finish(&prepared, opts)
+    concordance_by(data, opts, PairCounting::Pairwise)
+}
+
+fn count(
+    prepared: &Prepared,
+    opts: &ConcordanceOptions,
+    counting: PairCounting,
+) -> Result<Concordance> {
+    let v = prepared.time_weights(opts)?;
+    let tally = prepared.tally(
+        match counting {
+            PairCounting::Auto => tally_auto,
+            PairCounting::MarkerTree => tally_tree,
+            PairCounting::TimeTree => tally_sweep,
+            PairCounting::Pairwise => tally_pairwise,
+        },
+        &v,
+    );
+    tally.finish(prepared, opts)
+}
+
+/// The tree over time codes (two per distinct time) when it is smaller than the tree over marker ranks.
+fn tally_auto(p: &Prepared, v: &[f64], stratum: usize, tally: &mut PairTally) {
+    if p.n_codes[stratum] < p.strata[stratum].len().min(p.n_ranks) {
+        tally_sweep(p, v, stratum, tally);
+    } else {
+        tally_tree(p, v, stratum, tally);
+    }
 }

@@ -3,13 +3,14 @@
 
 use super::concordance_tally::{PairTally, Prepared};
 
-/// Adds the pairs of one stratum to `tally`.
-pub(crate) fn tally_pairwise(p: &Prepared, rows: &[usize], tally: &mut PairTally) {
+/// Adds the pairs of one stratum to `tally`, event rows weighted by their time weights `v`.
+pub(crate) fn tally_pairwise(p: &Prepared, v: &[f64], stratum: usize, tally: &mut PairTally) {
+    let rows = &p.strata[stratum];
     for (a, &i) in rows.iter().enumerate() {
         if !p.event[i] {
             continue;
         }
-        let v = p.time_weight[i];
+        let v = v[i];
         for (b, &j) in rows.iter().enumerate() {
             if j == i {
                 continue;

@@ -2,15 +2,17 @@
 //! rows already passed (still at risk) and of the events already passed in two Fenwick trees over the marker's
 //! ranks. The idea is survival's `concordance3.c`.
 
-use super::concordance_tally::{PairTally, Prepared};
+use super::concordance_tally::{add_tied_events, PairTally, Prepared};
 use super::fenwick::Fenwick;
 
-/// Adds the pairs of one stratum (`rows` in the order of [`Prepared`]) to `tally`.
+/// Adds the pairs of one stratum (its rows in the order of [`Prepared`], event rows' time weights `v`) to
+/// `tally`.
 ///
 /// An event row meets, in the risk tree, every row that is later or censored at its time; a row entering the
 /// risk tree is charged minus the events already in the event tree, and credited with the whole event tree at
 /// the end, so that it keeps exactly the events earlier than itself.
-pub(crate) fn tally_tree(p: &Prepared, rows: &[usize], tally: &mut PairTally) {
+pub(crate) fn tally_tree(p: &Prepared, v: &[f64], stratum: usize, tally: &mut PairTally) {
+    let rows = &p.strata[stratum];
     let mut at_risk = Fenwick::new(p.n_ranks);
     let mut events = Fenwick::new(p.n_ranks);
     let mut i = 0;
@@ -28,26 +30,19 @@ pub(crate) fn tally_tree(p: &Prepared, rows: &[usize], tally: &mut PairTally) {
             .take_while(|&&j| p.time[j] == p.time[r])
             .count();
         let tied = &rows[i..end];
-        let v = p.time_weight[r];
-        let mut tied_weight = 0.0;
-        for run in tied.chunk_by(|&a, &b| p.rank[a] == p.rank[b]) {
-            let mut run_weight = 0.0;
-            for &j in run {
-                let w = p.weight[j];
-                tally.tied_y_all += w * tied_weight * v;
-                tally.tied_xy += w * run_weight * v;
-                tied_weight += w;
-                run_weight += w;
-                let (below, at, above) = at_risk.split(p.rank[j]);
-                tally.concordant += w * above * v;
-                tally.discordant += w * below * v;
-                tally.tied_x += w * at * v;
-                let inf = &mut tally.influence[j];
-                inf[0] += above * v;
-                inf[1] += below * v;
-                inf[2] += at * v;
-                events.add(p.rank[j], w * v);
-            }
+        let v = v[r];
+        add_tied_events(p, tied, v, tally);
+        for &j in tied {
+            let w = p.weight[j];
+            let (below, at, above) = at_risk.split(p.rank[j]);
+            tally.concordant += w * above * v;
+            tally.discordant += w * below * v;
+            tally.tied_x += w * at * v;
+            let inf = &mut tally.influence[j];
+            inf[0] += above * v;
+            inf[1] += below * v;
+            inf[2] += at * v;
+            events.add(p.rank[j], w * v);
         }
         for &j in tied {
             charge_entry(&events, p.rank[j], &mut tally.influence[j]);

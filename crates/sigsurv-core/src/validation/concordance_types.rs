@@ -54,6 +54,23 @@ impl Default for ConcordanceOptions {
     }
 }
 
+/// How [`concordance_by`](fn@super::concordance::concordance_by) counts the comparable pairs. Every choice
+/// gives the same counts and variance up to rounding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PairCounting {
+    /// Per stratum, `TimeTree` when it has fewer than half as many distinct times as distinct markers, else
+    /// `MarkerTree`.
+    #[default]
+    Auto,
+    /// Rows by decreasing time, Fenwick trees over the marker's ranks (the idea of survival's
+    /// `concordance3.c`).
+    MarkerTree,
+    /// Rows by increasing marker, Fenwick trees over two codes per distinct time.
+    TimeTree,
+    /// Every pair of rows visited, O(n^2): the reference.
+    Pairwise,
+}
+
 /// The concordance, its variance and the weighted pair counts, as R's `concordance()` object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Concordance {

@@ -2,7 +2,9 @@
 //! with its influence-function standard error, as `riskRegression::Score(..., metrics = "auc")`.
 
 use super::censoring_km::CensoringKm;
-use super::cohort_checks::{check_cohort, check_times, check_values, influence_se};
+use super::cohort_checks::{check_cohort, check_times, check_values};
+use super::time_dependent_auc_reference::auc_at;
+use super::time_dependent_auc_sweep::AucSweep;
 use crate::error::Result;
 use crate::pvalue::z_for_level;
 
@@ -23,6 +25,41 @@ pub struct TimeAuc {
     pub n_controls: usize,
 }
 
+impl TimeAuc {
+    /// No case or no control at `t`: every value NaN.
+    pub(crate) fn without_pairs(t: f64, n_cases: usize, n_controls: usize) -> TimeAuc {
+        TimeAuc {
+            time: t,
+            auc: f64::NAN,
+            se: f64::NAN,
+            lower: f64::NAN,
+            upper: f64::NAN,
+            n_cases,
+            n_controls,
+        }
+    }
+
+    /// The AUC with its standard error and the limits `auc -/+ z se` clipped to [0, 1].
+    pub(crate) fn finished(
+        t: f64,
+        auc: f64,
+        se: f64,
+        z: f64,
+        n_cases: usize,
+        n_controls: usize,
+    ) -> TimeAuc {
+        TimeAuc {
+            time: t,
+            auc,
+            se,
+            lower: (auc - z * se).max(0.0),
+            upper: (auc + z * se).min(1.0),
+            n_cases,
+            n_controls,
+        }
+    }
+}
+
 /// The time-dependent AUC of `marker` (a larger value predicts an earlier event) at each of `times`.
 ///
 /// # Formula
@@ -34,7 +71,8 @@ pub struct TimeAuc {
 /// with G fixed (each row's share of the numerator and the denominator), plus the part through G, where the
 /// weights move with the influence of each row on the Nelson-Aalen cumulative hazard of the censoring,
 /// IF_i(Lambda(s)) = n 1(T_i <= s, censored) / Y(T_i) - sum over u <= min(T_i, s) of n c(u) / Y(u)^2 (Y the
-/// rows at risk with the events). Predictions are taken as fixed. O(n log n) per time.
+/// rows at risk with the events). Predictions are taken as fixed. The rows are sorted once by marker and
+/// once by time (O(n log n)); each time then costs two linear sweeps, and the times run in parallel.
 ///
 /// # Reference
 /// Heagerty, Lumley & Pepe (2000), Biometrics 56:337-344 (cumulative/dynamic); Uno et al. (2007), JASA
@@ -86,117 +124,30 @@ pub fn time_dependent_auc(
     check_cohort(time, event)?;
     check_values("marker", marker, time.len())?;
     check_times(times, conf_level)?;
+    let z = z_for_level(conf_level);
+    Ok(AucSweep::new(time, event, marker).at_times(times, z))
+}
+
+/// The same as [`time_dependent_auc`], each time computed as its formula reads (binary searches per row;
+/// O(n log n) per time). The readable reference the fast path is tested against; use
+/// [`time_dependent_auc`].
+///
+/// # Errors
+/// As [`time_dependent_auc`].
+pub fn time_dependent_auc_reference(
+    time: &[f64],
+    event: &[bool],
+    marker: &[f64],
+    times: &[f64],
+    conf_level: f64,
+) -> Result<Vec<TimeAuc>> {
+    check_cohort(time, event)?;
+    check_values("marker", marker, time.len())?;
+    check_times(times, conf_level)?;
     let km = CensoringKm::new(time, event);
     let z = z_for_level(conf_level);
     Ok(times
         .iter()
         .map(|&t| auc_at(&km, time, event, marker, t, z))
         .collect())
-}
-
-fn auc_at(
-    km: &CensoringKm,
-    time: &[f64],
-    event: &[bool],
-    marker: &[f64],
-    t: f64,
-    z: f64,
-) -> TimeAuc {
-    let n = time.len();
-    let is_case = |i: usize| time[i] <= t && event[i];
-    let cases: Vec<usize> = (0..n).filter(|&i| is_case(i)).collect();
-    let controls: Vec<usize> = (0..n).filter(|&i| time[i] > t).collect();
-    let mut out = TimeAuc {
-        time: t,
-        auc: f64::NAN,
-        se: f64::NAN,
-        lower: f64::NAN,
-        upper: f64::NAN,
-        n_cases: cases.len(),
-        n_controls: controls.len(),
-    };
-    if cases.is_empty() || controls.is_empty() {
-        return out;
-    }
-    let case_weight: Vec<f64> = cases.iter().map(|&i| 1.0 / km.before(time[i])).collect();
-    let control_weight = 1.0 / km.at(t);
-    let mu_case: f64 = case_weight.iter().sum();
-    let mu_control = controls.len() as f64 * control_weight;
-
-    // Each case's weighted share of controls below it (ties 1/2), and each control's share of cases above.
-    let mut control_markers: Vec<f64> = controls.iter().map(|&j| marker[j]).collect();
-    control_markers.sort_unstable_by(f64::total_cmp);
-    let mut by_marker: Vec<(f64, f64)> = cases
-        .iter()
-        .zip(&case_weight)
-        .map(|(&i, &w)| (marker[i], w))
-        .collect();
-    by_marker.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut case_cum = Vec::with_capacity(by_marker.len() + 1);
-    case_cum.push(0.0);
-    for &(_, w) in &by_marker {
-        case_cum.push(case_cum.last().copied().unwrap_or(0.0) + w);
-    }
-    let beats = |x: f64| -> f64 {
-        let below = control_markers.partition_point(|&v| v < x);
-        let at_or_below = control_markers.partition_point(|&v| v <= x);
-        control_weight * (below as f64 + 0.5 * (at_or_below - below) as f64)
-    };
-    let beaten_by = |x: f64| -> f64 {
-        let below = by_marker.partition_point(|c| c.0 < x);
-        let at_or_below = by_marker.partition_point(|c| c.0 <= x);
-        let total = case_cum[by_marker.len()];
-        (total - case_cum[at_or_below]) + 0.5 * (case_cum[at_or_below] - case_cum[below])
-    };
-    let case_share: Vec<f64> = cases.iter().map(|&i| beats(marker[i])).collect();
-    let control_share: Vec<f64> = controls.iter().map(|&j| beaten_by(marker[j])).collect();
-    let numerator: f64 = case_share
-        .iter()
-        .zip(&case_weight)
-        .map(|(s, w)| s * w)
-        .sum();
-    // A weighted share of pairs: in [0, 1], where rounding of the sums could put it an ulp outside.
-    let auc = (numerator / (mu_case * mu_control)).clamp(0.0, 1.0);
-
-    // Influence with G fixed: (IF of numerator * mu - IF of denominator * nu) / mu^2, on R's 1/n^2 scale.
-    let nf = n as f64;
-    let mu = mu_case * mu_control / (nf * nf);
-    let nu = numerator / (nf * nf);
-    let mut influence = vec![0.0; n];
-    for (k, &i) in cases.iter().enumerate() {
-        let num = case_weight[k] * case_share[k] / nf;
-        let den = case_weight[k] * mu_control / nf;
-        influence[i] = (num * mu - den * nu) / (mu * mu);
-    }
-    for (k, &j) in controls.iter().enumerate() {
-        let num = control_weight * control_share[k] / nf;
-        let den = control_weight * mu_case / nf;
-        influence[j] = (num * mu - den * nu) / (mu * mu);
-    }
-    // Through G: the numerator's and the denominator's weights move with the censoring hazard.
-    let num_cases: Vec<(f64, f64)> = cases
-        .iter()
-        .zip(case_weight.iter().zip(&case_share))
-        .map(|(&i, (w, s))| (time[i], w * s))
-        .collect();
-    let den_cases: Vec<(f64, f64)> = cases
-        .iter()
-        .zip(&case_weight)
-        .map(|(&i, &w)| (time[i], w))
-        .collect();
-    let control_num_total: f64 = control_share.iter().map(|s| control_weight * s).sum();
-    let num_g = km.weighted_influence(time, event, &num_cases, control_num_total, t);
-    // The denominator is (sum of case weights) x (sum of control weights); the control weights move together.
-    let den_g = km.weighted_influence(time, event, &den_cases, mu_case, t);
-    for i in 0..n {
-        let num = num_g[i] / (nf * nf);
-        let den = mu_control * den_g[i] / (nf * nf);
-        influence[i] += (num * mu - den * nu) / (mu * mu);
-    }
-    let se = influence_se(&influence);
-    out.auc = auc;
-    out.se = se;
-    out.lower = (auc - z * se).max(0.0);
-    out.upper = (auc + z * se).min(1.0);
-    out
 }
