@@ -1,5 +1,5 @@
 //! The O(n log n) pass of the concordance for data with few distinct times: rows visited by increasing
-//! marker, with the weights of the rows already passed (smaller markers) in two Fenwick trees over time
+//! marker, with the weights of the rows already passed (smaller markers) in Fenwick trees over time
 //! codes. The trees have two entries per distinct time, so with times in days they stay in cache where the
 //! trees over marker ranks of `concordance_tree.rs` (one entry per distinct marker) do not.
 //!
@@ -54,8 +54,8 @@ pub(crate) fn tally_sweep(p: &Prepared, v: &[f64], stratum: usize, tally: &mut P
     }
 
     let sorted = &p.by_marker[stratum];
-    let mut all = Fenwick::new(n_codes);
-    let mut events = Fenwick::new(n_codes);
+    // Side by side in one tree: the weights of all rows, and the time-weighted weights of the events.
+    let mut passed: Fenwick<2> = Fenwick::new(n_codes);
     for group in sorted.chunk_by(|a, b| a.0 == b.0) {
         // Within one marker value (rows by code): the group's rows with a greater code and its events with a
         // smaller one are its ties.
@@ -67,9 +67,10 @@ pub(crate) fn tally_sweep(p: &Prepared, v: &[f64], stratum: usize, tally: &mut P
             let is_event = c & 1 == 0; // even codes are events
             let vi = v_code[c];
             let later_tied = group_total - seen_all - run_weight;
-            let (_, _, later_below) = all.split(c);
+            let (below, _, above) = passed.split_all(c);
+            let later_below = above[0];
             let later_above = all_from[c + 1] - later_below - later_tied;
-            let (earlier_below, _, _) = events.split(c);
+            let earlier_below = below[1];
             let earlier_above = events_before[c] - earlier_below - seen_events;
             for &(_, _, i) in run {
                 let i = i as usize;
@@ -97,10 +98,12 @@ pub(crate) fn tally_sweep(p: &Prepared, v: &[f64], stratum: usize, tally: &mut P
         for run in group.chunk_by(|a, b| a.1 == b.1) {
             let c = run[0].1 as usize;
             let run_weight: f64 = run.iter().map(|g| p.w(g.2 as usize)).sum();
-            all.add(c, run_weight);
-            if c & 1 == 0 {
-                events.add(c, run_weight * v_code[c]);
-            }
+            let events = if c & 1 == 0 {
+                run_weight * v_code[c]
+            } else {
+                0.0
+            };
+            passed.add_all(c, [run_weight, events]);
         }
     }
 }
