@@ -153,22 +153,29 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
             ..ConcordanceOptions::default()
         },
     ];
-    // Discrimination by pairs and by time are independent passes over the rows: run side by side.
-    let (pairs, by_time) = rayon::join(
-        || concordances(&data, &both),
+    // Discrimination by pairs, by time, and the calibration slope are independent passes over the rows: run
+    // side by side.
+    let ((pairs, by_time), slope) = rayon::join(
         || {
-            if times.is_empty() {
-                Ok(Vec::new())
-            } else {
-                time_dependent_auc(&input.time, &input.event, &marker, &times, a.conf_level)
-            }
+            rayon::join(
+                || concordances(&data, &both),
+                || {
+                    if times.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        time_dependent_auc(&input.time, &input.event, &marker, &times, a.conf_level)
+                    }
+                },
+            )
         },
+        || calibration_slope(a, &input, &marker),
     );
     let [harrell, uno]: [Concordance; 2] = match pairs.map_err(fail)?.try_into() {
         Ok(both) => both,
         Err(_) => unreachable!("concordances gives one result per option set"),
     };
     let auc = by_time.map_err(fail)?;
+    let slope = slope?;
     let brier = if surv.is_empty() {
         Vec::new()
     } else {
@@ -189,7 +196,6 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
         Some(tau) if !brier.is_empty() => integrated_brier(&times, &brier_values, tau).ok(),
         _ => None,
     };
-    let slope = calibration_slope(a, &input, &marker)?;
     let groups = calibration_groups(a, &input, &marker, &predicted, &surv)?;
 
     let rows: Vec<Value> = times
