@@ -3,62 +3,11 @@
 
 use super::censoring_km::CensoringKm;
 use super::cohort_checks::{check_cohort, check_times, check_values};
+pub use super::time_auc::TimeAuc;
 use super::time_dependent_auc_reference::auc_at;
 use super::time_dependent_auc_sweep::AucSweep;
 use crate::error::Result;
 use crate::pvalue::z_for_level;
-
-/// The AUC of a marker at one prediction time.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimeAuc {
-    pub time: f64,
-    /// NaN when there is no case or no control at `time`.
-    pub auc: f64,
-    /// Influence-function standard error. R: `Score(...)$AUC$score$se`.
-    pub se: f64,
-    /// `auc -/+ z se`, clipped to [0, 1] as Score does.
-    pub lower: f64,
-    pub upper: f64,
-    /// Rows with an event at or before `time`.
-    pub n_cases: usize,
-    /// Rows with time after `time`.
-    pub n_controls: usize,
-}
-
-impl TimeAuc {
-    /// No case or no control at `t`: every value NaN.
-    pub(crate) fn without_pairs(t: f64, n_cases: usize, n_controls: usize) -> TimeAuc {
-        TimeAuc {
-            time: t,
-            auc: f64::NAN,
-            se: f64::NAN,
-            lower: f64::NAN,
-            upper: f64::NAN,
-            n_cases,
-            n_controls,
-        }
-    }
-
-    /// The AUC with its standard error and the limits `auc -/+ z se` clipped to [0, 1].
-    pub(crate) fn finished(
-        t: f64,
-        auc: f64,
-        se: f64,
-        z: f64,
-        n_cases: usize,
-        n_controls: usize,
-    ) -> TimeAuc {
-        TimeAuc {
-            time: t,
-            auc,
-            se,
-            lower: (auc - z * se).max(0.0),
-            upper: (auc + z * se).min(1.0),
-            n_cases,
-            n_controls,
-        }
-    }
-}
 
 /// The time-dependent AUC of `marker` (a larger value predicts an earlier event) at each of `times`.
 ///

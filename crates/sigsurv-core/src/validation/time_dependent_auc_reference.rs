@@ -5,7 +5,7 @@
 
 use super::censoring_km::CensoringKm;
 use super::cohort_checks::influence_se;
-use super::time_dependent_auc::TimeAuc;
+use super::time_auc::TimeAuc;
 
 pub(crate) fn auc_at(
     km: &CensoringKm,

@@ -6,7 +6,7 @@
 use super::censoring_km::CensoringKm;
 use super::cohort_checks::influence_se;
 use super::sort_key::{sort_keys, total_order_bits};
-use super::time_dependent_auc::TimeAuc;
+use super::time_auc::TimeAuc;
 use rayon::prelude::*;
 
 /// A cohort sorted for the sweeps; built once for all prediction times.
