@@ -70,11 +70,22 @@ pub fn time_dependent_auc(
     times: &[f64],
     conf_level: f64,
 ) -> Result<Vec<TimeAuc>> {
+    let z = checked(time, event, marker, times, conf_level)?;
+    Ok(AucSweep::new(time, event, marker).at_times(times, z))
+}
+
+/// The inputs checked; the normal quantile of the confidence level.
+fn checked(
+    time: &[f64],
+    event: &[bool],
+    marker: &[f64],
+    times: &[f64],
+    conf_level: f64,
+) -> Result<f64> {
     check_cohort(time, event)?;
     check_values("marker", marker, time.len())?;
     check_times(times, conf_level)?;
-    let z = z_for_level(conf_level);
-    Ok(AucSweep::new(time, event, marker).at_times(times, z))
+    Ok(z_for_level(conf_level))
 }
 
 /// The same as [`time_dependent_auc`], each time computed as its formula reads (binary searches per row;
@@ -90,11 +101,8 @@ pub fn time_dependent_auc_reference(
     times: &[f64],
     conf_level: f64,
 ) -> Result<Vec<TimeAuc>> {
-    check_cohort(time, event)?;
-    check_values("marker", marker, time.len())?;
-    check_times(times, conf_level)?;
+    let z = checked(time, event, marker, times, conf_level)?;
     let km = CensoringKm::new(time, event);
-    let z = z_for_level(conf_level);
     Ok(times
         .iter()
         .map(|&t| auc_at(&km, time, event, marker, t, z))
