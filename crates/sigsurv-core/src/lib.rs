@@ -73,6 +73,8 @@ pub mod scan;
 #[cfg(test)]
 mod test_rng;
 pub mod timefix;
+// Floats as integer sort keys, and their sort: shared by every pass that sorts rows.
+mod sort_key;
 
 // Survival curves and tests between groups: Kaplan-Meier, its confidence limits, the log-rank family and the
 // adjustment of their p-values.

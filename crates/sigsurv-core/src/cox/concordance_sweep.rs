@@ -15,6 +15,7 @@
 //! and O(n log T) for the sweep, T the number of distinct times.
 
 use super::prep::Prepared;
+use crate::sort_key::total_order_bits;
 use rayon::prelude::*;
 
 /// Rows per chunk of the parallel sweep, at least (fixed: results do not depend on the number of threads).
@@ -150,14 +151,7 @@ impl<'a> SweepInput<'a> {
             t.ev_lt[c] += t.ev_lt[c - 1];
         }
         // η as a key whose unsigned order is the numeric order.
-        let key = |v: f64| {
-            let b = v.to_bits();
-            if b >> 63 == 1 {
-                !b
-            } else {
-                b | (1 << 63)
-            }
-        };
+        let key = total_order_bits;
         let order = &prep.order[b0..b1];
         let mut items = vec![(0u64, 0u32, 0u32); m];
         const ROWS: usize = 1 << 14;

@@ -5,6 +5,7 @@
 //! the rows of the cells before its own. Other times are sorted as (stratum, time, row) integer keys. The keys
 //! are distinct, so the order is unique and both ways give the same one.
 
+use crate::sort_key::total_order_bits;
 use crate::timefix::timefix_in_place;
 use rayon::prelude::*;
 
@@ -142,8 +143,7 @@ fn sort_keys(stop: &[f64], strata: Option<&[u32]>) -> Vec<(u32, u64, u32)> {
 
 /// Bits of `v` mapped so that unsigned order is descending numeric order (total order).
 fn to_desc(v: f64) -> u64 {
-    let b = v.to_bits();
-    !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
+    !total_order_bits(v)
 }
 
 fn from_desc(k: u64) -> f64 {

@@ -5,6 +5,8 @@
 //! is stable (ties keep row order without comparing indices), needs no comparisons, and skips the byte positions
 //! where every key agrees (for log-expression values the sign and most of the exponent).
 
+use crate::sort_key::total_order_bits;
+
 /// Scratch space for [`Ranker::order`]; one per worker thread.
 #[derive(Default)]
 pub(super) struct Ranker {
@@ -63,12 +65,7 @@ impl Ranker {
 /// An unsigned key with the order of the float: negative values bit-flipped, positive ones with the sign bit set.
 /// `v + 0.0` turns `-0` into `0`, so the two are one tie, as for R's `==`.
 fn key(v: f64) -> u64 {
-    let bits = (v + 0.0).to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    }
+    total_order_bits(v + 0.0)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! hazard: the inverse-probability-of-censoring weights of the time-dependent AUC and the Brier score, as
 //! riskRegression's `Score(..., cens.model = "km")` computes them.
 
-use super::sort_key::{sort_keys, total_order_bits};
+use crate::sort_key::{sort_keys, total_order_bits};
 
 /// The censoring distribution G of a cohort (no case weights), on its distinct times.
 pub(crate) struct CensoringKm {

@@ -3,8 +3,8 @@
 
 use super::censoring_weights::event_time_weights;
 use super::concordance_types::{Concordance, ConcordanceData, ConcordanceOptions};
-use super::sort_key::{sort_keys, total_order_bits};
 use crate::error::{CoreError, Result};
+use crate::sort_key::{sort_keys, total_order_bits};
 use crate::timefix::timefix;
 
 /// The rows checked, with merged times, marker ranks and weights; the same for every option set with the same

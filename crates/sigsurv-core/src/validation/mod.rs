@@ -16,7 +16,6 @@ mod concordance_types;
 mod fenwick;
 pub mod integrated_brier;
 pub mod rmst;
-mod sort_key;
 mod time_auc;
 pub mod time_dependent_auc;
 mod time_dependent_auc_reference;

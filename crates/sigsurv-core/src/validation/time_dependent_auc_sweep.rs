@@ -5,8 +5,8 @@
 
 use super::censoring_km::CensoringKm;
 use super::cohort_checks::influence_se;
-use super::sort_key::{sort_keys, total_order_bits};
 use super::time_auc::TimeAuc;
+use crate::sort_key::{sort_keys, total_order_bits};
 use rayon::prelude::*;
 
 /// A cohort sorted for the sweeps; built once for all prediction times.
