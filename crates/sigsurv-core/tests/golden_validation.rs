@@ -176,15 +176,22 @@ fn rmst_matches_rmst2() {
     }
 }
 
+/// A Score case's name, outcome, marker and prediction times.
+fn score_case(case: &Value) -> (&str, Vec<f64>, Vec<bool>, Vec<f64>, Vec<f64>) {
+    (
+        case["name"].as_str().unwrap(),
+        nums(&case["time_values"]),
+        bools(&case["event_values"]),
+        nums(&case["marker_values"]),
+        nums(&case["times"]),
+    )
+}
+
 #[test]
 fn time_dependent_auc_matches_score() {
     let r = reference();
     for case in r["score"].as_array().unwrap() {
-        let name = case["name"].as_str().unwrap();
-        let time = nums(&case["time_values"]);
-        let event = bools(&case["event_values"]);
-        let marker = nums(&case["marker_values"]);
-        let times = nums(&case["times"]);
+        let (name, time, event, marker, times) = score_case(case);
         let fit = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
         for (what, ours, key) in [
             ("auc", fit.iter().map(|a| a.auc).collect::<Vec<_>>(), "auc"),
@@ -202,11 +209,7 @@ fn time_dependent_auc_matches_score() {
 fn time_dependent_auc_sweep_same_as_reference() {
     let r = reference();
     for case in r["score"].as_array().unwrap() {
-        let name = case["name"].as_str().unwrap();
-        let time = nums(&case["time_values"]);
-        let event = bools(&case["event_values"]);
-        let marker = nums(&case["marker_values"]);
-        let times = nums(&case["times"]);
+        let (name, time, event, marker, times) = score_case(case);
         let fast = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
         let slow = time_dependent_auc_reference(&time, &event, &marker, &times, 0.95).unwrap();
         for (a, b) in fast.iter().zip(&slow) {
@@ -226,10 +229,7 @@ fn time_dependent_auc_sweep_same_as_reference() {
 fn time_dependent_auc_is_the_pair_count() {
     let r = reference();
     for case in r["score"].as_array().unwrap() {
-        let time = nums(&case["time_values"]);
-        let event = bools(&case["event_values"]);
-        let marker = nums(&case["marker_values"]);
-        let times = nums(&case["times"]);
+        let (_, time, event, marker, times) = score_case(case);
         let fit = time_dependent_auc(&time, &event, &marker, &times, 0.95).unwrap();
         for (a, &t) in fit.iter().zip(&times) {
             // G(s-) and G(t) of the censoring, by its product-limit definition (censorings after events).

@@ -3,7 +3,7 @@
 //! prediction accuracy, as `riskRegression::Score(..., metrics = "brier", null.model = TRUE)`.
 
 use super::censoring_km::CensoringKm;
-use super::cohort_checks::{check_cohort, check_times, influence_se};
+use super::cohort_checks::{check_cohort, check_times, clipped_limits, influence_se};
 use crate::error::{CoreError, Result};
 use crate::km::{kaplan_meier, KmOptions};
 use crate::pvalue::z_for_level;
@@ -132,16 +132,18 @@ pub fn brier_score(
             let (brier, se) = brier_at(&km, time, event, |i| column[i], t);
             let null_s = null_curve.surv_at(t);
             let (null_brier, null_se) = brier_at(&km, time, event, |_| null_s, t);
+            let (lower, upper) = clipped_limits(brier, se, z);
+            let (null_lower, null_upper) = clipped_limits(null_brier, null_se, z);
             TimeBrier {
                 time: t,
                 brier,
                 se,
-                lower: (brier - z * se).max(0.0),
-                upper: (brier + z * se).min(1.0),
+                lower,
+                upper,
                 null_brier,
                 null_se,
-                null_lower: (null_brier - z * null_se).max(0.0),
-                null_upper: (null_brier + z * null_se).min(1.0),
+                null_lower,
+                null_upper,
                 ipa: 1.0 - brier / null_brier,
             }
         })

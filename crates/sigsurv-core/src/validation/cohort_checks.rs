@@ -60,6 +60,12 @@ pub(crate) fn check_times(times: &[f64], conf_level: f64) -> Result<()> {
     Ok(())
 }
 
+/// The Wald limits `estimate -/+ z se` of a proportion-valued metric, clipped to [0, 1] as riskRegression's
+/// `Score` clips them.
+pub(crate) fn clipped_limits(estimate: f64, se: f64, z: f64) -> (f64, f64) {
+    ((estimate - z * se).max(0.0), (estimate + z * se).min(1.0))
+}
+
 /// Sample standard deviation (divisor n - 1) of influence values over sqrt(n): R's `sd(IF) / sqrt(N)`.
 pub(crate) fn influence_se(influence: &[f64]) -> f64 {
     let n = influence.len() as f64;

@@ -1,5 +1,7 @@
 //! The time-dependent AUC at one prediction time, as the fast and the reference computation return it.
 
+use super::cohort_checks::clipped_limits;
+
 /// The AUC of a marker at one prediction time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeAuc {
@@ -40,12 +42,13 @@ impl TimeAuc {
         n_cases: usize,
         n_controls: usize,
     ) -> TimeAuc {
+        let (lower, upper) = clipped_limits(auc, se, z);
         TimeAuc {
             time: t,
             auc,
             se,
-            lower: (auc - z * se).max(0.0),
-            upper: (auc + z * se).min(1.0),
+            lower,
+            upper,
             n_cases,
             n_controls,
         }
