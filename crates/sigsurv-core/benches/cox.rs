@@ -52,6 +52,7 @@ fn bench(c: &mut Criterion) {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let fit = cox_ph(&data, &CoxOptions::default()).unwrap();
     let lik = CoxLikelihood::new(&data, true).unwrap();

@@ -57,6 +57,7 @@ fn run(n: usize) {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     for _ in 0..2 {
         let t = Instant::now();

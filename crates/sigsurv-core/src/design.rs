@@ -73,6 +73,8 @@ pub struct Design {
     pub strata_labels: Vec<String>,
     /// Cluster code (0-based) of each row, when the formula has a cluster() term.
     pub cluster: Option<Vec<u32>>,
+    /// The sum of the formula's `offset()` terms at each row, when it has any.
+    pub offset: Option<Vec<f64>>,
 }
 
 impl Design {
@@ -153,6 +155,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         strata: None,
         strata_labels: Vec::new(),
         cluster: None,
+        offset: None,
     };
     let mut strata_cols: Vec<(&str, Vec<String>, Vec<u32>)> = Vec::new();
     let mut src = Sources::default();
@@ -194,6 +197,13 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             Term::Cluster(c) => {
                 let (_, idx, _) = levels(get(c)?);
                 d.cluster = Some(idx);
+            }
+            Term::Offset(e) => {
+                let v = offset_values(e, n, &get)?;
+                match d.offset.as_mut() {
+                    Some(sum) => sum.iter_mut().zip(&v).for_each(|(s, x)| *s += x),
+                    None => d.offset = Some(v),
+                }
             }
             Term::Interaction(vars) => {
                 interaction(&mut d, &mut src, vars, &formula.terms, &get)?;
@@ -391,7 +401,32 @@ fn variable_label(v: &Term) -> String {
         Term::Interaction(vs) => vs.iter().map(variable_label).collect::<Vec<_>>().join(":"),
         Term::Transform(e) => e.deparse(),
         Term::Basis(b) => b.label.clone(),
+        Term::Offset(e) => format!("offset({})", e.deparse()),
     }
+}
+
+/// The values of `offset(e)` at every row: finite numbers of numeric columns.
+fn offset_values<'c>(
+    e: &crate::expr::Expr,
+    n: usize,
+    get: &dyn Fn(&str) -> Result<&'c ColumnData<'c>>,
+) -> Result<Vec<f64>> {
+    let v = e.eval(n, &mut |c: &str| {
+        get(c)?.numbers().ok_or_else(|| {
+            CoreError::InvalidArgument(format!(
+                "column {c} is text: offset({}) needs numbers",
+                e.deparse()
+            ))
+        })
+    })?;
+    if let Some(row) = v.iter().position(|x| !x.is_finite()) {
+        return Err(CoreError::AtRow {
+            row,
+            what: format!("offset({}) = {}", e.deparse(), v[row]),
+            why: "the value must be a finite number".into(),
+        });
+    }
+    Ok(v)
 }
 
 /// The data columns of a transform or basis term, joined by `:` (its `term_columns` entry).

@@ -58,6 +58,9 @@ pub enum Term {
     Transform(Expr),
     /// `ns(x, df = 3)`, `bs(x, df = 4)`, `poly(x, 2)`: a spline or polynomial basis of one column.
     Basis(BasisSpec),
+    /// `offset(expr)`: a known term of the linear predictor, its coefficient fixed at 1 (several offsets add up,
+    /// as in R).
+    Offset(Expr),
 }
 
 /// Which basis a [`Term::Basis`] is.
@@ -101,7 +104,7 @@ impl Term {
             Term::Numeric(c) | Term::Log(c) | Term::Strata(c) | Term::Cluster(c) => vec![c.clone()],
             Term::Factor { column, .. } => vec![column.clone()],
             Term::Basis(b) => vec![b.column.clone()],
-            Term::Transform(e) => e.columns(),
+            Term::Transform(e) | Term::Offset(e) => e.columns(),
             Term::Interaction(_) => Vec::new(),
         }
     }
@@ -684,6 +687,12 @@ impl Parser<'_> {
             "poly" => return self.basis(BasisKind::Poly, "poly"),
             _ => {}
         }
+        if name == "offset" {
+            let text = self.call_text(&name)?;
+            let inner = &text["offset(".len()..text.len() - 1];
+            let e = Expr::parse(inner).map_err(|e| self.err(&e.to_string()))?;
+            return Ok(Term::Offset(e));
+        }
         match name.as_str() {
             "log" => Ok(Term::Log(self.single()?)),
             "cluster" => Ok(Term::Cluster(self.single()?)),
@@ -724,7 +733,8 @@ impl Parser<'_> {
                 Ok(Term::Factor { column, reference })
             }
             other => Err(self.err(&format!(
-                "unsupported function {other}() (supported: factor, relevel, strata, cluster, ns, bs, poly, I,                  log, log2, log10, log1p, exp, sqrt, abs, pmin, pmax)"
+                "unsupported function {other}() (supported: factor, relevel, strata, cluster, offset, ns, bs, poly, I, \
+                 log, log2, log10, log1p, exp, sqrt, abs, pmin, pmax)"
             ))),
         }
     }
@@ -882,6 +892,12 @@ impl Parser<'_> {
                 }
                 if let Some(Term::Cluster(c)) = s.iter().find(|v| matches!(v, Term::Cluster(_))) {
                     return Err(self.err(&format!("cluster({c}) cannot be part of an interaction")));
+                }
+                if let Some(Term::Offset(e)) = s.iter().find(|v| matches!(v, Term::Offset(_))) {
+                    return Err(self.err(&format!(
+                        "offset({}) cannot be part of an interaction: write the product inside offset()",
+                        e.deparse()
+                    )));
                 }
                 if s.iter().filter(|v| matches!(v, Term::Strata(_))).count() > 1 {
                     return Err(self.err(

@@ -25,7 +25,7 @@
 //! | `cox.zph(fit)` | [`cox_zph`] |
 //! | `residuals(fit, type =)` for a `coxph` fit | [`cox_residuals`] |
 //! | `survfit(fit, newdata)` for a `coxph` fit | [`cox_survfit`] |
-//! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`]; predictions on [`AftFit`] |
+//! | `survreg(Surv(time, status) ~ x, dist =)` | [`aft_fit`], [`aft_fit_stratified`], [`aft_fit_with_offset`]; predictions on [`AftFit`] |
 //! | GSVA's `gsva(method = "ssgsea" \| "zscore")`, singscore's `simpleScore` | [`score_sets`] with a [`ScoreMethod`] |
 //! | maxstat's `maxstat.test(smethod = "LogRank")`, survminer's `surv_cutpoint` | [`maxstat_logrank`] |
 //! | `concordance(Surv(time, status) ~ x, reverse = TRUE, timewt = "n" \| "n/G2", ymax =)` | [`concordance()`] |
@@ -114,7 +114,9 @@ pub mod validation;
 // Synthetic cohorts with a known truth, for checking the estimators.
 pub mod simulate;
 
-pub use aft::{aft_fit, aft_fit_stratified, AftDist, AftFit, AftOptions, AftStrata};
+pub use aft::{
+    aft_fit, aft_fit_stratified, aft_fit_with_offset, AftDist, AftFit, AftOptions, AftStrata,
+};
 pub use competing::{
     aalen_johansen, aalen_johansen_by, cuminc, fine_gray, gray_test, CauseIncidence, CifAt,
     CifCurve, CifOptions, CompetingData, CumincCurve, FineGrayFit, FineGrayOptions, FineGrayTerm,

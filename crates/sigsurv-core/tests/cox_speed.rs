@@ -62,6 +62,7 @@ fn simulation_recovers_known_coefficients() {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let fit = cox_ph(
         &d,
@@ -95,6 +96,7 @@ fn five_million_rows_twelve_covariates() {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let t0 = Instant::now();
     let fit = cox_ph(&d, &CoxOptions::default()).unwrap();

@@ -103,6 +103,7 @@ proptest! {
             strata: stratified.then_some(&s.strata[..]),
             weights: weighted.then_some(&s.weights[..]),
             cluster: None,
+            offset: None,
         };
         let ties = if efron { Ties::Efron } else { Ties::Breslow };
         let a = one_thread(|| run(&d, ties));
@@ -125,6 +126,7 @@ fn bit_identical_across_concordance_chunks() {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let a = one_thread(|| format!("{:?}", cox_ph(&d, &CoxOptions::default()).unwrap()));
     let b = four_threads(|| format!("{:?}", cox_ph(&d, &CoxOptions::default()).unwrap()));
@@ -144,6 +146,7 @@ fn likelihood_matches_the_fit() {
         strata: Some(&s.strata),
         weights: None,
         cluster: None,
+        offset: None,
     };
     let fit = cox_ph(&d, &CoxOptions::default()).unwrap();
     let lik = CoxLikelihood::new(&d, true).unwrap();

@@ -180,6 +180,10 @@ golden! {
     synthetic_monotone => "synthetic_monotone",
     book1_breslow => "book1_breslow",
     book1_efron => "book1_efron",
+    gbsg2_offset_efron => "GBSG2_offset_efron",
+    lung_offset_strata_weights => "lung_offset_strata_weights",
+    rotterdam_offset_cluster => "rotterdam_offset_cluster",
+    heart_offset => "heart_offset",
 }
 
 /// Therneau & Grambsch (2000) appendix E, test data 1: with Breslow ties the MLE solves a quadratic,
@@ -200,6 +204,7 @@ fn book1_breslow_closed_form() {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let fit = cox_ph(
         &d,
@@ -233,6 +238,7 @@ fn no_events_gives_na_coefficients_and_a_warning() {
         strata: None,
         weights: None,
         cluster: None,
+        offset: None,
     };
     let fit: CoxFit = cox_ph(&d, &CoxOptions::default()).unwrap();
     assert_eq!(fit.n_events, 0);

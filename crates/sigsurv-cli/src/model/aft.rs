@@ -4,7 +4,9 @@
 use super::frame::{model_frame, ModelFrame};
 use crate::failure::{CliResult, Failure};
 use crate::input::core_failure;
-use sigsurv_core::aft::{aft_fit, aft_fit_stratified, AftFit, AftOptions, AftStrata};
+use sigsurv_core::aft::{
+    aft_fit, aft_fit_stratified, aft_fit_with_offset, AftFit, AftOptions, AftStrata,
+};
 use sigsurv_core::design::Design;
 use sigsurv_core::formula::{Formula, Term};
 use sigsurv_io::{ColumnValues, Table, TextColumn};
@@ -40,18 +42,33 @@ pub(crate) fn fit_aft(
         .strata
         .as_ref()
         .map(|codes| strata_names(formula, &table, codes, &design.strata_labels));
-    let fit = match (&design.strata, &labels) {
-        (Some(codes), Some(labels)) => aft_fit_stratified(
+    let strata = match (&design.strata, &labels) {
+        (Some(codes), Some(labels)) => Some(AftStrata { codes, labels }),
+        _ => None,
+    };
+    let fit = match (strata, &design.offset) {
+        (strata, Some(offset)) => aft_fit_with_offset(
             &stop,
             &event,
             &design.x,
             design.p(),
             &design.names,
             weights.as_deref(),
-            AftStrata { codes, labels },
+            strata,
+            offset,
             opts,
         ),
-        _ => aft_fit(
+        (Some(strata), None) => aft_fit_stratified(
+            &stop,
+            &event,
+            &design.x,
+            design.p(),
+            &design.names,
+            weights.as_deref(),
+            strata,
+            opts,
+        ),
+        (None, None) => aft_fit(
             &stop,
             &event,
             &design.x,

@@ -54,6 +54,13 @@ impl DesignCoding {
             !t.contains(':')
                 && (!t.contains('(') || t.starts_with("log(") || t.starts_with("factor("))
         };
+        if d.offset.is_some() {
+            return Err(Failure::input(
+                "predictions from a model with an offset() term are not supported yet (profiles, --save-model): \
+                 the offset of new rows is not stored",
+            )
+            .hint("fit the model without offset() to predict from it"));
+        }
         if let Some(t) = d.terms.iter().find(|t| !stored(t)) {
             return Err(Failure::input(format!(
                 "predictions from a model with the term {t} are not supported yet (profiles, --save-model): \

@@ -338,6 +338,7 @@ mod tests {
                 strata,
                 weights,
                 cluster,
+                offset: None,
             };
             let prep = Prepared::new(&d, true).unwrap();
             let a = by_sweep(&prep, &d, lp.clone());

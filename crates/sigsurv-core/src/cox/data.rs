@@ -33,6 +33,8 @@ pub struct CoxData<'a> {
     pub weights: Option<&'a [f64]>,
     /// Cluster code of each row; implies the robust variance, grouped by cluster.
     pub cluster: Option<&'a [u32]>,
+    /// A known part of each row's linear predictor, its coefficient fixed at 1 (R: `offset()` in the formula).
+    pub offset: Option<&'a [f64]>,
 }
 
 impl<'a> CoxData<'a> {
@@ -55,6 +57,7 @@ impl<'a> CoxData<'a> {
             strata: None,
             weights: None,
             cluster: None,
+            offset: None,
         }
     }
 
@@ -92,7 +95,15 @@ impl<'a> CoxData<'a> {
         }
     }
 
-    /// The data of a model whose covariates, names, strata and clusters come from `design`.
+    /// A known part of each row's linear predictor, `η = xβ + offset` (R: `offset()` in the formula).
+    pub fn with_offset(self, offset: &'a [f64]) -> CoxData<'a> {
+        CoxData {
+            offset: Some(offset),
+            ..self
+        }
+    }
+
+    /// The data of a model whose covariates, names, strata, clusters and offset come from `design`.
     pub fn from_design(
         design: &'a crate::design::Design,
         start: Option<&'a [f64]>,
@@ -110,6 +121,7 @@ impl<'a> CoxData<'a> {
             strata: design.strata.as_deref(),
             weights,
             cluster: design.cluster.as_deref(),
+            offset: design.offset.as_deref(),
         }
     }
 }

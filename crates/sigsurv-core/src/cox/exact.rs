@@ -103,7 +103,7 @@ pub(crate) fn evaluate(prep: &Prepared, beta: &[f64]) -> Eval {
         max_eta: f64::NEG_INFINITY,
     };
     let eta: Vec<f64> = (0..prep.n)
-        .map(|i| (0..p).map(|j| prep.x[i * p + j] * beta[j]).sum())
+        .map(|i| (0..p).map(|j| prep.x[i * p + j] * beta[j]).sum::<f64>() + prep.offset[i])
         .collect();
     for &(a, b) in &prep.strata {
         let mut ignore = (0, 0);
@@ -248,7 +248,7 @@ mod tests {
     fn brute_force(prep: &Prepared, beta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
         let p = prep.p;
         let eta: Vec<f64> = (0..prep.n)
-            .map(|i| (0..p).map(|j| prep.x[i * p + j] * beta[j]).sum())
+            .map(|i| (0..p).map(|j| prep.x[i * p + j] * beta[j]).sum::<f64>() + prep.offset[i])
             .collect();
         let (mut ll, mut u, mut imat) = (0.0, vec![0.0; p], vec![0.0; p * p]);
         for &(a, b) in &prep.strata {

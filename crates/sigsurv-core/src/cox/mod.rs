@@ -299,7 +299,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     })
 }
 
-/// `X β` for each row (original order).
+/// `X β + offset` for each row (original order).
 pub(crate) fn linear_predictor(data: &CoxData, coef: &[f64]) -> Vec<f64> {
     let n = data.stop.len();
     let mut lp = vec![0.0; n];
@@ -308,6 +308,9 @@ pub(crate) fn linear_predictor(data: &CoxData, coef: &[f64]) -> Vec<f64> {
     const ROWS: usize = 1 << 12;
     lp.par_chunks_mut(ROWS).enumerate().for_each(|(c, out)| {
         let a = c * ROWS;
+        if let Some(o) = data.offset {
+            out.copy_from_slice(&o[a..a + out.len()]);
+        }
         for (j, &b) in coef.iter().enumerate() {
             if b != 0.0 {
                 let col = &data.x[j * n + a..j * n + a + out.len()];

@@ -28,6 +28,8 @@ pub(crate) struct Prepared {
     pub start: PerRow<f64>,
     pub event: Vec<bool>,
     pub weight: PerRow<f64>,
+    /// The offset of each sorted position (R's `offset()`): a known part of η, not centred.
+    pub offset: PerRow<f64>,
     /// Covariates of sorted positions, row-major (`x[k * p + j]`), centred and scaled.
     pub x: Vec<f64>,
     /// Per stratum: sorted positions ordered by start time, descending (counting process only).
@@ -73,6 +75,16 @@ impl Prepared {
         }
         if let Some(c) = d.cluster {
             check_len("cluster", c.len(), n)?;
+        }
+        if let Some(o) = d.offset {
+            check_len("offset", o.len(), n)?;
+            if let Some(row) = crate::scan::first_where(o, |v| !v.is_finite()) {
+                return Err(CoreError::NonFinite {
+                    what: "offset".into(),
+                    row,
+                    value: o[row],
+                });
+            }
         }
         if n == 0 {
             return Err(CoreError::Empty);
@@ -161,6 +173,10 @@ impl Prepared {
             Some(w) => PerRow::Each(order.iter().map(|&i| w[i as usize]).collect()),
             None => PerRow::Same(1.0),
         };
+        let offset = match d.offset {
+            Some(o) => PerRow::Each(order.iter().map(|&i| o[i as usize]).collect()),
+            None => PerRow::Same(0.0),
+        };
 
         let (groups, blocks) = tie_groups(&strata, &s_stop);
         // Right-censored data: the sorted stop times are not needed again until after the fit; while the sorted
@@ -215,6 +231,7 @@ impl Prepared {
             start: s_start,
             event,
             weight,
+            offset,
             x,
             by_start,
             by_start_bounds,
@@ -235,6 +252,22 @@ impl Prepared {
     /// Gathers the sorted stop times from the input's (after [`Prepared::build`] left them out).
     pub fn restore_stop(&mut self, stop: &[f64]) {
         self.stop = crate::scan::map(&self.order, |&i| stop[i as usize]);
+    }
+
+    /// η of sorted position k at `beta` (on the centred, scaled covariates): `x_k·β + offset_k`.
+    #[inline]
+    pub fn eta(&self, beta: &[f64], k: usize) -> f64 {
+        self.row(k)
+            .iter()
+            .zip(beta)
+            .map(|(x, b)| b * x)
+            .sum::<f64>()
+            + self.offset[k]
+    }
+
+    /// Whether the model has an offset.
+    pub fn has_offset(&self) -> bool {
+        self.offset.each().is_some()
     }
 
     /// Row k of the centred, scaled covariates.
@@ -444,6 +477,7 @@ mod tests {
             strata: None,
             weights: None,
             cluster: None,
+            offset: None,
         };
         let fixed = Prepared::new(&d, true).unwrap();
         assert_eq!(fixed.stop, vec![3.0, 2.0 - 1e-13, 2.0 - 1e-13, 1.0, 1.0]);

@@ -38,6 +38,16 @@ pub(crate) struct EventTable {
 
 impl EventTable {
     pub fn new(prep: &Prepared, beta: &[f64], ties: Ties) -> EventTable {
+        EventTable::build(prep, beta, ties, true)
+    }
+
+    /// The table at η = 0 for every row: β = 0 and the offset left out, as R's robust score test evaluates
+    /// the score residuals (`coxph` sets the linear predictors to 0 there, offset or not).
+    pub fn at_zero(prep: &Prepared, ties: Ties) -> EventTable {
+        EventTable::build(prep, &vec![0.0; prep.p], ties, false)
+    }
+
+    fn build(prep: &Prepared, beta: &[f64], ties: Ties, with_offset: bool) -> EventTable {
         let p = prep.p;
         let n = prep.n;
         let mut t = EventTable {
@@ -56,10 +66,14 @@ impl EventTable {
             shift: Vec::new(),
         };
         for (s, &(b0, b1)) in prep.strata.iter().enumerate() {
-            let shift = eta_shift(prep, beta, b0, b1);
+            let shift = if with_offset {
+                eta_shift(prep, beta, b0, b1)
+            } else {
+                0.0
+            };
             t.shift.push(shift);
             for k in b0..b1 {
-                let eta: f64 = beta.iter().zip(prep.row(k)).map(|(b, x)| b * x).sum();
+                let eta = if with_offset { prep.eta(beta, k) } else { 0.0 };
                 t.risk[k] = (eta - shift).exp();
             }
             let first = t.time.len();

@@ -104,7 +104,7 @@ pub(crate) fn robust(
     let d = collapsed(prep, &score, Some(naive_var), &group, ng);
     let var = crossprod(&d, p);
 
-    let table0 = EventTable::new(prep, &vec![0.0; p], ties);
+    let table0 = EventTable::at_zero(prep, ties);
     let (_, score0) = residuals(prep, &table0, true);
     let t = collapsed(prep, &score0, None, &group, ng);
     let mut u = vec![0.0; p];

@@ -200,7 +200,7 @@ fn baseline(
     b1: usize,
 ) -> Baseline {
     let p = prep.p;
-    let eta = |k: usize| -> f64 { beta.iter().zip(prep.row(k)).map(|(b, x)| b * x).sum() };
+    let eta = |k: usize| -> f64 { prep.eta(beta, k) };
     // Keep exp() finite (the regrouped rule of `eval/shift.rs`); Λ_z and its variance do not depend on the
     // reference point.
     let max = (b0..b1).map(eta).fold(f64::NEG_INFINITY, f64::max);

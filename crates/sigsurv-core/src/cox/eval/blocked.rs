@@ -79,7 +79,7 @@ pub(crate) fn evaluate_blocked(
         .map(|(out, b)| {
             let (mut max, mut min, mut ll) = (f64::NEG_INFINITY, f64::INFINITY, 0.0);
             for (o, k) in out.iter_mut().zip(rows_of(b)) {
-                let eta: f64 = beta.iter().zip(prep.row(k)).map(|(b, x)| b * x).sum();
+                let eta = prep.eta(beta, k);
                 *o = eta;
                 max = max.max(eta);
                 min = min.min(eta);

@@ -157,7 +157,7 @@ fn sum_block(
     let (mut dead, mut dead_r, mut cens, mut cens_r) = (vec![], vec![], vec![], vec![]);
     let (mut csq, mut cdsq) = (vec![0.0; p * p], vec![0.0; p * p]);
     let mut etas = Vec::new();
-    let zero_beta = shift == 0.0 && beta.iter().all(|&b| b == 0.0);
+    let zero_beta = shift == 0.0 && !prep.has_offset() && beta.iter().all(|&b| b == 0.0);
     for (gi, o) in (b.0..b.1).zip(out.chunks_exact_mut(stride)) {
         dead.clear();
         dead_r.clear();
@@ -230,6 +230,7 @@ fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &
     let p = prep.p;
     if p == 0 {
         out.resize(k1 - k0, 0.0);
+        add_offsets(prep, k0, k1, out);
         return;
     }
     let x = &prep.x[k0 * p..k1 * p];
@@ -249,6 +250,15 @@ fn linear_predictors(prep: &Prepared, beta: &[f64], k0: usize, k1: usize, out: &
     }
     for r in quads.remainder().chunks_exact(p) {
         out.push(beta.iter().zip(r).fold(0.0, |a, (&b, &x)| b.mul_add(x, a)));
+    }
+    add_offsets(prep, k0, k1, out);
+}
+
+/// η += offset of the rows k0..k1 (when the model has one).
+#[inline(always)]
+fn add_offsets(prep: &Prepared, k0: usize, k1: usize, out: &mut [f64]) {
+    if let Some(o) = prep.offset.each() {
+        out.iter_mut().zip(&o[k0..k1]).for_each(|(e, o)| *e += o);
     }
 }
 

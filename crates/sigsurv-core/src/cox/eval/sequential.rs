@@ -21,7 +21,7 @@
 
 use super::super::prep::Prepared;
 use super::super::ties::Ties;
-use super::shift::{dot, eta_shift, stratum_max_eta};
+use super::shift::{eta_shift, stratum_max_eta};
 use super::value::Eval;
 use super::walk::{Leave, RiskSetWalk};
 use rayon::prelude::*;
@@ -99,7 +99,7 @@ pub(crate) fn stratum_pass(
                 cmat.iter_mut().for_each(|v| *v = 0.0);
             }
             Leave::Row(q) => {
-                let r = prep.weight[q] * (dot(beta, prep.row(q)) - shift).exp();
+                let r = prep.weight[q] * (prep.eta(beta, q) - shift).exp();
                 denom -= r;
                 add_outer(&mut a, &mut cmat, prep.row(q), -r);
             }
@@ -110,7 +110,7 @@ pub(crate) fn stratum_pass(
             if !prep.ignore[k] {
                 let x = prep.row(k);
                 let w = prep.weight[k];
-                let eta = dot(beta, x) - shift;
+                let eta = prep.eta(beta, k) - shift;
                 let r = w * eta.exp();
                 if prep.event[k] {
                     nd += 1;

@@ -55,13 +55,8 @@ pub(crate) fn eta_shift(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> 
 pub(crate) fn stratum_max_eta(prep: &Prepared, beta: &[f64], b0: usize, b1: usize) -> f64 {
     (b0..b1)
         .filter(|&k| !prep.ignore[k])
-        .map(|k| dot(beta, prep.row(k)))
+        .map(|k| prep.eta(beta, k))
         .fold(f64::NEG_INFINITY, f64::max)
-}
-
-#[inline]
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ impl Sample {
             strata: self.strata.as_deref(),
             weights: self.weights.as_deref(),
             cluster: None,
+            offset: None,
         }
     }
 }
