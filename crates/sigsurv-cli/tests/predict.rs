@@ -9,13 +9,22 @@ use serde_json::Value;
 
 const FORMULA: &str = "Surv(time, cens) ~ age + menostat + pnodes + progrec + estrec + horTh";
 
+/// Spline bases, a transform and interactions: predictions rebuild the design with the training knots and levels.
+const FORMULA_BASES: &str =
+    "Surv(time, cens) ~ ns(age, df = 3) * horTh + I(pnodes/10) * menostat + \
+                             log(progrec + 1) + bs(estrec, df = 4)";
+
 fn save_model(dir: &std::path::Path) -> String {
+    save_model_of(dir, FORMULA)
+}
+
+fn save_model_of(dir: &std::path::Path, formula: &str) -> String {
     let path = dir.join("model.json");
     let o = sigsurv(&[
         "cox",
         &fixture("GBSG2/GBSG2.csv"),
         "--formula",
-        FORMULA,
+        formula,
         "--save-model",
         path.to_str().unwrap(),
     ]);
@@ -35,11 +44,30 @@ fn predictions_on_new_rows_match_r() {
     assert_eq!(saved["schema"], "sigsurv-cox-model");
     assert_eq!(saved["version"][0], 1);
     assert_eq!(saved["training"]["n"], 686);
+    assert_predictions_match(&model, "predict_reference.csv");
+}
+
+#[test]
+fn predictions_of_a_model_with_splines_and_interactions_match_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = save_model_of(dir.path(), FORMULA_BASES);
+    let saved = read_json(std::path::Path::new(&model));
+    assert_eq!(
+        saved["version"][0], 2,
+        "a frozen design is schema version 2"
+    );
+    assert_eq!(saved["design"]["bases"][0]["label"], "ns(age, df = 3)");
+    // Rotterdam's ages reach beyond GBSG2's boundary knots: the basis extends as R's ns() and bs() extend it.
+    assert_predictions_match(&model, "predict_formula_reference.csv");
+}
+
+/// `predict` on rotterdam_as_gbsg2.csv at 1, 3, 5 years against R's predictions in `reference`.
+fn assert_predictions_match(model: &str, reference: &str) {
     let o = sigsurv(&[
         "predict",
         &fixture("validation/rotterdam_as_gbsg2.csv"),
         "--model",
-        &model,
+        model,
         "--times",
         "365.25,1095.75,1826.25",
         "--format",
@@ -51,8 +79,7 @@ fn predictions_on_new_rows_match_r() {
         .skip(1)
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect();
-    let r =
-        std::fs::read_to_string(root().join("fixtures/validation/predict_reference.csv")).unwrap();
+    let r = std::fs::read_to_string(root().join("fixtures/validation").join(reference)).unwrap();
     let theirs: Vec<Vec<f64>> = r
         .lines()
         .skip(1)
@@ -65,7 +92,7 @@ fn predictions_on_new_rows_match_r() {
             let x: f64 = a[k].parse().unwrap();
             assert!(
                 rel(x, b[k]) < 1e-9,
-                "pid {} column {k}: ours {x}, R {}",
+                "{reference}: pid {} column {k}: ours {x}, R {}",
                 b[0],
                 b[k]
             );
@@ -143,7 +170,7 @@ fn unseen_levels_missing_columns_and_other_files_are_errors() {
     // A newer major version, and a file that is not a model.
     let text = std::fs::read_to_string(&model).unwrap().replacen(
         "\"version\": [\n    1,",
-        "\"version\": [\n    2,",
+        "\"version\": [\n    3,",
         1,
     );
     let newer = dir.path().join("newer.json");

@@ -29,6 +29,14 @@ pub enum ColumnData<'a> {
         codes: &'a [u32],
         labels: &'a [String],
     },
+    /// A column whose factor levels are fixed, as R's `predict` rebuilds a model matrix with the training levels
+    /// (`xlev`): every level kept, in this order, even those no row has; row i has the level `levels[codes[i]]`.
+    /// `values` are the numbers of a numeric column (for the terms that enter it as a number).
+    Levels {
+        codes: Vec<u32>,
+        levels: Vec<String>,
+        values: Option<Vec<f64>>,
+    },
 }
 
 impl ColumnData<'_> {
@@ -39,6 +47,7 @@ impl ColumnData<'_> {
             ColumnData::NumericRef(v) => v.len(),
             ColumnData::TextRef(v) => v.len(),
             ColumnData::Coded { codes, .. } => codes.len(),
+            ColumnData::Levels { codes, .. } => codes.len(),
         }
     }
 
@@ -47,6 +56,9 @@ impl ColumnData<'_> {
         match self {
             ColumnData::Numeric(v) => Some(v),
             ColumnData::NumericRef(v) => Some(v),
+            ColumnData::Levels {
+                values: Some(v), ..
+            } => Some(v),
             _ => None,
         }
     }
@@ -99,6 +111,17 @@ fn levels(col: &ColumnData) -> (Vec<String>, Vec<u32>, Vec<f64>) {
         ColumnData::TextRef(v) => text_levels(factor::text_factor(v.iter().map(String::as_str))),
         ColumnData::Coded { codes, labels } => {
             text_levels(factor::coded_text_factor(codes, labels))
+        }
+        ColumnData::Levels {
+            codes,
+            levels,
+            values,
+        } => {
+            let numbers = match values {
+                Some(_) => levels.iter().filter_map(|l| l.parse().ok()).collect(),
+                None => Vec::new(),
+            };
+            (levels.clone(), codes.clone(), numbers)
         }
     }
 }

@@ -82,7 +82,12 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         a.output.warn(w);
     }
     if let Some(path) = &a.save_model {
-        let saved = crate::model::saved::SavedCox::of(&model, &a.data.data, ties(a.ties).as_str())?;
+        let saved = crate::model::saved::SavedCox::of(
+            &model,
+            &formula,
+            &a.data.data,
+            ties(a.ties).as_str(),
+        )?;
         sigsurv_io::write_atomic(path, crate::output::json_text(&saved).as_bytes())?;
         a.output
             .note(&format!("wrote the model to {}", path.display()));

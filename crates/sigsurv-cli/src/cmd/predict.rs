@@ -47,9 +47,7 @@ pub fn run(a: &PredictArgs) -> CliResult<()> {
         }
     }
     let table = read_columns(&spec, &cols, &a.output)?;
-    let x = model
-        .coding
-        .encode(&table, &a.newdata.display().to_string())?;
+    let x = model.design_rows(&table, &a.newdata.display().to_string())?;
     let centred = model.linear_predictor(&x);
     let strata = model.strata_of(&table, &a.newdata.display().to_string())?;
     let mut times = a.times.clone();

@@ -84,7 +84,7 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
     }
     let model_columns = saved
         .as_ref()
-        .map(|m| m.coding.source_columns())
+        .map(|m| m.design_columns())
         .unwrap_or_default();
     let mut extra: Vec<&str> = a.marker.iter().map(String::as_str).collect();
     extra.extend(predicted.iter().map(|p| p.column.as_str()));
@@ -93,7 +93,7 @@ pub fn run(a: &ValidateArgs) -> CliResult<()> {
     let (marker, surv) = match (&saved, &a.marker) {
         (Some(m), _) => {
             let what = a.data.source.data.display().to_string();
-            let lp = m.linear_predictor(&m.coding.encode(&input.table, &what)?);
+            let lp = m.linear_predictor(&m.design_rows(&input.table, &what)?);
             let mut times = a.times.clone();
             times.sort_by(f64::total_cmp);
             times.dedup();

@@ -9,6 +9,28 @@ use sigsurv_core::design::Design;
 use sigsurv_io::{ColumnValues, Table};
 use std::collections::BTreeMap;
 
+/// Whether [`DesignCoding`] can code every term of `d` (numbers, `log()`, factors; not interactions, transforms
+/// or bases, which [`super::frozen_design::FrozenDesign`] keeps).
+pub(crate) fn codes_every_term(d: &Design) -> bool {
+    d.terms.iter().all(|t| stored(t))
+}
+
+fn stored(t: &str) -> bool {
+    !t.contains(':') && (!t.contains('(') || t.starts_with("log(") || t.starts_with("factor("))
+}
+
+/// Predictions of a model with an offset are refused: the offset of new rows is not stored.
+pub(crate) fn refuse_offset(d: &Design) -> CliResult<()> {
+    if d.offset.is_some() {
+        return Err(Failure::input(
+            "predictions from a model with an offset() term are not supported yet (profiles, --save-model): \
+             the offset of new rows is not stored",
+        )
+        .hint("fit the model without offset() to predict from it"));
+    }
+    Ok(())
+}
+
 /// One design column.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -40,7 +62,7 @@ impl ColumnCoding {
 
 /// The coding of every design column, and every level each factor column had in the training rows (a level
 /// without a dummy is the reference).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DesignCoding {
     pub columns: Vec<ColumnCoding>,
     pub levels: BTreeMap<String, Vec<String>>,
@@ -50,17 +72,7 @@ impl DesignCoding {
     /// The coding of a design fitted on `training` (which holds the factor columns). Interaction terms are
     /// refused: their coding is not stored yet.
     pub fn of(d: &Design, training: &Table) -> CliResult<DesignCoding> {
-        let stored = |t: &str| {
-            !t.contains(':')
-                && (!t.contains('(') || t.starts_with("log(") || t.starts_with("factor("))
-        };
-        if d.offset.is_some() {
-            return Err(Failure::input(
-                "predictions from a model with an offset() term are not supported yet (profiles, --save-model): \
-                 the offset of new rows is not stored",
-            )
-            .hint("fit the model without offset() to predict from it"));
-        }
+        refuse_offset(d)?;
         if let Some(t) = d.terms.iter().find(|t| !stored(t)) {
             return Err(Failure::input(format!(
                 "predictions from a model with the term {t} are not supported yet (profiles, --save-model): \

@@ -8,5 +8,6 @@ pub mod cox;
 pub mod cox_predict;
 pub mod fine_gray;
 pub mod frame;
+pub mod frozen_design;
 pub mod km;
 pub mod saved;

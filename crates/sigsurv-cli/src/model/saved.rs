@@ -4,10 +4,13 @@
 //! stratified model, with the strata columns and each stratum's mean linear predictor).
 //!
 //! The file is JSON with `"schema": "sigsurv-cox-model"` and `"version": [major, minor]`: a reader takes any
-//! minor version of its major and refuses a newer major.
+//! minor version of the majors it knows and refuses a newer major. A model with interactions, transforms or
+//! spline bases is version 2: its `design` (the formula's columns, spline knots and factor levels) replaces the
+//! per-column `coding`, which a version-1 reader would misread.
 
 use super::coding::DesignCoding;
 use super::cox::CoxModel;
+use super::frozen_design::FrozenDesign;
 use crate::failure::{CliResult, Failure};
 use serde::{Deserialize, Serialize};
 use sigsurv_core::cox::cox_survfit;
@@ -15,6 +18,8 @@ use std::path::Path;
 
 pub(crate) const SCHEMA: &str = "sigsurv-cox-model";
 pub(crate) const VERSION: [u32; 2] = [1, 1];
+/// The version of a model saved with a frozen design.
+pub(crate) const VERSION_FROZEN: [u32; 2] = [2, 0];
 
 /// The baseline cumulative hazard of one stratum at the covariate means (survfit.coxph's default curve).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -66,12 +71,21 @@ pub(crate) struct SavedCox {
     /// centres a stratified model's predictions within each stratum (`reference = "strata"`). Since 1.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stratum_lp_means: Option<Vec<f64>>,
+    /// The frozen design of a model with interactions, transforms or spline bases (then `coding` has no
+    /// columns). Since 2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<FrozenDesign>,
 }
 
 impl SavedCox {
     /// The saved form of a fitted model; stratified models and models with an aliased coefficient are refused
     /// (their predictions are not yet supported).
-    pub fn of(m: &CoxModel, training_file: &Path, ties: &str) -> CliResult<SavedCox> {
+    pub fn of(
+        m: &CoxModel,
+        formula: &sigsurv_core::formula::Formula,
+        training_file: &Path,
+        ties: &str,
+    ) -> CliResult<SavedCox> {
         if m.fit.coef.iter().any(|c| !c.is_finite()) {
             return Err(Failure::input(
                 "--save-model: the model has a coefficient that is not estimable (NA); drop that term to save it",
@@ -125,9 +139,15 @@ impl SavedCox {
                 (Some(columns), Some(means))
             }
         };
+        let (version, coding, design) = if super::coding::codes_every_term(&m.design) {
+            (VERSION, DesignCoding::of(&m.design, &m.table)?, None)
+        } else {
+            let frozen = FrozenDesign::of(formula, &m.design, &m.table)?;
+            (VERSION_FROZEN, DesignCoding::default(), Some(frozen))
+        };
         Ok(SavedCox {
             schema: SCHEMA.into(),
-            version: VERSION,
+            version,
             sigsurv_version: env!("CARGO_PKG_VERSION").into(),
             formula: m.formula_text.clone(),
             ties: ties.into(),
@@ -136,13 +156,14 @@ impl SavedCox {
                 n: m.fit.n,
                 n_events: m.fit.n_events,
             },
-            coding: DesignCoding::of(&m.design, &m.table)?,
+            coding,
             coef: m.fit.coef.clone(),
             var: m.fit.var.clone(),
             means: m.fit.means.clone(),
             strata,
             baseline,
             stratum_lp_means,
+            design,
         })
     }
 
@@ -163,12 +184,13 @@ impl SavedCox {
             .hint("write one with `sigsurv cox ... --save-model FILE`"));
         }
         let major = v["version"][0].as_u64().unwrap_or(u64::MAX);
-        if major != u64::from(VERSION[0]) {
+        if major != u64::from(VERSION[0]) && major != u64::from(VERSION_FROZEN[0]) {
             return Err(Failure::input(format!(
-                "{} is a model of schema version {} (this sigsurv reads version {}.x): use the sigsurv that wrote it ({})",
+                "{} is a model of schema version {} (this sigsurv reads versions {}.x and {}.x): use the sigsurv that wrote it ({})",
                 path.display(),
                 v["version"],
                 VERSION[0],
+                VERSION_FROZEN[0],
                 v["sigsurv_version"]
             )));
         }
@@ -228,13 +250,29 @@ impl SavedCox {
 
     /// The table columns a new table needs: the coding's and the strata columns.
     pub fn columns(&self) -> Vec<String> {
-        let mut out = self.coding.source_columns();
+        let mut out = self.design_columns();
         for c in self.strata.iter().flatten() {
             if !out.contains(c) {
                 out.push(c.clone());
             }
         }
         out
+    }
+
+    /// The table columns the design reads.
+    pub fn design_columns(&self) -> Vec<String> {
+        match &self.design {
+            Some(d) => d.columns.clone(),
+            None => self.coding.source_columns(),
+        }
+    }
+
+    /// The design rows of a new table (row-major n × p), encoded as the training rows were.
+    pub fn design_rows(&self, t: &sigsurv_io::Table, what: &str) -> CliResult<Vec<f64>> {
+        match &self.design {
+            Some(d) => d.encode(&self.formula, t, what),
+            None => self.coding.encode(t, what),
+        }
     }
 
     /// The linear predictor of each design row (row-major), centred at the training means as R's
