@@ -61,7 +61,14 @@ proptest! {
             xr.extend(rev(&x[n..]));
             let er: Vec<bool> = event.iter().rev().copied().collect();
             let wr = w.map(rev);
-            let fit2 = aft_fit(&rev(&time), &er, &xr, 2, &names, wr.as_deref(), &opts).unwrap();
+            let fit2 = aft_fit(&rev(&time), &er, &xr, 2, &names, wr.as_deref(), &opts);
+            // With no more rows than parameters the information at the estimate is singular up to rounding:
+            // either row order may be the one that reports it (the saved regression case).
+            let n_par = 3 + usize::from(dist.fixed_scale().is_none());
+            let fit2 = match fit2 {
+                Err(_) if n <= n_par => continue,
+                other => other.unwrap(),
+            };
             prop_assert!((fit2.loglik - fit.loglik).abs() <= 1e-8 * fit.loglik.abs().max(1.0));
         }
     }
