@@ -14,7 +14,7 @@
 const OWN_MAPPING_BYTES: i32 = 4 << 20;
 
 /// Has glibc give every block of 4 MB or more its own mapping (returned to the system when freed). Call once,
-/// at start-up, before other threads allocate.
+/// at start-up (after the arguments are parsed), before other threads allocate.
 pub fn return_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes malloc's tuning; called at start-up, before other threads exist.

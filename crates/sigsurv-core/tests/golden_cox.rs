@@ -262,3 +262,22 @@ fn monotone_likelihood_warning_names_the_term() {
         );
     });
 }
+
+/// Without the concordance the fit is the same fit; its concordance is undefined.
+#[test]
+fn a_fit_without_the_concordance_is_the_same_fit() {
+    let c = load(&cases()["GBSG2_efron"]);
+    let with = c.fit();
+    let without = cox_ph(
+        &c.data(),
+        &CoxOptions {
+            concordance: false,
+            ..c.opts.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(with.coef, without.coef);
+    assert_eq!(with.var, without.var);
+    assert_eq!(with.loglik, without.loglik);
+    assert!(with.concordance.c.is_finite() && without.concordance.c.is_nan());
+}

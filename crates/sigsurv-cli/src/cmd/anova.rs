@@ -48,6 +48,8 @@ pub fn run(a: &AnovaArgs) -> CliResult<()> {
     let table = read_model_table(&a.data, &all, None, &a.output)?;
     let opts = CoxOptions {
         ties: ties(a.ties),
+        // The comparison reads the log likelihoods only.
+        concordance: false,
         ..CoxOptions::default()
     };
     let mut models: Vec<Fitted> = Vec::new();

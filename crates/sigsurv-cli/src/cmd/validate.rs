@@ -269,6 +269,8 @@ fn calibration_slope(
         &data,
         &CoxOptions {
             conf_level: a.conf_level,
+            // The concordance is computed beside the slope, with its standard error.
+            concordance: false,
             ..CoxOptions::default()
         },
     )

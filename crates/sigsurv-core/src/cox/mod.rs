@@ -268,7 +268,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     if prep.stop_pending() {
         prep.restore_stop(data.stop);
     }
-    let concordance = if p == 0 {
+    let concordance = if p == 0 || !opts.concordance {
         // R's null model has no concordance (every pair is tied in the linear predictor).
         undefined_concordance()
     } else {

@@ -20,6 +20,12 @@ pub struct CoxOptions {
     pub conf_level: f64,
     /// Merge times that differ by floating-point noise, as R's `timefix = TRUE`.
     pub timefix: bool,
+    /// Compute Harrell's concordance as `coxph` stores it (`fit$concordance`). A caller that needs only the
+    /// coefficients turns it off and saves a sort and a pass over the rows; [`CoxFit::concordance`] is then
+    /// undefined (NaN), as for the null model.
+    ///
+    /// [`CoxFit::concordance`]: super::CoxFit::concordance
+    pub concordance: bool,
 }
 
 impl Default for CoxOptions {
@@ -33,6 +39,7 @@ impl Default for CoxOptions {
             toler_inf: 1e-9f64.sqrt(),
             conf_level: 0.95,
             timefix: true,
+            concordance: true,
         }
     }
 }
