@@ -293,3 +293,53 @@ fn a_stratified_model_predicts_each_row_in_its_stratum_as_r() {
         stderr(&o)
     );
 }
+
+#[test]
+fn profile_curves_of_a_model_with_splines_and_interactions_match_survfit() {
+    let o = sigsurv(&[
+        "cox",
+        &fixture("GBSG2/GBSG2.csv"),
+        "--formula",
+        FORMULA_BASES,
+        "--predict",
+        &fixture("validation/profiles_formula.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r =
+        std::fs::read_to_string(root().join("fixtures/validation/profiles_formula_reference.csv"))
+            .unwrap();
+    let mut checked = 0;
+    for curve in v["curves"].as_array().unwrap() {
+        let profile = curve["profile"].as_str().unwrap();
+        let table = &curve["table"];
+        let rows: Vec<Vec<&str>> = r
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|f| f[0] == profile)
+            .collect();
+        assert_eq!(
+            table["time"].as_array().unwrap().len(),
+            rows.len(),
+            "{profile}"
+        );
+        for (k, f) in rows.iter().enumerate() {
+            for (col, key) in [(1, "time"), (2, "surv"), (3, "std_err")] {
+                let (ours, theirs) = (
+                    table[key][k].as_f64().unwrap(),
+                    f[col].parse::<f64>().unwrap(),
+                );
+                assert!(
+                    (ours - theirs).abs() <= 1e-9 * theirs.abs().max(1e-6),
+                    "{profile} {key} at {k}: ours {ours}, R {theirs}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 1148);
+}

@@ -13,6 +13,8 @@ use sigsurv_io::{ColumnValues, Table, TextColumn};
 
 /// A fitted AFT model with the table and design it was fitted on (predictions encode profiles against them).
 pub(crate) struct AftModel {
+    /// The parsed formula, its spline knots placed (what predictions rebuild the design from).
+    pub formula: Formula,
     pub table: Table,
     pub design: Design,
     pub fit: AftFit,
@@ -79,13 +81,19 @@ pub(crate) fn fit_aft(
         ),
     }
     .map_err(|e| core_failure(&table, e))?;
-    Ok(AftModel { table, design, fit })
+    Ok(AftModel {
+        formula: formula.clone(),
+        table,
+        design,
+        fit,
+    })
 }
 
 impl AftModel {
     /// The time quantiles `probabilities` of each profile of the table at `path`, with the profile's label.
     pub fn predict(&self, path: &str, probabilities: &[f64]) -> CliResult<Vec<(String, Vec<f64>)>> {
-        let (x, labels) = crate::profiles::encode_profiles(&self.design, &self.table, path)?;
+        let (x, labels) =
+            crate::profiles::encode_profiles(&self.design, &self.formula, &self.table, path)?;
         let p = self.design.p();
         let mut rows = Vec::new();
         for (i, label) in labels.iter().enumerate() {

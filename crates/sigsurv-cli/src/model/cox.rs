@@ -12,6 +12,8 @@ use sigsurv_io::{EventCoding, Table};
 /// A fitted model with everything needed to report it.
 pub(crate) struct CoxModel {
     pub formula_text: String,
+    /// The parsed formula, its spline knots placed (what predictions rebuild the design from).
+    pub formula: Formula,
     pub table: Table,
     pub design: Design,
     pub start: Option<Vec<f64>>,
@@ -143,6 +145,7 @@ pub(crate) fn fit_table(
         .map_err(|e| core_failure(&table, e))?;
     Ok(CoxModel {
         formula_text: formula_text.to_string(),
+        formula: formula.clone(),
         table,
         design,
         start,

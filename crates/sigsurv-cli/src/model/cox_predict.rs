@@ -25,7 +25,8 @@ pub(crate) fn predict(m: &CoxModel, profiles: &str, conf_level: f64) -> CliResul
     let (x, labels) = if profiles == "mean" {
         (None, Vec::new())
     } else {
-        let (x, labels) = crate::profiles::encode_profiles(&m.design, &m.table, profiles)?;
+        let (x, labels) =
+            crate::profiles::encode_profiles(&m.design, &m.formula, &m.table, profiles)?;
         (Some(x), labels)
     };
     let newdata = x.as_ref().map(|x| NewData {

@@ -72,6 +72,11 @@ fn factor_columns(formula: &Formula, table: &Table) -> Vec<String> {
     out
 }
 
+/// The formula's columns, for messages.
+fn what_formula(f: &Formula) -> String {
+    format!("~ {}", covariate_columns(f).join(", "))
+}
+
 fn covariate_columns(formula: &Formula) -> Vec<String> {
     let response: Vec<&String> = match &formula.response {
         Response::Right { time, event } => vec![time, event],
@@ -140,10 +145,19 @@ impl FrozenDesign {
     /// The design rows of `t` (row-major n × p) under the training basis and levels; `formula` is the model's
     /// formula as written, `what` names the table in messages.
     pub fn encode(&self, formula: &str, t: &Table, what: &str) -> CliResult<Vec<f64>> {
-        let invalid = |e: sigsurv_core::CoreError| {
-            Failure::input(format!("the saved model's formula \"{formula}\": {e}"))
-        };
-        let mut parsed = parse_formula_for(formula, &self.columns).map_err(invalid)?;
+        let parsed = parse_formula_for(formula, &self.columns)
+            .map_err(|e| Failure::input(format!("the saved model's formula \"{formula}\": {e}")))?;
+        self.encode_formula(parsed, t, what)
+    }
+
+    /// [`FrozenDesign::encode`] with the formula parsed.
+    pub fn encode_formula(
+        &self,
+        mut parsed: Formula,
+        t: &Table,
+        what: &str,
+    ) -> CliResult<Vec<f64>> {
+        let formula = what_formula(&parsed);
         let bases = bases_mut(&mut parsed);
         if bases.len() != self.bases.len() {
             return Err(Failure::input(format!(
