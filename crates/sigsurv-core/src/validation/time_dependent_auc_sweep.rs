@@ -143,7 +143,9 @@ impl AucSweep {
         let nu = numerator / (nf * nf);
         let ratio = |num: f64, den: f64| (num * mu - den * nu) / (mu * mu);
         let compensator_t = self.km.compensator_at(t);
-        let mut influence = vec![0.0; n];
+        // Each row's influence replaces its share once read (no row's share is read after its own time block):
+        // one buffer of n values instead of two.
+        let mut influence = share;
         // Running sums over the cases up to the current time block: of a_k and of a_k compensator(T_k-),
         // for the numerator's a_k = w_k s_k and the denominator's a_k = w_k.
         let (mut num_a, mut num_am, mut den_a, mut den_am) = (0.0, 0.0, 0.0, 0.0);
@@ -158,8 +160,8 @@ impl AucSweep {
             for c in p..end {
                 if is_case(c) {
                     let w = self.case_weight_t[c];
-                    num_a += w * share[c];
-                    num_am += w * share[c] * before;
+                    num_a += w * influence[c];
+                    num_am += w * influence[c] * before;
                     den_a += w;
                     den_am += w * before;
                 }
@@ -174,12 +176,13 @@ impl AucSweep {
                 };
                 let num_g = own * (numerator - num_a) - num_am + control_num_total * at_t;
                 let den_g = own * (mu_case - den_a) - den_am + mu_case * at_t;
+                let share_c = influence[c];
                 let fixed = if is_case(c) {
                     let w = self.case_weight_t[c];
-                    ratio(w * share[c] / nf, w * mu_control / nf)
+                    ratio(w * share_c / nf, w * mu_control / nf)
                 } else if c >= last {
                     ratio(
-                        control_weight * share[c] / nf,
+                        control_weight * share_c / nf,
                         control_weight * mu_case / nf,
                     )
                 } else {
