@@ -103,10 +103,14 @@ impl Prepared {
             .collect();
         sort_keys(&mut keyed);
         let order: Vec<usize> = keyed.into_iter().map(|k| k.3 as usize).collect();
-        let strata: Vec<Vec<usize>> = order
-            .chunk_by(|&a, &b| stratum(a) == stratum(b))
-            .map(<[usize]>::to_vec)
-            .collect();
+        // Without strata the order is the one stratum (no copy of millions of indices).
+        let strata: Vec<Vec<usize>> = match data.strata {
+            None => vec![order],
+            Some(_) => order
+                .chunk_by(|&a, &b| stratum(a) == stratum(b))
+                .map(<[usize]>::to_vec)
+                .collect(),
+        };
         let mut stratum_index = vec![0u32; n];
         let mut time_code = vec![0u32; n];
         let mut n_codes = Vec::with_capacity(strata.len());

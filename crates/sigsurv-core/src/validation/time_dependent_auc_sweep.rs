@@ -181,10 +181,7 @@ impl AucSweep {
                     let w = self.case_weight_t[c];
                     ratio(w * share_c / nf, w * mu_control / nf)
                 } else if c >= last {
-                    ratio(
-                        control_weight * share_c / nf,
-                        control_weight * mu_case / nf,
-                    )
+                    ratio(control_weight * share_c / nf, control_weight * mu_case / nf)
                 } else {
                     0.0
                 };
