@@ -127,10 +127,17 @@ pub use cox::{
     cox_ph, cox_residuals, cox_survfit, cox_zph, CoxCurve, CoxData, CoxFit, CoxOptions, NewData,
     ResidualType, Residuals, Ties, Zph, ZphTransform,
 };
+#[doc(alias = "coxnet.deviance")]
+pub use coxnet::coxnet_deviance;
+pub use coxnet::coxnet_fold_ids;
 #[doc(alias = "glmnet")]
 #[doc(alias = "lambda")]
 pub use coxnet::coxnet_lambda_sequence;
 pub use coxnet::{coxnet_lambda_max, default_lambda_min_ratio};
+#[doc(alias = "glmnet")]
+pub use coxnet::{coxnet_path, CoxnetOptions, CoxnetPath};
+#[doc(alias = "cv.glmnet")]
+pub use coxnet::{cv_coxnet, CoxnetCv, CvMeasure};
 pub use cutpoint::{maxstat_logrank, Cutpoint, CutpointOptions};
 pub use design::{build_design, ColumnData, Design};
 pub use error::{CoreError, Result};

@@ -20,55 +20,11 @@ fn check(
     penalty_factor: &[f64],
     alpha: f64,
 ) -> Result<(), CoreError> {
-    let n = time.len();
-    for (what, got, expected) in [
-        ("status", status.len(), n),
-        ("x (column-major n x p)", x.len(), n * p),
-        ("weights", weights.len(), n),
-        ("penalty_factor", penalty_factor.len(), p),
-    ] {
-        if got != expected {
-            return Err(CoreError::LengthMismatch {
-                what,
-                got,
-                expected,
-            });
-        }
-    }
-    if let Some((row, &value)) = time.iter().enumerate().find(|(_, t)| !t.is_finite()) {
-        return Err(CoreError::NonFiniteTime { row, value });
-    }
-    if let Some((i, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(CoreError::NonFinite {
-            what: format!("x column {}", i / n.max(1)),
-            row: i % n.max(1),
-            value,
-        });
-    }
-    if let Some((row, &value)) = weights
-        .iter()
-        .enumerate()
-        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-    {
-        return Err(CoreError::InvalidWeight { row, value });
-    }
-    if !(0.0..=1.0).contains(&alpha) {
-        return Err(CoreError::InvalidArgument(format!(
-            "alpha = {alpha} is outside [0, 1] (1 is the lasso, 0 ridge)"
-        )));
-    }
-    if penalty_factor.iter().any(|f| !(f.is_finite() && *f > 0.0)) {
+    super::problem::check_inputs(time, status, x, p, weights, penalty_factor, alpha)?;
+    if penalty_factor.iter().any(|f| *f == 0.0) {
         return Err(CoreError::InvalidArgument(
-            "penalty factors must be finite and > 0 here; an unpenalized variable moves lambda_max to the \
-             score at its own fit"
+            "a penalty factor is 0: lambda_max is then the score at the unpenalized fit (use coxnet_path)"
                 .to_string(),
-        ));
-    }
-    if weights.iter().sum::<f64>() <= 0.0
-        || !status.iter().zip(weights).any(|(d, w)| *d && *w > 0.0)
-    {
-        return Err(CoreError::InvalidArgument(
-            "no event with a positive weight: the Cox score is zero".to_string(),
         ));
     }
     Ok(())
@@ -171,6 +127,11 @@ pub fn coxnet_lambda_sequence(
         )));
     }
     let max = coxnet_lambda_max(time, status, x, p, weights, penalty_factor, alpha)?;
+    Ok(geometric_lambdas(max, nlambda, lambda_min_ratio))
+}
+
+/// glmnet's geometric grid from `max` down to `ratio * max` in `nlambda` steps.
+pub(crate) fn geometric_lambdas(max: f64, nlambda: usize, ratio: f64) -> Vec<f64> {
     // glmnet's Fortran takes the ratio's power 1.0 / (nlam - 1) in single precision (a REAL literal) and
     // multiplies it in step by step; doing the same reproduces its lambdas to double precision.
     let power = if nlambda > 1 {
@@ -178,14 +139,14 @@ pub fn coxnet_lambda_sequence(
     } else {
         0.0
     };
-    let step = lambda_min_ratio.powf(power);
+    let step = ratio.powf(power);
     let mut lambda = Vec::with_capacity(nlambda);
     let mut current = max;
     for _ in 0..nlambda {
         lambda.push(current);
         current *= step;
     }
-    Ok(lambda)
+    lambda
 }
 
 #[cfg(test)]

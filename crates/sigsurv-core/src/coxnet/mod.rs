@@ -6,6 +6,12 @@
 //! The path starts at the smallest lambda that keeps every coefficient at zero and falls geometrically to
 //! `lambda.min.ratio` times it (0.01 if n < p, else 1e-4).
 
+mod cv;
 mod lambda;
+mod path;
+mod problem;
+mod solve;
 
+pub use cv::{coxnet_deviance, coxnet_fold_ids, cv_coxnet, CoxnetCv, CvMeasure};
 pub use lambda::{coxnet_lambda_max, coxnet_lambda_sequence, default_lambda_min_ratio};
+pub use path::{coxnet_path, CoxnetOptions, CoxnetPath};

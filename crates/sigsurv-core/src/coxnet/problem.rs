@@ -1,0 +1,282 @@
+//! The elastic-net Cox problem as glmnet's `coxnet` sets it up: rows sorted by time, weights normalised to sum
+//! to 1, columns standardized, and the Breslow partial likelihood's gradient and Hessian diagonal in the linear
+//! predictor (glmnet's `outer`, `risk`, `groups`).
+
+use crate::error::CoreError;
+
+/// glmnet caps the linear predictor at `log(huge * 0.1)` before exponentiating.
+const ETA_CAP: f64 = 707.0;
+
+/// One elastic-net Cox problem on the standardized scale.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub n: usize,
+    pub p: usize,
+    /// Standardized columns in time order, column-major (`x[j * n + i]`); excluded columns are zeros.
+    pub x: Vec<f64>,
+    /// Column scales (1 without standardization) that map back to the original scale.
+    pub scale: Vec<f64>,
+    /// Columns left out of the fit: constant (glmnet's `chkvars`) or of zero weighted variance.
+    pub excluded: Vec<bool>,
+    /// Normalised weights `q` (sum 1) and `q * status`, in time order.
+    pub q: Vec<f64>,
+    pub dq: Vec<f64>,
+    /// Distinct event times: first sorted row of the time (its risk set starts there) and weighted deaths `D_k`.
+    pub event_start: Vec<usize>,
+    pub deaths: Vec<f64>,
+    /// For each sorted row, the number of event times at or before its time (0: before the first event).
+    pub events_before: Vec<u32>,
+    /// Sum of the original weights (glmnet's `nulldev = 2 * sw * (l_sat - l(0))`).
+    pub weight_sum: f64,
+    /// Saturated and null log likelihoods (normalised weights).
+    pub loglik_sat: f64,
+    pub loglik_null: f64,
+}
+
+/// The working quantities at a linear predictor: glmnet's `w` (Hessian diagonal) and `wr` (gradient).
+#[derive(Debug, Clone)]
+pub(crate) struct Working {
+    pub e: Vec<f64>,
+    pub w: Vec<f64>,
+    pub r: Vec<f64>,
+    /// Risk-set sums `U_k` at each event time.
+    pub risk: Vec<f64>,
+}
+
+/// Checks the inputs of every coxnet entry point.
+pub(crate) fn check_inputs(
+    time: &[f64],
+    status: &[bool],
+    x: &[f64],
+    p: usize,
+    weights: &[f64],
+    penalty_factor: &[f64],
+    alpha: f64,
+) -> Result<(), CoreError> {
+    let n = time.len();
+    for (what, got, expected) in [
+        ("status", status.len(), n),
+        ("x (column-major n x p)", x.len(), n * p),
+        ("weights", weights.len(), n),
+        ("penalty_factor", penalty_factor.len(), p),
+    ] {
+        if got != expected {
+            return Err(CoreError::LengthMismatch {
+                what,
+                got,
+                expected,
+            });
+        }
+    }
+    if let Some((row, &value)) = time
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !(t.is_finite() && **t > 0.0))
+    {
+        return Err(if value.is_finite() {
+            CoreError::NegativeTime { row, value }
+        } else {
+            CoreError::NonFiniteTime { row, value }
+        });
+    }
+    if let Some((i, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(CoreError::NonFinite {
+            what: format!("x column {}", i / n.max(1)),
+            row: i % n.max(1),
+            value,
+        });
+    }
+    if let Some((row, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
+        return Err(CoreError::InvalidWeight { row, value });
+    }
+    if !(alpha > 0.0 && alpha <= 1.0) {
+        return Err(CoreError::InvalidArgument(format!(
+            "alpha = {alpha} is outside (0, 1] (1 is the lasso; smaller values mix in a ridge penalty)"
+        )));
+    }
+    if penalty_factor.iter().any(|f| !(f.is_finite() && *f >= 0.0)) {
+        return Err(CoreError::InvalidArgument(
+            "penalty factors must be finite and >= 0 (0 leaves a variable unpenalized)".to_string(),
+        ));
+    }
+    if !penalty_factor.iter().any(|f| *f > 0.0) {
+        return Err(CoreError::InvalidArgument(
+            "every penalty factor is 0: nothing is penalized (fit an ordinary Cox model instead)"
+                .to_string(),
+        ));
+    }
+    if !status.iter().zip(weights).any(|(d, w)| *d && *w > 0.0) {
+        return Err(CoreError::InvalidArgument(
+            "no event with a positive weight: the Cox score is zero".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+impl Problem {
+    /// Sorts, normalises and standardizes (glmnet's `coxnet`, `cstandard`, `groups`, `died`).
+    pub fn new(
+        time: &[f64],
+        status: &[bool],
+        x: &[f64],
+        p: usize,
+        weights: &[f64],
+        standardize: bool,
+    ) -> Problem {
+        let n = time.len();
+        let weight_sum: f64 = weights.iter().sum();
+        // Events before censorings at the same time: a censored row is at risk at its own time (glmnet adds
+        // 100 eps to censored times for the same effect).
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| time[a].total_cmp(&time[b]).then(status[b].cmp(&status[a])));
+        let q: Vec<f64> = order.iter().map(|&i| weights[i] / weight_sum).collect();
+        let dq: Vec<f64> = order
+            .iter()
+            .zip(&q)
+            .map(|(&i, &qi)| if status[i] { qi } else { 0.0 })
+            .collect();
+        let mut event_start = Vec::new();
+        let mut deaths = Vec::new();
+        let mut events_before = vec![0u32; n];
+        let mut k = 0;
+        while k < n {
+            let t = time[order[k]];
+            let mut end = k;
+            let mut d = 0.0;
+            while end < n && time[order[end]] == t {
+                d += dq[end];
+                end += 1;
+            }
+            if d > 0.0 {
+                event_start.push(k);
+                deaths.push(d);
+            }
+            for e in &mut events_before[k..end] {
+                *e = deaths.len() as u32;
+            }
+            k = end;
+        }
+        let mut xs = vec![0.0; n * p];
+        let mut scale = vec![1.0; p];
+        let mut excluded = vec![false; p];
+        for j in 0..p {
+            let col = &x[j * n..(j + 1) * n];
+            if col.iter().all(|v| *v == col[0]) {
+                excluded[j] = true;
+                continue;
+            }
+            let m: f64 = order.iter().zip(&q).map(|(&i, qi)| qi * col[i]).sum();
+            let sd = order
+                .iter()
+                .zip(&q)
+                .map(|(&i, qi)| qi * (col[i] - m) * (col[i] - m))
+                .sum::<f64>()
+                .sqrt();
+            if sd == 0.0 {
+                excluded[j] = true;
+                continue;
+            }
+            let s = if standardize { sd } else { 1.0 };
+            scale[j] = s;
+            for (dst, &i) in xs[j * n..(j + 1) * n].iter_mut().zip(&order) {
+                *dst = (col[i] - m) / s;
+            }
+        }
+        let loglik_sat = -deaths.iter().map(|d| d * d.ln()).sum::<f64>();
+        let mut problem = Problem {
+            n,
+            p,
+            x: xs,
+            scale,
+            excluded,
+            q,
+            dq,
+            event_start,
+            deaths,
+            events_before,
+            weight_sum,
+            loglik_sat,
+            loglik_null: 0.0,
+        };
+        problem.loglik_null = problem.loglik(&vec![0.0; n]);
+        problem
+    }
+
+    /// Column `j` of the standardized matrix.
+    pub fn col(&self, j: usize) -> &[f64] {
+        &self.x[j * self.n..(j + 1) * self.n]
+    }
+
+    fn exp_eta(&self, f: &[f64]) -> Vec<f64> {
+        f.iter()
+            .zip(&self.q)
+            .map(|(fi, qi)| qi * fi.clamp(-ETA_CAP, ETA_CAP).exp())
+            .collect()
+    }
+
+    /// Risk-set sums `U_k` of `e` at each event time (suffix sums from the time's first row).
+    fn risk_sums(&self, e: &[f64]) -> Vec<f64> {
+        let mut risk = vec![0.0; self.event_start.len()];
+        let mut acc = 0.0;
+        let mut i = self.n;
+        for k in (0..self.event_start.len()).rev() {
+            while i > self.event_start[k] {
+                i -= 1;
+                acc += e[i];
+            }
+            risk[k] = acc;
+        }
+        risk
+    }
+
+    /// Breslow partial log likelihood with the normalised weights (glmnet's `risk`).
+    pub fn loglik(&self, f: &[f64]) -> f64 {
+        let e = self.exp_eta(f);
+        let risk = self.risk_sums(&e);
+        let linear: f64 = self.dq.iter().zip(f).map(|(d, fi)| d * fi).sum();
+        linear
+            - self
+                .deaths
+                .iter()
+                .zip(&risk)
+                .map(|(d, u)| d * u.ln())
+                .sum::<f64>()
+    }
+
+    /// Gradient `r` and Hessian diagonal `w` of the log likelihood in the linear predictor (glmnet's `outer`).
+    pub fn working(&self, f: &[f64]) -> Working {
+        let e = self.exp_eta(f);
+        let risk = self.risk_sums(&e);
+        // b_k = sum_{m <= k} D_m / U_m, c_k = sum_{m <= k} D_m / U_m^2
+        let mut b = Vec::with_capacity(risk.len() + 1);
+        let mut c = Vec::with_capacity(risk.len() + 1);
+        b.push(0.0);
+        c.push(0.0);
+        for (d, u) in self.deaths.iter().zip(&risk) {
+            b.push(b.last().unwrap() + d / u);
+            c.push(c.last().unwrap() + d / (u * u));
+        }
+        let mut w = vec![0.0; self.n];
+        let mut r = vec![0.0; self.n];
+        for i in 0..self.n {
+            let k = self.events_before[i] as usize;
+            w[i] = e[i] * (b[k] - e[i] * c[k]);
+            r[i] = self.dq[i] - e[i] * b[k];
+        }
+        Working { e, w, r, risk }
+    }
+
+    /// glmnet's deviance ratio of a linear predictor: `(l(f) - l(0)) / (l_sat - l(0))`.
+    pub fn dev_ratio(&self, f: &[f64]) -> f64 {
+        (self.loglik(f) - self.loglik_null) / (self.loglik_sat - self.loglik_null)
+    }
+
+    /// glmnet's null deviance `2 * sum(w) * (l_sat - l(0))`.
+    pub fn null_deviance(&self) -> f64 {
+        2.0 * self.weight_sum * (self.loglik_sat - self.loglik_null)
+    }
+}
