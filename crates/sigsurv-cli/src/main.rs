@@ -18,6 +18,7 @@ mod render;
 mod run_files;
 mod signature;
 mod time_scale;
+mod weighted_signature;
 
 use clap::Parser;
 

@@ -149,7 +149,20 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
         Command::Score(a) => {
             inputs.push(a.expression.clone());
             inputs.extend(a.expr.gene_sets.iter().cloned());
+            inputs.extend(a.expr.weights.iter().cloned());
             output(&a.output, &mut outputs);
+        }
+        Command::Coxnet(a) => {
+            inputs.push(a.clinical.clone());
+            inputs.push(a.expression.clone());
+            inputs.extend(a.gene_sets.iter().cloned());
+            output(&a.output, &mut outputs);
+            // A folder that does not exist yet is created by the run.
+            if let Some(dir) = a.out.as_ref().filter(|d| d.is_dir()) {
+                for name in ["path.json", "cv.json", "coefficients.csv", "signature.wgmt"] {
+                    outputs.push(dir.join(name));
+                }
+            }
         }
         // The analysis's own files are guarded by guard_analysis once its file is read.
         Command::Analyze(_) => {}

@@ -20,7 +20,8 @@ pub struct Scored {
     pub matches: Vec<SetMatch>,
     /// `scores[set][sample]`
     pub scores: Vec<Vec<f64>>,
-    pub method: ScoreMethod,
+    /// The method's command-line name (`mean-z`, ..., `weighted`).
+    pub method_name: &'static str,
     pub missing: MissingReport,
     /// Per set, its genes dropped for constant expression (`mean-z`, `zscore`), as written in the set; they are
     /// not in `matches[i].used`.
@@ -43,7 +44,7 @@ pub struct GeneStat {
 }
 
 /// The genes of a match that had several rows in the matrix, collapsed by the reader.
-fn collapsed_genes(matrix: &ExpressionMatrix, m: &SetMatch) -> Vec<(String, usize)> {
+pub(crate) fn collapsed_genes(matrix: &ExpressionMatrix, m: &SetMatch) -> Vec<(String, usize)> {
     if matrix.duplicated.is_empty() {
         return Vec::new();
     }
@@ -75,12 +76,14 @@ pub fn read_matrix(path: &Path, a: &ExpressionArgs) -> CliResult<ExpressionMatri
     Ok(read_expression(&spec)?)
 }
 
-pub fn method(m: ScoreMethodArg) -> ScoreMethod {
+/// The core method of an unweighted score; `None` for `weighted` (scored from a weights file instead).
+pub fn method(m: ScoreMethodArg) -> Option<ScoreMethod> {
     match m {
-        ScoreMethodArg::MeanZ => ScoreMethod::MeanZ,
-        ScoreMethodArg::Zscore => ScoreMethod::ZScore,
-        ScoreMethodArg::Ssgsea => ScoreMethod::Ssgsea,
-        ScoreMethodArg::Singscore => ScoreMethod::Singscore,
+        ScoreMethodArg::MeanZ => Some(ScoreMethod::MeanZ),
+        ScoreMethodArg::Zscore => Some(ScoreMethod::ZScore),
+        ScoreMethodArg::Ssgsea => Some(ScoreMethod::Ssgsea),
+        ScoreMethodArg::Singscore => Some(ScoreMethod::Singscore),
+        ScoreMethodArg::Weighted => None,
     }
 }
 
@@ -106,6 +109,12 @@ pub fn score_with(
     frozen: Option<&[GeneStat]>,
     gene_stats: bool,
 ) -> CliResult<Scored> {
+    let Some(method) = method(a.method) else {
+        return Err(Failure::input(
+            "--method weighted scores the sets of a weights file: add --weights FILE",
+        )
+        .hint("`sigsurv coxnet --out DIR` writes DIR/signature.wgmt"));
+    };
     let sets = resolve_sets(a.gene_sets.as_deref(), &a.sets)?;
     if let Some(cols) = keep {
         matrix = matrix.select_samples(cols);
@@ -128,7 +137,6 @@ pub fn score_with(
         )));
     }
     let mut matches = match_sets(&matrix, &sets)?;
-    let method = method(a.method);
     let dropped_constant: Vec<Vec<String>> = matches
         .iter_mut()
         .map(|m| drop_constant_genes(&matrix, m, method))
@@ -264,7 +272,7 @@ pub fn score_with(
         sets,
         matches,
         scores,
-        method,
+        method_name: method.name(),
         missing,
         dropped_constant,
         collapsed,
@@ -343,7 +351,7 @@ fn drop_constant_genes(
 }
 
 /// At most 20 names, then how many more.
-fn list(names: &[String]) -> String {
+pub(crate) fn list(names: &[String]) -> String {
     if names.len() <= 20 {
         names.join(", ")
     } else {

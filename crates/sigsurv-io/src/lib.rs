@@ -27,6 +27,7 @@ pub mod stream_input;
 pub mod suggest;
 pub mod table;
 mod temp_file;
+pub mod weighted_sets;
 pub mod write;
 
 pub use cbioportal::{read_cbioportal_study, CbioStudy, SurvivalColumns};

@@ -85,7 +85,7 @@ pub(super) fn analyse(
     let scored = score_with(matrix, None, expr_args, out, frozen.as_deref(), true)?;
     let set_name = scored.sets[0].name.clone();
     if let Some(t) = &training {
-        t.check_score(&set_name, scored.method.name())?;
+        t.check_score(&set_name, scored.method_name)?;
     }
     let by_sample: HashMap<&str, f64> = scored
         .samples
@@ -228,7 +228,7 @@ pub(super) fn analyse(
         "analysis": "analyze",
         "sigsurv_version": env!("CARGO_PKG_VERSION"),
         "set": set_name,
-        "method": scored.method.name(),
+        "method": scored.method_name,
         "genes_used": m.used,
         "genes_missing": m.missing,
         "genes_dropped_constant": scored.dropped_constant[0],

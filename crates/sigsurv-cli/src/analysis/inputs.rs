@@ -124,6 +124,12 @@ pub(super) fn expression_args(spec: &AnalysisSpec) -> CliResult<ExpressionArgs> 
         "zscore" => ScoreMethodArg::Zscore,
         "ssgsea" => ScoreMethodArg::Ssgsea,
         "singscore" => ScoreMethodArg::Singscore,
+        "weighted" => {
+            return Err(Failure::input(
+                "method = \"weighted\": an analysis scores unweighted gene sets (mean-z, zscore, ssgsea or singscore)",
+            )
+            .hint("score a weighted set with `sigsurv score --weights FILE --clinical TABLE` and analyse its column"))
+        }
         other => {
             return Err(Failure::input(format!(
                 "method = \"{other}\": expected mean-z, zscore, ssgsea or singscore"
@@ -138,5 +144,6 @@ pub(super) fn expression_args(spec: &AnalysisSpec) -> CliResult<ExpressionArgs> 
         sets: vec![spec.signature.set.clone()],
         method,
         min_genes: spec.signature.min_genes,
+        weights: None,
     })
 }

@@ -1,12 +1,14 @@
 //! The command line: one struct per subcommand (per group of commands in `survival`, `signature`, `simulate`
 //! and `plot`); the arguments they share are in `shared`. The `///` comments are the `--help` text.
 
+mod coxnet;
 mod plot;
 mod shared;
 mod signature;
 mod simulate;
 mod survival;
 
+pub use coxnet::{CoxnetArgs, CvMeasureArg};
 pub use plot::{
     FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotKind, PlotKmArgs,
     PlotValidationArgs,
@@ -109,6 +111,11 @@ pub enum Command {
         after_help = "Example:\n  sigsurv score fixtures/gse1992/expression.csv --samples-in-rows --set IL1 --method mean-z --format csv"
     )]
     Score(ScoreArgs),
+    /// Elastic-net Cox regression on the genes of an expression matrix, cross-validated (R: glmnet, cv.glmnet)
+    #[command(
+        after_help = "Example:\n  sigsurv coxnet --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression_il1.csv \\\n    --samples-in-rows --time os_months --event os_event --unpenalized age --nfolds 5 --seed 1"
+    )]
+    Coxnet(Box<CoxnetArgs>),
     /// Score a signature, split the cohort, and compare survival (KM, log-rank, Cox) in one command
     #[command(
         after_help = "Example:\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --set IL1 --method mean-z --split median --time rfs_months --event rfs_event \\\n    --covariates \"age + factor(grade)\" --out results/\n\nSeveral cohorts (each scored and split on its own, then a Cox model stratified by cohort):\n  sigsurv analyze --study fixtures/cbioportal_study/halves/syn_a --study fixtures/cbioportal_study/halves/syn_b \\\n    --log2 --set IL1 --out results_studies/\n  sigsurv analyze --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression.csv \\\n    --samples-in-rows --cohort er --time os_months --event os_event --out results_er/"

@@ -30,6 +30,10 @@ pub struct ExpressionArgs {
     /// Smallest number of a set's genes that must be present in the matrix
     #[arg(long, default_value_t = 3)]
     pub min_genes: usize,
+    /// Weighted gene sets (the signature.wgmt of `sigsurv coxnet`): each sample's score is the sum of weight x
+    /// expression over the set's genes (implies --method weighted)
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +62,8 @@ pub enum ScoreMethodArg {
     Zscore,
     Ssgsea,
     Singscore,
+    /// The sum of weight x expression of a weighted gene set (--weights)
+    Weighted,
 }
 
 #[derive(Args, Debug)]

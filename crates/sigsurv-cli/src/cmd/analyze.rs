@@ -39,6 +39,7 @@ pub fn run(a: &AnalyzeArgs) -> CliResult<()> {
                 ScoreMethodArg::Zscore => "zscore",
                 ScoreMethodArg::Ssgsea => "ssgsea",
                 ScoreMethodArg::Singscore => "singscore",
+                ScoreMethodArg::Weighted => "weighted",
             }
             .into(),
             min_genes: a.min_genes,

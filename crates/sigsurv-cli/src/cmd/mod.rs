@@ -6,6 +6,7 @@ mod anova;
 mod check;
 mod cif;
 mod cox;
+mod coxnet;
 mod cutpoint;
 mod figure_output;
 mod finegray;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Cox(a) => cox::run(&a),
         Command::Cutpoint(a) => cutpoint::run(&a),
         Command::Score(a) => score::run(&a),
+        Command::Coxnet(a) => coxnet::run(&a),
         Command::Analyze(a) => analyze::run(&a),
         Command::Run(a) => analyze::run_file(&a),
         Command::Check(a) => check::run(&a),

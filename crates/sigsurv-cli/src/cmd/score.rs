@@ -1,13 +1,14 @@
 //! `sigsurv score`: signature scores per sample.
 
 use crate::analysis::join::default_id;
-use crate::args::{OutputFormat, ScoreArgs};
+use crate::args::{OutputFormat, ScoreArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
 use crate::progress::{Phase, Step};
 use crate::render;
 use crate::render::csv::num;
 use crate::signature::Scored;
 use crate::signature::{read_matrix, score};
+use crate::weighted_signature::score_weighted;
 use sigsurv_io::append_columns::append_columns;
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,7 +19,12 @@ pub fn run(a: &ScoreArgs) -> CliResult<()> {
         let _step = Step::start(Phase::Load, reading, a.output.quiet);
         read_matrix(&a.expression, &a.expr)?
     };
-    let s = score(matrix, None, &a.expr, &a.output)?;
+    let weighted = a.expr.weights.is_some() || a.expr.method == ScoreMethodArg::Weighted;
+    let s = if weighted {
+        score_weighted(matrix, &a.expr, &a.output)?
+    } else {
+        score(matrix, None, &a.expr, &a.output)?
+    };
     let text = match &a.clinical {
         Some(clinical) => with_clinical(a, clinical, &s)?,
         None => render::score::render(&s, a.output.resolved_format()),

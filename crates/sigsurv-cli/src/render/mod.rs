@@ -7,6 +7,7 @@ pub mod count;
 pub mod cox;
 pub mod cox_predict;
 pub mod cox_residuals;
+pub mod coxnet;
 pub mod csv;
 pub mod cutpoint;
 pub mod finegray;

@@ -28,7 +28,7 @@ pub(crate) fn to_json(s: &Scored) -> Value {
     };
     json!({
         "analysis": "score",
-        "method": s.method.name(),
+        "method": s.method_name,
         "samples": s.samples,
         "scores": by_set(&|i| json!(s.scores[i])),
         "genes_used": by_set(&|i| json!(s.matches[i].used)),
@@ -55,7 +55,7 @@ fn to_csv(s: &Scored) -> String {
 }
 
 fn to_table(s: &Scored) -> String {
-    let mut text = format!("Signature scores, method {}\n\n", s.method.name());
+    let mut text = format!("Signature scores, method {}\n\n", s.method_name);
     for ((set, m), constant) in s.sets.iter().zip(&s.matches).zip(&s.dropped_constant) {
         let mut why = Vec::new();
         if !m.missing.is_empty() {

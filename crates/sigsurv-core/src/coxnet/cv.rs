@@ -196,7 +196,9 @@ pub fn cv_coxnet(
         )));
     }
     let path = coxnet_path(time, status, x, p, weights, penalty_factor, options)?;
-    let folds: Vec<Result<(Vec<f64>, Vec<f64>), CoreError>> = (1..=nfolds)
+    // Per fold: its own lambda sequence and its measure at the full data's lambdas.
+    type Fold = Result<(Vec<f64>, Vec<f64>), CoreError>;
+    let folds: Vec<Fold> = (1..=nfolds)
         .into_par_iter()
         .map(|k| {
             let train: Vec<bool> = foldid.iter().map(|f| *f != k).collect();

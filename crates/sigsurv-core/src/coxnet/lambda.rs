@@ -21,7 +21,7 @@ fn check(
     alpha: f64,
 ) -> Result<(), CoreError> {
     super::problem::check_inputs(time, status, x, p, weights, penalty_factor, alpha)?;
-    if penalty_factor.iter().any(|f| *f == 0.0) {
+    if penalty_factor.contains(&0.0) {
         return Err(CoreError::InvalidArgument(
             "a penalty factor is 0: lambda_max is then the score at the unpenalized fit (use coxnet_path)"
                 .to_string(),

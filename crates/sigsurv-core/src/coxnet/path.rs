@@ -299,6 +299,7 @@ mod tests {
     }
 
     /// The KKT conditions of glmnet's objective on the standardized scale, recomputed from the coefficients.
+    #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
     fn kkt_violation(
         time: &[f64],
         status: &[bool],

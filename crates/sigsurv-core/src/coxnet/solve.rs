@@ -2,6 +2,8 @@
 //! `coxnet1` inner loops, strong rule and KKT checks), then Newton steps on the active set with the exact
 //! Hessian, so that the result is the optimum of glmnet's objective to rounding rather than to its `thresh`.
 
+#![allow(clippy::needless_range_loop)] // coordinate loops index several parallel vectors by j
+
 use rayon::prelude::*;
 
 use super::problem::{Problem, Working};

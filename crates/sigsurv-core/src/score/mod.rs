@@ -12,8 +12,10 @@
 mod rank;
 mod singscore;
 mod ssgsea;
+mod weighted;
 mod zscore;
 
+pub use weighted::weighted_scores;
 pub use zscore::CONSTANT_SD;
 pub use zscore::{gene_mean_sd, is_constant, mean_z_frozen};
 

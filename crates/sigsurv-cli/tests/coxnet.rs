@@ -1,0 +1,231 @@
+//! `sigsurv coxnet` through the binary against glmnet 4.1-6 / cv.glmnet on GSE1992's IL1 genes
+//! (fixtures/coxnet/make_path.R -> path.json, case `il1_lasso`): the path at glmnet's lambdas is the exact
+//! optimum of glmnet's objective, and the cross-validation with R's foldid is cv.glmnet's.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::HashMap;
+
+fn reference() -> Value {
+    let all = read_json(&root().join("fixtures/coxnet/path.json"));
+    all["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "il1_lasso")
+        .unwrap()
+        .clone()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-12)
+}
+
+/// clinical.csv with R's fold of each analysed sample appended (the two samples without it dropped).
+fn clinical_with_folds(dir: &std::path::Path, r: &Value) -> String {
+    let ids: Vec<&str> = r["sample_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let folds = nums(&r["cv"]["foldid"]);
+    let fold_of: HashMap<&str, f64> = ids.iter().copied().zip(folds).collect();
+    let text = std::fs::read_to_string(root().join("fixtures/gse1992/clinical.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("{line},fold\n"));
+            continue;
+        }
+        let id = line.split(',').next().unwrap();
+        let fold = fold_of.get(id).map_or("NA".to_string(), |f| f.to_string());
+        out.push_str(&format!("{line},{fold}\n"));
+    }
+    let path = dir.join("clinical_folds.csv");
+    std::fs::write(&path, out).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
+    let r = reference();
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds(dir.path(), &r);
+    let out = dir.path().join("run");
+    let expression = fixture("gse1992/expression_il1.csv");
+    let o = sigsurv(&[
+        "coxnet",
+        "--clinical",
+        &clinical,
+        "--expression",
+        &expression,
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--foldid",
+        "fold",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["analysis"], "coxnet");
+    assert_eq!(summary["n"], 124);
+    assert!(stderr(&o).contains("dropped 0") || !stderr(&o).contains("dropped"));
+
+    let path = read_json(&out.join("path.json"));
+    let lambda = nums(&path["lambda"]);
+    let want = nums(&r["glmnet"]["lambda"]);
+    assert_eq!(lambda.len(), want.len(), "glmnet's path length");
+    let columns: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for (k, (l, w)) in lambda.iter().zip(&want).enumerate() {
+        assert!(rel(*l, *w) <= 1e-9, "lambda {k}");
+        let exact = &r["exact"]["beta"][k];
+        let mut want_coef: HashMap<&str, f64> = HashMap::new();
+        for (i, v) in nums(&exact["index"]).iter().zip(nums(&exact["value"])) {
+            want_coef.insert(columns[*i as usize - 1], v);
+        }
+        let ours = path["coefficients"][k].as_array().unwrap();
+        assert_eq!(
+            ours.len(),
+            want_coef.len(),
+            "lambda {k}: nonzero coefficients"
+        );
+        for c in ours {
+            let term = c["term"].as_str().unwrap();
+            let w = want_coef[term];
+            assert!(
+                rel(c["coef"].as_f64().unwrap(), w) <= 1e-7,
+                "lambda {k} {term}"
+            );
+        }
+    }
+
+    let cv = read_json(&out.join("cv.json"));
+    let exact = &r["cv_exact"];
+    for (l, (got, want)) in nums(&cv["cvm"]).iter().zip(nums(&exact["cvm"])).enumerate() {
+        assert!(rel(*got, want) <= 1e-6, "cvm {l}: {got} vs {want}");
+    }
+    for key in ["lambda_min", "lambda_1se"] {
+        let got = cv[key].as_f64().unwrap();
+        assert!(
+            rel(got, r["cv"][key].as_f64().unwrap()) <= 1e-9,
+            "{key} against cv.glmnet"
+        );
+        assert!(rel(summary[key]["lambda"].as_f64().unwrap(), got) <= 1e-15);
+    }
+    let csv = std::fs::read_to_string(out.join("coefficients.csv")).unwrap();
+    assert!(csv.starts_with("term,lambda_min,lambda_1se\n"));
+    let wgmt = std::fs::read_to_string(out.join("signature.wgmt")).unwrap();
+    let line = wgmt
+        .lines()
+        .find(|l| l.starts_with("coxnet_lambda_min\t"))
+        .unwrap();
+    let weights: Vec<(String, f64)> = line
+        .split('\t')
+        .skip(2)
+        .map(|f| {
+            let (g, w) = f.split_once('=').unwrap();
+            (g.to_string(), w.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        weights.len(),
+        summary["lambda_min"]["df"].as_u64().unwrap() as usize
+    );
+
+    // The weighted score is the model's linear predictor on its genes: sum of weight x expression.
+    let o = sigsurv(&[
+        "score",
+        &expression,
+        "--samples-in-rows",
+        "--weights",
+        out.join("signature.wgmt").to_str().unwrap(),
+        "--set",
+        "coxnet_lambda_min",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let scored: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(scored["method"], "weighted");
+    let text = std::fs::read_to_string(&expression).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let samples = scored["samples"].as_array().unwrap();
+    let scores = nums(&scored["scores"]["coxnet_lambda_min"]);
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let want: f64 = weights
+            .iter()
+            .map(|(g, w)| {
+                w * cells[header.iter().position(|h| h == g).unwrap()]
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .sum();
+        let k = samples.iter().position(|s| s == cells[0]).unwrap();
+        assert!(
+            (scores[k] - want).abs() <= 1e-12 * (1.0 + want.abs()),
+            "{}",
+            cells[0]
+        );
+    }
+}
+
+#[test]
+fn coxnet_refuses_bad_alpha_a_missing_unpenalized_covariate_and_too_few_folds() {
+    let clinical = fixture("gse1992/clinical.csv");
+    let expression = fixture("gse1992/expression_il1.csv");
+    let base = [
+        "coxnet",
+        "--clinical",
+        clinical.as_str(),
+        "--expression",
+        expression.as_str(),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        sigsurv(&args)
+    };
+    let o = run(&["--alpha", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--alpha 0"), "{}", stderr(&o));
+    let o = run(&["--unpenalized", "age + er"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("\"er\" is missing in 2 row(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--nfolds", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--nfolds", "40"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("only 26 events"), "{}", stderr(&o));
+}
