@@ -274,7 +274,7 @@ pub fn coxnet_path(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coxnet::coxnet_lambda_sequence;
+    use crate::coxnet::lambda::coxnet_lambda_sequence;
 
     fn ovarian() -> (Vec<f64>, Vec<bool>, Vec<f64>) {
         let v: serde_json::Value =
