@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::path::{coxnet_path, CoxnetOptions, CoxnetPath};
+use super::path::{coxnet_path, coxnet_path_on_rows, CoxnetOptions, CoxnetPath};
 use super::problem::Problem;
 use crate::error::CoreError;
 use crate::validation::{concordance, ConcordanceData, ConcordanceOptions};
@@ -136,12 +136,6 @@ fn subset<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
         .collect()
 }
 
-fn subset_columns(x: &[f64], n: usize, p: usize, keep: &[bool]) -> Vec<f64> {
-    (0..p)
-        .flat_map(|j| subset(&x[j * n..(j + 1) * n], keep))
-        .collect()
-}
-
 fn predictor(x: &[f64], n: usize, beta: &[f64]) -> Vec<f64> {
     let mut eta = vec![0.0; n];
     for (j, b) in beta.iter().enumerate() {
@@ -203,30 +197,30 @@ pub fn cv_coxnet(
         .map(|k| {
             let train: Vec<bool> = foldid.iter().map(|f| *f != k).collect();
             let test: Vec<bool> = train.iter().map(|t| !t).collect();
-            let nt = train.iter().filter(|t| **t).count();
+            let rows: Vec<usize> = (0..n).filter(|&i| train[i]).collect();
             let (tt, ts, tw) = (
                 subset(time, &train),
                 subset(status, &train),
                 subset(w, &train),
             );
-            let tx = subset_columns(x, n, p, &train);
-            let fit = coxnet_path(&tt, &ts, &tx, p, Some(&tw), penalty_factor, options)?;
+            let fit =
+                coxnet_path_on_rows(&tt, &ts, x, n, &rows, p, Some(&tw), penalty_factor, options)?;
+            let (vt, vs, vw) = (subset(time, &test), subset(status, &test), subset(w, &test));
             let raw: Vec<f64> = path
                 .lambda
                 .iter()
                 .map(|&s| {
                     let beta = interpolate(&fit, s);
+                    // Each row's predictor is the same sum whether computed on all rows or on a fold's.
+                    let eta = predictor(x, n, &beta);
                     match measure {
                         CvMeasure::Deviance => {
-                            let full = deviance_of_eta(time, status, &predictor(x, n, &beta), w);
-                            let minus = deviance_of_eta(&tt, &ts, &predictor(&tx, nt, &beta), &tw);
+                            let full = deviance_of_eta(time, status, &eta, w);
+                            let minus = deviance_of_eta(&tt, &ts, &subset(&eta, &train), &tw);
                             full - minus
                         }
                         CvMeasure::C => {
-                            let (vt, vs, vw) =
-                                (subset(time, &test), subset(status, &test), subset(w, &test));
-                            let vx = subset_columns(x, n, p, &test);
-                            let marker = predictor(&vx, vt.len(), &beta);
+                            let marker = subset(&eta, &test);
                             let data = ConcordanceData {
                                 time: &vt,
                                 event: &vs,

@@ -20,7 +20,16 @@ fn check(
     penalty_factor: &[f64],
     alpha: f64,
 ) -> Result<(), CoreError> {
-    super::problem::check_inputs(time, status, x, p, weights, penalty_factor, alpha)?;
+    super::problem::check_inputs(
+        time,
+        status,
+        x,
+        time.len(),
+        p,
+        weights,
+        penalty_factor,
+        alpha,
+    )?;
     if penalty_factor.contains(&0.0) {
         return Err(CoreError::InvalidArgument(
             "a penalty factor is 0: lambda_max is then the score at the unpenalized fit (use coxnet_path)"

@@ -7,6 +7,7 @@
 //! `lambda.min.ratio` times it (0.01 if n < p, else 1e-4).
 
 mod cv;
+mod kernels;
 mod lambda;
 mod path;
 mod problem;

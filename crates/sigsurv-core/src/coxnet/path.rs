@@ -1,10 +1,12 @@
 //! The elastic-net Cox path as `glmnet(x, Surv(time, status), family = "cox")`: the lambda sequence, warm
 //! starts, the strong rule, and glmnet's rules for ending the path early.
 
+use super::kernels::dot;
 use super::lambda::geometric_lambdas;
 use super::problem::{check_inputs, Problem};
 use super::solve::{Penalty, State, Stop};
 use crate::error::CoreError;
+use rayon::prelude::*;
 
 /// glmnet's factory settings for the Cox path (`glmnet.control`): the path ends once the deviance ratio
 /// gains less than `100 * fdev` relatively over `mnlam - 1` steps, or exceeds `0.99 * devmax / 0.999`.
@@ -106,12 +108,55 @@ pub fn coxnet_path(
     penalty_factor: Option<&[f64]>,
     options: &CoxnetOptions,
 ) -> Result<CoxnetPath, CoreError> {
+    let rows: Vec<usize> = (0..time.len()).collect();
+    coxnet_path_on_rows(
+        time,
+        status,
+        x,
+        time.len(),
+        &rows,
+        p,
+        weights,
+        penalty_factor,
+        options,
+    )
+}
+
+/// [`coxnet_path`] on some rows of a column-major matrix with `x_rows` rows (see `Problem::on_rows`): the
+/// cross-validation folds' fits, without copies of their rows.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn coxnet_path_on_rows(
+    time: &[f64],
+    status: &[bool],
+    x: &[f64],
+    x_rows: usize,
+    rows: &[usize],
+    p: usize,
+    weights: Option<&[f64]>,
+    penalty_factor: Option<&[f64]>,
+    options: &CoxnetOptions,
+) -> Result<CoxnetPath, CoreError> {
     let n = time.len();
     let unit_w = vec![1.0; n];
     let unit_pf = vec![1.0; p];
     let weights = weights.unwrap_or(&unit_w);
     let penalty_factor = penalty_factor.unwrap_or(&unit_pf);
-    check_inputs(time, status, x, p, weights, penalty_factor, options.alpha)?;
+    check_inputs(
+        time,
+        status,
+        x,
+        x_rows,
+        p,
+        weights,
+        penalty_factor,
+        options.alpha,
+    )?;
+    if rows.len() != n || rows.iter().any(|&r| r >= x_rows) {
+        return Err(CoreError::InvalidArgument(format!(
+            "{} row indices for {n} rows of a {x_rows}-row matrix",
+            rows.len()
+        )));
+    }
     if options.nlambda == 0 {
         return Err(CoreError::InvalidArgument(
             "nlambda must be at least 1".to_string(),
@@ -132,7 +177,16 @@ pub fn coxnet_path(
             "lambda.min.ratio = {ratio}: it must be in (0, 1)"
         )));
     }
-    let problem = Problem::new(time, status, x, p, weights, options.standardize);
+    let problem = Problem::on_rows(
+        time,
+        status,
+        x,
+        x_rows,
+        rows,
+        p,
+        weights,
+        options.standardize,
+    );
     let vq_scale = p as f64 / penalty_factor.iter().sum::<f64>();
     let vq: Vec<f64> = penalty_factor.iter().map(|f| f * vq_scale).collect();
     let unpenalized: Vec<bool> = vq
@@ -172,19 +226,17 @@ pub fn coxnet_path(
         let strong_cut = options.alpha * (2.0 * lambda - previous);
         if step > 0 || user.is_some() || unpenalized.iter().any(|u| *u) {
             let work = problem.working(&state.f);
-            for j in 0..p {
-                if !state.strong[j] && !problem.excluded[j] {
-                    let g = work
-                        .r
-                        .iter()
-                        .zip(problem.col(j))
-                        .map(|(r, x)| r * x)
-                        .sum::<f64>()
-                        .abs();
-                    if unpenalized[j] || g > strong_cut * vq[j] {
-                        state.strong[j] = true;
-                    }
-                }
+            let joining: Vec<usize> = (0..p)
+                .into_par_iter()
+                .filter(|&j| {
+                    !state.strong[j]
+                        && !problem.excluded[j]
+                        && (unpenalized[j]
+                            || dot(&work.r, problem.col(j)).abs() > strong_cut * vq[j])
+                })
+                .collect();
+            for j in joining {
+                state.strong[j] = true;
             }
         }
         let pen = Penalty {
@@ -214,7 +266,9 @@ pub fn coxnet_path(
         // and decide the lambda sequence and the end of the path, as glmnet's do, so that the path has
         // glmnet's length (its stopping rule compares deviance ratios that differ by its convergence error).
         let mut exact = state.clone();
-        for _ in 0..5 {
+        // Beyond POLISH_MAX_ACTIVE the descent's point stands (its KKT check is glmnet's).
+        let polishing = exact.worth_polishing(&problem, &unpenalized);
+        for _ in 0..if polishing { 5 } else { 0 } {
             exact.polish(&problem, &pen, &unpenalized);
             if !exact.admit_kkt_violators(&problem, &pen)
                 || exact

@@ -43,11 +43,14 @@ pub(crate) struct Working {
     pub risk: Vec<f64>,
 }
 
-/// Checks the inputs of every coxnet entry point.
+/// Checks the inputs of every coxnet entry point. `x` has `x_rows` rows (the analysed rows' count, or more when
+/// the rows are a subset of a larger matrix's).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn check_inputs(
     time: &[f64],
     status: &[bool],
     x: &[f64],
+    x_rows: usize,
     p: usize,
     weights: &[f64],
     penalty_factor: &[f64],
@@ -56,7 +59,7 @@ pub(crate) fn check_inputs(
     let n = time.len();
     for (what, got, expected) in [
         ("status", status.len(), n),
-        ("x (column-major n x p)", x.len(), n * p),
+        ("x (column-major n x p)", x.len(), x_rows * p),
         ("weights", weights.len(), n),
         ("penalty_factor", penalty_factor.len(), p),
     ] {
@@ -81,8 +84,8 @@ pub(crate) fn check_inputs(
     }
     if let Some((i, &value)) = x.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         return Err(CoreError::NonFinite {
-            what: format!("x column {}", i / n.max(1)),
-            row: i % n.max(1),
+            what: format!("x column {}", i / x_rows.max(1)),
+            row: i % x_rows.max(1),
             value,
         });
     }
@@ -127,7 +130,26 @@ impl Problem {
         weights: &[f64],
         standardize: bool,
     ) -> Problem {
+        let rows: Vec<usize> = (0..time.len()).collect();
+        Problem::on_rows(time, status, x, time.len(), &rows, p, weights, standardize)
+    }
+
+    /// The problem on some rows of a column-major matrix with `x_rows` rows: row `i` of the problem (with
+    /// `time[i]`, `status[i]`, `weights[i]`) is row `rows[i]` of `x`. A cross-validation fold is built from the
+    /// whole matrix this way, without a copy of its rows.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_rows(
+        time: &[f64],
+        status: &[bool],
+        x: &[f64],
+        x_rows: usize,
+        rows: &[usize],
+        p: usize,
+        weights: &[f64],
+        standardize: bool,
+    ) -> Problem {
         let n = time.len();
+        debug_assert_eq!(rows.len(), n);
         let weight_sum: f64 = weights.iter().sum();
         // Events before censorings at the same time: a censored row is at risk at its own time (glmnet adds
         // 100 eps to censored times for the same effect).
@@ -163,17 +185,20 @@ impl Problem {
         let mut xs = vec![0.0; n * p];
         let mut scale = vec![1.0; p];
         let mut excluded = vec![false; p];
+        // The analysed rows of x in time order.
+        let sorted_rows: Vec<usize> = order.iter().map(|&i| rows[i]).collect();
         for j in 0..p {
-            let col = &x[j * n..(j + 1) * n];
-            if col.iter().all(|v| *v == col[0]) {
+            let col = &x[j * x_rows..(j + 1) * x_rows];
+            let first = sorted_rows.first().map(|&r| col[r]);
+            if sorted_rows.iter().all(|&r| Some(col[r]) == first) {
                 excluded[j] = true;
                 continue;
             }
-            let m: f64 = order.iter().zip(&q).map(|(&i, qi)| qi * col[i]).sum();
-            let sd = order
+            let m: f64 = sorted_rows.iter().zip(&q).map(|(&r, qi)| qi * col[r]).sum();
+            let sd = sorted_rows
                 .iter()
                 .zip(&q)
-                .map(|(&i, qi)| qi * (col[i] - m) * (col[i] - m))
+                .map(|(&r, qi)| qi * (col[r] - m) * (col[r] - m))
                 .sum::<f64>()
                 .sqrt();
             if sd == 0.0 {
@@ -182,8 +207,8 @@ impl Problem {
             }
             let s = if standardize { sd } else { 1.0 };
             scale[j] = s;
-            for (dst, &i) in xs[j * n..(j + 1) * n].iter_mut().zip(&order) {
-                *dst = (col[i] - m) / s;
+            for (dst, &r) in xs[j * n..(j + 1) * n].iter_mut().zip(&sorted_rows) {
+                *dst = (col[r] - m) / s;
             }
         }
         let loglik_sat = -deaths.iter().map(|d| d * d.ln()).sum::<f64>();
