@@ -98,6 +98,57 @@ pub(super) fn join(
     let ids: Vec<String> = (0..clinical.n())
         .map(|i| clinical.get(&id_col).label(i))
         .collect();
+    let SampleMatch {
+        rows,
+        cols,
+        only_clinical,
+        only_expression,
+    } = match_samples(&ids, &id_col, &clinical, &matrix)?;
+    if !only_clinical.is_empty() {
+        out.note(&format!(
+            "{} clinical row(s) have no expression sample and are left out: {}",
+            only_clinical.len(),
+            preview(&only_clinical)
+        ));
+    }
+    if !only_expression.is_empty() {
+        out.note(&format!(
+            "{} expression sample(s) have no clinical row (after filters) and are left out: {}",
+            only_expression.len(),
+            preview(&only_expression)
+        ));
+    }
+    Ok(Joined {
+        data,
+        clinical,
+        ids,
+        rows,
+        cols,
+        matrix,
+        expr_args,
+        only_clinical,
+        only_expression,
+    })
+}
+
+/// Clinical rows matched to expression samples on the id.
+pub(crate) struct SampleMatch {
+    /// Clinical rows with an expression sample (in clinical order), and that sample's column in the matrix.
+    pub rows: Vec<usize>,
+    pub cols: Vec<usize>,
+    /// Clinical ids without a sample, and samples without a clinical row.
+    pub only_clinical: Vec<String>,
+    pub only_expression: Vec<String>,
+}
+
+/// Matches each clinical row's id (`ids`, of column `id_col` of `clinical`) to the matrix's samples. A repeated
+/// clinical id, and no match at all, are errors (the second shows examples of both sides).
+pub(crate) fn match_samples(
+    ids: &[String],
+    id_col: &str,
+    clinical: &Table,
+    matrix: &ExpressionMatrix,
+) -> CliResult<SampleMatch> {
     let sample_index: HashMap<&str, usize> = matrix
         .samples
         .iter()
@@ -138,35 +189,16 @@ pub(super) fn join(
             clinical.path.display(),
             matrix.path.display()
         ))
-        .hint(format!("clinical ids look like: {}", preview(&ids)))
+        .hint(format!("clinical ids look like: {}", preview(ids)))
         .hint(format!(
             "expression samples look like: {}",
             preview(&matrix.samples)
         ))
         .hint("choose the id column with --id, or check --samples-in-rows"));
     }
-    if !only_clinical.is_empty() {
-        out.note(&format!(
-            "{} clinical row(s) have no expression sample and are left out: {}",
-            only_clinical.len(),
-            preview(&only_clinical)
-        ));
-    }
-    if !only_expression.is_empty() {
-        out.note(&format!(
-            "{} expression sample(s) have no clinical row (after filters) and are left out: {}",
-            only_expression.len(),
-            preview(&only_expression)
-        ));
-    }
-    Ok(Joined {
-        data,
-        clinical,
-        ids,
+    Ok(SampleMatch {
         rows,
         cols,
-        matrix,
-        expr_args,
         only_clinical,
         only_expression,
     })

@@ -1,7 +1,7 @@
 //! `sigsurv coxnet`: the elastic-net Cox path of survival on the genes of an expression matrix (and unpenalized
 //! clinical covariates), cross-validated as `cv.glmnet`.
 
-use crate::analysis::join::default_id;
+use crate::analysis::join::{default_id, match_samples, SampleMatch};
 use crate::args::{CoxnetArgs, CvMeasureArg, ExpressionArgs, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_columns, read_times};
@@ -13,7 +13,6 @@ use sigsurv_core::{coxnet_fold_ids, cv_coxnet, CoxnetOptions, CvMeasure};
 use sigsurv_io::genes::match_sets;
 use sigsurv_io::gmt::resolve_sets;
 use sigsurv_io::{decode_event_column, ColumnValues, TableSpec};
-use std::collections::HashMap;
 
 pub fn run(a: &CoxnetArgs) -> CliResult<()> {
     if !(a.alpha > 0.0 && a.alpha <= 1.0) {
@@ -106,36 +105,17 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         );
         read_matrix(&a.expression, &expression_args(a))?
     };
-    let sample_index = matrix.sample_index();
-    let mut rows = Vec::new();
-    let mut cols = Vec::new();
-    let mut only_clinical = Vec::new();
-    let mut seen = HashMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        if let Some(first) = seen.insert(id.as_str(), i) {
-            return Err(Failure::input(format!(
-                "sample id \"{id}\" occurs twice in column \"{id_col}\" of {} ({} and {})",
-                a.clinical.display(),
-                table.location(first),
-                table.location(i)
-            ))
-            .hint("one clinical row per expression sample is expected"));
-        }
-        match sample_index.get(id.as_str()) {
-            Some(&j) => {
-                rows.push(i);
-                cols.push(j);
-            }
-            None => only_clinical.push(id.clone()),
-        }
-    }
-    if rows.is_empty() {
-        return Err(Failure::input(format!(
-            "no id of column \"{id_col}\" in {} matches a sample of {}",
-            a.clinical.display(),
-            a.expression.display()
-        ))
-        .hint("choose the id column with --id, or check --samples-in-rows"));
+    let SampleMatch {
+        rows,
+        cols,
+        only_clinical,
+        only_expression,
+    } = match_samples(&ids, &id_col, &table, &matrix)?;
+    if !only_expression.is_empty() {
+        a.output.note(&format!(
+            "{} expression sample(s) have no clinical row and are left out",
+            only_expression.len()
+        ));
     }
     if !only_clinical.is_empty() {
         a.output.note(&format!(
@@ -176,6 +156,8 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
             x.extend(values);
         }
     }
+    // The design holds what the fit needs: the matrix read from the file goes before the folds' copies come.
+    drop(matrix);
     if !genes_missing.is_empty() {
         a.output.note(&format!(
             "{} gene(s) with a missing value in the analysed samples are left out",
@@ -284,7 +266,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
     if let Some(dir) = &a.out {
         render::write_folder(&run, dir)?;
         a.output.note(&format!(
-            "wrote path.json, cv.json, coefficients.csv and signature.wgmt to {}",
+            "wrote path.json, cv.json, coefficients.csv, signature.wgmt and the figures path.svg and cv.svg to {}",
             dir.display()
         ));
     }
