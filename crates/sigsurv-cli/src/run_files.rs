@@ -159,7 +159,14 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
             output(&a.output, &mut outputs);
             // A folder that does not exist yet is created by the run.
             if let Some(dir) = a.out.as_ref().filter(|d| d.is_dir()) {
-                for name in ["path.json", "cv.json", "coefficients.csv", "signature.wgmt"] {
+                for name in [
+                    "path.json",
+                    "cv.json",
+                    "coefficients.csv",
+                    "signature.wgmt",
+                    "path.svg",
+                    "cv.svg",
+                ] {
                     outputs.push(dir.join(name));
                 }
             }
@@ -179,7 +186,10 @@ fn files(command: &Command) -> (Vec<PathBuf>, Vec<PathBuf>) {
                 inputs.extend(k.overlay.iter().cloned());
                 outputs.push(k.figure.output.clone());
             }
-            PlotKind::Auc(v) | PlotKind::Calibration(v) => {
+            PlotKind::Auc(v)
+            | PlotKind::Calibration(v)
+            | PlotKind::CoxnetPath(v)
+            | PlotKind::CoxnetCv(v) => {
                 inputs.push(v.json.clone());
                 outputs.push(v.figure.output.clone());
             }

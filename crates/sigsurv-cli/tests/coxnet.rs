@@ -190,6 +190,65 @@ fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
             cells[0]
         );
     }
+
+    // The figures: a line per term ever nonzero on the path (no dots), over the dashed zero line; the CV curve
+    // a dot per lambda with dashed lines at lambda.min and lambda.1se.
+    let mut ever: Vec<&str> = Vec::new();
+    for step in path["coefficients"].as_array().unwrap() {
+        for c in step.as_array().unwrap() {
+            let t = c["term"].as_str().unwrap();
+            if !ever.contains(&t) {
+                ever.push(t);
+            }
+        }
+    }
+    let path_svg = std::fs::read_to_string(out.join("path.svg")).unwrap();
+    assert_eq!(
+        path_svg.matches("class=\"points-series\"").count(),
+        ever.len()
+    );
+    assert_eq!(path_svg.matches("class=\"points-point\"").count(), 0);
+    assert_eq!(path_svg.matches("class=\"points-reference\"").count(), 1);
+    assert!(path_svg.contains("log(lambda)") && path_svg.contains("Coefficient"));
+    let cv_svg = std::fs::read_to_string(out.join("cv.svg")).unwrap();
+    assert_eq!(
+        cv_svg.matches("class=\"points-point\"").count(),
+        lambda.len()
+    );
+    assert_eq!(cv_svg.matches("class=\"points-reference\"").count(), 2);
+    assert!(cv_svg.contains("Partial likelihood deviance"));
+
+    // plot redraws them in other formats; the wrong file is an error naming the right one.
+    for (kind, json, figure) in [
+        ("coxnet-path", "path.json", "path.png"),
+        ("coxnet-cv", "cv.json", "cv.pdf"),
+    ] {
+        let target = dir.path().join(figure);
+        let o = sigsurv(&[
+            "plot",
+            kind,
+            out.join(json).to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(std::fs::metadata(&target).unwrap().len() > 1000);
+    }
+    let target = dir.path().join("wrong.svg");
+    let o = sigsurv(&[
+        "plot",
+        "coxnet-path",
+        out.join("cv.json").to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not the path.json of `sigsurv coxnet`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!target.exists());
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub struct PointSeries {
     pub upper: Vec<Option<f64>>,
     /// Join the points by lines, in x order.
     pub joined: bool,
+    /// Draw only the joining line, without a dot at each point (a coefficient path's many series).
+    pub line_only: bool,
 }
 
 /// Options of [`points_svg`]. Sizes are in px of the SVG (CSS px, 1/96 inch).
@@ -33,6 +35,8 @@ pub struct PointsOptions {
     /// A dashed reference line y = x (calibration), or a horizontal line at this y (AUC 0.5).
     pub diagonal: bool,
     pub hline: Option<f64>,
+    /// Dashed vertical lines at these x values (a CV curve's lambda.min and lambda.1se).
+    pub vlines: Vec<f64>,
     /// Series colours (default Okabe-Ito).
     pub palette: Vec<String>,
     pub width: f64,
@@ -51,6 +55,7 @@ impl Default for PointsOptions {
             ylim: None,
             diagonal: false,
             hline: None,
+            vlines: Vec::new(),
             palette: Vec::new(),
             width: 600.0,
             height: 500.0,
@@ -238,6 +243,13 @@ pub fn points_svg(series: &[PointSeries], opts: &PointsOptions) -> Result<String
     if let Some(hv) = opts.hline {
         dashed(&mut svg, (left, y_of(hv)), (right, y_of(hv)));
     }
+    for &v in opts
+        .vlines
+        .iter()
+        .filter(|v| v.is_finite() && (x0..=x1).contains(*v))
+    {
+        dashed(&mut svg, (x_of(v), top), (x_of(v), bottom));
+    }
     // Series.
     for (i, s) in series.iter().enumerate() {
         let colour = palette::colour(&opts.palette, i);
@@ -272,7 +284,7 @@ pub fn points_svg(series: &[PointSeries], opts: &PointsOptions) -> Result<String
                 ],
             );
         }
-        for &k in &order {
+        for &k in order.iter().filter(|_| !s.line_only) {
             let x = x_of(s.x[k]);
             if let (Some(lo), Some(hi)) = (s.lower[k], s.upper[k]) {
                 if lo.is_finite() && hi.is_finite() {

@@ -10,8 +10,7 @@ mod survival;
 
 pub use coxnet::{CoxnetArgs, CvMeasureArg};
 pub use plot::{
-    FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotKind, PlotKmArgs,
-    PlotValidationArgs,
+    FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotJsonArgs, PlotKind, PlotKmArgs,
 };
 pub use shared::{ConfTypeArg, DataArgs, OutputArgs, OutputFormat, TableArgs};
 pub use signature::{

@@ -36,17 +36,29 @@ pub enum PlotKind {
     #[command(
         after_help = "Example:\n  sigsurv validate fixtures/validation/rotterdam_validation.csv --time time --event event --marker lp \\\n    --times 365.25,1095.75,1826.25 --format json -o validation.json\n  sigsurv plot auc validation.json -o auc.svg"
     )]
-    Auc(Box<PlotValidationArgs>),
+    Auc(Box<PlotJsonArgs>),
     /// Calibration: observed (Kaplan-Meier) against predicted survival by risk group, from `sigsurv validate`
     #[command(
         after_help = "Example:\n  sigsurv validate fixtures/validation/rotterdam_validation.csv --time time --event event --marker lp \\\n    --predicted surv_5y=1826.25 --format json -o validation.json\n  sigsurv plot calibration validation.json -o calibration.svg"
     )]
-    Calibration(Box<PlotValidationArgs>),
+    Calibration(Box<PlotJsonArgs>),
+    /// The coefficient path of `sigsurv coxnet`: each term's coefficient against log(lambda), from its path.json
+    #[command(
+        name = "coxnet-path",
+        after_help = "Example:\n  sigsurv coxnet --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression_il1.csv \\\n    --samples-in-rows --time os_months --event os_event --nfolds 5 --out coxnet\n  sigsurv plot coxnet-path coxnet/path.json -o path.png"
+    )]
+    CoxnetPath(Box<PlotJsonArgs>),
+    /// The cross-validation curve of `sigsurv coxnet` with lambda.min and lambda.1se, from its cv.json
+    #[command(
+        name = "coxnet-cv",
+        after_help = "Example:\n  sigsurv coxnet --clinical fixtures/gse1992/clinical.csv --expression fixtures/gse1992/expression_il1.csv \\\n    --samples-in-rows --time os_months --event os_event --nfolds 5 --out coxnet\n  sigsurv plot coxnet-cv coxnet/cv.json -o cv.png"
+    )]
+    CoxnetCv(Box<PlotJsonArgs>),
 }
 
 #[derive(Args, Debug)]
-pub struct PlotValidationArgs {
-    /// The JSON of `sigsurv validate --format json`
+pub struct PlotJsonArgs {
+    /// The JSON file: of `sigsurv validate --format json` (auc, calibration), or coxnet's path.json or cv.json
     pub json: PathBuf,
     #[command(flatten)]
     pub figure: FigureArgs,

@@ -3,7 +3,49 @@
 
 use crate::args::{FigureArgs, OutputArgs};
 use crate::failure::{CliResult, Failure};
-use sigsurv_plot::{figure_bytes, PlotError};
+use serde_json::Value;
+use sigsurv_plot::{figure_bytes, PlotError, PointsOptions};
+use std::path::Path;
+
+/// The options of a points figure (AUC, calibration, coxnet's path and CV curve) from the figure flags; `xlab`
+/// is the default x label (`--xlab` overrides it).
+pub(super) fn points_options(
+    f: &FigureArgs,
+    palette: &[String],
+    xlab: &str,
+    ylab: &str,
+) -> PointsOptions {
+    let defaults = PointsOptions::default();
+    PointsOptions {
+        title: f.title.clone(),
+        xlab: f.xlab.clone().unwrap_or_else(|| xlab.to_string()),
+        ylab: ylab.to_string(),
+        palette: palette.iter().map(|c| c.trim().to_string()).collect(),
+        width: f.width_px(defaults.width),
+        height: f.height_px(defaults.width, defaults.height),
+        dpi: f.dpi,
+        font_size: f.font_size,
+        ..defaults
+    }
+}
+
+/// Reads the JSON result a figure is drawn from, checking its `"analysis"` (`what` names the file in the error,
+/// `hint` says how to write it).
+pub(super) fn read_result(path: &Path, analysis: &str, what: &str, hint: &str) -> CliResult<Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::input(format!("{} is not valid JSON: {e}", path.display())))?;
+    if v["analysis"] != analysis {
+        return Err(Failure::input(format!(
+            "{} is not {what} (its \"analysis\" is {})",
+            path.display(),
+            v["analysis"]
+        ))
+        .hint(hint));
+    }
+    Ok(v)
+}
 
 /// Checks the output name first, so a typo fails before the data are read.
 pub(super) fn check_output(f: &FigureArgs) -> CliResult<()> {

@@ -14,6 +14,7 @@ mod km;
 mod logrank;
 mod plot;
 mod plot_cif;
+mod plot_coxnet;
 mod plot_validation;
 mod predict;
 mod rmst;

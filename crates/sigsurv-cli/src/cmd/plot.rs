@@ -27,6 +27,8 @@ pub fn run(a: &PlotArgs) -> CliResult<()> {
         PlotKind::Cif(c) => super::plot_cif::run(c),
         PlotKind::Auc(v) => super::plot_validation::auc(v),
         PlotKind::Calibration(v) => super::plot_validation::calibration(v),
+        PlotKind::CoxnetPath(v) => super::plot_coxnet::path(v),
+        PlotKind::CoxnetCv(v) => super::plot_coxnet::cv(v),
     }
 }
 

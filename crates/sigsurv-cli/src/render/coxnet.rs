@@ -1,14 +1,16 @@
 //! The output of `sigsurv coxnet`: the summary (lambda_min and lambda_1se with their coefficients) as a table or
 //! JSON, and the folder files: `path.json`, `cv.json`, `coefficients.csv` and the weighted gene set
-//! `signature.wgmt` (format in docs/cli.md).
+//! `signature.wgmt` (format in docs/cli.md), and the figures `path.svg` and `cv.svg`.
 
 use crate::args::OutputFormat;
 use crate::failure::{CliResult, Failure};
 use crate::output::json_text;
+use crate::render::coxnet_figures::{cv_svg, cv_ylab, path_svg};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{sig, TextTable};
 use serde_json::{json, Value};
 use sigsurv_core::{CoxnetCv, CvMeasure};
+use sigsurv_plot::{PlotError, PointsOptions};
 use std::path::Path;
 
 /// A finished `coxnet` run: what was analysed and the cross-validated path.
@@ -213,7 +215,8 @@ fn signature_wgmt(run: &CoxnetRun) -> String {
     out
 }
 
-/// Writes the folder's four files, each atomically.
+/// Writes the folder's files, each atomically: the four results and the figures of the path and the CV curve
+/// (`path.svg`, absent when no coefficient is ever nonzero, and `cv.svg`).
 pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path) -> CliResult<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure::input(format!(
@@ -221,11 +224,24 @@ pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path) -> CliResult<()> {
             dir.display()
         ))
     })?;
-    sigsurv_io::write_atomic(
-        &dir.join("path.json"),
-        json_text(&path_json(run)).as_bytes(),
-    )?;
-    sigsurv_io::write_atomic(&dir.join("cv.json"), json_text(&cv_json(run)).as_bytes())?;
+    let path = path_json(run);
+    let cv = cv_json(run);
+    sigsurv_io::write_atomic(&dir.join("path.json"), json_text(&path).as_bytes())?;
+    sigsurv_io::write_atomic(&dir.join("cv.json"), json_text(&cv).as_bytes())?;
+    let figure = |ylab: &str| PointsOptions {
+        xlab: "log(lambda)".to_string(),
+        ylab: ylab.to_string(),
+        ..PointsOptions::default()
+    };
+    let drawn = |svg: Result<Option<String>, PlotError>| {
+        svg.map_err(|e| Failure::internal(format!("drawing a coxnet figure: {e}")))
+    };
+    if let Some(svg) = drawn(path_svg(&path, &figure("Coefficient")))? {
+        sigsurv_io::write_atomic(&dir.join("path.svg"), svg.as_bytes())?;
+    }
+    if let Some(svg) = drawn(cv_svg(&cv, &figure(cv_ylab(&cv))))? {
+        sigsurv_io::write_atomic(&dir.join("cv.svg"), svg.as_bytes())?;
+    }
     sigsurv_io::write_atomic(
         &dir.join("coefficients.csv"),
         coefficients_csv(run).as_bytes(),

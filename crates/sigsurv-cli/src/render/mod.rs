@@ -8,6 +8,7 @@ pub mod cox;
 pub mod cox_predict;
 pub mod cox_residuals;
 pub mod coxnet;
+pub mod coxnet_figures;
 pub mod csv;
 pub mod cutpoint;
 pub mod finegray;

@@ -28,6 +28,7 @@ pub(crate) fn auc_svg(v: &Value, opts: &PointsOptions) -> Result<Option<String>,
         lower: rows.iter().map(|r| r["auc_lower"].as_f64()).collect(),
         upper: rows.iter().map(|r| r["auc_upper"].as_f64()).collect(),
         joined: true,
+        line_only: false,
     };
     let opts = PointsOptions {
         hline: Some(0.5),
@@ -62,6 +63,7 @@ pub(crate) fn calibration_svg(
                 lower: at.iter().map(|g| g["observed_lower"].as_f64()).collect(),
                 upper: at.iter().map(|g| g["observed_upper"].as_f64()).collect(),
                 joined: true,
+                line_only: false,
             }
         })
         .collect();
