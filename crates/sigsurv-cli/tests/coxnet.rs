@@ -8,12 +8,16 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 fn reference() -> Value {
+    case("il1_lasso")
+}
+
+fn case(name: &str) -> Value {
     let all = read_json(&root().join("fixtures/coxnet/path.json"));
     all["cases"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["name"] == "il1_lasso")
+        .find(|c| c["name"] == name)
         .unwrap()
         .clone()
 }
@@ -249,6 +253,141 @@ fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
         stderr(&o)
     );
     assert!(!target.exists());
+}
+
+/// The case's analysed rows of clinical.csv with R's fold and case weight of each.
+fn clinical_with_folds_and_weights(dir: &std::path::Path, r: &Value) -> String {
+    let ids: Vec<&str> = r["sample_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let folds = nums(&r["cv"]["foldid"]);
+    let weights = nums(&r["weights"]);
+    let text = std::fs::read_to_string(root().join("fixtures/gse1992/clinical.csv")).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("{line},fold,w\n"));
+            continue;
+        }
+        let id = line.split(',').next().unwrap();
+        if let Some(k) = ids.iter().position(|s| *s == id) {
+            out.push_str(&format!("{line},{},{}\n", folds[k], weights[k]));
+        }
+    }
+    let path = dir.join("clinical_weights.csv");
+    std::fs::write(&path, out).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn coxnet_with_case_weights_and_unpenalized_covariates_matches_glmnet() {
+    let r = case("il1_clinical_enet");
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds_and_weights(dir.path(), &r);
+    let out = dir.path().join("run");
+    let o = sigsurv(&[
+        "coxnet",
+        "--clinical",
+        &clinical,
+        "--expression",
+        &fixture("gse1992/expression_il1.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--unpenalized",
+        "age + er",
+        "--alpha",
+        "0.5",
+        "--weights",
+        "w",
+        "--foldid",
+        "fold",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["n"], r["n"]);
+    let path = read_json(&out.join("path.json"));
+    let lambda = nums(&path["lambda"]);
+    let want = nums(&r["glmnet"]["lambda"]);
+    assert_eq!(lambda.len(), want.len(), "glmnet's path length");
+    let columns: Vec<&str> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for (k, (l, w)) in lambda.iter().zip(&want).enumerate() {
+        // With unpenalized variables glmnet's lambda_max is the score at its own inexact fit.
+        assert!(rel(*l, *w) <= 1e-6, "lambda {k}");
+        let exact = &r["exact"]["beta"][k];
+        let want_coef: HashMap<&str, f64> = nums(&exact["index"])
+            .iter()
+            .zip(nums(&exact["value"]))
+            .map(|(i, v)| (columns[*i as usize - 1], v))
+            .collect();
+        let largest = want_coef.values().fold(0.0f64, |m, v| m.max(v.abs()));
+        for c in path["coefficients"][k].as_array().unwrap() {
+            let term = c["term"].as_str().unwrap();
+            let got = c["coef"].as_f64().unwrap();
+            let w = want_coef.get(term).copied().unwrap_or(0.0);
+            assert!(
+                (got - w).abs() <= 1e-4 * largest,
+                "lambda {k} {term}: {got} vs {w}"
+            );
+        }
+    }
+    let unpenalized: Vec<&str> = summary["unpenalized"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(unpenalized, ["age", "er"]);
+    for key in ["lambda_min", "lambda_1se"] {
+        let got = summary[key]["lambda"].as_f64().unwrap();
+        assert!(
+            rel(got, r["cv"][key].as_f64().unwrap()) <= 1e-6,
+            "{key} against cv.glmnet"
+        );
+    }
+
+    // Bad weights are refused with the row.
+    let text = std::fs::read_to_string(&clinical).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let last = lines.len() - 1;
+    let cut = lines[last].rfind(',').unwrap();
+    lines[last] = format!("{},-0.5", &lines[last][..cut]);
+    let bad_path = dir.path().join("bad_weights.csv");
+    std::fs::write(&bad_path, lines.join("\n") + "\n").unwrap();
+    let o = sigsurv(&[
+        "coxnet",
+        "--clinical",
+        bad_path.to_str().unwrap(),
+        "--expression",
+        &fixture("gse1992/expression_il1.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--weights",
+        "w",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--weights column \"w\" has -0.5"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

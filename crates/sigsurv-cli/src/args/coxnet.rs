@@ -60,12 +60,17 @@ pub struct CoxnetArgs {
     /// Standardize the genes for the penalty (coefficients are reported on the original scale)
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
     pub standardize: bool,
-    /// Coordinate-descent tolerance (glmnet's thresh); each point is then refined to the exact optimum
+    /// Coordinate-descent tolerance (glmnet's thresh); each point with at most 300 active coefficients is then
+    /// refined to the exact optimum
     #[arg(long, default_value_t = 1e-7)]
     pub thresh: f64,
     /// Number of cross-validation folds
     #[arg(long, default_value_t = 10, conflicts_with = "foldid")]
     pub nfolds: usize,
+    /// Clinical column of case weights (numbers >= 0, as glmnet's weights): each sample's weight in the partial
+    /// likelihood, the standardization and the cross-validation
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
     /// Clinical column with each sample's fold (integers 1..K, as cv.glmnet's foldid)
     #[arg(long, value_name = "COL")]
     pub foldid: Option<String>,
@@ -75,7 +80,8 @@ pub struct CoxnetArgs {
     /// Cross-validation measure
     #[arg(long, value_enum, default_value = "deviance")]
     pub cv_measure: CvMeasureArg,
-    /// Folder for path.json, cv.json, coefficients.csv and signature.tsv (written atomically)
+    /// Folder for path.json, cv.json, coefficients.csv, signature.wgmt and the figures path.svg and cv.svg
+    /// (written atomically)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

@@ -42,6 +42,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         wanted.extend(f.columns());
     }
     wanted.extend(a.foldid.iter().cloned());
+    wanted.extend(a.weights.iter().cloned());
     let mut unique = Vec::new();
     for c in wanted {
         if !unique.contains(&c) {
@@ -213,6 +214,10 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         }
         None => coxnet_fold_ids(n, a.nfolds, a.seed),
     };
+    let weights = match &a.weights {
+        Some(col) => Some(case_weights(&table, col, &rows, &a.clinical)?),
+        None => None,
+    };
     let options = CoxnetOptions {
         alpha: a.alpha,
         nlambda: a.nlambda,
@@ -237,7 +242,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
             &event,
             &x,
             p,
-            None,
+            weights.as_deref(),
             Some(&penalty),
             &options,
             &foldid,
@@ -272,6 +277,39 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
     }
     a.output
         .emit(&render::summary(&run, a.output.resolved_format()))
+}
+
+/// The `--weights` column at the joined rows: numbers >= 0, not all 0 (glmnet's weights).
+fn case_weights(
+    table: &sigsurv_io::Table,
+    col: &str,
+    rows: &[usize],
+    path: &std::path::Path,
+) -> CliResult<Vec<f64>> {
+    let ColumnValues::Numeric(values) = table.get(col) else {
+        return Err(Failure::input(format!(
+            "--weights column \"{col}\" of {} is not numeric",
+            path.display()
+        ))
+        .hint("it holds each sample's case weight, a number >= 0"));
+    };
+    let mut weights = Vec::with_capacity(rows.len());
+    for &i in rows {
+        let v = values[i];
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Failure::input(format!(
+                "--weights column \"{col}\" has {v} at {}: case weights are numbers >= 0",
+                table.location(i)
+            )));
+        }
+        weights.push(v);
+    }
+    if weights.iter().all(|w| *w == 0.0) {
+        return Err(Failure::input(format!(
+            "--weights column \"{col}\" is 0 for every analysed sample"
+        )));
+    }
+    Ok(weights)
 }
 
 /// The unpenalized design's columns restricted to the joined rows (column-major).
