@@ -5,11 +5,13 @@
 #   TASK: km | logrank | logrank_strat | cox_efron | cox_breslow | cox_efron_nostrata | cox_breslow_nostrata
 #         | cif_gray (survfit multi-state + cmprsk::cuminc's Gray test) | finegray (cmprsk::crr)
 #         | validate (riskRegression::Score AUC at 3 times and survival::concordance of the score)
+#         | cox_formula (score * group + ns(x1, df = 4) + strata(cohort)) | cox_formula_plain (score + group + x1 +
+#           strata(cohort))
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
 covariates <- paste0("x", 1:10)
-columns <- if (task == "validate") c("time", "event", "score") else if (task == "cif_gray") c("time", "cause", "group") else if (task == "finegray") {
+columns <- if (startsWith(task, "cox_formula")) c("time", "event", "group", "cohort", "score", "x1") else if (task == "validate") c("time", "event", "score") else if (task == "cif_gray") c("time", "cause", "group") else if (task == "finegray") {
   c("time", "cause", covariates)
 } else {
   c("time", "event", "group",
@@ -84,6 +86,14 @@ if (task == "km") {
     out[[paste0(g, ".observed")]] <- obs[i]
     out[[paste0(g, ".expected")]] <- exp[i]
   }
+} else if (startsWith(task, "cox_formula")) {
+  suppressPackageStartupMessages(library(splines))
+  f <- if (task == "cox_formula") Surv(time, event) ~ score * group + ns(x1, df = 4) + strata(cohort) else
+    Surv(time, event) ~ score + group + x1 + strata(cohort)
+  fit <- coxph(f, data = d)
+  t2 <- proc.time()[["elapsed"]]
+  for (nm in names(coef(fit))) out[[paste0("coef.", nm)]] <- unname(coef(fit)[nm])
+  out$loglik <- fit$loglik[2]
 } else {
   ties <- sub("_nostrata$", "", sub("^cox_", "", task))
   strata <- if (endsWith(task, "_nostrata")) "" else "+ strata(cohort)"
