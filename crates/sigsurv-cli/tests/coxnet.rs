@@ -255,6 +255,62 @@ fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
     assert!(!target.exists());
 }
 
+#[test]
+fn coxnet_c_index_cross_validation_matches_cv_glmnet() {
+    let r = reference();
+    let c = read_json(&root().join("fixtures/coxnet/cv_c.json"));
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds(dir.path(), &r);
+    let out = dir.path().join("run");
+    let o = sigsurv(&[
+        "coxnet",
+        "--clinical",
+        &clinical,
+        "--expression",
+        &fixture("gse1992/expression_il1.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--foldid",
+        "fold",
+        "--cv-measure",
+        "C",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["measure"], "C");
+    let cv = read_json(&out.join("cv.json"));
+    let (cvm, cvsd) = (nums(&cv["cvm"]), nums(&cv["cvsd"]));
+    assert_eq!(cvm.len(), nums(&c["lambda"]).len());
+    // glmnet with its folds fitted to thresh 1e-14: the same C-index at every lambda.
+    for (l, (got, want)) in cvm.iter().zip(nums(&c["cvm_tight"])).enumerate() {
+        assert!(rel(*got, want) <= 1e-12, "cvm {l}: {got} vs {want}");
+    }
+    for (l, (got, want)) in cvsd.iter().zip(nums(&c["cvsd_tight"])).enumerate() {
+        assert!(rel(*got, want) <= 1e-10, "cvsd {l}: {got} vs {want}");
+    }
+    // glmnet's default run: the same, but at a few lambdas where its convergence error swaps a pair of a fold.
+    let default = nums(&c["cvm"]);
+    let swapped = (0..cvm.len())
+        .filter(|&l| rel(cvm[l], default[l]) > 1e-12)
+        .inspect(|&l| assert!(rel(cvm[l], default[l]) < 0.01, "cvm {l}"))
+        .count();
+    assert!(
+        swapped <= cvm.len() / 4,
+        "{swapped} lambdas differ from cv.glmnet's default run"
+    );
+    for key in ["lambda_min", "lambda_1se"] {
+        let got = summary[key]["lambda"].as_f64().unwrap();
+        assert!(rel(got, c[key].as_f64().unwrap()) <= 1e-12, "{key}");
+    }
+}
+
 /// The case's analysed rows of clinical.csv with R's fold and case weight of each.
 fn clinical_with_folds_and_weights(dir: &std::path::Path, r: &Value) -> String {
     let ids: Vec<&str> = r["sample_ids"]
