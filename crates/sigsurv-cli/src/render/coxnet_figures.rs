@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use sigsurv_plot::{points_svg, PlotError, PointSeries, PointsOptions};
+use std::collections::HashMap;
 
 fn numbers(v: &Value) -> Vec<f64> {
     v.as_array()
@@ -18,42 +19,35 @@ fn numbers(v: &Value) -> Vec<f64> {
 pub(crate) fn path_svg(path: &Value, opts: &PointsOptions) -> Result<Option<String>, PlotError> {
     let log_lambda: Vec<f64> = numbers(&path["lambda"]).iter().map(|l| l.ln()).collect();
     let steps = path["coefficients"].as_array().cloned().unwrap_or_default();
-    let mut terms: Vec<String> = Vec::new();
-    for step in &steps {
+    let k = steps.len().min(log_lambda.len());
+    // One pass over the nonzero coefficients: each term's row of the path, zero where it is not in the model.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for (l, step) in steps[..k].iter().enumerate() {
         for c in step.as_array().into_iter().flatten() {
-            if let Some(t) = c["term"].as_str() {
-                if !terms.iter().any(|s| s == t) {
-                    terms.push(t.to_string());
-                }
-            }
+            let Some(term) = c["term"].as_str() else {
+                continue;
+            };
+            let t = *index.entry(term).or_insert_with(|| {
+                rows.push(vec![0.0; k]);
+                rows.len() - 1
+            });
+            rows[t][l] = c["coef"].as_f64().unwrap_or(0.0);
         }
     }
-    if terms.is_empty() {
+    if rows.is_empty() {
         return Ok(None);
     }
-    let series: Vec<PointSeries> = terms
-        .iter()
-        .map(|term| {
-            let y: Vec<f64> = steps
-                .iter()
-                .map(|step| {
-                    step.as_array()
-                        .into_iter()
-                        .flatten()
-                        .find(|c| c["term"].as_str() == Some(term))
-                        .and_then(|c| c["coef"].as_f64())
-                        .unwrap_or(0.0)
-                })
-                .collect();
-            PointSeries {
-                name: String::new(),
-                x: log_lambda[..y.len().min(log_lambda.len())].to_vec(),
-                y: y[..y.len().min(log_lambda.len())].to_vec(),
-                lower: vec![None; y.len().min(log_lambda.len())],
-                upper: vec![None; y.len().min(log_lambda.len())],
-                joined: true,
-                line_only: true,
-            }
+    let series: Vec<PointSeries> = rows
+        .into_iter()
+        .map(|y| PointSeries {
+            name: String::new(),
+            x: log_lambda[..k].to_vec(),
+            y,
+            lower: vec![None; k],
+            upper: vec![None; k],
+            joined: true,
+            line_only: true,
         })
         .collect();
     let opts = PointsOptions {
