@@ -298,8 +298,8 @@ fn transforms_and_spline_bases_match_coxph() {
     // Functions that are not supported are named; a text column in an expression is an error.
     for (f, msg) in [
         (
-            "Surv(time, cens) ~ pspline(age)",
-            "unsupported function pspline()",
+            "Surv(time, cens) ~ pspline(age, df = 30, nterm = 10)",
+            "nterm = 10 is too small",
         ),
         ("Surv(time, cens) ~ tt(age)", "unsupported function tt()"),
         (

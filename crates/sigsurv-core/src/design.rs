@@ -9,11 +9,12 @@
 //! Difference from R: R sorts text levels by its collation (ICU on Linux); sigsurv reproduces ICU's order
 //! for ASCII text ([`crate::factor::collate`]) but not for accented letters.
 
+use crate::cox::penalized::spec::{PenalizedTerm, Smoothing};
 use crate::error::{CoreError, Result};
 use crate::factor;
 use crate::factor::codes::{first_seen_codes, recode, sorted_order};
 use crate::formula::{BasisKind, Formula, Term};
-use crate::splines::{BSplineBasis, NaturalSplineBasis, OrthoPolyBasis};
+use crate::splines::{BSplineBasis, NaturalSplineBasis, OrthoPolyBasis, PSplineBasis};
 use rayon::prelude::*;
 
 /// One input column: numbers, or text (entered as a factor). The borrowed variants let a caller hand over
@@ -87,6 +88,8 @@ pub struct Design {
     pub cluster: Option<Vec<u32>>,
     /// The sum of the formula's `offset()` terms at each row, when it has any.
     pub offset: Option<Vec<f64>>,
+    /// The penalized terms (`pspline()`), whose fit is [`crate::cox::cox_ph_penalized`].
+    pub penalized: Vec<PenalizedTerm>,
 }
 
 impl Design {
@@ -179,6 +182,7 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
         strata_labels: Vec::new(),
         cluster: None,
         offset: None,
+        penalized: Vec::new(),
     };
     let mut strata_cols: Vec<(&str, Vec<String>, Vec<u32>)> = Vec::new();
     let mut src = Sources::default();
@@ -230,6 +234,9 @@ pub fn build_design(formula: &Formula, columns: &[(String, ColumnData)]) -> Resu
             }
             Term::Interaction(vars) => {
                 interaction(&mut d, &mut src, vars, &formula.terms, &get)?;
+            }
+            Term::Basis(b) if b.kind == BasisKind::Pspline => {
+                pspline(&mut d, &mut src, b, &get)?;
             }
             Term::Transform(_) | Term::Basis(_) => {
                 let label = variable_label(term);
@@ -502,6 +509,9 @@ fn numeric_columns<'c>(
                     basis.basis(x)?
                 }
                 BasisKind::Poly => OrthoPolyBasis::new(x, b.degree)?.basis(x),
+                BasisKind::Pspline => {
+                    unreachable!("build_design and interaction handle pspline() first")
+                }
             };
             Ok(columns
                 .into_iter()
@@ -511,6 +521,52 @@ fn numeric_columns<'c>(
         }
         _ => unreachable!("numeric_columns is called for transforms and bases"),
     }
+}
+
+/// The columns of `pspline(x, ...)`, named as R names them (`ps(x)3`, `ps(x)4`, ...: the basis without its
+/// first function), and the penalty that goes with them.
+fn pspline<'c>(
+    d: &mut Design,
+    src: &mut Sources<'c>,
+    b: &crate::formula::BasisSpec,
+    get: &dyn Fn(&str) -> Result<&'c ColumnData<'c>>,
+) -> Result<()> {
+    let args = b
+        .pspline
+        .as_ref()
+        .expect("the parser sets a pspline's arguments");
+    let x = get(&b.column)?.numbers().ok_or_else(|| {
+        CoreError::InvalidArgument(format!(
+            "column {} is text: {} needs numbers",
+            b.column, b.label
+        ))
+    })?;
+    let basis = PSplineBasis::new(x, args.nterm, b.degree, b.boundary)?;
+    let first = d.names.len();
+    for (k, v) in basis.basis(x)?.into_iter().enumerate() {
+        push_col(
+            d,
+            src,
+            (&b.label, &b.column),
+            format!("ps({}){}", b.column, k + 3),
+            Source::Owned(v),
+        );
+    }
+    d.penalized.push(PenalizedTerm {
+        term: d.term_of[first],
+        columns: first..d.names.len(),
+        penalty: basis.penalty(),
+        centres: basis.centres(),
+        smoothing: match args.theta {
+            Some(theta) => Smoothing::Theta(theta),
+            None => Smoothing::Df {
+                df: args.df,
+                eps: args.eps,
+                nterm: args.nterm,
+            },
+        },
+    });
+    Ok(())
 }
 
 /// The columns of an interaction `a:b:...`: every product of one column of each variable, the first variable
@@ -572,6 +628,12 @@ fn interaction<'c>(
             Term::Factor { column, reference } => (column, reference.as_deref(), true),
             // `strata(a):x`: x's coefficient in each stratum (the model is stratified by a too).
             Term::Strata(column) => (column, None, true),
+            Term::Basis(b) if b.kind == BasisKind::Pspline => {
+                return Err(CoreError::InvalidArgument(format!(
+                    "{} inside an interaction ({label}) is not supported: a penalized spline is a term of its own",
+                    b.label
+                )))
+            }
             Term::Transform(_) | Term::Basis(_) => {
                 per_var.push(numeric_columns(v, d.n, get)?);
                 continue;

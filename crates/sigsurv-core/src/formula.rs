@@ -11,7 +11,7 @@
 //! atom     = "(" sum ")" | "1" | "0" | "." | term
 //! response = "Surv(" col "," col ")" | "Surv(" col "," col "," col ")"      (time, event | start, stop, event)
 //! term     = col | factor(col [, ref = v]) | relevel(factor(col), v) | strata(col, ...) | cluster(col)
-//!          | I(expr) | log/log2/log10/log1p/exp/sqrt/abs/pmin/pmax(...) | ns(...) | bs(...) | poly(...)
+//!          | I(expr) | log/log2/log10/log1p/exp/sqrt/abs/pmin/pmax(...) | ns(...) | bs(...) | poly(...) | pspline(...)
 //! col      = name of letters, digits, '.', '_' (not starting with a digit), or `any text` in backticks
 //! ```
 //! Terms are ordered as R's `terms()` orders them (main effects, then two-way terms, ...). An error shows the
@@ -72,6 +72,22 @@ pub enum BasisKind {
     Bs,
     /// `poly`, orthogonal polynomials.
     Poly,
+    /// survival's `pspline`, a penalized B-spline (Cox models only).
+    Pspline,
+}
+
+/// How a `pspline()` term's penalty is chosen: its arguments as R's `pspline(x, df, theta, nterm, eps)` takes
+/// them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PsplineArgs {
+    /// The degrees of freedom the penalty is tuned to (R's default 4).
+    pub df: f64,
+    /// A fixed penalty `theta` in (0, 1) instead of the df search (R's `method = "fixed"`).
+    pub theta: Option<f64>,
+    /// Intervals between the boundary knots: `round(2.5 * df)` unless given.
+    pub nterm: usize,
+    /// How close the df search must come to `df` (R's `eps = 0.1`).
+    pub eps: f64,
 }
 
 /// A spline or polynomial term as written.
@@ -85,6 +101,8 @@ pub struct BasisSpec {
     /// The degree of `bs` (3) and `poly`.
     pub degree: usize,
     pub boundary: Option<[f64; 2]>,
+    /// The smoothing arguments of a `pspline()` term.
+    pub pspline: Option<PsplineArgs>,
     /// The call as R deparses it, the prefix of its columns' names (`ns(age, df = 3)` → `ns(age, df = 3)1`).
     pub label: String,
 }
@@ -146,6 +164,51 @@ impl Formula {
         }
         out
     }
+}
+
+/// The smoothing of `pspline(x, ...)` from its arguments, with R's defaults and checks: df 4, nterm
+/// `round(2.5 * df)`, eps 0.1; `theta` in (0, 1) fixes the penalty; df 0 (R's AIC search) is not supported.
+fn pspline_args(given: &[(String, f64)]) -> std::result::Result<PsplineArgs, String> {
+    let get = |k: &str| given.iter().rev().find(|(n, _)| n == k).map(|&(_, v)| v);
+    let df = get("df").unwrap_or(4.0);
+    let theta = get("theta");
+    if let Some(t) = theta {
+        if !(t > 0.0 && t < 1.0) {
+            return Err(format!(
+                "pspline(): theta = {} is invalid (it must be in (0, 1))",
+                format_r(t)
+            ));
+        }
+    } else if df == 0.0 {
+        return Err("pspline(): df = 0 (the AIC choice of the penalty) is not supported; give df > 1 or theta".into());
+    } else if df.is_nan() || df <= 1.0 {
+        return Err(format!(
+            "pspline(): too few degrees of freedom (df = {}, it must be > 1)",
+            format_r(df)
+        ));
+    }
+    let nterm = get("nterm").unwrap_or(2.5 * df);
+    if theta.is_none() && df > nterm {
+        return Err(format!(
+            "pspline(): nterm = {} is too small for df = {}",
+            format_r(nterm),
+            format_r(df)
+        ));
+    }
+    let nterm = crate::splines::round_half_even(nterm);
+    if nterm.is_nan() || nterm < 3.0 {
+        return Err("pspline(): too few basis functions (nterm must be at least 3)".into());
+    }
+    let eps = get("eps").unwrap_or(0.1);
+    if eps.is_nan() || eps <= 0.0 {
+        return Err("pspline(): eps must be > 0".into());
+    }
+    Ok(PsplineArgs {
+        df,
+        theta,
+        nterm: nterm as usize,
+        eps,
+    })
 }
 
 /// Parses an R survival formula such as
@@ -555,9 +618,11 @@ impl Parser<'_> {
             knots: None,
             degree: if kind == BasisKind::Poly { 1 } else { 3 },
             boundary: None,
+            pspline: None,
             label: String::new(),
         };
-        let mut written = vec![column];
+        let mut written = vec![column.clone()];
+        let mut smoothing: Vec<(String, f64)> = Vec::new();
         let mut positional = 0;
         while self.peek() == Some(&Tok::Comma) {
             self.pos += 1;
@@ -586,6 +651,14 @@ impl Parser<'_> {
                     }
                 }
             };
+            const PSPLINE_ARGS: [&str; 6] =
+                ["df", "theta", "nterm", "degree", "eps", "Boundary.knots"];
+            if kind == BasisKind::Pspline && !PSPLINE_ARGS.contains(&key.as_str()) {
+                return Err(self.err(&format!(
+                    "pspline(): argument {key} is not supported (supported: {})",
+                    PSPLINE_ARGS.join(", ")
+                )));
+            }
             let values = self.numbers()?;
             let whole = |p: &Self, what: &str| -> Result<usize> {
                 match values.as_slice() {
@@ -595,9 +668,15 @@ impl Parser<'_> {
             };
             match (kind, key.as_str()) {
                 (BasisKind::Ns | BasisKind::Bs, "df") => spec.df = Some(whole(self, "df")?),
-                (BasisKind::Poly | BasisKind::Bs, "degree") => spec.degree = whole(self, "degree")?,
+                (BasisKind::Poly | BasisKind::Bs | BasisKind::Pspline, "degree") => {
+                    spec.degree = whole(self, "degree")?
+                }
                 (BasisKind::Ns | BasisKind::Bs, "knots") => spec.knots = Some(values.clone()),
-                (BasisKind::Ns | BasisKind::Bs, "Boundary.knots") => match values.as_slice() {
+                (BasisKind::Pspline, "df" | "theta" | "nterm" | "eps") => match values.as_slice() {
+                    [v] => smoothing.push((key.clone(), *v)),
+                    _ => return Err(self.err(&format!("pspline(): {key} takes one number"))),
+                },
+                (_, "Boundary.knots") => match values.as_slice() {
                     [a, b] => spec.boundary = Some([*a, *b]),
                     _ => {
                         return Err(self.err(&format!(
@@ -612,6 +691,7 @@ impl Parser<'_> {
                             BasisKind::Ns => "df, knots, Boundary.knots",
                             BasisKind::Bs => "df, knots, degree, Boundary.knots",
                             BasisKind::Poly => "degree",
+                            BasisKind::Pspline => "df, theta, nterm, degree, eps, Boundary.knots",
                         }
                     )))
                 }
@@ -636,6 +716,9 @@ impl Parser<'_> {
         }
         self.expect(&Tok::RParen)?;
         spec.label = format!("{name}({})", written.join(", "));
+        if kind == BasisKind::Pspline {
+            spec.pspline = Some(pspline_args(&smoothing).map_err(|e| self.err(&e))?);
+        }
         Ok(Term::Basis(spec))
     }
 
@@ -685,6 +768,7 @@ impl Parser<'_> {
             "ns" => return self.basis(BasisKind::Ns, "ns"),
             "bs" => return self.basis(BasisKind::Bs, "bs"),
             "poly" => return self.basis(BasisKind::Poly, "poly"),
+            "pspline" => return self.basis(BasisKind::Pspline, "pspline"),
             _ => {}
         }
         if name == "offset" {
@@ -733,7 +817,7 @@ impl Parser<'_> {
                 Ok(Term::Factor { column, reference })
             }
             other => Err(self.err(&format!(
-                "unsupported function {other}() (supported: factor, relevel, strata, cluster, offset, ns, bs, poly, I, \
+                "unsupported function {other}() (supported: factor, relevel, strata, cluster, offset, ns, bs, poly, pspline, I, \
                  log, log2, log10, log1p, exp, sqrt, abs, pmin, pmax)"
             ))),
         }
@@ -1160,11 +1244,47 @@ mod tests {
     }
 
     #[test]
+    fn reads_pspline_with_r_defaults() {
+        let f = parse_formula("Surv(t, e) ~ pspline(age) + pspline(x, 3, eps = 0.01)").unwrap();
+        let Term::Basis(a) = &f.terms[0] else {
+            panic!()
+        };
+        assert_eq!(a.kind, BasisKind::Pspline);
+        assert_eq!(a.label, "pspline(age)");
+        assert_eq!(
+            a.pspline,
+            Some(PsplineArgs {
+                df: 4.0,
+                theta: None,
+                nterm: 10,
+                eps: 0.1
+            })
+        );
+        let Term::Basis(b) = &f.terms[1] else {
+            panic!()
+        };
+        assert_eq!(b.label, "pspline(x, 3, eps = 0.01)");
+        // nterm = round(7.5) = 8, R's rounding of halves to even.
+        assert_eq!(b.pspline.as_ref().unwrap().nterm, 8);
+        let f = parse_formula("Surv(t, e) ~ pspline(age, theta = 0.5, Boundary.knots = c(20, 90))")
+            .unwrap();
+        let Term::Basis(c) = &f.terms[0] else {
+            panic!()
+        };
+        assert_eq!(c.pspline.as_ref().unwrap().theta, Some(0.5));
+        assert_eq!(c.boundary, Some([20.0, 90.0]));
+    }
+
+    #[test]
     fn rejects_what_it_does_not_support() {
         for bad in [
             "time ~ age",
             "Surv(time) ~ age",
-            "Surv(time, status) ~ pspline(age)",
+            "Surv(time, status) ~ pspline(age, method = 2)",
+            "Surv(time, status) ~ pspline(age, df = 0)",
+            "Surv(time, status) ~ pspline(age, df = 1)",
+            "Surv(time, status) ~ pspline(age, theta = 1)",
+            "Surv(time, status) ~ pspline(age, df = 4, nterm = 3)",
             "Surv(time, status) ~ ns(age, lambda = 2)",
             "Surv(time, status) ~ I(age +)",
             "Surv(time, status) ~ age:cluster(sex)",

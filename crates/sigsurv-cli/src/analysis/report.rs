@@ -914,15 +914,34 @@ fn cox_table(m: &CoxModel, name: &str) -> Table {
             .map(String::from)
             .to_vec(),
         rows,
-        footnote: Some(format!(
-            "n = {}, events = {}. Concordance {} (se {}). Likelihood ratio test {}; Wald test {}; score (log-rank) test {}.",
-            f.n,
-            f.n_events,
-            sig(f.concordance.c, 4),
-            sig(f.concordance.se, 3),
-            test(&f.lrt),
-            test(&f.wald),
-            test(&f.score)
-        )),
+        footnote: Some(match &f.penalized {
+            // A penalized fit's tests are on its effective degrees of freedom.
+            Some(pen) => {
+                let test = |t: &sigsurv_core::cox::EffectiveTest| {
+                    format!("{} on {} df, p = {}", sig(t.statistic, 4), sig(t.df, 4), pval(t.p_value))
+                };
+                format!(
+                    "n = {}, events = {}. Concordance {} (se {}). Penalized fit: likelihood ratio test {}; Wald \
+                     test {}.",
+                    f.n,
+                    f.n_events,
+                    sig(f.concordance.c, 4),
+                    sig(f.concordance.se, 3),
+                    test(&pen.lrt),
+                    test(&pen.wald)
+                )
+            }
+            None => format!(
+                "n = {}, events = {}. Concordance {} (se {}). Likelihood ratio test {}; Wald test {}; score (log-rank) \
+                 test {}.",
+                f.n,
+                f.n_events,
+                sig(f.concordance.c, 4),
+                sig(f.concordance.se, 3),
+                test(&f.lrt),
+                test(&f.wald),
+                test(&f.score)
+            ),
+        }),
     }
 }

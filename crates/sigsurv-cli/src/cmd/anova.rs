@@ -66,6 +66,13 @@ pub fn run(a: &AnovaArgs) -> CliResult<()> {
                     false,
                     RobustRequest::Auto,
                 )?;
+                if m.fit.penalized.is_some() {
+                    return Err(Failure::input(format!(
+                        "{text}: anova of models with a pspline() term is not supported (their df are not whole \
+                         numbers)"
+                    ))
+                    .hint("compare the models with ns(x, df = k) in place of pspline(x, df = k)"));
+                }
                 Fitted::of_cox(m)
             }
             AnovaModelArg::Aft => {

@@ -75,6 +75,19 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
             },
         )?
     };
+    if model.fit.penalized.is_some() {
+        let asked = [
+            (a.residuals.is_some(), "--residuals"),
+            (a.zph, "--zph"),
+            (a.predict.is_some(), "--predict"),
+        ];
+        if let Some((_, flag)) = asked.iter().find(|(on, _)| *on) {
+            return Err(Failure::input(format!(
+                "{flag} with a pspline() term is not supported yet"
+            ))
+            .hint("fit the model without the flag, or use ns(x, df = k) for the spline"));
+        }
+    }
     for note in &model.notes {
         a.output.note(note);
     }

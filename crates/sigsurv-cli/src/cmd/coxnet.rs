@@ -84,6 +84,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
     let (time, event, clinical_x, clinical_names) = match (&formula, &formula_text) {
         (Some(f), Some(text)) => {
             let frame = model_frame(text, f, &table, a.event_value.as_deref())?;
+            crate::model::frame::refuse_penalized(&frame.design, "coxnet --unpenalized")?;
             let names = frame.design.names.clone();
             (frame.stop, frame.event, frame.design.x, names)
         }

@@ -36,6 +36,7 @@ pub(crate) fn fit_aft(
         design,
         ..
     } = model_frame(formula_text, formula, &table, event_value)?;
+    super::frame::refuse_penalized(&design, "parametric (AFT)")?;
     let weights = match weights {
         Some(w) => Some(table.numeric(w)?),
         None => None,

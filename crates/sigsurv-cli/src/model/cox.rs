@@ -4,7 +4,7 @@
 use super::frame::{model_frame, ModelFrame};
 use crate::failure::CliResult;
 use crate::input::core_failure;
-use sigsurv_core::cox::{cox_ph, CoxData, CoxFit, CoxOptions, TermTest};
+use sigsurv_core::cox::{cox_ph, cox_ph_penalized, CoxData, CoxFit, CoxOptions, TermTest};
 use sigsurv_core::design::Design;
 use sigsurv_core::formula::Formula;
 use sigsurv_io::{EventCoding, Table};
@@ -135,14 +135,31 @@ pub(crate) fn fit_table(
         // Hand the table's freed pages back before the fit allocates its sorted copy (see sigsurv_io::memory).
         sigsurv_io::memory::release_freed();
     }
-    let fit = cox_ph(
-        &CoxData::from_design(&design, start.as_deref(), &stop, &event, weights.as_deref()),
-        opts,
-    )
+    let data = CoxData::from_design(&design, start.as_deref(), &stop, &event, weights.as_deref());
+    let fit = if design.penalized.is_empty() {
+        cox_ph(&data, opts)
+    } else {
+        cox_ph_penalized(
+            &data,
+            &design.penalized,
+            &design.term_of,
+            &design.terms,
+            opts,
+        )
+    }
     .map_err(|e| core_failure(&table, e))?;
+    // A penalized spline's own tests (linear, non-linear) take the place of its joint Wald test.
     let term_tests = fit
         .term_tests(&design.term_of, &design.terms)
-        .map_err(|e| core_failure(&table, e))?;
+        .map_err(|e| core_failure(&table, e))?
+        .into_iter()
+        .filter(|t| {
+            !design
+                .penalized
+                .iter()
+                .any(|p| design.terms[p.term] == t.term)
+        })
+        .collect();
     Ok(CoxModel {
         formula_text: formula_text.to_string(),
         formula: formula.clone(),

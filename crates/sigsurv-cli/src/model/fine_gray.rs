@@ -30,6 +30,7 @@ pub(crate) fn fit_fine_gray(
     let failcode = coding.cause_code(&event_col, cause)?;
     // The design as cox builds it; its event flags (the cause against the rest) are not used.
     let frame = model_frame(formula_text, formula, table, Some(cause))?;
+    super::frame::refuse_penalized(&frame.design, "Fine-Gray")?;
     if frame.design.strata.is_some() || frame.design.cluster.is_some() {
         return Err(Failure::input(
             "finegray has no strata() or cluster() terms (cmprsk's crr has neither)",

@@ -70,7 +70,7 @@ pub(crate) fn read_model_table(
     Ok(table)
 }
 
-/// Fixes the knots of every `ns()` / `bs()` term whose knots come from the data, as R's `model.frame` places
+/// Fixes the knots of every `ns()` / `bs()` term (the boundary of every `pspline()`) whose knots come from the data, as R's `model.frame` places
 /// them: on every row (after `--where`) where the spline's own column is known, before rows missing another
 /// column of the model are dropped. The term keeps its name (`ns(age, df = 3)1`, ...); only its knots and
 /// boundary are now given, so the model's rows use them.
@@ -80,7 +80,7 @@ pub(crate) fn place_spline_knots(
     out: &OutputArgs,
 ) -> CliResult<()> {
     use sigsurv_core::formula::{BasisKind, BasisSpec, Term};
-    use sigsurv_core::splines::{BSplineBasis, NaturalSplineBasis};
+    use sigsurv_core::splines::{BSplineBasis, NaturalSplineBasis, PSplineBasis};
     let quiet = OutputArgs {
         quiet: true,
         ..out.clone()
@@ -92,6 +92,10 @@ pub(crate) fn place_spline_knots(
         let table = read_columns(&data.table_spec(), &[b.column.as_str()], &quiet)?;
         let x = table.numeric(&b.column)?;
         let placed = match b.kind {
+            // A P-spline has no interior knots to place: its knots follow from the boundary.
+            BasisKind::Pspline => {
+                PSplineBasis::new(&x, 3, b.degree, b.boundary).map(|s| (Vec::new(), s.boundary))
+            }
             BasisKind::Ns => NaturalSplineBasis::new(&x, b.df, b.knots.clone(), false, b.boundary)
                 .map(|(s, _)| (s.knots, s.boundary)),
             _ => BSplineBasis::new(&x, b.df, b.knots.clone(), b.degree, false, b.boundary)
@@ -118,6 +122,19 @@ pub(crate) fn place_spline_knots(
         }
     }
     Ok(())
+}
+
+/// Refuses a design with a `pspline()` term in a model other than Cox (`what` names it): only the Cox fit
+/// penalizes the spline, and an unpenalized P-spline basis would be a different model.
+pub(crate) fn refuse_penalized(design: &Design, what: &str) -> CliResult<()> {
+    match design.penalized.first() {
+        Some(t) => Err(Failure::input(format!(
+            "{} in a {what} model is not supported: pspline() is penalized in Cox models only",
+            design.terms[t.term]
+        ))
+        .hint("use ns(x, df = k) for a spline in this model")),
+        None => Ok(()),
+    }
 }
 
 /// A model's response and design, built from a table that holds its columns (missing rows already dropped).

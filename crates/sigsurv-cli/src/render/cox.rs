@@ -7,7 +7,7 @@ use crate::output::json_text;
 use crate::render::csv::{num_opt, CsvOut};
 use crate::render::text::{fixed, pval, sig, sig_opt, TextTable};
 use serde_json::{json, Value};
-use sigsurv_core::cox::{CoxFit, Test, Zph, ZphTransform};
+use sigsurv_core::cox::{CoxFit, EffectiveTest, PenalizedSummary, Test, Zph, ZphTransform};
 
 /// The fit in the chosen format.
 pub(crate) fn render(m: &CoxModel, zph: Option<&Zph>, format: OutputFormat) -> String {
@@ -37,11 +37,16 @@ pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
     let terms: Vec<Value> = f
         .terms
         .iter()
-        .map(|t| {
-            json!({
+        .enumerate()
+        .map(|(i, t)| {
+            let mut v = json!({
                 "term": t.term, "coef": t.coef, "exp_coef": t.exp_coef, "se": t.se, "robust_se": t.robust_se,
                 "z": t.z, "p_value": t.p_value, "lower": t.lower, "upper": t.upper,
-            })
+            });
+            if let Some(pen) = &f.penalized {
+                v["se2"] = json!(finite(pen.se2[i]));
+            }
+            v
         })
         .collect();
     let zph_json = zph.map(|z| {
@@ -51,7 +56,7 @@ pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
             .map(|t| json!({"term": t.term, "chisq": t.chisq, "df": t.df, "p_value": t.p_value}))
             .collect::<Vec<_>>()
     });
-    json!({
+    let mut out = json!({
         "analysis": "cox",
         "formula": m.formula_text,
         "n": f.n,
@@ -80,6 +85,45 @@ pub(crate) fn to_json(m: &CoxModel, zph: Option<&Zph>) -> Value {
         "event_coding": m.coding.describe(),
         "warnings": f.warnings,
         "notes": m.notes,
+    });
+    if let Some(pen) = &f.penalized {
+        out["lrt"] = effective_json(&pen.lrt);
+        out["wald"] = effective_json(&pen.wald);
+        out["score"] = Value::Null;
+        out["penalized"] = penalized_json(m, pen);
+    }
+    out
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn effective_json(t: &EffectiveTest) -> Value {
+    json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value})
+}
+
+/// A penalized fit's own results: the effective df of every term, the search for each spline's penalty and its
+/// linear / non-linear tests (R's print of a `coxph.penal` fit).
+fn penalized_json(m: &CoxModel, pen: &PenalizedSummary) -> Value {
+    json!({
+        "term_df": m.design.terms.iter().zip(&pen.term_df)
+            .map(|(t, df)| json!({"term": t, "df": df})).collect::<Vec<_>>(),
+        "outer_iterations": pen.outer_iterations,
+        "newton_iterations": pen.newton_iterations,
+        "penalty": pen.penalty,
+        "splines": pen.splines.iter().map(|s| json!({
+            "term": s.term,
+            "theta": s.theta,
+            "lambda": s.lambda,
+            "df": s.df,
+            "linear": {
+                "coef": s.linear.coef, "se": s.linear.se, "se2": s.linear.se2,
+                "chisq": s.linear.chisq, "df": 1, "p_value": s.linear.p_value,
+            },
+            "nonlinear": {"chisq": s.nonlinear.statistic, "df": s.nonlinear.df, "p_value": s.nonlinear.p_value},
+            "search": s.tried.iter().map(|(theta, df)| json!({"theta": theta, "df": df})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -111,6 +155,115 @@ fn to_csv(f: &CoxFit) -> String {
     out.finish()
 }
 
+/// R's print of a penalized fit: one row per unpenalized coefficient and two per spline ("linear",
+/// "nonlin"), with se2 and chi-square tests on effective df, then the iterations, each term's df and the LR test.
+fn penalized_table(m: &CoxModel, pen: &PenalizedSummary) -> String {
+    let f = &m.fit;
+    let mut s = format!(
+        "Call: coxph({}, ties = \"{}\")\n\n",
+        m.formula_text,
+        f.ties.as_str()
+    );
+    s.push_str(&format!("  n= {}, number of events= {}\n", f.n, f.n_events));
+    if m.table.n_dropped > 0 {
+        s.push_str(&format!(
+            "   ({} observations deleted due to missingness)\n",
+            m.table.n_dropped
+        ));
+    }
+    s.push('\n');
+    let mut t = TextTable::new(&["", "coef", "se(coef)", "se2", "Chisq", "DF", "p"]);
+    let d = &m.design;
+    for (term, label) in d.terms.iter().enumerate() {
+        if let Some(sp) = pen.splines.iter().find(|sp| &sp.term == label) {
+            let l = &sp.linear;
+            t.row(vec![
+                format!("{label}, linear"),
+                sig(l.coef, 5),
+                sig(l.se, 5),
+                sig(l.se2, 5),
+                sig(l.chisq, 5),
+                "1.00".into(),
+                pval(l.p_value),
+            ]);
+            t.row(vec![
+                format!("{label}, nonlin"),
+                String::new(),
+                String::new(),
+                String::new(),
+                sig(sp.nonlinear.statistic, 5),
+                fixed(sp.nonlinear.df, 2),
+                pval(sp.nonlinear.p_value),
+            ]);
+            continue;
+        }
+        for (i, c) in f
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| d.term_of[*i] == term)
+        {
+            let chisq = c.z.map(|z| z * z);
+            t.row(vec![
+                c.term.clone(),
+                sig_opt(c.coef, 5),
+                sig_opt(c.se, 5),
+                sig_opt(Some(pen.se2[i]).filter(|v| v.is_finite()), 5),
+                sig_opt(chisq, 5),
+                "1.00".into(),
+                c.p_value.map_or("NA".into(), pval),
+            ]);
+        }
+    }
+    s.push_str(&t.render());
+    s.push_str(&format!(
+        "\nIterations: {} outer, {} Newton-Raphson\n",
+        pen.outer_iterations, pen.newton_iterations
+    ));
+    for sp in &pen.splines {
+        s.push_str(&format!("     {}: theta= {}\n", sp.term, sig(sp.theta, 3)));
+    }
+    s.push_str(&format!(
+        "Degrees of freedom for terms= {}\n",
+        pen.term_df
+            .iter()
+            .map(|v| fixed(*v, 1))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    s.push_str(&format!(
+        "Likelihood ratio test= {}  on {} df,   p={}\n",
+        sig(pen.lrt.statistic, 4),
+        fixed(pen.lrt.df, 2),
+        pval(pen.lrt.p_value)
+    ));
+    s.push_str(&format!(
+        "Concordance= {}  (se = {} )\n",
+        sig(f.concordance.c, 3),
+        sig(f.concordance.se, 3)
+    ));
+    if !m.term_tests.is_empty() {
+        s.push_str("\nJoint Wald test of each other term with several columns:\n");
+        let mut tt = TextTable::new(&["", "chisq", "df", "p"]);
+        for t in &m.term_tests {
+            tt.row(vec![
+                t.term.clone(),
+                sig(t.test.statistic, 4),
+                t.test.df.to_string(),
+                pval(t.test.p_value),
+            ]);
+        }
+        s.push_str(&tt.render());
+    }
+    for w in &f.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    for note in &m.notes {
+        s.push_str(&format!("note: {note}\n"));
+    }
+    s
+}
+
 /// R's significance stars.
 fn stars(p: Option<f64>) -> &'static str {
     match p {
@@ -124,6 +277,9 @@ fn stars(p: Option<f64>) -> &'static str {
 
 fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
     let f = &m.fit;
+    if let Some(pen) = &f.penalized {
+        return penalized_table(m, pen);
+    }
     let mut s = format!(
         "Call: coxph({}, ties = \"{}\")\n\n",
         m.formula_text,

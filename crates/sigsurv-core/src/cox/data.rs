@@ -1,5 +1,7 @@
 //! The data of a Cox fit: plain slices of times, events, covariates, strata, weights and clusters.
 
+use rayon::prelude::*;
+
 /// The data of one fit, as plain slices (rows without missing values; the caller drops NA rows).
 ///
 /// Build it with [`CoxData::new`] (right-censored rows) and the `with_*` methods for what a model adds, or
@@ -123,5 +125,47 @@ impl<'a> CoxData<'a> {
             cluster: design.cluster.as_deref(),
             offset: design.offset.as_deref(),
         }
+    }
+}
+
+/// What the fits compute from the data alone.
+impl CoxData<'_> {
+    /// `X β + offset` for each row (original order).
+    pub(crate) fn linear_predictor(&self, coef: &[f64]) -> Vec<f64> {
+        let data = self;
+        let n = data.stop.len();
+        let mut lp = vec![0.0; n];
+        // By chunks of rows (in parallel), each summing the columns in order: the same sums as column by column
+        // over all rows, with the chunk of `lp` staying in cache.
+        const ROWS: usize = 1 << 12;
+        lp.par_chunks_mut(ROWS).enumerate().for_each(|(c, out)| {
+            let a = c * ROWS;
+            if let Some(o) = data.offset {
+                out.copy_from_slice(&o[a..a + out.len()]);
+            }
+            for (j, &b) in coef.iter().enumerate() {
+                if b != 0.0 {
+                    let col = &data.x[j * n + a..j * n + a + out.len()];
+                    out.iter_mut().zip(col).for_each(|(l, x)| *l += b * x);
+                }
+            }
+        });
+        lp
+    }
+
+    /// R's `fit$means` for counting-process data (`agreg.fit`): unweighted column means over every row, 0 for
+    /// columns with values only in {-1, 0, 1}.
+    pub(crate) fn counting_means(&self, n: usize) -> Vec<f64> {
+        let data = self;
+        (0..data.p)
+            .map(|j| {
+                let col = &data.x[j * n..(j + 1) * n];
+                if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
+                    0.0
+                } else {
+                    col.iter().sum::<f64>() / n as f64
+                }
+            })
+            .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! What a Cox fit reports: the coefficients, the tests, the concordance (R: the `coxph` object and its
 //! `summary`).
 
+use super::penalized::summary::PenalizedSummary;
 use super::ties::Ties;
 use crate::pvalue::chisq_sf;
 
@@ -61,6 +62,21 @@ pub struct Concordance {
     pub se: f64,
 }
 
+impl Concordance {
+    /// The concordance of a fit that has none (R's NA): the null model, no events, or not asked for.
+    pub(crate) fn undefined() -> Concordance {
+        Concordance {
+            concordant: 0.0,
+            discordant: 0.0,
+            tied_x: 0.0,
+            tied_y: 0.0,
+            tied_xy: 0.0,
+            c: f64::NAN,
+            se: f64::NAN,
+        }
+    }
+}
+
 /// A fitted Cox model (R: the `coxph` object and its `summary`).
 #[derive(Debug, Clone)]
 pub struct CoxFit {
@@ -96,4 +112,8 @@ pub struct CoxFit {
     pub robust: bool,
     /// Whether near-tied times were merged (the option used for the fit; residuals and curves reuse it).
     pub timefix: bool,
+    /// A penalized fit's (`pspline()`) own results: effective df, `se2`, the splines' tests. In such a fit
+    /// `lrt` and `wald` carry R's statistics with `df` 0 and no p-value (their df are not whole numbers: see
+    /// [`PenalizedSummary::lrt`]) and `score` is NaN (R computes none).
+    pub penalized: Option<PenalizedSummary>,
 }

@@ -15,6 +15,7 @@ mod likelihood;
 mod newton;
 mod options;
 mod outer;
+pub(crate) mod penalized;
 mod prep;
 mod resid;
 mod residuals;
@@ -36,8 +37,11 @@ pub use eval::{with_forced_path, CoxPath, ForcedPath};
 pub use fit::{Concordance, CoxFit, CoxTerm, Test};
 pub use likelihood::{CoxLikelihood, LoglikEval};
 pub use options::CoxOptions;
+pub use penalized::{
+    cox_ph_penalized, EffectiveTest, LinearTrend, PenalizedSummary, PenalizedTerm, Smoothing,
+    SplineSummary,
+};
 use prep::Prepared;
-use rayon::prelude::*;
 pub use ties::Ties;
 // The R names of items defined in private modules go on their re-exports: rustdoc indexes them only there.
 #[doc(alias = "residuals.coxph")]
@@ -124,7 +128,7 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     // R's means: for right-censored data the weighted means, which are the centres of the prepared covariates
     // (the same sums in the same order); for counting-process data the unweighted means of every row.
     let means = if prep.counting {
-        counting_means(data, n)
+        data.counting_means(n)
     } else {
         prep.centre.clone()
     };
@@ -270,9 +274,9 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
     }
     let concordance = if p == 0 || !opts.concordance {
         // R's null model has no concordance (every pair is tied in the linear predictor).
-        undefined_concordance()
+        Concordance::undefined()
     } else {
-        concordance::concordance(&prep, data, linear_predictor(data, &coef))
+        concordance::concordance(&prep, data, data.linear_predictor(&coef))
     };
     Ok(CoxFit {
         n,
@@ -296,48 +300,12 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         dropped,
         robust,
         timefix: opts.timefix,
+        penalized: None,
     })
-}
-
-/// `X β + offset` for each row (original order).
-pub(crate) fn linear_predictor(data: &CoxData, coef: &[f64]) -> Vec<f64> {
-    let n = data.stop.len();
-    let mut lp = vec![0.0; n];
-    // By chunks of rows (in parallel), each summing the columns in order: the same sums as column by column
-    // over all rows, with the chunk of `lp` staying in cache.
-    const ROWS: usize = 1 << 12;
-    lp.par_chunks_mut(ROWS).enumerate().for_each(|(c, out)| {
-        let a = c * ROWS;
-        if let Some(o) = data.offset {
-            out.copy_from_slice(&o[a..a + out.len()]);
-        }
-        for (j, &b) in coef.iter().enumerate() {
-            if b != 0.0 {
-                let col = &data.x[j * n + a..j * n + a + out.len()];
-                out.iter_mut().zip(col).for_each(|(l, x)| *l += b * x);
-            }
-        }
-    });
-    lp
 }
 
 fn count_kept(dropped: &[bool]) -> usize {
     dropped.iter().filter(|d| !**d).count()
-}
-
-/// R's `fit$means` for counting-process data (`agreg.fit`): unweighted column means over every row, 0 for
-/// columns with values only in {-1, 0, 1}.
-fn counting_means(data: &CoxData, n: usize) -> Vec<f64> {
-    (0..data.p)
-        .map(|j| {
-            let col = &data.x[j * n..(j + 1) * n];
-            if col.iter().all(|&v| v == 0.0 || v == 1.0 || v == -1.0) {
-                0.0
-            } else {
-                col.iter().sum::<f64>() / n as f64
-            }
-        })
-        .collect()
 }
 
 /// coxph.fit's test, when iterations ran out, for a fit heading to an infinite coefficient: the centred linear
@@ -345,7 +313,8 @@ fn counting_means(data: &CoxData, n: usize) -> Vec<f64> {
 fn diverging(data: &CoxData, nt: &newton::Newton, coef: &[f64], means: &[f64]) -> bool {
     let p = data.p;
     let offset: f64 = coef.iter().zip(means).map(|(b, m)| b * m).sum();
-    let max_lp = linear_predictor(data, coef)
+    let max_lp = data
+        .linear_predictor(coef)
         .into_iter()
         .fold(f64::NEG_INFINITY, f64::max)
         - offset;
@@ -397,18 +366,6 @@ fn infinite_warnings(
     }
 }
 
-fn undefined_concordance() -> Concordance {
-    Concordance {
-        concordant: 0.0,
-        discordant: 0.0,
-        tied_x: 0.0,
-        tied_y: 0.0,
-        tied_xy: 0.0,
-        c: f64::NAN,
-        se: f64::NAN,
-    }
-}
-
 fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) -> CoxFit {
     let p = data.p;
     let none = |name: &String| CoxTerm {
@@ -440,7 +397,7 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
         wald: zero,
         score: zero,
         robust_score: None,
-        concordance: undefined_concordance(),
+        concordance: Concordance::undefined(),
         warnings: vec![
             "no events: the coefficients are undefined (R's coxph returns NA)".to_string(),
         ],
@@ -451,6 +408,7 @@ fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) ->
         dropped: vec![true; p],
         robust: false,
         timefix: opts.timefix,
+        penalized: None,
     }
 }
 

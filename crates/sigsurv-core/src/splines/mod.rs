@@ -9,8 +9,10 @@ mod householder;
 mod knots;
 mod ns;
 mod poly;
+mod pspline;
 
 pub use bs::BSplineBasis;
 pub use design::spline_design;
 pub use ns::NaturalSplineBasis;
 pub use poly::OrthoPolyBasis;
+pub use pspline::{round_half_even, PSplineBasis};
