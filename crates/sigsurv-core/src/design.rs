@@ -365,6 +365,25 @@ struct Sources<'c> {
 }
 
 impl Sources<'_> {
+    /// `out[i] *= part(i)` for every row.
+    fn multiply(&self, out: &mut [f64], part: &Source) {
+        match part {
+            Source::Values(v) => out.iter_mut().zip(*v).for_each(|(o, x)| *o *= x),
+            Source::Owned(v) => out.iter_mut().zip(v).for_each(|(o, x)| *o *= x),
+            Source::Log(v) => out.iter_mut().zip(*v).for_each(|(o, x)| *o *= x.ln()),
+            Source::Dummy { factor, level } => out
+                .iter_mut()
+                .zip(&self.codes[*factor])
+                .for_each(|(o, &c)| *o *= f64::from(u8::from(c == *level))),
+            Source::Product(parts) => {
+                // A nested product: its own value first (as `at` computes it), then the multiplication.
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o *= parts.iter().map(|p| p.at(&self.codes, i)).product::<f64>();
+                }
+            }
+        }
+    }
+
     /// The n × p column-major matrix of the columns; an error (not an abort) when it cannot be allocated.
     fn fill(&self, n: usize) -> Result<Vec<f64>> {
         let len = n.saturating_mul(self.cols.len());
@@ -390,10 +409,14 @@ impl Sources<'_> {
                     .zip(&self.codes[*factor])
                     .for_each(|(o, &c)| *o = if c == *level { 1.0 } else { 0.0 }),
                 Source::Owned(v) => out.copy_from_slice(v),
-                Source::Product(_) => out
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(i, o)| *o = c.at(&self.codes, i)),
+                // Column by column: the same products in the same order as `Source::at` row by row, without
+                // its per-row dispatch.
+                Source::Product(parts) => {
+                    out.iter_mut().for_each(|o| *o = 1.0);
+                    for part in parts {
+                        self.multiply(out, part);
+                    }
+                }
             });
         Ok(x)
     }

@@ -1,6 +1,7 @@
 //! The B-spline basis and its derivatives at given points: R's `splines::splineDesign`.
 
 use crate::error::{CoreError, Result};
+use rayon::prelude::*;
 
 /// The B-spline basis of order `order` (degree + 1) on the knot sequence `knots` (non-decreasing, length at least
 /// 2·order), or its `deriv`-th derivative, at each `x`: a matrix with one column per basis function
@@ -41,25 +42,63 @@ pub fn spline_design(
     }
     let ncoef = nk - order;
     let (lo, hi) = (knots[order - 1], knots[ncoef]);
-    let mut columns = vec![vec![0.0; x.len()]; ncoef];
-    let mut values = vec![0.0; order];
-    for (row, &xi) in x.iter().enumerate() {
-        if !(xi >= lo && xi <= hi) {
-            return Err(CoreError::InvalidArgument(format!(
-                "value {xi} is outside the spline's boundary knots [{lo}, {hi}]"
-            )));
-        }
-        let (cursor, boundary) = cursor(knots, order, xi);
-        nonzero_basis(knots, order, cursor, xi, deriv, &mut values);
-        if deriv >= order || (boundary && order > 1 && deriv == order - 1) {
-            values.iter_mut().for_each(|v| *v = 0.0);
-        }
-        for (j, &v) in values.iter().enumerate() {
-            columns[cursor - order + j][row] = v;
-        }
+    if let Some(&xi) = x.iter().find(|&&xi| !(xi >= lo && xi <= hi)) {
+        return Err(CoreError::InvalidArgument(format!(
+            "value {xi} is outside the spline's boundary knots [{lo}, {hi}]"
+        )));
     }
+    let mut columns = vec![vec![0.0; x.len()]; ncoef];
+    // Rows in parallel chunks, each chunk writing its rows of every column.
+    row_chunks(&mut columns)
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, mut cols)| {
+            let mut values = vec![0.0; order];
+            for (r, &xi) in x[k * ROWS..]
+                .iter()
+                .take(cols.first().map_or(0, |c| c.len()))
+                .enumerate()
+            {
+                let (cursor, boundary) = cursor(knots, order, xi);
+                nonzero_basis(knots, order, cursor, xi, deriv, &mut values);
+                if deriv >= order || (boundary && order > 1 && deriv == order - 1) {
+                    values.iter_mut().for_each(|v| *v = 0.0);
+                }
+                for (j, &v) in values.iter().enumerate() {
+                    cols[cursor - order + j][r] = v;
+                }
+            }
+        });
     Ok(columns)
 }
+
+/// Every B-spline of order `order` at one x inside the boundary knots, into `row` (`knots.len() − order` values,
+/// zero but the `order` nonzero ones); `values` is scratch of length `order`. The same values as
+/// [`spline_design`]'s row.
+pub(crate) fn basis_row(knots: &[f64], order: usize, x: f64, values: &mut [f64], row: &mut [f64]) {
+    let (cursor, _) = cursor(knots, order, x);
+    nonzero_basis(knots, order, cursor, x, 0, values);
+    row.iter_mut().for_each(|v| *v = 0.0);
+    row[cursor - order..cursor].copy_from_slice(values);
+}
+
+/// The columns cut into chunks of `ROWS` rows: chunk k holds rows `k * ROWS..` of every column, so that chunks
+/// can be filled in parallel.
+pub(crate) fn row_chunks(columns: &mut [Vec<f64>]) -> Vec<Vec<&mut [f64]>> {
+    let n = columns.first().map_or(0, Vec::len);
+    let mut chunks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(ROWS))
+        .map(|_| Vec::with_capacity(columns.len()))
+        .collect();
+    for col in columns.iter_mut() {
+        for (k, part) in col.chunks_mut(ROWS).enumerate() {
+            chunks[k].push(part);
+        }
+    }
+    chunks
+}
+
+/// Rows per parallel chunk of a basis: large enough to amortize a task, small enough to balance two cores.
+pub(crate) const ROWS: usize = 1 << 14;
 
 /// The index c of the first knot > x (so x ∈ [t_c−1, t_c)), or, for x on the right boundary knot, that knot's
 /// index with `true` (the last interval is closed there).
@@ -79,9 +118,10 @@ fn nonzero_basis(knots: &[f64], order: usize, c: usize, x: f64, deriv: usize, ou
     // Order 1: the indicator of the interval; out[j] holds B_{c−m+j, m} for the current order m.
     out.iter_mut().for_each(|v| *v = 0.0);
     out[0] = 1.0;
+    // Each order's values overwrite the previous order's in place, from the last down, so that out[j − 1] and
+    // out[j] still hold order m − 1 when B_{·,m} at j is computed.
     for m in 2..=base {
-        let mut next = vec![0.0; m];
-        for j in 0..m {
+        for j in (0..m).rev() {
             let i = c + j - m; // B_{i,m}
             let left = if j > 0 { out[j - 1] } else { 0.0 }; // B_{i, m−1}
             let right = if j < m - 1 { out[j] } else { 0.0 }; // B_{i+1, m−1}
@@ -96,23 +136,20 @@ fn nonzero_basis(knots: &[f64], order: usize, c: usize, x: f64, deriv: usize, ou
             } else {
                 0.0
             };
-            next[j] = a + b;
+            out[j] = a + b;
         }
-        out[..m].copy_from_slice(&next);
     }
     // Each derivative step raises the order by one: D B_{i,m} from the B_{·, m−1} values.
     for m in base + 1..=order {
-        let mut next = vec![0.0; m];
-        for j in 0..m {
+        for j in (0..m).rev() {
             let i = c + j - m;
             let left = if j > 0 { out[j - 1] } else { 0.0 };
             let right = if j < m - 1 { out[j] } else { 0.0 };
             let (ti, tim1, ti1, tim) = (knots[i], knots[i + m - 1], knots[i + 1], knots[i + m]);
             let a = if tim1 > ti { left / (tim1 - ti) } else { 0.0 };
             let b = if tim > ti1 { right / (tim - ti1) } else { 0.0 };
-            next[j] = (m - 1) as f64 * (a - b);
+            out[j] = (m - 1) as f64 * (a - b);
         }
-        out[..m].copy_from_slice(&next);
     }
 }
 

@@ -72,6 +72,10 @@ pub(crate) fn basis_inside(
     x: &[f64],
 ) -> Result<Vec<Vec<f64>>> {
     let [lo, hi] = boundary;
+    if x.iter().all(|&v| v >= lo && v <= hi) {
+        // The usual case (training rows): no row to fill, no copy.
+        return spline_design(knots, x, order, 0);
+    }
     let mut columns = vec![vec![f64::NAN; x.len()]; knots.len() - order];
     let inside: Vec<usize> = (0..x.len()).filter(|&i| x[i] >= lo && x[i] <= hi).collect();
     let values: Vec<f64> = inside.iter().map(|&i| x[i]).collect();

@@ -2,10 +2,11 @@
 //! linear beyond the boundary knots.
 
 use super::bs::no_values;
-use super::design::spline_design;
+use super::design::{basis_row, row_chunks, spline_design, ROWS};
 use super::householder::Householder;
-use super::knots::{basis_inside, interior_knots, knot_sequence, range};
+use super::knots::{interior_knots, knot_sequence, range};
 use crate::error::Result;
+use rayon::prelude::*;
 
 /// A natural spline basis fixed on the training data (interior and boundary knots, intercept), as R's
 /// `makepredictcall` keeps it for new rows.
@@ -93,48 +94,58 @@ impl NaturalSplineBasis {
     pub fn basis(&self, x: &[f64]) -> Result<Vec<Vec<f64>>> {
         let [lo, hi] = self.boundary;
         let all_knots = knot_sequence(self.boundary, &self.knots, 4);
-        let mut b = basis_inside(&all_knots, 4, self.boundary, x)?;
-        for pivot in [lo, hi] {
-            let rows: Vec<usize> = (0..x.len())
-                .filter(|&i| if pivot == lo { x[i] < lo } else { x[i] > hi })
-                .collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let value = spline_design(&all_knots, &[pivot], 4, 0)?;
-            let slope = spline_design(&all_knots, &[pivot], 4, 1)?;
-            for &i in &rows {
-                for (col, (v, s)) in b.iter_mut().zip(value.iter().zip(&slope)) {
-                    col[i] = v[0] + (x[i] - pivot) * s[0];
-                }
-            }
-        }
+        // Beyond a boundary knot the B-splines continue as their tangent lines there.
+        let tangent = |pivot: f64| -> Result<(Vec<f64>, Vec<f64>)> {
+            let first = |cols: Vec<Vec<f64>>| cols.into_iter().map(|c| c[0]).collect::<Vec<f64>>();
+            Ok((
+                first(spline_design(&all_knots, &[pivot], 4, 0)?),
+                first(spline_design(&all_knots, &[pivot], 4, 1)?),
+            ))
+        };
+        let (below, above) = (tangent(lo)?, tangent(hi)?);
         let mut constraint = spline_design(&all_knots, &[lo, hi], 4, 2)?;
+        let skip = usize::from(!self.intercept);
         if !self.intercept {
-            b.remove(0);
             constraint.remove(0);
         }
         // Cᵀ as columns: one column per boundary, one row per basis function.
-        let m = b.len();
+        let m = constraint.len();
         let ct: Vec<Vec<f64>> = (0..2)
             .map(|r| constraint.iter().map(|col| col[r]).collect())
             .collect();
         let qr = Householder::new(ct);
         let mut out = vec![vec![0.0; x.len()]; m - 2];
-        let mut row = vec![0.0; m];
-        for i in 0..x.len() {
-            if x[i].is_nan() {
-                out.iter_mut().for_each(|c| c[i] = f64::NAN);
-                continue;
-            }
-            for (r, col) in row.iter_mut().zip(&b) {
-                *r = col[i];
-            }
-            qr.qty(&mut row);
-            for (col, &v) in out.iter_mut().zip(&row[2..]) {
-                col[i] = v;
-            }
-        }
+        // Rows in parallel chunks, each writing its rows of every column: the B-spline row, then Qᵀ, with no
+        // matrix of the B-splines in between.
+        row_chunks(&mut out)
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(k, mut cols)| {
+                let mut full = vec![0.0; m + skip];
+                let mut values = [0.0; 4];
+                let first = k * ROWS;
+                for r in 0..cols.first().map_or(0, |c| c.len()) {
+                    let xi = x[first + r];
+                    if xi.is_nan() {
+                        cols.iter_mut().for_each(|c| c[r] = f64::NAN);
+                        continue;
+                    }
+                    if xi < lo || xi > hi {
+                        let (pivot, (value, slope)) =
+                            if xi < lo { (lo, &below) } else { (hi, &above) };
+                        for ((f, v), s) in full.iter_mut().zip(value).zip(slope) {
+                            *f = v + (xi - pivot) * s;
+                        }
+                    } else {
+                        basis_row(&all_knots, 4, xi, &mut values, &mut full);
+                    }
+                    let row = &mut full[skip..];
+                    qr.qty(row);
+                    for (col, &v) in cols.iter_mut().zip(&row[2..]) {
+                        col[r] = v;
+                    }
+                }
+            });
         Ok(out)
     }
 }
