@@ -483,3 +483,56 @@ fn coxnet_refuses_bad_alpha_a_missing_unpenalized_covariate_and_too_few_folds() 
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("only 26 events"), "{}", stderr(&o));
 }
+
+#[test]
+fn coxnet_dfmax_and_pmax_stop_the_path_as_glmnet() {
+    let r = reference();
+    let limits = read_json(&root().join("fixtures/coxnet/limits.json"));
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds(dir.path(), &r);
+    for fit in limits["fits"].as_array().unwrap() {
+        let name = fit["name"].as_str().unwrap();
+        let out = dir.path().join(name);
+        let mut args: Vec<String> = [
+            "coxnet",
+            "--clinical",
+            &clinical,
+            "--expression",
+            &fixture("gse1992/expression_il1.csv"),
+            "--samples-in-rows",
+            "--time",
+            "os_months",
+            "--event",
+            "os_event",
+            "--foldid",
+            "fold",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (key, value) in fit["args"].as_object().unwrap() {
+            args.push(format!("--{key}"));
+            args.push(value.to_string());
+        }
+        let o = sigsurv(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let path = read_json(&out.join("path.json"));
+        let (got, want) = (nums(&path["lambda"]), nums(&fit["lambda"]));
+        assert_eq!(got.len(), want.len(), "{name}: path length");
+        for (l, (a, b)) in got.iter().zip(&want).enumerate() {
+            assert!(rel(*a, *b) <= 1e-10, "{name} lambda {l}: {a} vs {b}");
+        }
+        assert_eq!(path["df"], fit["df"], "{name}: df");
+        // glmnet's pmax warning has its counterpart in the path's note.
+        assert_eq!(
+            path["truncated"]
+                .as_str()
+                .is_some_and(|t| t.contains("pmax")),
+            !fit["warning"].is_null(),
+            "{name}: {}",
+            path["truncated"]
+        );
+    }
+}

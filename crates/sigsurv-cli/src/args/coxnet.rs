@@ -64,6 +64,14 @@ pub struct CoxnetArgs {
     /// refined to the exact optimum
     #[arg(long, default_value_t = 1e-7)]
     pub thresh: f64,
+    /// Stop the path after the first lambda (from the 5th) with more nonzero coefficients than this (glmnet's
+    /// dfmax; default sequence only)
+    #[arg(long, value_name = "N")]
+    pub dfmax: Option<usize>,
+    /// Stop the path before the lambda at which more variables than this have ever been nonzero (glmnet's pmax;
+    /// default min(2 dfmax + 20, variables) with --dfmax, else no limit)
+    #[arg(long, value_name = "N")]
+    pub pmax: Option<usize>,
     /// Number of cross-validation folds
     #[arg(long, default_value_t = 10, conflicts_with = "foldid")]
     pub nfolds: usize,

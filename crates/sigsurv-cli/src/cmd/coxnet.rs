@@ -226,6 +226,8 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         lambda: (!a.lambda.is_empty()).then(|| a.lambda.clone()),
         standardize: a.standardize,
         thresh: a.thresh,
+        dfmax: a.dfmax,
+        pmax: a.pmax,
         ..CoxnetOptions::default()
     };
     let measure = match a.cv_measure {

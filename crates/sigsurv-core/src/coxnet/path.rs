@@ -36,6 +36,12 @@ pub struct CoxnetOptions {
     pub thresh: f64,
     /// glmnet's `maxit`: coordinate passes allowed over the whole path.
     pub maxit: usize,
+    /// glmnet's `dfmax`: the path stops after the first lambda (from the 5th on, default sequence only) with
+    /// more nonzero coefficients. `None`: no limit (glmnet's `nvars + 1`).
+    pub dfmax: Option<usize>,
+    /// glmnet's `pmax`: the path stops before the lambda at which more variables have ever been nonzero.
+    /// `None`: glmnet's `min(2 * dfmax + 20, nvars)` with `dfmax` given, else no limit.
+    pub pmax: Option<usize>,
 }
 
 impl Default for CoxnetOptions {
@@ -48,6 +54,8 @@ impl Default for CoxnetOptions {
             standardize: true,
             thresh: 1e-7,
             maxit: 100_000,
+            dfmax: None,
+            pmax: None,
         }
     }
 }
@@ -195,6 +203,10 @@ pub(crate) fn coxnet_path_on_rows(
         .map(|(f, ex)| *f == 0.0 && !ex)
         .collect();
     let threshold = options.thresh * (problem.loglik_sat - problem.loglik_null);
+    let pmax = options
+        .pmax
+        .or(options.dfmax.map(|d| (2 * d + 20).min(p)))
+        .unwrap_or(usize::MAX);
     let mut state = State::new(&problem);
     let user: Option<Vec<f64>> = options.lambda.as_ref().map(|l| {
         let mut l = l.clone();
@@ -245,6 +257,17 @@ pub(crate) fn coxnet_path_on_rows(
             factor: &vq,
         };
         match state.descend(&problem, &pen, threshold, options.maxit) {
+            // glmnet abandons the lambda at which its active set outgrows pmax.
+            Ok(_) if state.entered.len() > pmax => {
+                out.truncated = Some(format!(
+                    "the number of variables ever in the model exceeds pmax = {pmax} at lambda {} of \
+                     {nlambda}: the path stops before it (glmnet's error code {}, solutions for larger lambdas \
+                     returned)",
+                    step + 1,
+                    -10001 - step as i64
+                ));
+                break;
+            }
             Ok(_) => {}
             Err(stop) => {
                 out.truncated = Some(match stop {
@@ -315,6 +338,12 @@ pub(crate) fn coxnet_path_on_rows(
         descent_dev.push(dev);
         if user.is_some() || step + 1 < MIN_LAMBDAS.min(nlambda) {
             continue;
+        }
+        if options
+            .dfmax
+            .is_some_and(|dfmax| state.a.iter().filter(|b| **b != 0.0).count() > dfmax)
+        {
+            break;
         }
         let back = descent_dev[step + 1 - MIN_LAMBDAS.min(nlambda)];
         if (dev - back) / dev < FDEV || dev > DEVMAX {
