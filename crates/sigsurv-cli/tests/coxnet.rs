@@ -34,6 +34,29 @@ fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-12)
 }
 
+/// `sigsurv coxnet` on the IL1 panel with R's folds (`clinical` from [`clinical_with_folds`]), writing to `out`.
+fn run_il1(clinical: &str, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let expression = fixture("gse1992/expression_il1.csv");
+    let mut args = vec![
+        "coxnet",
+        "--clinical",
+        clinical,
+        "--expression",
+        &expression,
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--foldid",
+        "fold",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    sigsurv(&args)
+}
+
 /// clinical.csv with R's fold of each analysed sample appended (the two samples without it dropped).
 fn clinical_with_folds(dir: &std::path::Path, r: &Value) -> String {
     let ids: Vec<&str> = r["sample_ids"]
@@ -67,24 +90,7 @@ fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
     let clinical = clinical_with_folds(dir.path(), &r);
     let out = dir.path().join("run");
     let expression = fixture("gse1992/expression_il1.csv");
-    let o = sigsurv(&[
-        "coxnet",
-        "--clinical",
-        &clinical,
-        "--expression",
-        &expression,
-        "--samples-in-rows",
-        "--time",
-        "os_months",
-        "--event",
-        "os_event",
-        "--foldid",
-        "fold",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = run_il1(&clinical, &out, &["--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["analysis"], "coxnet");
@@ -262,26 +268,7 @@ fn coxnet_c_index_cross_validation_matches_cv_glmnet() {
     let dir = tempfile::tempdir().unwrap();
     let clinical = clinical_with_folds(dir.path(), &r);
     let out = dir.path().join("run");
-    let o = sigsurv(&[
-        "coxnet",
-        "--clinical",
-        &clinical,
-        "--expression",
-        &fixture("gse1992/expression_il1.csv"),
-        "--samples-in-rows",
-        "--time",
-        "os_months",
-        "--event",
-        "os_event",
-        "--foldid",
-        "fold",
-        "--cv-measure",
-        "C",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = run_il1(&clinical, &out, &["--cv-measure", "C", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["measure"], "C");
@@ -493,30 +480,16 @@ fn coxnet_dfmax_and_pmax_stop_the_path_as_glmnet() {
     for fit in limits["fits"].as_array().unwrap() {
         let name = fit["name"].as_str().unwrap();
         let out = dir.path().join(name);
-        let mut args: Vec<String> = [
-            "coxnet",
-            "--clinical",
-            &clinical,
-            "--expression",
-            &fixture("gse1992/expression_il1.csv"),
-            "--samples-in-rows",
-            "--time",
-            "os_months",
-            "--event",
-            "os_event",
-            "--foldid",
-            "fold",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut extra: Vec<String> = vec!["-q".into()];
         for (key, value) in fit["args"].as_object().unwrap() {
-            args.push(format!("--{key}"));
-            args.push(value.to_string());
+            extra.push(format!("--{key}"));
+            extra.push(value.to_string());
         }
-        let o = sigsurv(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let o = run_il1(
+            &clinical,
+            &out,
+            &extra.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         let path = read_json(&out.join("path.json"));
         let (got, want) = (nums(&path["lambda"]), nums(&fit["lambda"]));

@@ -9,19 +9,15 @@ use common::*;
 use serde_json::Value;
 
 fn reference() -> Vec<Value> {
-    let text = std::fs::read_to_string(root().join("fixtures/formula/pspline.json")).unwrap();
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
+    read_json(&root().join("fixtures/formula/pspline.json"))
         .as_array()
         .unwrap()
         .clone()
 }
 
+/// Ours against R's at a relative 1e-7 (absolute 1e-13 near zero).
 fn close(what: &str, a: f64, b: f64) {
-    assert!(
-        (a - b).abs() <= 1e-7 * b.abs().max(1e-6),
-        "{what}: ours {a}, R {b}"
-    );
+    close_json(what, &a.into(), &b.into(), 1e-7);
 }
 
 fn num(v: &Value) -> f64 {

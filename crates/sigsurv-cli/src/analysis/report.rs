@@ -909,39 +909,54 @@ fn cox_table(m: &CoxModel, name: &str) -> Table {
         )
     };
     Table {
-        caption: Some(format!("{name}: coxph({}, ties = \"{}\")", m.formula_text, f.ties.as_str())),
-        header: ["term", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", "lower .95", "upper .95"]
-            .map(String::from)
-            .to_vec(),
+        caption: Some(format!(
+            "{name}: coxph({}, ties = \"{}\")",
+            m.formula_text,
+            f.ties.as_str()
+        )),
+        header: [
+            "term",
+            "coef",
+            "exp(coef)",
+            "se(coef)",
+            "z",
+            "Pr(>|z|)",
+            "lower .95",
+            "upper .95",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
-        footnote: Some(match &f.penalized {
-            // A penalized fit's tests are on its effective degrees of freedom.
-            Some(pen) => {
-                let test = |t: &sigsurv_core::cox::EffectiveTest| {
-                    format!("{} on {} df, p = {}", sig(t.statistic, 4), sig(t.df, 4), pval(t.p_value))
-                };
-                format!(
-                    "n = {}, events = {}. Concordance {} (se {}). Penalized fit: likelihood ratio test {}; Wald \
-                     test {}.",
-                    f.n,
-                    f.n_events,
-                    sig(f.concordance.c, 4),
-                    sig(f.concordance.se, 3),
-                    test(&pen.lrt),
-                    test(&pen.wald)
-                )
+        footnote: Some(format!(
+            "n = {}, events = {}. Concordance {} (se {}). {}.",
+            f.n,
+            f.n_events,
+            sig(f.concordance.c, 4),
+            sig(f.concordance.se, 3),
+            match &f.penalized {
+                // A penalized fit's tests are on its effective degrees of freedom.
+                Some(pen) => {
+                    let test = |t: &sigsurv_core::cox::EffectiveTest| {
+                        format!(
+                            "{} on {} df, p = {}",
+                            sig(t.statistic, 4),
+                            sig(t.df, 4),
+                            pval(t.p_value)
+                        )
+                    };
+                    format!(
+                        "Penalized fit: likelihood ratio test {}; Wald test {}",
+                        test(&pen.lrt),
+                        test(&pen.wald)
+                    )
+                }
+                None => format!(
+                    "Likelihood ratio test {}; Wald test {}; score (log-rank) test {}",
+                    test(&f.lrt),
+                    test(&f.wald),
+                    test(&f.score)
+                ),
             }
-            None => format!(
-                "n = {}, events = {}. Concordance {} (se {}). Likelihood ratio test {}; Wald test {}; score (log-rank) \
-                 test {}.",
-                f.n,
-                f.n_events,
-                sig(f.concordance.c, 4),
-                sig(f.concordance.se, 3),
-                test(&f.lrt),
-                test(&f.wald),
-                test(&f.score)
-            ),
-        }),
+        )),
     }
 }

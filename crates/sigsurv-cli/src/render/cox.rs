@@ -155,9 +155,22 @@ fn to_csv(f: &CoxFit) -> String {
     out.finish()
 }
 
-/// R's print of a penalized fit: one row per unpenalized coefficient and two per spline ("linear",
-/// "nonlin"), with se2 and chi-square tests on effective df, then the iterations, each term's df and the LR test.
-fn penalized_table(m: &CoxModel, pen: &PenalizedSummary) -> String {
+/// The joint Wald tests of the terms with several columns, as a table.
+fn term_tests_table(m: &CoxModel) -> String {
+    let mut tt = TextTable::new(&["", "chisq", "df", "p"]);
+    for t in &m.term_tests {
+        tt.row(vec![
+            t.term.clone(),
+            sig(t.test.statistic, 4),
+            t.test.df.to_string(),
+            pval(t.test.p_value),
+        ]);
+    }
+    tt.render()
+}
+
+/// R's first lines: the call, n and events, the rows deleted for missing values.
+fn call_header(m: &CoxModel) -> String {
     let f = &m.fit;
     let mut s = format!(
         "Call: coxph({}, ties = \"{}\")\n\n",
@@ -172,6 +185,14 @@ fn penalized_table(m: &CoxModel, pen: &PenalizedSummary) -> String {
         ));
     }
     s.push('\n');
+    s
+}
+
+/// R's print of a penalized fit: one row per unpenalized coefficient and two per spline ("linear",
+/// "nonlin"), with se2 and chi-square tests on effective df, then the iterations, each term's df and the LR test.
+fn penalized_table(m: &CoxModel, pen: &PenalizedSummary) -> String {
+    let f = &m.fit;
+    let mut s = call_header(m);
     let mut t = TextTable::new(&["", "coef", "se(coef)", "se2", "Chisq", "DF", "p"]);
     let d = &m.design;
     for (term, label) in d.terms.iter().enumerate() {
@@ -244,16 +265,7 @@ fn penalized_table(m: &CoxModel, pen: &PenalizedSummary) -> String {
     ));
     if !m.term_tests.is_empty() {
         s.push_str("\nJoint Wald test of each other term with several columns:\n");
-        let mut tt = TextTable::new(&["", "chisq", "df", "p"]);
-        for t in &m.term_tests {
-            tt.row(vec![
-                t.term.clone(),
-                sig(t.test.statistic, 4),
-                t.test.df.to_string(),
-                pval(t.test.p_value),
-            ]);
-        }
-        s.push_str(&tt.render());
+        s.push_str(&term_tests_table(m));
     }
     for w in &f.warnings {
         s.push_str(&format!("warning: {w}\n"));
@@ -280,19 +292,7 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
     if let Some(pen) = &f.penalized {
         return penalized_table(m, pen);
     }
-    let mut s = format!(
-        "Call: coxph({}, ties = \"{}\")\n\n",
-        m.formula_text,
-        f.ties.as_str()
-    );
-    s.push_str(&format!("  n= {}, number of events= {}\n", f.n, f.n_events));
-    if m.table.n_dropped > 0 {
-        s.push_str(&format!(
-            "   ({} observations deleted due to missingness)\n",
-            m.table.n_dropped
-        ));
-    }
-    s.push('\n');
+    let mut s = call_header(m);
     if f.terms.is_empty() {
         // R's print.coxph of a null model.
         s.push_str(&format!(
@@ -347,16 +347,7 @@ fn to_table(m: &CoxModel, zph: Option<&Zph>) -> String {
             "\nJoint Wald test of each term with several columns{}:\n",
             if robust { " (robust)" } else { "" }
         ));
-        let mut tt = TextTable::new(&["", "chisq", "df", "p"]);
-        for t in &m.term_tests {
-            tt.row(vec![
-                t.term.clone(),
-                sig(t.test.statistic, 4),
-                t.test.df.to_string(),
-                pval(t.test.p_value),
-            ]);
-        }
-        s.push_str(&tt.render());
+        s.push_str(&term_tests_table(m));
     }
     s.push('\n');
     s.push_str(&format!(

@@ -1,9 +1,10 @@
 //! What a Cox fit reports: the coefficients, the tests, the concordance (R: the `coxph` object and its
 //! `summary`).
 
+use super::chol::Ldl;
 use super::penalized::summary::PenalizedSummary;
 use super::ties::Ties;
-use crate::pvalue::chisq_sf;
+use crate::pvalue::{chisq_sf, normal_two_sided};
 
 /// One coefficient of the fit. `None` fields are R's NA: a covariate dropped as collinear has all of
 /// them `None`; `robust_se` is `None` unless the fit is robust.
@@ -21,6 +22,61 @@ pub struct CoxTerm {
     /// Confidence limits of the hazard ratio, `exp(coef ± z·se)` (robust se when robust).
     pub lower: Option<f64>,
     pub upper: Option<f64>,
+}
+
+impl CoxTerm {
+    /// The row of a coefficient estimated as `coef` with the model-based se `se_naive` and the se used for
+    /// inference `se` (robust when `robust`): z, p and the limits of the hazard ratio at `z_level` (R's
+    /// `summary.coxph` columns).
+    pub(super) fn estimated(
+        term: &str,
+        coef: f64,
+        se_naive: f64,
+        se: f64,
+        robust: bool,
+        z_level: f64,
+    ) -> CoxTerm {
+        let z = coef / se;
+        CoxTerm {
+            term: term.to_string(),
+            coef: Some(coef),
+            exp_coef: Some(coef.exp()),
+            se: Some(se_naive),
+            robust_se: robust.then_some(se),
+            z: Some(z),
+            p_value: Some(normal_two_sided(z)),
+            lower: Some((coef - z_level * se).exp()),
+            upper: Some((coef + z_level * se).exp()),
+        }
+    }
+
+    /// The row of a coefficient dropped as collinear: every value NA.
+    pub(super) fn dropped(term: &str) -> CoxTerm {
+        CoxTerm {
+            term: term.to_string(),
+            coef: None,
+            exp_coef: None,
+            se: None,
+            robust_se: None,
+            z: None,
+            p_value: None,
+            lower: None,
+            upper: None,
+        }
+    }
+}
+
+/// The Wald statistic `bᵀ V⁻ b` of the coefficients not dropped (`var` row-major p × p).
+pub(super) fn wald_statistic(coef: &[f64], var: &[f64], dropped: &[bool], toler: f64) -> f64 {
+    let p = coef.len();
+    let kept: Vec<usize> = (0..p).filter(|&i| !dropped[i]).collect();
+    let sub: Vec<f64> = kept
+        .iter()
+        .flat_map(|&i| kept.iter().map(move |&j| (i, j)))
+        .map(|(i, j)| var[i * p + j])
+        .collect();
+    let b: Vec<f64> = kept.iter().map(|&i| coef[i]).collect();
+    Ldl::new(&sub, kept.len(), toler).quad_form(&b)
 }
 
 /// A chi-square test: statistic, degrees of freedom, upper-tail p-value.

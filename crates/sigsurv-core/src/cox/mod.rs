@@ -29,11 +29,11 @@ mod ties;
 mod zph;
 
 use crate::error::{CoreError, Result};
-use crate::pvalue::{normal_two_sided, z_for_level};
-use chol::Ldl;
+use crate::pvalue::z_for_level;
 pub use data::CoxData;
 #[doc(hidden)]
 pub use eval::{with_forced_path, CoxPath, ForcedPath};
+use fit::wald_statistic;
 pub use fit::{Concordance, CoxFit, CoxTerm, Test};
 pub use likelihood::{CoxLikelihood, LoglikEval};
 pub use options::CoxOptions;
@@ -220,47 +220,23 @@ pub fn cox_ph(data: &CoxData, opts: &CoxOptions) -> Result<CoxFit> {
         (nt.var.clone(), None, None)
     };
 
-    let kept: Vec<usize> = (0..p).filter(|&i| !dropped[i]).collect();
-    let df = kept.len();
-    let wald = {
-        let sub: Vec<f64> = kept
-            .iter()
-            .flat_map(|&i| kept.iter().map(move |&j| (i, j)))
-            .map(|(i, j)| var[i * p + j])
-            .collect();
-        let b: Vec<f64> = kept.iter().map(|&i| coef[i]).collect();
-        Ldl::new(&sub, kept.len(), opts.toler_chol).quad_form(&b)
-    };
+    let df = count_kept(&dropped);
+    let wald = wald_statistic(&coef, &var, &dropped, opts.toler_chol);
     let zc = z_for_level(opts.conf_level);
     let terms = (0..p)
         .map(|i| {
             if dropped[i] {
-                return CoxTerm {
-                    term: data.names[i].clone(),
-                    coef: None,
-                    exp_coef: None,
-                    se: None,
-                    robust_se: None,
-                    z: None,
-                    p_value: None,
-                    lower: None,
-                    upper: None,
-                };
-            }
-            let b = coef[i];
-            let se_naive = nt.var[i * p + i].sqrt();
-            let se = var[i * p + i].sqrt();
-            let z = b / se;
-            CoxTerm {
-                term: data.names[i].clone(),
-                coef: Some(b),
-                exp_coef: Some(b.exp()),
-                se: Some(se_naive),
-                robust_se: naive_var.as_ref().map(|_| se),
-                z: Some(z),
-                p_value: Some(normal_two_sided(z)),
-                lower: Some((b - zc * se).exp()),
-                upper: Some((b + zc * se).exp()),
+                CoxTerm::dropped(&data.names[i])
+            } else {
+                let (se_naive, se) = (nt.var[i * p + i].sqrt(), var[i * p + i].sqrt());
+                CoxTerm::estimated(
+                    &data.names[i],
+                    coef[i],
+                    se_naive,
+                    se,
+                    naive_var.is_some(),
+                    zc,
+                )
             }
         })
         .collect();
@@ -368,17 +344,7 @@ fn infinite_warnings(
 
 fn no_event_fit(data: &CoxData, opts: &CoxOptions, n: usize, means: Vec<f64>) -> CoxFit {
     let p = data.p;
-    let none = |name: &String| CoxTerm {
-        term: name.clone(),
-        coef: None,
-        exp_coef: None,
-        se: None,
-        robust_se: None,
-        z: None,
-        p_value: None,
-        lower: None,
-        upper: None,
-    };
+    let none = |name: &String| CoxTerm::dropped(name);
     let zero = Test {
         statistic: 0.0,
         df: 0,

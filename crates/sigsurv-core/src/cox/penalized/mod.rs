@@ -16,13 +16,12 @@ mod trend;
 
 use super::concordance;
 use super::data::CoxData;
-use super::fit::{Concordance, CoxFit, CoxTerm, Test};
+use super::fit::{wald_statistic, Concordance, CoxFit, CoxTerm, Test};
 use super::options::CoxOptions;
 use super::prep::Prepared;
 use super::ties::Ties;
-use crate::cox::chol::Ldl;
 use crate::error::{CoreError, Result};
-use crate::pvalue::{chisq_sf, normal_two_sided, z_for_level};
+use crate::pvalue::{chisq_sf, z_for_level};
 use df_search::DfSearch;
 use effective_df::effective_df;
 use newton::penalized_newton;
@@ -215,31 +214,10 @@ pub fn cox_ph_penalized(
     let cox_terms: Vec<CoxTerm> = (0..p)
         .map(|i| {
             if dropped[i] {
-                return CoxTerm {
-                    term: data.names[i].clone(),
-                    coef: None,
-                    exp_coef: None,
-                    se: None,
-                    robust_se: None,
-                    z: None,
-                    p_value: None,
-                    lower: None,
-                    upper: None,
-                };
-            }
-            let b = coef[i];
-            let se = var[i * p + i].sqrt();
-            let z = b / se;
-            CoxTerm {
-                term: data.names[i].clone(),
-                coef: Some(b),
-                exp_coef: Some(b.exp()),
-                se: Some(se),
-                robust_se: None,
-                z: Some(z),
-                p_value: Some(normal_two_sided(z)),
-                lower: Some((b - zc * se).exp()),
-                upper: Some((b + zc * se).exp()),
+                CoxTerm::dropped(&data.names[i])
+            } else {
+                let se = var[i * p + i].sqrt();
+                CoxTerm::estimated(&data.names[i], coef[i], se, se, false, zc)
             }
         })
         .collect();
@@ -293,16 +271,7 @@ pub fn cox_ph_penalized(
         })
         .collect();
 
-    let kept: Vec<usize> = (0..p).filter(|&i| !dropped[i]).collect();
-    let wald = {
-        let sub: Vec<f64> = kept
-            .iter()
-            .flat_map(|&i| kept.iter().map(move |&j| (i, j)))
-            .map(|(i, j)| var[i * p + j])
-            .collect();
-        let b: Vec<f64> = kept.iter().map(|&i| coef[i]).collect();
-        Ldl::new(&sub, kept.len(), opts.toler_chol).quad_form(&b)
-    };
+    let wald = wald_statistic(&coef, &var, &dropped, opts.toler_chol);
     let total_df: f64 = ed.df.iter().sum();
     let lrt_stat = 2.0 * (loglik - loglik0);
     let effective = |statistic: f64| EffectiveTest {
