@@ -26,9 +26,10 @@ fn num(v: &Value) -> f64 {
 
 fn fit(r: &Value) -> Value {
     let name = r["name"].as_str().unwrap();
-    let o = sigsurv(&[
+    let file = fixture(r["file"].as_str().unwrap());
+    let mut args = vec![
         "cox",
-        &fixture(r["file"].as_str().unwrap()),
+        &file,
         "--formula",
         r["formula"].as_str().unwrap(),
         "--ties",
@@ -36,7 +37,11 @@ fn fit(r: &Value) -> Value {
         "--format",
         "json",
         "-q",
-    ]);
+    ];
+    if let Some(w) = r["weights"].as_str() {
+        args.extend(["--weights", w]);
+    }
+    let o = sigsurv(&args);
     assert!(o.status.success(), "{name}: {}", stderr(&o));
     serde_json::from_slice(&o.stdout).unwrap()
 }
@@ -263,6 +268,32 @@ fn table_prints_r_rows_for_a_spline() {
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
+}
+
+#[test]
+fn fractional_weights_with_a_spline_ask_for_the_model_based_variance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("formula/lung_weighted.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    // One weight of 1.5: coxph would make the variance robust.
+    lines[1] = format!("{}1.5", lines[1].trim_end_matches('1'));
+    let file = tmp.path().join("lung_fractional.csv");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let f = file.to_str().unwrap();
+    let formula = "Surv(time, status) ~ pspline(age, df = 3) + sex";
+    let o = sigsurv(&["cox", f, "--formula", formula, "--weights", "w"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--no-robust"), "{}", stderr(&o));
+    let o = sigsurv(&[
+        "cox",
+        f,
+        "--formula",
+        formula,
+        "--weights",
+        "w",
+        "--no-robust",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! rule for when the variance is robust.
 
 use super::frame::{model_frame, ModelFrame};
-use crate::failure::CliResult;
+use crate::failure::{CliResult, Failure};
 use crate::input::core_failure;
 use sigsurv_core::cox::{cox_ph, cox_ph_penalized, CoxData, CoxFit, CoxOptions, TermTest};
 use sigsurv_core::design::Design;
@@ -115,6 +115,13 @@ pub(crate) fn fit_table(
             let fractional = weights
                 .as_deref()
                 .is_some_and(|w| w.iter().any(|&v| v != v.floor()));
+            if fractional && !design.penalized.is_empty() {
+                return Err(Failure::input(
+                    "the weights are not whole numbers, which makes R's coxph variance robust (sandwich), and a \
+                     robust variance with pspline() is not supported",
+                )
+                .hint("add --no-robust for the model-based variance (R: coxph(..., robust = FALSE))"));
+            }
             if fractional && !opts.robust {
                 opts.robust = true;
                 notes.push(
