@@ -509,3 +509,65 @@ fn coxnet_dfmax_and_pmax_stop_the_path_as_glmnet() {
         );
     }
 }
+
+#[test]
+fn coxnet_saved_model_predicts_as_glmnet() {
+    let r = reference();
+    let reference = read_json(&root().join("fixtures/coxnet/model.json"));
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds(dir.path(), &r);
+    // lambda.1se of this case keeps no gene: no model, and a note saying why.
+    let out = dir.path().join("at_1se");
+    let o = run_il1(&clinical, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("model.json").exists());
+    assert!(
+        stderr(&o).contains("no model.json at lambda.1se"),
+        "{}",
+        stderr(&o)
+    );
+    let out = dir.path().join("at_min");
+    let o = run_il1(&clinical, &out, &["--model-lambda", "min", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let model = out.join("model.json");
+    let saved = read_json(&model);
+    assert_eq!(
+        saved["formula"],
+        "Surv(os_months, os_event) ~ IRAK1 + IRAK4 + CXCL8"
+    );
+    // The samples-in-rows expression table holds the model's covariates (the genes).
+    let o = sigsurv(&[
+        "predict",
+        &fixture("gse1992/expression_il1.csv"),
+        "--model",
+        model.to_str().unwrap(),
+        "--times",
+        "24,60",
+        "--id",
+        "sample_id",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let by_id: HashMap<String, &Value> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["id"].as_str().unwrap().to_string(), row))
+        .collect();
+    let ids = reference["sample_ids"].as_array().unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let row = by_id[id.as_str().unwrap()];
+        let lp = row["lp"].as_f64().unwrap();
+        let want = reference["lp"][i].as_f64().unwrap();
+        assert!(
+            (lp - want).abs() <= 1e-10 * want.abs().max(1.0),
+            "lp {id}: {lp} vs {want}"
+        );
+        for (k, s) in nums(&row["survival"]).iter().enumerate() {
+            let want = reference["surv"][i][k].as_f64().unwrap();
+            assert!(rel(*s, want) <= 1e-10, "S {id} {k}: {s} vs {want}");
+        }
+    }
+}

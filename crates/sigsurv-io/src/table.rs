@@ -121,6 +121,31 @@ impl Table {
         self.rows.len()
     }
 
+    /// The table of the rows where `keep` is true, in order (a subset of the kept rows: `n_read` and the missing
+    /// counts stay those of the file).
+    pub fn retain_rows(&self, keep: &[bool]) -> Table {
+        Table {
+            path: self.path.clone(),
+            format: self.format,
+            n_read: self.n_read,
+            n_dropped: self.n_dropped,
+            missing_by_column: self.missing_by_column.clone(),
+            rows: FileRows::Listed(
+                self.rows
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, &k)| k)
+                    .map(|(r, _)| r)
+                    .collect(),
+            ),
+            columns: self
+                .columns
+                .iter()
+                .map(|(n, c)| (n.clone(), c.clone().retain_rows(keep)))
+                .collect(),
+        }
+    }
+
     pub fn get(&self, name: &str) -> &ColumnValues {
         &self
             .columns

@@ -88,12 +88,24 @@ pub struct CoxnetArgs {
     /// Cross-validation measure
     #[arg(long, value_enum, default_value = "deviance")]
     pub cv_measure: CvMeasureArg,
-    /// Folder for path.json, cv.json, coefficients.csv, signature.wgmt and the figures path.svg and cv.svg
-    /// (written atomically)
+    /// The lambda of the model saved in the --out folder (model.json, for predict and validate --model):
+    /// cv.glmnet's lambda.1se (the default of its predict) or lambda.min
+    #[arg(long, value_enum, default_value = "1se", value_name = "1se|min")]
+    pub model_lambda: ModelLambdaArg,
+    /// Folder for path.json, cv.json, coefficients.csv, signature.wgmt, model.json (the model at
+    /// --model-lambda, for predict and validate --model) and the figures path.svg and cv.svg (written atomically)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The lambda of the saved model.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelLambdaArg {
+    #[value(name = "1se")]
+    OneSe,
+    Min,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,9 +2,10 @@
 //! clinical covariates), cross-validated as `cv.glmnet`.
 
 use crate::analysis::join::{default_id, match_samples, SampleMatch};
-use crate::args::{CoxnetArgs, CvMeasureArg, ExpressionArgs, ScoreMethodArg};
+use crate::args::{CoxnetArgs, CvMeasureArg, ExpressionArgs, ModelLambdaArg, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_columns, read_times};
+use crate::model::coxnet_model::{coxnet_model, CoxnetModelInputs};
 use crate::model::frame::{model_frame, parse};
 use crate::progress::{Phase, Step};
 use crate::render::coxnet::{self as render, CoxnetRun};
@@ -272,14 +273,46 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         sample_ids: rows.iter().map(|&i| ids[i].clone()).collect(),
     };
     if let Some(dir) = &a.out {
-        render::write_folder(&run, dir)?;
+        let index = match a.model_lambda {
+            ModelLambdaArg::OneSe => run.cv.index_1se,
+            ModelLambdaArg::Min => run.cv.index_min,
+        };
+        let model = coxnet_model(&CoxnetModelInputs {
+            clinical: &table,
+            clinical_path: &a.clinical,
+            rows: &rows,
+            time_column: &a.time,
+            event_column: &a.event,
+            event_value: a.event_value.as_deref(),
+            unpenalized: a.unpenalized.as_deref(),
+            names: &run.names,
+            n_unpenalized: run.n_unpenalized,
+            x: &x,
+            beta: &run.cv.path.beta[index],
+            weights: weights.as_deref(),
+        })?;
+        render::write_folder(&run, dir, model.as_ref().ok())?;
         a.output.note(&format!(
-            "wrote path.json, cv.json, coefficients.csv, signature.wgmt and the figures path.svg and cv.svg to {}",
+            "wrote path.json, cv.json, coefficients.csv, signature.wgmt{}, and the figures path.svg and cv.svg to {}",
+            if model.is_ok() { ", model.json" } else { "" },
             dir.display()
         ));
+        if let Err(why) = model {
+            a.output.note(&format!(
+                "no model.json at lambda.{}: {why}",
+                lambda_name(a.model_lambda)
+            ));
+        }
     }
     a.output
         .emit(&render::summary(&run, a.output.resolved_format()))
+}
+
+fn lambda_name(l: ModelLambdaArg) -> &'static str {
+    match l {
+        ModelLambdaArg::OneSe => "1se",
+        ModelLambdaArg::Min => "min",
+    }
 }
 
 /// The `--weights` column at the joined rows: numbers >= 0, not all 0 (glmnet's weights).

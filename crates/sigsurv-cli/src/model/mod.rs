@@ -6,6 +6,7 @@ pub mod coding;
 pub mod competing;
 pub mod cox;
 pub mod cox_predict;
+pub mod coxnet_model;
 pub mod fine_gray;
 pub mod frame;
 pub mod frozen_design;

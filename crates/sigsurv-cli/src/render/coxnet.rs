@@ -4,6 +4,7 @@
 
 use crate::args::OutputFormat;
 use crate::failure::{CliResult, Failure};
+use crate::model::saved::SavedCox;
 use crate::output::json_text;
 use crate::render::coxnet_figures::{cv_svg, cv_ylab, path_svg};
 use crate::render::csv::{num, CsvOut};
@@ -217,7 +218,7 @@ fn signature_wgmt(run: &CoxnetRun) -> String {
 
 /// Writes the folder's files, each atomically: the four results and the figures of the path and the CV curve
 /// (`path.svg`, absent when no coefficient is ever nonzero, and `cv.svg`).
-pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path) -> CliResult<()> {
+pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path, model: Option<&SavedCox>) -> CliResult<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure::input(format!(
             "cannot create the output folder {}: {e}",
@@ -247,5 +248,8 @@ pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path) -> CliResult<()> {
         coefficients_csv(run).as_bytes(),
     )?;
     sigsurv_io::write_atomic(&dir.join("signature.wgmt"), signature_wgmt(run).as_bytes())?;
+    if let Some(model) = model {
+        sigsurv_io::write_atomic(&dir.join("model.json"), json_text(model).as_bytes())?;
+    }
     Ok(())
 }
