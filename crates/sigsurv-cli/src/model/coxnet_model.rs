@@ -112,36 +112,14 @@ pub(crate) fn coxnet_model(m: &CoxnetModelInputs) -> CliResult<Result<SavedCox, 
         ties: Ties::Efron,
         converged: true,
         iterations: 0,
-        terms: design
-            .names
-            .iter()
-            .map(|t| CoxTerm {
-                term: t.clone(),
-                coef: None,
-                exp_coef: None,
-                se: None,
-                robust_se: None,
-                z: None,
-                p_value: None,
-                lower: None,
-                upper: None,
-            })
-            .collect(),
+        terms: design.names.iter().map(|t| CoxTerm::dropped(t)).collect(),
         loglik_null: f64::NAN,
         loglik: f64::NAN,
         lrt: untested,
         wald: untested,
         score: untested,
         robust_score: None,
-        concordance: Concordance {
-            concordant: 0.0,
-            discordant: 0.0,
-            tied_x: 0.0,
-            tied_y: 0.0,
-            tied_xy: 0.0,
-            c: f64::NAN,
-            se: f64::NAN,
-        },
+        concordance: Concordance::undefined(),
         warnings: Vec::new(),
         // glmnet's linear predictor is not centred.
         means: vec![0.0; p],

@@ -50,8 +50,8 @@ impl CoxTerm {
         }
     }
 
-    /// The row of a coefficient dropped as collinear: every value NA.
-    pub(super) fn dropped(term: &str) -> CoxTerm {
+    /// The row of a coefficient dropped as collinear (or not estimated): every value NA.
+    pub fn dropped(term: &str) -> CoxTerm {
         CoxTerm {
             term: term.to_string(),
             coef: None,
@@ -120,7 +120,7 @@ pub struct Concordance {
 
 impl Concordance {
     /// The concordance of a fit that has none (R's NA): the null model, no events, or not asked for.
-    pub(crate) fn undefined() -> Concordance {
+    pub fn undefined() -> Concordance {
         Concordance {
             concordant: 0.0,
             discordant: 0.0,
