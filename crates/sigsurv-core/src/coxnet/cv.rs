@@ -136,12 +136,27 @@ fn subset<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
         .collect()
 }
 
+/// `x beta` at every row of the column-major n-row `x`.
 fn predictor(x: &[f64], n: usize, beta: &[f64]) -> Vec<f64> {
     let mut eta = vec![0.0; n];
     for (j, b) in beta.iter().enumerate() {
         if *b != 0.0 {
             for (e, xi) in eta.iter_mut().zip(&x[j * n..(j + 1) * n]) {
                 *e += b * xi;
+            }
+        }
+    }
+    eta
+}
+
+/// `x beta` at the rows `rows` only: each the same sum as [`predictor`]'s.
+fn predictor_at(x: &[f64], n: usize, beta: &[f64], rows: &[usize]) -> Vec<f64> {
+    let mut eta = vec![0.0; rows.len()];
+    for (j, b) in beta.iter().enumerate() {
+        if *b != 0.0 {
+            let col = &x[j * n..(j + 1) * n];
+            for (e, &i) in eta.iter_mut().zip(rows) {
+                *e += b * col[i];
             }
         }
     }
@@ -198,6 +213,7 @@ pub fn cv_coxnet(
             let train: Vec<bool> = foldid.iter().map(|f| *f != k).collect();
             let test: Vec<bool> = train.iter().map(|t| !t).collect();
             let rows: Vec<usize> = (0..n).filter(|&i| train[i]).collect();
+            let held_out: Vec<usize> = (0..n).filter(|&i| test[i]).collect();
             let (tt, ts, tw) = (
                 subset(time, &train),
                 subset(status, &train),
@@ -211,16 +227,16 @@ pub fn cv_coxnet(
                 .iter()
                 .map(|&s| {
                     let beta = interpolate(&fit, s);
-                    // Each row's predictor is the same sum whether computed on all rows or on a fold's.
-                    let eta = predictor(x, n, &beta);
                     match measure {
+                        // The grouped deviance needs every row's predictor; the C-index the fold's own.
                         CvMeasure::Deviance => {
+                            let eta = predictor(x, n, &beta);
                             let full = deviance_of_eta(time, status, &eta, w);
                             let minus = deviance_of_eta(&tt, &ts, &subset(&eta, &train), &tw);
                             full - minus
                         }
                         CvMeasure::C => {
-                            let marker = subset(&eta, &test);
+                            let marker = predictor_at(x, n, &beta, &held_out);
                             let data = ConcordanceData {
                                 time: &vt,
                                 event: &vs,
