@@ -53,6 +53,6 @@ pub(crate) fn add_outer_rows(
 
 /// How many leading columns of row i of the square hold its lower triangle, rounded up to whole vectors of four.
 #[inline(always)]
-fn lower(i: usize, p: usize) -> usize {
+pub(crate) fn lower(i: usize, p: usize) -> usize {
     ((i + 4) & !3).min(p)
 }

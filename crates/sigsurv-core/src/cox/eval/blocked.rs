@@ -23,7 +23,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix formulas
 
-use super::super::outer::add_outer_rows;
+use super::super::outer::{add_outer_rows, lower};
 use super::super::prep::Prepared;
 use super::super::tie_terms::TieTerms;
 use super::super::ties::Ties;
@@ -228,7 +228,9 @@ fn block_sums(
     // the sums (same products, same order) a packed triangle would.
     let mut rcxx = vec![0.0; p * p];
     let mut ad = vec![0.0; p];
-    let mut m = vec![0.0; np];
+    // M as a full p x p square, its lower triangle filled by whole vectors (as `rcxx`): the same products and
+    // sums per element as a packed triangle, in vector instructions.
+    let mut m = vec![0.0; p * p];
     // Weight r c of each row of the block, for the outer products taken after the loop.
     let first = g[b.0] as usize;
     let mut rc = vec![0.0; g[b.1] as usize - first];
@@ -265,16 +267,20 @@ fn block_sums(
         }
         out.h0 += c.h0;
         let l = &out.l;
-        let mut idx = 0;
         for i in 0..p {
             out.v[i] += c.h0 * l[i] - if c.multi { c.h1 * ad[i] } else { 0.0 };
-            for j in 0..=i {
-                let mut t = c.h0 * l[i] * l[j];
-                if c.multi {
-                    t += c.h2 * ad[i] * ad[j] - c.h1 * (l[i] * ad[j] + ad[i] * l[j]);
+            let row = &mut m[i * p..i * p + lower(i, p)];
+            let hl = c.h0 * l[i];
+            if c.multi {
+                let (h2a, h1l, h1a) = (c.h2 * ad[i], l[i], ad[i]);
+                for ((mj, &lj), &aj) in row.iter_mut().zip(l).zip(&ad) {
+                    let t = hl * lj;
+                    *mj += t + (h2a * aj - c.h1 * (h1l * aj + h1a * lj));
                 }
-                m[idx] += t;
-                idx += 1;
+            } else {
+                for (mj, &lj) in row.iter_mut().zip(l) {
+                    *mj += hl * lj;
+                }
             }
         }
     }
@@ -285,7 +291,7 @@ fn block_sums(
     let mut idx = 0;
     for i in 0..p {
         for j in 0..=i {
-            out.imat[idx] = rcxx[i * p + j] - m[idx];
+            out.imat[idx] = rcxx[i * p + j] - m[i * p + j];
             idx += 1;
         }
     }
