@@ -25,33 +25,72 @@ use crate::error::{CoreError, Result};
 /// [`CoreError::InvalidArgument`] for a probability outside [0, 1] or NaN (R's tolerance of 100 ε is kept).
 #[doc(alias = "quantile")]
 pub fn quantile_type7(x: &[f64], probs: &[f64]) -> Result<Vec<f64>> {
+    quantile_type7_of(x.to_vec(), probs)
+}
+
+/// [`quantile_type7`] of values the caller no longer needs (they are reordered in place, with no copy).
+pub(crate) fn quantile_type7_of(mut x: Vec<f64>, probs: &[f64]) -> Result<Vec<f64>> {
     if x.is_empty() {
         return Err(CoreError::Empty);
     }
-    check_finite(x, "score")?;
+    check_finite(&x, "score")?;
     let eps = 100.0 * f64::EPSILON;
-    let mut sorted = x.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let n = sorted.len();
-    probs
+    if let Some(&p) = probs.iter().find(|p| !(-eps..=1.0 + eps).contains(*p)) {
+        return Err(CoreError::InvalidArgument(format!(
+            "quantile probability {p} is outside [0, 1]"
+        )));
+    }
+    let n = x.len();
+    // h, ⌊h⌋ and ⌈h⌉ per probability; the order statistics at ⌊h⌋ and ⌈h⌉ are all that is read.
+    let places: Vec<(f64, usize, usize)> = probs
         .iter()
         .map(|&p| {
-            if !(-eps..=1.0 + eps).contains(&p) {
-                return Err(CoreError::InvalidArgument(format!(
-                    "quantile probability {p} is outside [0, 1]"
-                )));
-            }
             let index = 1.0 + (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = index.floor();
-            let (qlo, qhi) = (sorted[lo as usize - 1], sorted[index.ceil() as usize - 1]);
-            if index > lo && qhi != qlo {
-                let h = index - lo;
-                Ok((1.0 - h) * qlo + h * qhi)
+            (index, index.floor() as usize - 1, index.ceil() as usize - 1)
+        })
+        .collect();
+    let mut ranks: Vec<usize> = places.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let values = order_statistics(&mut x, &ranks);
+    let at = |rank: usize| values[ranks.binary_search(&rank).unwrap_or(0)];
+    Ok(places
+        .iter()
+        .map(|&(index, lo, hi)| {
+            let (qlo, qhi) = (at(lo), at(hi));
+            let floor = (lo + 1) as f64;
+            if index > floor && qhi != qlo {
+                let h = index - floor;
+                (1.0 - h) * qlo + h * qhi
             } else {
-                Ok(qlo)
+                qlo
             }
         })
-        .collect()
+        .collect())
+}
+
+/// The values at 0-based `ranks` (increasing, distinct) of `x` in sorted order (`f64::total_cmp`), by one
+/// selection per rank on what is right of the previous one: O(n) per rank where a sort is O(n log n), the same
+/// values as indexing the sorted vector.
+fn order_statistics(x: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::with_capacity(ranks.len());
+    let mut from = 0;
+    for (k, &r) in ranks.iter().enumerate() {
+        let v = if k > 0 && r == ranks[k - 1] + 1 {
+            // Right after a selected rank everything is at least its value: the next one is the smallest,
+            // moved to its place so that what follows it holds the later ranks.
+            let at = (r..x.len())
+                .min_by(|&a, &b| x[a].total_cmp(&x[b]))
+                .unwrap_or(r);
+            x.swap(r, at);
+            x[r]
+        } else {
+            *x[from..].select_nth_unstable_by(r - from, f64::total_cmp).1
+        };
+        out.push(v);
+        from = r;
+    }
+    out
 }
 
 /// How to split scores into groups.
@@ -282,6 +321,47 @@ mod tests {
         assert!(quantile_type7(&[], &[0.5]).is_err());
         assert!(quantile_type7(&[1.0], &[1.5]).is_err());
         assert_eq!(quantile_type7(&[2.0], &[0.3]).unwrap(), vec![2.0]);
+    }
+
+    #[test]
+    fn selection_gives_the_sorted_order_statistics() {
+        // Values with many ties (and both zeros), probabilities in any order, repeated, at the ends.
+        let mut state = 12345u64;
+        let x: Vec<f64> = (0..2001)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let v = ((state >> 33) % 97) as f64 / 7.0 - 6.0;
+                if v == 0.0 && (state >> 7) & 1 == 0 {
+                    -0.0
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let probs = [0.5, 0.0, 1.0, 0.25, 0.75, 0.25, 1.0 / 3.0, 0.999, 0.001];
+        let mut sorted = x.clone();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let n = sorted.len();
+        let by_sort: Vec<f64> = probs
+            .iter()
+            .map(|&p| {
+                let index = 1.0 + (n - 1) as f64 * p;
+                let lo = index.floor();
+                let (qlo, qhi) = (sorted[lo as usize - 1], sorted[index.ceil() as usize - 1]);
+                if index > lo && qhi != qlo {
+                    (1.0 - (index - lo)) * qlo + (index - lo) * qhi
+                } else {
+                    qlo
+                }
+            })
+            .collect();
+        let got = quantile_type7(&x, &probs).unwrap();
+        assert_eq!(
+            got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            by_sort.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

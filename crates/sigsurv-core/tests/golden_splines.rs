@@ -22,6 +22,21 @@ fn check_columns(what: &str, ours: &[Vec<f64>], r: &Value) {
     }
 }
 
+/// Two evaluations of one basis: equal to a few units of rounding of the basis's scale (its values are at most 1
+/// in size, so an absolute bound).
+fn same_to_rounding(what: &str, fast: &[Vec<f64>], reference: &[Vec<f64>]) {
+    assert_eq!(fast.len(), reference.len(), "{what}: columns");
+    for (j, (a, b)) in fast.iter().zip(reference).enumerate() {
+        for (i, (&x, &y)) in a.iter().zip(b).enumerate() {
+            let scale = 1.0f64.max(y.abs());
+            assert!(
+                (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-13 * scale,
+                "{what}[{i}, {j}]: fast {x:e}, recursion {y:e}"
+            );
+        }
+    }
+}
+
 fn check_values(what: &str, ours: &[f64], r: &Value) {
     let r = nums(r);
     assert_eq!(ours.len(), r.len(), "{what}: length");
@@ -70,7 +85,19 @@ fn every_basis_agrees_with_r() {
                 check_values(&format!("{name} boundary"), &b.boundary, &case["boundary"]);
                 let train = b.basis(&x).unwrap();
                 assert_eq!(train.len(), b.n_columns(), "{name}");
-                (train, b.basis(&newx).unwrap())
+                let predicted = b.basis(&newx).unwrap();
+                // The fast evaluation against the formula row by row, on the training and the new rows.
+                same_to_rounding(
+                    &format!("{name} basis"),
+                    &train,
+                    &b.basis_by_recursion(&x).unwrap(),
+                );
+                same_to_rounding(
+                    &format!("{name} predicted"),
+                    &predicted,
+                    &b.basis_by_recursion(&newx).unwrap(),
+                );
+                (train, predicted)
             }
             "bs" => {
                 let (b, _) = BSplineBasis::new(

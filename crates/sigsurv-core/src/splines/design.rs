@@ -113,7 +113,14 @@ fn cursor(knots: &[f64], order: usize, x: f64) -> (usize, bool) {
 
 /// The `order` basis functions nonzero on the interval ending at knot `c` (B_{c−order} … B_{c−1}), or their
 /// `deriv`-th derivatives, into `out`.
-fn nonzero_basis(knots: &[f64], order: usize, c: usize, x: f64, deriv: usize, out: &mut [f64]) {
+pub(crate) fn nonzero_basis(
+    knots: &[f64],
+    order: usize,
+    c: usize,
+    x: f64,
+    deriv: usize,
+    out: &mut [f64],
+) {
     let base = order.saturating_sub(deriv).max(1);
     // Order 1: the indicator of the interval; out[j] holds B_{c−m+j, m} for the current order m.
     out.iter_mut().for_each(|v| *v = 0.0);

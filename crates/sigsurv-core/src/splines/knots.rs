@@ -2,11 +2,11 @@
 
 use super::design::spline_design;
 use crate::error::{CoreError, Result};
-use crate::split::quantile_type7;
+use crate::split::quantile_type7_of;
 
 /// `count` interior knots at the quantiles (R's type 7) of `x` at probabilities 1/(count+1), …,
 /// count/(count+1), as `quantile(x, seq(0, 1, length.out = count + 2)[-c(1, count + 2)])`.
-fn quantile_knots(x: &[f64], count: usize) -> Result<Vec<f64>> {
+fn quantile_knots(x: Vec<f64>, count: usize) -> Result<Vec<f64>> {
     if count == 0 {
         return Ok(Vec::new());
     }
@@ -16,7 +16,7 @@ fn quantile_knots(x: &[f64], count: usize) -> Result<Vec<f64>> {
     // seq.int(0, 1, length.out = m): i · (1 / (m − 1)).
     let by = 1.0 / (count + 1) as f64;
     let probs: Vec<f64> = (1..=count).map(|i| i as f64 * by).collect();
-    quantile_type7(x, &probs)
+    quantile_type7_of(x, &probs)
 }
 
 /// The range of the finite values of `x` (R's `range(x)`, the default boundary knots).
@@ -46,12 +46,14 @@ pub(crate) fn interior_knots(
     };
     let warning =
         (wanted < 0).then(|| format!("{function}(): 'df' was too small; have used {least}"));
-    let inside: Vec<f64> = x
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite() && *v >= boundary[0] && *v <= boundary[1])
-        .collect();
-    Ok((quantile_knots(&inside, wanted.max(0) as usize)?, warning))
+    // Sized up front: a filter's collect grows by doubling, copying millions of values several times.
+    let mut inside = Vec::with_capacity(x.len());
+    inside.extend(
+        x.iter()
+            .copied()
+            .filter(|v| v.is_finite() && *v >= boundary[0] && *v <= boundary[1]),
+    );
+    Ok((quantile_knots(inside, wanted.max(0) as usize)?, warning))
 }
 
 /// The knot sequence of a basis of `order`: each boundary knot `order` times around the interior knots.

@@ -8,6 +8,7 @@ mod design;
 mod householder;
 mod knots;
 mod ns;
+mod piecewise;
 mod poly;
 mod pspline;
 
