@@ -97,6 +97,31 @@ pub(crate) fn row_chunks(columns: &mut [Vec<f64>]) -> Vec<Vec<&mut [f64]>> {
     chunks
 }
 
+/// Fills `columns` (each `x.len()` long) row by row in parallel chunks of rows: `row(scratch, x_i, values)` writes
+/// row i's values (one per column); `scratch` is made once per chunk.
+pub(crate) fn fill_rows<S>(
+    columns: &mut [Vec<f64>],
+    x: &[f64],
+    scratch: impl Fn() -> S + Sync,
+    row: impl Fn(&mut S, f64, &mut [f64]) + Sync,
+) {
+    let width = columns.len();
+    row_chunks(columns)
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, mut cols)| {
+            let mut state = scratch();
+            let mut values = vec![0.0; width];
+            let first = k * ROWS;
+            for r in 0..cols.first().map_or(0, |c| c.len()) {
+                row(&mut state, x[first + r], &mut values);
+                for (col, &v) in cols.iter_mut().zip(&values) {
+                    col[r] = v;
+                }
+            }
+        });
+}
+
 /// Rows per parallel chunk of a basis: large enough to amortize a task, small enough to balance two cores.
 pub(crate) const ROWS: usize = 1 << 14;
 

@@ -2,12 +2,11 @@
 //! linear beyond the boundary knots.
 
 use super::bs::no_values;
-use super::design::{basis_row, row_chunks, spline_design, ROWS};
+use super::design::{basis_row, fill_rows, spline_design};
 use super::householder::Householder;
 use super::knots::{interior_knots, knot_sequence, range};
 use super::piecewise::Piecewise;
 use crate::error::Result;
-use rayon::prelude::*;
 
 /// A natural spline basis fixed on the training data (interior and boundary knots, intercept), as R's
 /// `makepredictcall` keeps it for new rows.
@@ -105,33 +104,27 @@ impl NaturalSplineBasis {
         let (below_slope, above_slope) = (map(&parts.below.1), map(&parts.above.1));
         let [lo, hi] = self.boundary;
         let mut out = vec![vec![0.0; x.len()]; m - 2];
-        row_chunks(&mut out)
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(k, mut cols)| {
-                let mut row = vec![0.0; m - 2];
-                let first = k * ROWS;
-                for r in 0..cols.first().map_or(0, |c| c.len()) {
-                    let xi = x[first + r];
-                    if xi.is_nan() {
-                        row.iter_mut().for_each(|v| *v = f64::NAN);
-                    } else if xi < lo || xi > hi {
-                        let (pivot, value, slope) = if xi < lo {
-                            (lo, &below, &below_slope)
-                        } else {
-                            (hi, &above, &above_slope)
-                        };
-                        for ((o, v), s) in row.iter_mut().zip(value).zip(slope) {
-                            *o = v + (xi - pivot) * s;
-                        }
+        fill_rows(
+            &mut out,
+            x,
+            || (),
+            |_, xi, row| {
+                if xi.is_nan() {
+                    row.iter_mut().for_each(|v| *v = f64::NAN);
+                } else if xi < lo || xi > hi {
+                    let (pivot, value, slope) = if xi < lo {
+                        (lo, &below, &below_slope)
                     } else {
-                        inside.eval(xi, &mut row);
+                        (hi, &above, &above_slope)
+                    };
+                    for ((o, v), s) in row.iter_mut().zip(value).zip(slope) {
+                        *o = v + (xi - pivot) * s;
                     }
-                    for (col, &v) in cols.iter_mut().zip(&row) {
-                        col[r] = v;
-                    }
+                } else {
+                    inside.eval(xi, row);
                 }
-            });
+            },
+        );
         Ok(out)
     }
 
@@ -145,37 +138,25 @@ impl NaturalSplineBasis {
         let m = parts.qr_columns;
         let skip = parts.skip;
         let mut out = vec![vec![0.0; x.len()]; m - 2];
-        // Rows in parallel chunks, each writing its rows of every column: the B-spline row, then Qᵀ, with no
-        // matrix of the B-splines in between.
-        row_chunks(&mut out)
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(k, mut cols)| {
-                let mut full = vec![0.0; m + skip];
-                let mut values = [0.0; 4];
-                let first = k * ROWS;
-                for r in 0..cols.first().map_or(0, |c| c.len()) {
-                    let xi = x[first + r];
-                    if xi.is_nan() {
-                        cols.iter_mut().for_each(|c| c[r] = f64::NAN);
-                        continue;
-                    }
-                    if xi < lo || xi > hi {
-                        let (pivot, (value, slope)) =
-                            if xi < lo { (lo, below) } else { (hi, above) };
-                        for ((f, v), s) in full.iter_mut().zip(value).zip(slope) {
-                            *f = v + (xi - pivot) * s;
-                        }
-                    } else {
-                        basis_row(&parts.knots, 4, xi, &mut values, &mut full);
-                    }
-                    let row = &mut full[skip..];
-                    parts.qr.qty(row);
-                    for (col, &v) in cols.iter_mut().zip(&row[2..]) {
-                        col[r] = v;
-                    }
+        // Each row: the B-spline row, then Qᵀ, with no matrix of the B-splines in between.
+        let scratch = || (vec![0.0; m + skip], [0.0; 4]);
+        fill_rows(&mut out, x, scratch, |(full, values), xi, row| {
+            if xi.is_nan() {
+                row.iter_mut().for_each(|v| *v = f64::NAN);
+                return;
+            }
+            if xi < lo || xi > hi {
+                let (pivot, (value, slope)) = if xi < lo { (lo, below) } else { (hi, above) };
+                for ((f, v), s) in full.iter_mut().zip(value).zip(slope) {
+                    *f = v + (xi - pivot) * s;
                 }
-            });
+            } else {
+                basis_row(&parts.knots, 4, xi, values, full);
+            }
+            let kept = &mut full[skip..];
+            parts.qr.qty(kept);
+            row.copy_from_slice(&kept[2..]);
+        });
         Ok(out)
     }
 
