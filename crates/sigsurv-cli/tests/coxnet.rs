@@ -571,3 +571,78 @@ fn coxnet_saved_model_predicts_as_glmnet() {
         }
     }
 }
+
+#[test]
+fn coxnet_with_efron_ties_is_the_exact_efron_optimum() {
+    // fixtures/coxnet/make_efron.R: the il1_lasso samples and folds, survival's Efron likelihood.
+    let all = read_json(&root().join("fixtures/coxnet/efron.json"));
+    let e = &all["cases"][0];
+    assert_eq!(e["name"], "il1_efron");
+    let dir = tempfile::tempdir().unwrap();
+    let clinical = clinical_with_folds(dir.path(), &reference());
+    let out = dir.path().join("run");
+    let lambda = nums(&e["lambda"]);
+    let list = lambda
+        .iter()
+        .map(|l| format!("{l:e}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let o = run_il1(
+        &clinical,
+        &out,
+        &["--ties", "efron", "--lambda", &list, "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["ties"], "efron");
+    let path = read_json(&out.join("path.json"));
+    assert_eq!(path["ties"], "efron");
+    let columns: Vec<&str> = e["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    for (k, want) in e["beta"].as_array().unwrap().iter().enumerate() {
+        let want = nums(want);
+        let ours: HashMap<&str, f64> = path["coefficients"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["term"].as_str().unwrap(), c["coef"].as_f64().unwrap()))
+            .collect();
+        let scale = want.iter().map(|v| v.abs()).fold(1e-6, f64::max);
+        for (j, w) in want.iter().enumerate() {
+            let got = ours.get(columns[j]).copied().unwrap_or(0.0);
+            assert!(
+                (got - w).abs() <= 1e-7 * scale,
+                "lambda {k} {}: {got} vs {w}",
+                columns[j]
+            );
+        }
+    }
+    let cv = read_json(&out.join("cv.json"));
+    for (l, (got, want)) in nums(&cv["cvm"])
+        .iter()
+        .zip(nums(&e["cv"]["cvm"]))
+        .enumerate()
+    {
+        assert!(rel(*got, want) <= 1e-7, "cvm {l}: {got} vs {want}");
+    }
+    let exact = sigsurv(&[
+        "coxnet",
+        "--clinical",
+        &clinical,
+        "--expression",
+        &fixture("gse1992/expression_il1.csv"),
+        "--samples-in-rows",
+        "--time",
+        "os_months",
+        "--event",
+        "os_event",
+        "--ties",
+        "exact",
+    ]);
+    assert_eq!(exact.status.code(), Some(2), "{}", stderr(&exact));
+    assert!(stderr(&exact).contains("efron"), "{}", stderr(&exact));
+}

@@ -60,6 +60,9 @@ pub struct CoxnetArgs {
     /// Standardize the genes for the penalty (coefficients are reported on the original scale)
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "true|false")]
     pub standardize: bool,
+    /// Tied event times: breslow (glmnet's) or efron (survival's coxph default; glmnet has no Efron)
+    #[arg(long, value_enum, default_value = "breslow")]
+    pub ties: CoxnetTiesArg,
     /// Coordinate-descent tolerance (glmnet's thresh); each point with at most 300 active coefficients is then
     /// refined to the exact optimum
     #[arg(long, default_value_t = 1e-7)]
@@ -113,4 +116,10 @@ pub enum CvMeasureArg {
     Deviance,
     #[value(name = "C")]
     C,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoxnetTiesArg {
+    Breslow,
+    Efron,
 }

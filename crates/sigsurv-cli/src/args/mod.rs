@@ -8,7 +8,7 @@ mod signature;
 mod simulate;
 mod survival;
 
-pub use coxnet::{CoxnetArgs, CvMeasureArg, ModelLambdaArg};
+pub use coxnet::{CoxnetArgs, CoxnetTiesArg, CvMeasureArg, ModelLambdaArg};
 pub use plot::{
     FigureArgs, FunArg, PlotArgs, PlotCifArgs, PlotForestArgs, PlotJsonArgs, PlotKind, PlotKmArgs,
 };

@@ -2,7 +2,9 @@
 //! clinical covariates), cross-validated as `cv.glmnet`.
 
 use crate::analysis::join::{default_id, match_samples, SampleMatch};
-use crate::args::{CoxnetArgs, CvMeasureArg, ExpressionArgs, ModelLambdaArg, ScoreMethodArg};
+use crate::args::{
+    CoxnetArgs, CoxnetTiesArg, CvMeasureArg, ExpressionArgs, ModelLambdaArg, ScoreMethodArg,
+};
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_columns, read_times};
 use crate::model::coxnet_model::{coxnet_model, CoxnetModelInputs};
@@ -10,6 +12,7 @@ use crate::model::frame::{model_frame, parse};
 use crate::progress::{Phase, Step};
 use crate::render::coxnet::{self as render, CoxnetRun};
 use crate::signature::read_matrix;
+use sigsurv_core::cox::Ties;
 use sigsurv_core::{coxnet_fold_ids, cv_coxnet, CoxnetOptions, CvMeasure};
 use sigsurv_io::genes::match_sets;
 use sigsurv_io::gmt::resolve_sets;
@@ -229,6 +232,10 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         thresh: a.thresh,
         dfmax: a.dfmax,
         pmax: a.pmax,
+        ties: match a.ties {
+            CoxnetTiesArg::Breslow => Ties::Breslow,
+            CoxnetTiesArg::Efron => Ties::Efron,
+        },
         ..CoxnetOptions::default()
     };
     let measure = match a.cv_measure {
@@ -268,6 +275,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         genes_missing,
         genes_constant,
         alpha: a.alpha,
+        ties: options.ties,
         foldid,
         cv,
         sample_ids: rows.iter().map(|&i| ids[i].clone()).collect(),

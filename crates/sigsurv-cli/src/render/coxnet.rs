@@ -10,6 +10,7 @@ use crate::render::coxnet_figures::{cv_svg, cv_ylab, path_svg};
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{sig, TextTable};
 use serde_json::{json, Value};
+use sigsurv_core::cox::Ties;
 use sigsurv_core::{CoxnetCv, CvMeasure};
 use sigsurv_plot::{PlotError, PointsOptions};
 use std::path::Path;
@@ -27,6 +28,7 @@ pub(crate) struct CoxnetRun {
     pub genes_missing: Vec<String>,
     pub genes_constant: Vec<String>,
     pub alpha: f64,
+    pub ties: Ties,
     pub foldid: Vec<usize>,
     pub sample_ids: Vec<String>,
     pub cv: CoxnetCv,
@@ -74,6 +76,7 @@ fn summary_json(run: &CoxnetRun) -> Value {
         "genes_dropped": {"missing": run.genes_missing, "constant": run.genes_constant},
         "unpenalized": run.names[..run.n_unpenalized],
         "alpha": run.alpha,
+        "ties": run.ties.as_str(),
         "measure": measure_name(cv.measure),
         "nfolds": cv.cvraw.len(),
         "n_lambda": cv.path.lambda.len(),
@@ -95,9 +98,10 @@ pub(crate) fn summary(run: &CoxnetRun, format: OutputFormat) -> String {
 fn table(run: &CoxnetRun) -> String {
     let cv = &run.cv;
     let mut out = format!(
-        "Elastic-net Cox (alpha = {}), n = {}, events = {}, {} genes{}\n{} lambdas, {}-fold cross-validation \
-         ({})\n\n",
+        "Elastic-net Cox (alpha = {}, {} ties), n = {}, events = {}, {} genes{}\n{} lambdas, {}-fold \
+         cross-validation ({})\n\n",
         run.alpha,
+        run.ties.as_str(),
         run.n,
         run.n_events,
         run.names.len() - run.n_unpenalized,
@@ -153,6 +157,7 @@ fn path_json(run: &CoxnetRun) -> Value {
         "terms": run.names,
         "unpenalized": run.names[..run.n_unpenalized],
         "alpha": run.alpha,
+        "ties": run.ties.as_str(),
         "null_deviance": p.null_deviance,
         "truncated": p.truncated,
         "lambda": p.lambda,

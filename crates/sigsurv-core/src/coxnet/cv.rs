@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::path::{coxnet_path, coxnet_path_on_rows, CoxnetOptions, CoxnetPath};
 use super::problem::Problem;
+use crate::cox::Ties;
 use crate::error::CoreError;
 use crate::validation::{concordance, ConcordanceData, ConcordanceOptions};
 
@@ -64,17 +65,17 @@ pub fn coxnet_deviance(
     let eta: Vec<f64> = (0..n)
         .map(|i| (0..p).map(|j| x[j * n + i] * beta[j]).sum())
         .collect();
-    deviance_of_eta(time, status, &eta, weights)
+    deviance_of_eta(time, status, &eta, weights, Ties::Breslow)
 }
 
-fn deviance_of_eta(time: &[f64], status: &[bool], eta: &[f64], weights: &[f64]) -> f64 {
+fn deviance_of_eta(time: &[f64], status: &[bool], eta: &[f64], weights: &[f64], ties: Ties) -> f64 {
     let n = time.len();
     let sum: f64 = weights.iter().sum();
     let w: Vec<f64> = weights.iter().map(|w| w * n as f64 / sum).collect();
     // The log likelihood is invariant to shifting eta; glmnet centres it (weighted) before exponentiating.
     let shift = eta.iter().zip(&w).map(|(e, w)| e * w).sum::<f64>() / n as f64;
     let centred: Vec<f64> = eta.iter().map(|e| e - shift).collect();
-    let problem = Problem::new(time, status, &centred, 1, &w, false);
+    let problem = Problem::new(time, status, &centred, 1, &w, false, ties);
     // Problem normalises the weights to sum 1: scale back to glmnet's sum of n.
     let f: Vec<f64> = problem.x.clone();
     let scale = n as f64;
@@ -231,8 +232,9 @@ pub fn cv_coxnet(
                         // The grouped deviance needs every row's predictor; the C-index the fold's own.
                         CvMeasure::Deviance => {
                             let eta = predictor(x, n, &beta);
-                            let full = deviance_of_eta(time, status, &eta, w);
-                            let minus = deviance_of_eta(&tt, &ts, &subset(&eta, &train), &tw);
+                            let full = deviance_of_eta(time, status, &eta, w, options.ties);
+                            let minus =
+                                deviance_of_eta(&tt, &ts, &subset(&eta, &train), &tw, options.ties);
                             full - minus
                         }
                         CvMeasure::C => {

@@ -29,6 +29,7 @@ fn check(
         weights,
         penalty_factor,
         alpha,
+        crate::cox::Ties::Breslow,
     )?;
     if penalty_factor.contains(&0.0) {
         return Err(CoreError::InvalidArgument(

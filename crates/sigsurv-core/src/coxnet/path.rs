@@ -5,6 +5,7 @@ use super::kernels::dot;
 use super::lambda::geometric_lambdas;
 use super::problem::{check_inputs, Problem};
 use super::solve::{Penalty, State, Stop};
+use crate::cox::Ties;
 use crate::error::CoreError;
 use rayon::prelude::*;
 
@@ -42,6 +43,9 @@ pub struct CoxnetOptions {
     /// glmnet's `pmax`: the path stops before the lambda at which more variables have ever been nonzero.
     /// `None`: glmnet's `min(2 * dfmax + 20, nvars)` with `dfmax` given, else no limit.
     pub pmax: Option<usize>,
+    /// The partial likelihood's ties: Breslow (glmnet's, the default) or Efron (survival's `coxph` default);
+    /// `Exact` is refused.
+    pub ties: Ties,
 }
 
 impl Default for CoxnetOptions {
@@ -56,6 +60,7 @@ impl Default for CoxnetOptions {
             maxit: 100_000,
             dfmax: None,
             pmax: None,
+            ties: Ties::Breslow,
         }
     }
 }
@@ -158,6 +163,7 @@ pub(crate) fn coxnet_path_on_rows(
         weights,
         penalty_factor,
         options.alpha,
+        options.ties,
     )?;
     if rows.len() != n || rows.iter().any(|&r| r >= x_rows) {
         return Err(CoreError::InvalidArgument(format!(
@@ -194,6 +200,7 @@ pub(crate) fn coxnet_path_on_rows(
         p,
         weights,
         options.standardize,
+        options.ties,
     );
     let vq_scale = p as f64 / penalty_factor.iter().sum::<f64>();
     let vq: Vec<f64> = penalty_factor.iter().map(|f| f * vq_scale).collect();
@@ -394,7 +401,7 @@ mod tests {
         lambda: f64,
         beta: &[f64],
     ) -> f64 {
-        let problem = Problem::new(time, status, x, p, w, true);
+        let problem = Problem::new(time, status, x, p, w, true, Ties::Breslow);
         let n = time.len();
         let b: Vec<f64> = (0..p).map(|j| beta[j] * problem.scale[j]).collect();
         let mut f = vec![0.0; n];

@@ -1,7 +1,10 @@
 //! The elastic-net Cox problem as glmnet's `coxnet` sets it up: rows sorted by time, weights normalised to sum
-//! to 1, columns standardized, and the Breslow partial likelihood's gradient and Hessian diagonal in the linear
-//! predictor (glmnet's `outer`, `risk`, `groups`).
+//! to 1, columns standardized, and the partial likelihood's gradient and Hessian diagonal in the linear
+//! predictor (glmnet's `outer`, `risk`, `groups`). glmnet's likelihood is Breslow's; Efron's (survival's
+//! `coxfit6`: a time's d tied deaths give d denominators `U - (l / d) T`, l = 0..d, each with the deaths' mean
+//! weight) is the other choice, and Breslow's is its case of one term per event time.
 
+use crate::cox::Ties;
 use crate::error::CoreError;
 
 /// glmnet caps the linear predictor at `log(huge * 0.1)` before exponentiating.
@@ -26,6 +29,9 @@ pub(crate) struct Problem {
     pub deaths: Vec<f64>,
     /// For each sorted row, the number of event times at or before its time (0: before the first event).
     pub events_before: Vec<u32>,
+    /// Terms of each event time's denominator: its deaths under Efron (sorted first among the time's rows,
+    /// zero weights included, as `coxfit6` counts them), 1 under Breslow.
+    pub terms: Vec<u32>,
     /// Sum of the original weights (glmnet's `nulldev = 2 * sw * (l_sat - l(0))`).
     pub weight_sum: f64,
     /// Saturated and null log likelihoods (normalised weights).
@@ -43,6 +49,21 @@ pub(crate) struct Working {
     pub risk: Vec<f64>,
 }
 
+/// One event time's denominators summed as the derivatives need them: over its terms `D_l = U - phi_l T`
+/// (`phi_l = l / d`, weight `a = D / d`), `log = sum a log D_l`, `b = sum a / D_l`, `c = sum a / D_l^2`, and for
+/// its own tied deaths, which are in term l with the share `1 - phi_l`, `b_own = sum a (1 - phi_l) / D_l` and
+/// `c_own = sum a (1 - phi_l)^2 / D_l^2`. With one term (Breslow, or a single death) `b = b_own = D / U`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TermSums {
+    pub log: f64,
+    pub b: f64,
+    pub c: f64,
+    pub b_own: f64,
+    pub c_own: f64,
+    /// `T`: the tied deaths' share of the risk-set sum.
+    pub tied: f64,
+}
+
 /// Checks the inputs of every coxnet entry point. `x` has `x_rows` rows (the analysed rows' count, or more when
 /// the rows are a subset of a larger matrix's).
 #[allow(clippy::too_many_arguments)]
@@ -55,6 +76,7 @@ pub(crate) fn check_inputs(
     weights: &[f64],
     penalty_factor: &[f64],
     alpha: f64,
+    ties: Ties,
 ) -> Result<(), CoreError> {
     let n = time.len();
     for (what, got, expected) in [
@@ -101,6 +123,12 @@ pub(crate) fn check_inputs(
             "alpha = {alpha} is outside (0, 1] (1 is the lasso; smaller values mix in a ridge penalty)"
         )));
     }
+    if ties == Ties::Exact {
+        return Err(CoreError::InvalidArgument(
+            "the exact partial likelihood is not available for the elastic net: use breslow (glmnet's) or efron"
+                .to_string(),
+        ));
+    }
     if penalty_factor.iter().any(|f| !(f.is_finite() && *f >= 0.0)) {
         return Err(CoreError::InvalidArgument(
             "penalty factors must be finite and >= 0 (0 leaves a variable unpenalized)".to_string(),
@@ -129,9 +157,20 @@ impl Problem {
         p: usize,
         weights: &[f64],
         standardize: bool,
+        ties: Ties,
     ) -> Problem {
         let rows: Vec<usize> = (0..time.len()).collect();
-        Problem::on_rows(time, status, x, time.len(), &rows, p, weights, standardize)
+        Problem::on_rows(
+            time,
+            status,
+            x,
+            time.len(),
+            &rows,
+            p,
+            weights,
+            standardize,
+            ties,
+        )
     }
 
     /// The problem on some rows of a column-major matrix with `x_rows` rows: row `i` of the problem (with
@@ -147,6 +186,7 @@ impl Problem {
         p: usize,
         weights: &[f64],
         standardize: bool,
+        ties: Ties,
     ) -> Problem {
         let n = time.len();
         debug_assert_eq!(rows.len(), n);
@@ -164,18 +204,22 @@ impl Problem {
         let mut event_start = Vec::new();
         let mut deaths = Vec::new();
         let mut events_before = vec![0u32; n];
+        let mut terms = Vec::new();
         let mut k = 0;
         while k < n {
             let t = time[order[k]];
             let mut end = k;
             let mut d = 0.0;
+            let mut dead = 0u32;
             while end < n && time[order[end]] == t {
                 d += dq[end];
+                dead += u32::from(status[order[end]]);
                 end += 1;
             }
             if d > 0.0 {
                 event_start.push(k);
                 deaths.push(d);
+                terms.push(if ties == Ties::Efron { dead } else { 1 });
             }
             for e in &mut events_before[k..end] {
                 *e = deaths.len() as u32;
@@ -211,7 +255,18 @@ impl Problem {
                 *dst = (col[r] - m) / s;
             }
         }
-        let loglik_sat = -deaths.iter().map(|d| d * d.ln()).sum::<f64>();
+        // glmnet's saturated likelihood: each time's deaths dominate its risk set (`U = T = D`), which leaves
+        // Efron's terms the shares `(1 - phi_l) D`.
+        let loglik_sat = -deaths
+            .iter()
+            .zip(&terms)
+            .map(|(d, &m)| {
+                let a = d / m as f64;
+                (0..m)
+                    .map(|l| a * ((1.0 - l as f64 / m as f64) * d).ln())
+                    .sum::<f64>()
+            })
+            .sum::<f64>();
         let mut problem = Problem {
             n,
             p,
@@ -223,6 +278,7 @@ impl Problem {
             event_start,
             deaths,
             events_before,
+            terms,
             weight_sum,
             loglik_sat,
             loglik_null: 0.0,
@@ -258,41 +314,90 @@ impl Problem {
         risk
     }
 
-    /// Breslow partial log likelihood with the normalised weights (glmnet's `risk`).
+    /// Each event time's [`TermSums`] at the risk-set sums `risk` of `e`.
+    pub fn term_sums(&self, e: &[f64], risk: &[f64]) -> Vec<TermSums> {
+        (0..risk.len())
+            .map(|k| {
+                let (d, u, m) = (self.deaths[k], risk[k], self.terms[k]);
+                if m == 1 {
+                    let b = d / u;
+                    let c = d / (u * u);
+                    return TermSums {
+                        log: d * u.ln(),
+                        b,
+                        c,
+                        b_own: b,
+                        c_own: c,
+                        tied: 0.0,
+                    };
+                }
+                let start = self.event_start[k];
+                let tied: f64 = e[start..start + m as usize].iter().sum();
+                let a = d / m as f64;
+                let mut s = TermSums {
+                    log: 0.0,
+                    b: 0.0,
+                    c: 0.0,
+                    b_own: 0.0,
+                    c_own: 0.0,
+                    tied,
+                };
+                for l in 0..m {
+                    let phi = l as f64 / m as f64;
+                    let den = u - phi * tied;
+                    let share = 1.0 - phi;
+                    s.log += a * den.ln();
+                    s.b += a / den;
+                    s.c += a / (den * den);
+                    s.b_own += a * share / den;
+                    s.c_own += a * share * share / (den * den);
+                }
+                s
+            })
+            .collect()
+    }
+
+    /// Whether sorted row `i`, with `k = events_before[i]`, is one of the tied deaths of event time `k - 1`.
+    #[inline]
+    pub fn is_tied_death(&self, i: usize, k: usize) -> bool {
+        k > 0 && i < self.event_start[k - 1] + self.terms[k - 1] as usize
+    }
+
+    /// Partial log likelihood with the normalised weights (glmnet's `risk`; Efron's when chosen).
     pub fn loglik(&self, f: &[f64]) -> f64 {
         let e = self.exp_eta(f);
         let risk = self.risk_sums(&e);
         let linear: f64 = self.dq.iter().zip(f).map(|(d, fi)| d * fi).sum();
-        linear
-            - self
-                .deaths
-                .iter()
-                .zip(&risk)
-                .map(|(d, u)| d * u.ln())
-                .sum::<f64>()
+        linear - self.term_sums(&e, &risk).iter().map(|s| s.log).sum::<f64>()
     }
 
-    /// Gradient `r` and Hessian diagonal `w` of the log likelihood in the linear predictor (glmnet's `outer`).
+    /// Gradient `r` and Hessian diagonal `w` of the log likelihood in the linear predictor (glmnet's `outer`):
+    /// `r_i = dq_i - e_i b_i`, `w_i = e_i b_i - e_i^2 c_i` with `b_i`, `c_i` the sums of [`TermSums`] over the
+    /// event times row i is at risk at (its own time's `b_own`, `c_own` for a tied death).
     pub fn working(&self, f: &[f64]) -> Working {
         let e = self.exp_eta(f);
         let risk = self.risk_sums(&e);
-        // b_k = sum_{m <= k} D_m / U_m, c_k = sum_{m <= k} D_m / U_m^2
-        let mut b = Vec::with_capacity(risk.len() + 1);
-        let mut c = Vec::with_capacity(risk.len() + 1);
-        b.push(0.0);
-        c.push(0.0);
-        for (d, u) in self.deaths.iter().zip(&risk) {
-            b.push(b.last().unwrap() + d / u);
-            c.push(c.last().unwrap() + d / (u * u));
-        }
+        let sums = self.term_sums(&e, &risk);
+        let (b, c) = cumulated(&sums);
         let mut w = vec![0.0; self.n];
         let mut r = vec![0.0; self.n];
         for i in 0..self.n {
-            let k = self.events_before[i] as usize;
-            w[i] = e[i] * (b[k] - e[i] * c[k]);
-            r[i] = self.dq[i] - e[i] * b[k];
+            let (bi, ci) = self.row_sums(i, &sums, &b, &c);
+            w[i] = e[i] * (bi - e[i] * ci);
+            r[i] = self.dq[i] - e[i] * bi;
         }
         Working { e, w, r, risk }
+    }
+
+    /// Row i's `(b_i, c_i)` from the cumulated sums of [`cumulated`].
+    #[inline]
+    pub fn row_sums(&self, i: usize, sums: &[TermSums], b: &[f64], c: &[f64]) -> (f64, f64) {
+        let k = self.events_before[i] as usize;
+        if self.terms.get(k.wrapping_sub(1)).is_some_and(|&m| m > 1) && self.is_tied_death(i, k) {
+            (b[k - 1] + sums[k - 1].b_own, c[k - 1] + sums[k - 1].c_own)
+        } else {
+            (b[k], c[k])
+        }
     }
 
     /// glmnet's deviance ratio of a linear predictor: `(l(f) - l(0)) / (l_sat - l(0))`.
@@ -304,4 +409,18 @@ impl Problem {
     pub fn null_deviance(&self) -> f64 {
         2.0 * self.weight_sum * (self.loglik_sat - self.loglik_null)
     }
+}
+
+/// Prefix sums of `b` and `c` over the event times: entry k covers the first k (row i at risk at every event
+/// time up to its own has `events_before[i]` of them).
+pub(crate) fn cumulated(sums: &[TermSums]) -> (Vec<f64>, Vec<f64>) {
+    let mut b = Vec::with_capacity(sums.len() + 1);
+    let mut c = Vec::with_capacity(sums.len() + 1);
+    b.push(0.0);
+    c.push(0.0);
+    for s in sums {
+        b.push(b.last().unwrap() + s.b);
+        c.push(c.last().unwrap() + s.c);
+    }
+    (b, c)
 }

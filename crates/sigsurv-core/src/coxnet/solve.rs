@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::kernels::{dot, step};
-use super::problem::{Problem, Working};
+use super::problem::{cumulated, Problem, Working};
 
 /// Largest active set refined by Newton steps (each costs about `n k^2` flops and a k x k Cholesky).
 pub(crate) const POLISH_MAX_ACTIVE: usize = 300;
@@ -331,28 +331,28 @@ impl State {
     }
 }
 
-/// `X_A' H X_A + diag(l2)`, H the Hessian of minus the Breslow log likelihood in the linear predictor:
-/// `diag(e_i b_i) - sum_k D_k / U_k^2 s_k s_k'` with `s_k` the risk set's `e`. Both parts are Gram matrices
-/// (`M'M` with `M = diag(sqrt(e b)) X_A`, and `S'S` with the rows of `S` the risk sets' `sqrt(D/U^2) s_k' X_A`),
-/// computed by matrix products.
+/// `X_A' H X_A + diag(l2)`, H the Hessian of minus the log likelihood in the linear predictor:
+/// `diag(e_i b_i) - sum_{k,l} a_k / D_kl^2 s_kl s_kl'` with `s_kl` the term's `e` (a tied death's share
+/// `1 - phi_l` of it; see [`TermSums`](super::problem::TermSums)). Both parts are Gram matrices (`M'M` with `M = diag(sqrt(e b)) X_A`,
+/// and `S'S` with one row of `S` per term, `sqrt(a_k) / D_kl s_kl' X_A`), computed by matrix products.
 fn active_hessian(problem: &Problem, work: &Working, active: &[usize], pen: &Penalty) -> Vec<f64> {
     let n = problem.n;
     let k = active.len();
     let ne = problem.event_start.len();
-    let mut cum = vec![0.0; ne + 1];
-    for m in 0..ne {
-        cum[m + 1] = cum[m] + problem.deaths[m] / work.risk[m];
-    }
+    let sums = problem.term_sums(&work.e, &work.risk);
+    let (b, c) = cumulated(&sums);
     let root: Vec<f64> = (0..n)
         .map(|i| {
-            (work.e[i] * cum[problem.events_before[i] as usize])
+            (work.e[i] * problem.row_sums(i, &sums, &b, &c).0)
                 .max(0.0)
                 .sqrt()
         })
         .collect();
+    let terms: usize = problem.terms.iter().map(|&m| m as usize).sum();
     let mut m = nalgebra::DMatrix::<f64>::zeros(n, k);
-    // Risk-set sums S_m = sum_{i in R_m} e_i x_i, from the last row backwards, scaled by sqrt(D_m) / U_m.
-    let mut s = nalgebra::DMatrix::<f64>::zeros(ne, k);
+    // Risk-set sums S_k = sum_{i in R_k} e_i x_i, from the last row backwards; each term's row of S is
+    // (S_k - phi_l T_k) sqrt(a_k) / D_kl, T_k the tied deaths' part of S_k.
+    let mut s = nalgebra::DMatrix::<f64>::zeros(terms, k);
     for (a, &j) in active.iter().enumerate() {
         let col = problem.col(j);
         for i in 0..n {
@@ -360,12 +360,26 @@ fn active_hessian(problem: &Problem, work: &Working, active: &[usize], pen: &Pen
         }
         let mut acc = 0.0;
         let mut i = n;
+        let mut row = terms;
         for r in (0..ne).rev() {
             while i > problem.event_start[r] {
                 i -= 1;
                 acc += work.e[i] * col[i];
             }
-            s[(r, a)] = acc * problem.deaths[r].sqrt() / work.risk[r];
+            let count = problem.terms[r] as usize;
+            row -= count;
+            if count == 1 {
+                s[(row, a)] = acc * problem.deaths[r].sqrt() / work.risk[r];
+                continue;
+            }
+            let start = problem.event_start[r];
+            let tied: f64 = (start..start + count).map(|i| work.e[i] * col[i]).sum();
+            let weight = (problem.deaths[r] / count as f64).sqrt();
+            for l in 0..count {
+                let phi = l as f64 / count as f64;
+                let den = work.risk[r] - phi * sums[r].tied;
+                s[(row + l, a)] = (acc - phi * tied) * weight / den;
+            }
         }
     }
     let mut h = m.tr_mul(&m) - s.tr_mul(&s);
