@@ -228,6 +228,33 @@ fn coxnet_matches_glmnet_and_cv_glmnet_with_rs_folds() {
     assert_eq!(cv_svg.matches("class=\"points-reference\"").count(), 2);
     assert!(cv_svg.contains("Partial likelihood deviance"));
 
+    // The report: the folder's numbers (exact in data-value), both figures inline, the selected genes, and a
+    // scoring command that runs.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let data = section(&html, "data");
+    assert!(data.contains("Samples analysed") && data.contains("data-value=\"124\""));
+    let cv_section = section(&html, "cv");
+    let values = data_values(cv_section);
+    for key in ["lambda_min", "lambda_1se"] {
+        let want = summary[key]["lambda"].as_f64().unwrap();
+        assert!(values.contains(&want), "{key} {want} in {values:?}");
+        let cvm = summary[key]["cvm"].as_f64().unwrap();
+        assert!(values.contains(&cvm), "{key} cvm");
+    }
+    assert!(cv_section.contains("<svg") && section(&html, "path").contains("<svg"));
+    let genes = section(&html, "coefficients");
+    for (g, w) in &weights {
+        assert!(genes.contains(&format!(">{g}<")), "{g}");
+        assert!(data_values(genes).contains(w), "{g} {w}");
+    }
+    let command = section(&html, "signature");
+    let command = &command[command.find("sigsurv score").unwrap()..];
+    let command = &command[..command.find('<').unwrap()];
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let o = sigsurv(&args);
+    assert!(o.status.success(), "{command}: {}", stderr(&o));
+    assert!(!html.contains("http"), "a self-contained report");
+
     // plot redraws them in other formats; the wrong file is an error naming the right one.
     for (kind, json, figure) in [
         ("coxnet-path", "path.json", "path.png"),

@@ -265,6 +265,14 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         a.output.warn(why);
     }
     let run = CoxnetRun {
+        clinical: a.clinical.clone(),
+        expression: a.expression.clone(),
+        samples_in_rows: a.samples_in_rows,
+        time: a.time.clone(),
+        event: a.event.clone(),
+        genes: a.genes.clone(),
+        standardize: a.standardize,
+        model_lambda: lambda_name(a.model_lambda),
         n,
         n_events,
         n_clinical_read: table.n_read,
@@ -301,7 +309,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         })?;
         render::write_folder(&run, dir, model.as_ref().ok())?;
         a.output.note(&format!(
-            "wrote path.json, cv.json, coefficients.csv, signature.wgmt{}, and the figures path.svg and cv.svg to {}",
+            "wrote path.json, cv.json, coefficients.csv, signature.wgmt{}, the figures path.svg and cv.svg, and report.html to {}",
             if model.is_ok() { ", model.json" } else { "" },
             dir.display()
         ));

@@ -1,45 +1,20 @@
 //! The output of `sigsurv coxnet`: the summary (lambda_min and lambda_1se with their coefficients) as a table or
 //! JSON, and the folder files: `path.json`, `cv.json`, `coefficients.csv` and the weighted gene set
-//! `signature.wgmt` (format in docs/cli.md), and the figures `path.svg` and `cv.svg`.
+//! `signature.wgmt` (format in docs/cli.md), the figures `path.svg` and `cv.svg`, and `report.html`.
 
 use crate::args::OutputFormat;
 use crate::failure::{CliResult, Failure};
 use crate::model::saved::SavedCox;
 use crate::output::json_text;
 use crate::render::coxnet_figures::{cv_svg, cv_ylab, path_svg};
+use crate::render::coxnet_run::measure_name;
+pub(crate) use crate::render::coxnet_run::CoxnetRun;
 use crate::render::csv::{num, CsvOut};
 use crate::render::text::{sig, TextTable};
 use serde_json::{json, Value};
-use sigsurv_core::cox::Ties;
-use sigsurv_core::{CoxnetCv, CvMeasure};
 use sigsurv_plot::{PlotError, PointsOptions};
+use sigsurv_report::render_html;
 use std::path::Path;
-
-/// A finished `coxnet` run: what was analysed and the cross-validated path.
-pub(crate) struct CoxnetRun {
-    pub n: usize,
-    pub n_events: usize,
-    pub n_clinical_read: usize,
-    pub n_dropped: usize,
-    pub n_without_expression: usize,
-    /// Coefficient names: the unpenalized design columns first, then the genes.
-    pub names: Vec<String>,
-    pub n_unpenalized: usize,
-    pub genes_missing: Vec<String>,
-    pub genes_constant: Vec<String>,
-    pub alpha: f64,
-    pub ties: Ties,
-    pub foldid: Vec<usize>,
-    pub sample_ids: Vec<String>,
-    pub cv: CoxnetCv,
-}
-
-fn measure_name(m: CvMeasure) -> &'static str {
-    match m {
-        CvMeasure::Deviance => "deviance",
-        CvMeasure::C => "C",
-    }
-}
 
 /// Nonzero coefficients at path index `k`: `[{"term", "coef", "unpenalized"}]`.
 fn nonzero(run: &CoxnetRun, k: usize) -> Vec<Value> {
@@ -125,12 +100,10 @@ fn table(run: &CoxnetRun) -> String {
         ));
     }
     let mut t = TextTable::new(&["term", "lambda.min", "lambda.1se"]);
-    for (j, name) in run.names.iter().enumerate() {
+    for j in run.selected() {
         let (a, b) = (cv.path.beta[cv.index_min][j], cv.path.beta[cv.index_1se][j]);
-        if a != 0.0 || b != 0.0 {
-            let cell = |v: f64| if v == 0.0 { ".".to_string() } else { sig(v, 6) };
-            t.row(vec![name.clone(), cell(a), cell(b)]);
-        }
+        let cell = |v: f64| if v == 0.0 { ".".to_string() } else { sig(v, 6) };
+        t.row(vec![run.names[j].clone(), cell(a), cell(b)]);
     }
     out.push('\n');
     out.push_str(&t.render());
@@ -141,11 +114,9 @@ fn table(run: &CoxnetRun) -> String {
 fn coefficients_csv(run: &CoxnetRun) -> String {
     let cv = &run.cv;
     let mut csv = CsvOut::new(&["term", "lambda_min", "lambda_1se"]);
-    for (j, name) in run.names.iter().enumerate() {
+    for j in run.selected() {
         let (a, b) = (cv.path.beta[cv.index_min][j], cv.path.beta[cv.index_1se][j]);
-        if a != 0.0 || b != 0.0 {
-            csv.line([name.clone(), num(a), num(b)]);
-        }
+        csv.line([run.names[j].clone(), num(a), num(b)]);
     }
     csv.finish()
 }
@@ -242,10 +213,12 @@ pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path, model: Option<&SavedCox>
     let drawn = |svg: Result<Option<String>, PlotError>| {
         svg.map_err(|e| Failure::internal(format!("drawing a coxnet figure: {e}")))
     };
-    if let Some(svg) = drawn(path_svg(&path, &figure("Coefficient")))? {
+    let path_figure = drawn(path_svg(&path, &figure("Coefficient")))?;
+    if let Some(svg) = &path_figure {
         sigsurv_io::write_atomic(&dir.join("path.svg"), svg.as_bytes())?;
     }
-    if let Some(svg) = drawn(cv_svg(&cv, &figure(cv_ylab(&cv))))? {
+    let cv_figure = drawn(cv_svg(&cv, &figure(cv_ylab(&cv))))?;
+    if let Some(svg) = &cv_figure {
         sigsurv_io::write_atomic(&dir.join("cv.svg"), svg.as_bytes())?;
     }
     sigsurv_io::write_atomic(
@@ -256,5 +229,8 @@ pub(crate) fn write_folder(run: &CoxnetRun, dir: &Path, model: Option<&SavedCox>
     if let Some(model) = model {
         sigsurv_io::write_atomic(&dir.join("model.json"), json_text(model).as_bytes())?;
     }
+    let report =
+        crate::render::coxnet_report::report(run, dir, path_figure, cv_figure, model.is_some());
+    sigsurv_io::write_atomic(&dir.join("report.html"), render_html(&report).as_bytes())?;
     Ok(())
 }

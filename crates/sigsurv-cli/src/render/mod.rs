@@ -9,6 +9,8 @@ pub mod cox_predict;
 pub mod cox_residuals;
 pub mod coxnet;
 pub mod coxnet_figures;
+pub mod coxnet_report;
+pub mod coxnet_run;
 pub mod csv;
 pub mod cutpoint;
 pub mod finegray;
