@@ -160,27 +160,23 @@ fn strata_give_each_stratum_its_scale_as_survreg() {
 fn weighted_strata_match_survreg() {
     // lung with a weight column: 0.5 + 0.25 (i mod 4) over the rows complete in the model's columns (i from 0),
     // as the R script assigns it; other rows get no weight (NA) and are dropped with their missing values.
-    let text = std::fs::read_to_string(root().join("fixtures/lung/lung.csv")).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap();
+    let lung = root().join("fixtures/lung/lung.csv");
+    let text = std::fs::read_to_string(&lung).unwrap();
+    let header = text.lines().next().unwrap();
     let cols: Vec<&str> = header.split(',').map(|c| c.trim_matches('"')).collect();
     let idx = |c: &str| cols.iter().position(|h| *h == c).unwrap();
     let used = ["time", "status", "age", "sex", "ph.ecog"].map(idx);
-    let mut out = format!("{header},w\n");
     let mut i = 0;
-    for line in lines {
-        let f: Vec<&str> = line.split(',').collect();
-        if used.iter().all(|&j| f[j] != "NA") {
-            out.push_str(&format!("{line},{}\n", 0.5 + 0.25 * (i % 4) as f64));
-            i += 1;
-        } else {
-            out.push_str(&format!("{line},NA\n"));
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lung_w.csv");
-    std::fs::write(&path, out).unwrap();
-    let path = path.display().to_string();
+    let path = csv_with_columns(&lung, dir.path(), "lung_w.csv", &["w"], |_, line| {
+        let f: Vec<&str> = line.split(',').collect();
+        Some(vec![if used.iter().all(|&j| f[j] != "NA") {
+            i += 1;
+            (0.5 + 0.25 * ((i - 1) % 4) as f64).to_string()
+        } else {
+            "NA".to_string()
+        }])
+    });
     for dist in ["weibull", "lognormal", "loglogistic"] {
         let v = run(
             &path,

@@ -67,20 +67,18 @@ fn clinical_with_folds(dir: &std::path::Path, r: &Value) -> String {
         .collect();
     let folds = nums(&r["cv"]["foldid"]);
     let fold_of: HashMap<&str, f64> = ids.iter().copied().zip(folds).collect();
-    let text = std::fs::read_to_string(root().join("fixtures/gse1992/clinical.csv")).unwrap();
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            out.push_str(&format!("{line},fold\n"));
-            continue;
-        }
-        let id = line.split(',').next().unwrap();
-        let fold = fold_of.get(id).map_or("NA".to_string(), |f| f.to_string());
-        out.push_str(&format!("{line},{fold}\n"));
-    }
-    let path = dir.join("clinical_folds.csv");
-    std::fs::write(&path, out).unwrap();
-    path.display().to_string()
+    csv_with_columns(
+        &root().join("fixtures/gse1992/clinical.csv"),
+        dir,
+        "clinical_folds.csv",
+        &["fold"],
+        |_, line| {
+            let id = line.split(',').next().unwrap();
+            Some(vec![fold_of
+                .get(id)
+                .map_or("NA".to_string(), |f| f.to_string())])
+        },
+    )
 }
 
 #[test]
@@ -335,21 +333,17 @@ fn clinical_with_folds_and_weights(dir: &std::path::Path, r: &Value) -> String {
         .collect();
     let folds = nums(&r["cv"]["foldid"]);
     let weights = nums(&r["weights"]);
-    let text = std::fs::read_to_string(root().join("fixtures/gse1992/clinical.csv")).unwrap();
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            out.push_str(&format!("{line},fold,w\n"));
-            continue;
-        }
-        let id = line.split(',').next().unwrap();
-        if let Some(k) = ids.iter().position(|s| *s == id) {
-            out.push_str(&format!("{line},{},{}\n", folds[k], weights[k]));
-        }
-    }
-    let path = dir.join("clinical_weights.csv");
-    std::fs::write(&path, out).unwrap();
-    path.display().to_string()
+    csv_with_columns(
+        &root().join("fixtures/gse1992/clinical.csv"),
+        dir,
+        "clinical_weights.csv",
+        &["fold", "w"],
+        |_, line| {
+            let id = line.split(',').next().unwrap();
+            let k = ids.iter().position(|s| *s == id)?;
+            Some(vec![folds[k].to_string(), weights[k].to_string()])
+        },
+    )
 }
 
 #[test]

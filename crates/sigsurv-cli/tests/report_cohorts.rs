@@ -302,16 +302,19 @@ fn two_studies_write_a_km_figure_each_forest_plots_and_one_report() {
 fn cohort_names_become_safe_file_names_and_are_escaped() {
     // GSE1992 split into two cohorts whose names are not file names and contain markup.
     let dir = tempfile::tempdir().unwrap();
-    let text = read(Path::new(&fixture("gse1992/clinical.csv")));
-    let mut lines = text.lines();
-    let header = lines.next().unwrap();
-    let mut csv = format!("{header},site\n");
-    for (i, line) in lines.enumerate() {
-        let site = if i % 2 == 0 { "A/B <1>" } else { "c d" };
-        csv.push_str(&format!("{line},\"{site}\"\n"));
-    }
-    let clinical = dir.path().join("clinical.csv");
-    std::fs::write(&clinical, csv).unwrap();
+    let clinical = csv_with_columns(
+        Path::new(&fixture("gse1992/clinical.csv")),
+        dir.path(),
+        "clinical.csv",
+        &["site"],
+        |i, _| {
+            Some(vec![format!(
+                "\"{}\"",
+                if i % 2 == 0 { "A/B <1>" } else { "c d" }
+            )])
+        },
+    );
+    let clinical = Path::new(&clinical);
     let out = dir.path().join("out");
     let (s, _) = analyze(
         &out,

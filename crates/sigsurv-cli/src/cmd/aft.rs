@@ -17,7 +17,6 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
         )));
     }
     let mut formula = parse_for_table(&a.formula, &a.data)?;
-    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     if formula.terms.iter().any(|t| matches!(t, Term::Cluster(_))) {
         return Err(Failure::input(
             "cluster() terms are not supported by sigsurv aft (survreg's robust variance is not implemented)",
@@ -51,6 +50,7 @@ pub fn run(a: &AftArgs) -> CliResult<()> {
         return Err(Failure::input("sigsurv aft takes right-censored data, Surv(time, event), not Surv(start, stop, event)"));
     }
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output, Some(&table))?;
     let opts = AftOptions {
         dist: aft_dist(a.dist),
         conf_level: a.conf_level,

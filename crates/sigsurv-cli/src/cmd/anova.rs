@@ -27,7 +27,7 @@ pub fn run(a: &AnovaArgs) -> CliResult<()> {
         .map(|f| parse(f))
         .collect::<CliResult<_>>()?;
     for f in formulas.iter_mut() {
-        crate::model::frame::place_spline_knots(&a.data, f, &a.output)?;
+        crate::model::frame::place_spline_knots(&a.data, f, &a.output, None)?;
     }
     if let Some((k, _)) = formulas
         .iter()

@@ -22,8 +22,8 @@ pub fn run(a: &CoxArgs) -> CliResult<()> {
         )));
     }
     let mut formula = parse_for_table(&a.formula, &a.data)?;
-    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     let table = read_model_table(&a.data, &formula, a.weights.as_deref(), &a.output)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output, Some(&table))?;
     // A cause-specific model: the events of the cause, every other cause censored.
     let event_value = match &a.cause {
         Some(cause) => {

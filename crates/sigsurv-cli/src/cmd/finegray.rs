@@ -11,8 +11,8 @@ use sigsurv_core::competing::FineGrayOptions;
 pub fn run(a: &FinegrayArgs) -> CliResult<()> {
     crate::core_options::check_conf_level(a.conf_level)?;
     let mut formula = parse_for_table(&a.formula, &a.data)?;
-    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output)?;
     let table = read_model_table(&a.data, &formula, None, &a.output)?;
+    crate::model::frame::place_spline_knots(&a.data, &mut formula, &a.output, Some(&table))?;
     let opts = FineGrayOptions {
         max_iter: a.iter_max,
         conf_level: a.conf_level,

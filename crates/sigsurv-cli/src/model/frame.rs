@@ -74,10 +74,15 @@ pub(crate) fn read_model_table(
 /// them: on every row (after `--where`) where the spline's own column is known, before rows missing another
 /// column of the model are dropped. The term keeps its name (`ns(age, df = 3)1`, ...); only its knots and
 /// boundary are now given, so the model's rows use them.
+///
+/// `read` is the model's table when it has been read already: if it lost no row to a missing value (and its
+/// times were not rescaled), its rows are exactly those where the spline's column is known, and the column is
+/// taken from it instead of read again.
 pub(crate) fn place_spline_knots(
     data: &TableArgs,
     formula: &mut Formula,
     out: &OutputArgs,
+    read: Option<&Table>,
 ) -> CliResult<()> {
     use sigsurv_core::formula::{BasisKind, BasisSpec, Term};
     use sigsurv_core::splines::{BSplineBasis, NaturalSplineBasis, PSplineBasis};
@@ -89,8 +94,13 @@ pub(crate) fn place_spline_knots(
         if b.kind == BasisKind::Poly || (b.knots.is_some() && b.boundary.is_some()) {
             return Ok(());
         }
-        let table = read_columns(&data.table_spec(), &[b.column.as_str()], &quiet)?;
-        let x = table.numeric(&b.column)?;
+        let x = match read {
+            Some(table) if table.n_dropped == 0 && data.time_scale.is_none() => {
+                table.numeric(&b.column)?
+            }
+            _ => read_columns(&data.table_spec(), &[b.column.as_str()], &quiet)?
+                .numeric(&b.column)?,
+        };
         let placed = match b.kind {
             // A P-spline has no interior knots to place: its knots follow from the boundary.
             BasisKind::Pspline => {

@@ -73,3 +73,25 @@ pub fn close_json(what: &str, ours: &Value, r: &Value, rel: f64) {
         "{what}: ours {a}, R {b}"
     );
 }
+
+/// Writes `dir/name`: the CSV `src` with the columns `header` appended, each data line (0-based index, text)
+/// followed by the cells `cells` gives it (`None` leaves the line out). Returns the path as an argument.
+pub fn csv_with_columns(
+    src: &Path,
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    mut cells: impl FnMut(usize, &str) -> Option<Vec<String>>,
+) -> String {
+    let text = std::fs::read_to_string(src).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},{}\n", lines.next().unwrap(), header.join(","));
+    for (i, line) in lines.enumerate() {
+        if let Some(c) = cells(i, line) {
+            out.push_str(&format!("{line},{}\n", c.join(",")));
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path.display().to_string()
+}

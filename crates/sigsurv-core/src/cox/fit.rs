@@ -3,6 +3,7 @@
 
 use super::chol::Ldl;
 use super::penalized::summary::PenalizedSummary;
+use super::square::principal_block;
 use super::ties::Ties;
 use crate::pvalue::{chisq_sf, normal_two_sided};
 
@@ -70,11 +71,7 @@ impl CoxTerm {
 pub(super) fn wald_statistic(coef: &[f64], var: &[f64], dropped: &[bool], toler: f64) -> f64 {
     let p = coef.len();
     let kept: Vec<usize> = (0..p).filter(|&i| !dropped[i]).collect();
-    let sub: Vec<f64> = kept
-        .iter()
-        .flat_map(|&i| kept.iter().map(move |&j| (i, j)))
-        .map(|(i, j)| var[i * p + j])
-        .collect();
+    let sub = principal_block(var, p, &kept);
     let b: Vec<f64> = kept.iter().map(|&i| coef[i]).collect();
     Ldl::new(&sub, kept.len(), toler).quad_form(&b)
 }

@@ -22,6 +22,7 @@ mod residuals;
 mod risk;
 mod robust;
 mod row_order;
+mod square;
 mod survfit;
 mod term_tests;
 mod tie_terms;

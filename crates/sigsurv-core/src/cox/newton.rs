@@ -10,6 +10,7 @@ use super::chol::Ldl;
 use super::eval::{evaluate, Eval};
 use super::options::CoxOptions;
 use super::prep::Prepared;
+use super::square::scaled_both_sides;
 use super::ties::Ties;
 
 /// Raw result of the iterations, on the original covariate scale.
@@ -44,12 +45,8 @@ impl Newton {
         let p = prep.p;
         let inv = f.inverse();
         let s = &prep.scale;
-        let mut var = vec![0.0; p * p];
-        for i in 0..p {
-            for j in 0..p {
-                var[i * p + j] = inv[i * p + j] * s[i] * s[j];
-            }
-        }
+        let var = scaled_both_sides(&inv, s);
+        debug_assert_eq!(var.len(), p * p);
         Newton {
             beta: beta.iter().zip(s).map(|(b, s)| b * s).collect(),
             loglik0,

@@ -4,6 +4,7 @@
 use super::chol::Ldl;
 use super::fit::{CoxFit, Test};
 use super::options::CoxOptions;
+use super::square::principal_block;
 use crate::error::{CoreError, Result};
 
 /// The joint Wald test of one term.
@@ -52,11 +53,7 @@ impl CoxFit {
                 continue;
             }
             let kept: Vec<usize> = columns.into_iter().filter(|&j| !self.dropped[j]).collect();
-            let block: Vec<f64> = kept
-                .iter()
-                .flat_map(|&i| kept.iter().map(move |&j| (i, j)))
-                .map(|(i, j)| self.var[i * p + j])
-                .collect();
+            let block = principal_block(&self.var, p, &kept);
             let b: Vec<f64> = kept.iter().map(|&j| self.coef[j]).collect();
             let chisq = if kept.is_empty() {
                 0.0

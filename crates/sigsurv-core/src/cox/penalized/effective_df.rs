@@ -6,6 +6,7 @@
 //! `df = tr(I H⁻¹)`; with several terms, term k's `df_k = tr((H⁻¹)_kk⁻¹ (var2)_kk)` on its block of columns.
 
 use crate::cox::chol::Ldl;
+use crate::cox::square::principal_block;
 
 /// `var`, `var2` (row-major p × p) and the df of each term.
 pub(super) struct EffectiveDf {
@@ -34,11 +35,7 @@ pub(super) fn effective_df(
             .map(|t| {
                 let cols: Vec<usize> = (0..p).filter(|&j| term_of[j] == t).collect();
                 let k = cols.len();
-                let block = |m: &[f64]| -> Vec<f64> {
-                    cols.iter()
-                        .flat_map(|&i| cols.iter().map(move |&j| m[i * p + j]))
-                        .collect()
-                };
+                let block = |m: &[f64]| principal_block(m, p, &cols);
                 let f = Ldl::new(&block(hinv), k, WTEST_TOLER);
                 let v2 = block(&var2);
                 // tr(A⁻¹ B): solve A x = B's columns, add the diagonal.

@@ -19,6 +19,7 @@ use super::data::CoxData;
 use super::fit::{wald_statistic, Concordance, CoxFit, CoxTerm, Test};
 use super::options::CoxOptions;
 use super::prep::Prepared;
+use super::square::{principal_block, scaled_both_sides};
 use super::ties::Ties;
 use crate::error::{CoreError, Result};
 use crate::pvalue::{chisq_sf, z_for_level};
@@ -200,13 +201,8 @@ pub fn cox_ph_penalized(
             }
         })
         .collect();
-    let unscale = |m: &[f64]| -> Vec<f64> {
-        (0..p * p)
-            .map(|ij| m[ij] * scale[ij / p] * scale[ij % p])
-            .collect()
-    };
-    let var = unscale(&ed.var);
-    let var2 = unscale(&ed.var2);
+    let var = scaled_both_sides(&ed.var, &scale);
+    let var2 = scaled_both_sides(&ed.var2, &scale);
     let penalty: f64 = fit.penalty;
     let loglik = fit.eval.loglik;
 
@@ -236,11 +232,8 @@ pub fn cox_ph_penalized(
         .enumerate()
         .map(|(k, t)| {
             let cols = t.columns.clone();
-            let block = |m: &[f64]| -> Vec<f64> {
-                cols.clone()
-                    .flat_map(|i| cols.clone().map(move |j| m[i * p + j]))
-                    .collect()
-            };
+            let indices: Vec<usize> = cols.clone().collect();
+            let block = |m: &[f64]| principal_block(m, p, &indices);
             let df = ed.df[t.term];
             let (linear, nonlinear) = trend::trend(
                 &coef[cols.clone()],
