@@ -9,7 +9,7 @@ use super::cox::CoxModel;
 use super::frame::{model_frame, ModelFrame};
 use super::saved::SavedCox;
 use crate::failure::{CliResult, Failure};
-use sigsurv_core::cox::{Concordance, CoxFit, CoxTerm, Test, Ties};
+use sigsurv_core::cox::{CoxFit, Ties};
 use sigsurv_core::formula::{parse_formula_for, Term};
 use sigsurv_io::{ColumnValues, Table};
 use std::path::Path;
@@ -101,37 +101,15 @@ pub(crate) fn coxnet_model(m: &CoxnetModelInputs) -> CliResult<Result<SavedCox, 
     }
     let p = coef.len();
     let n_events = event.iter().filter(|e| **e).count();
-    let untested = Test {
-        statistic: f64::NAN,
-        df: 0,
-        p_value: f64::NAN,
-    };
-    let fit = CoxFit {
+    // glmnet's linear predictor is not centred, and glmnet gives no variance (predictions do not use it).
+    let fit = CoxFit::with_fixed_coefficients(
+        &design.names,
+        coef,
+        vec![0.0; p],
         n,
         n_events,
-        ties: Ties::Efron,
-        converged: true,
-        iterations: 0,
-        terms: design.names.iter().map(|t| CoxTerm::dropped(t)).collect(),
-        loglik_null: f64::NAN,
-        loglik: f64::NAN,
-        lrt: untested,
-        wald: untested,
-        score: untested,
-        robust_score: None,
-        concordance: Concordance::undefined(),
-        warnings: Vec::new(),
-        // glmnet's linear predictor is not centred.
-        means: vec![0.0; p],
-        coef,
-        // glmnet gives no variance: the saved one is 0 (predictions do not use it).
-        var: vec![0.0; p * p],
-        naive_var: None,
-        dropped: vec![false; p],
-        robust: false,
-        timefix: true,
-        penalized: None,
-    };
+        Ties::Efron,
+    );
     let model = CoxModel {
         formula_text: text,
         formula: formula.clone(),

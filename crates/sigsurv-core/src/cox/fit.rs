@@ -115,6 +115,52 @@ pub struct Concordance {
     pub se: f64,
 }
 
+impl CoxFit {
+    /// A model whose coefficients are given rather than estimated, for prediction only (as glmnet's
+    /// `survfit.coxnet` builds one with `coxph(..., init = b, iter.max = 0)`): the terms `names` with the
+    /// coefficients `coef` (none dropped), the centre `means` of the linear predictor, a zero variance, no
+    /// likelihood and no tests (NaN), `n` rows of which `n_events` events, and the ties of its baseline hazard.
+    pub fn with_fixed_coefficients(
+        names: &[String],
+        coef: Vec<f64>,
+        means: Vec<f64>,
+        n: usize,
+        n_events: usize,
+        ties: Ties,
+    ) -> CoxFit {
+        let p = coef.len();
+        let untested = Test {
+            statistic: f64::NAN,
+            df: 0,
+            p_value: f64::NAN,
+        };
+        CoxFit {
+            n,
+            n_events,
+            ties,
+            converged: true,
+            iterations: 0,
+            terms: names.iter().map(|t| CoxTerm::dropped(t)).collect(),
+            loglik_null: f64::NAN,
+            loglik: f64::NAN,
+            lrt: untested,
+            wald: untested,
+            score: untested,
+            robust_score: None,
+            concordance: Concordance::undefined(),
+            warnings: Vec::new(),
+            means,
+            coef,
+            var: vec![0.0; p * p],
+            naive_var: None,
+            dropped: vec![false; p],
+            robust: false,
+            timefix: true,
+            penalized: None,
+        }
+    }
+}
+
 impl Concordance {
     /// The concordance of a fit that has none (R's NA): the null model, no events, or not asked for.
     pub fn undefined() -> Concordance {
