@@ -113,7 +113,18 @@ fn every_basis_agrees_with_r() {
                 check_values(&format!("{name} boundary"), &b.boundary, &case["boundary"]);
                 let train = b.basis(&x).unwrap();
                 assert_eq!(train.len(), b.n_columns(), "{name}");
-                (train, b.basis(&newx).unwrap())
+                let predicted = b.basis(&newx).unwrap();
+                same_to_rounding(
+                    &format!("{name} basis"),
+                    &train,
+                    &b.basis_by_recursion(&x).unwrap(),
+                );
+                same_to_rounding(
+                    &format!("{name} predicted"),
+                    &predicted,
+                    &b.basis_by_recursion(&newx).unwrap(),
+                );
+                (train, predicted)
             }
             "poly" => {
                 let b = OrthoPolyBasis::new(&x, opt_usize(&case["degree"]).unwrap()).unwrap();

@@ -1,7 +1,8 @@
 //! The B-spline basis of a covariate, as R's `splines::bs()`.
 
-use super::design::spline_design;
+use super::design::{fill_rows, spline_design};
 use super::knots::{basis_inside, interior_knots, knot_sequence, range};
+use super::piecewise::Piecewise;
 use crate::error::{CoreError, Result};
 
 /// A B-spline basis fixed on the training data: what R's `makepredictcall` keeps so that new rows get the same
@@ -70,7 +71,42 @@ impl BSplineBasis {
     ///
     /// # R equivalent
     /// `predict(bs(...), newx)`, i.e. `bs(newx, degree, knots, Boundary.knots, intercept)`.
+    ///
+    /// The rows are evaluated as one polynomial per knot interval and column (`piecewise.rs`): R's Taylor
+    /// polynomial at a pivot inside the first (last) interval is that interval's polynomial, so beyond the
+    /// boundary the end intervals' polynomials continue. `basis_by_recursion` is R's formula, the reference they
+    /// are tested against.
     pub fn basis(&self, x: &[f64]) -> Result<Vec<Vec<f64>>> {
+        if self.boundary[0] >= self.boundary[1] {
+            // A degenerate range has no interval to hold a polynomial: R's formula says what it gives.
+            return self.basis_by_recursion(x);
+        }
+        let order = self.degree + 1;
+        let knots = knot_sequence(self.boundary, &self.knots, order);
+        let skip = usize::from(!self.intercept);
+        let columns = knots.len() - order - skip;
+        let pieces = Piecewise::new(&knots, order, columns, |row| row[skip..].to_vec());
+        let mut out = vec![vec![0.0; x.len()]; columns];
+        fill_rows(
+            &mut out,
+            x,
+            || (),
+            |_, xi, row| {
+                if xi.is_nan() {
+                    row.iter_mut().for_each(|v| *v = f64::NAN);
+                } else {
+                    pieces.eval(xi, row);
+                }
+            },
+        );
+        Ok(out)
+    }
+
+    /// [`BSplineBasis::basis`] as R's `bs()` writes it: the Cox-de Boor recursion within the boundary knots and
+    /// the Taylor polynomial at R's pivot beyond them. The reference the fast evaluation is tested against;
+    /// hidden, not a second API.
+    #[doc(hidden)]
+    pub fn basis_by_recursion(&self, x: &[f64]) -> Result<Vec<Vec<f64>>> {
         let order = self.degree + 1;
         let [lo, hi] = self.boundary;
         let all_knots = knot_sequence(self.boundary, &self.knots, order);
