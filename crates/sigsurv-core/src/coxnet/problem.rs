@@ -424,3 +424,53 @@ pub(crate) fn cumulated(sums: &[TermSums]) -> (Vec<f64>, Vec<f64>) {
     }
     (b, c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tied deaths (three at t = 2, two at t = 5 with a censoring there too), unequal weights.
+    fn tied_problem(ties: Ties) -> Problem {
+        let time = [2.0, 2.0, 2.0, 3.0, 5.0, 5.0, 5.0, 7.0, 8.0, 9.0];
+        let status = [
+            true, true, true, false, true, true, false, true, false, true,
+        ];
+        let x: Vec<f64> = (0..10).map(|i| (i as f64 * 0.37).sin()).collect();
+        let w: Vec<f64> = (0..10).map(|i| 0.5 + (i % 3) as f64 * 0.5).collect();
+        Problem::new(&time, &status, &x, 1, &w, false, ties)
+    }
+
+    #[test]
+    fn the_working_gradient_and_hessian_are_the_likelihoods_derivatives() {
+        for ties in [Ties::Breslow, Ties::Efron] {
+            let problem = tied_problem(ties);
+            let f: Vec<f64> = (0..problem.n)
+                .map(|i| 0.3 * (i as f64 * 1.3).cos())
+                .collect();
+            let work = problem.working(&f);
+            let h = 1e-5;
+            for i in 0..problem.n {
+                let at = |d: f64| {
+                    let mut g = f.clone();
+                    g[i] += d;
+                    problem.loglik(&g)
+                };
+                let gradient = (at(h) - at(-h)) / (2.0 * h);
+                let curvature = -(at(h) - 2.0 * at(0.0) + at(-h)) / (h * h);
+                assert!((work.r[i] - gradient).abs() < 1e-9, "{ties:?} r[{i}]");
+                assert!((work.w[i] - curvature).abs() < 1e-5, "{ties:?} w[{i}]");
+            }
+        }
+    }
+
+    #[test]
+    fn efron_counts_each_times_deaths_and_breslow_one_term() {
+        assert_eq!(tied_problem(Ties::Efron).terms, vec![3, 2, 1, 1]);
+        assert_eq!(tied_problem(Ties::Breslow).terms, vec![1, 1, 1, 1]);
+        // Efron's likelihood is above Breslow's with ties, and so is its saturated value.
+        let (e, b) = (tied_problem(Ties::Efron), tied_problem(Ties::Breslow));
+        let f = vec![0.0; e.n];
+        assert!(e.loglik(&f) > b.loglik(&f));
+        assert!(e.loglik_sat > b.loglik_sat);
+    }
+}
