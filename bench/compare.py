@@ -370,17 +370,10 @@ def main():
     results = []  # dicts: tool, task, rows, load, compute, whole, rss, rel, ok
     for n in sizes:
         # Tasks whose times are compared with each other (a ratio target) run alternately, one run of each in
-        # turn, so that the machine's drift over minutes (a shared VM) falls on both alike.
+        # turn, so that the machine's drift over minutes (a shared VM) falls on both alike: when the first of them
+        # comes, both are run, and the second finds its runs done. task -> [(measures, numbers)].
+        pair = [t for t in PAIRED_TASKS if t in tasks] if "sigsurv" in tools else []
         paired = {}
-        pair = [t for t in PAIRED_TASKS if t in tasks]
-        if "sigsurv" in tools and len(pair) == 2:
-            with tempfile.TemporaryDirectory() as tmp:
-                for _ in range(a.runs):
-                    for task in pair:
-                        m, numbers = run_sigsurv(binary, task, os.path.join(a.data_dir, f"cohort_{n}.parquet"),
-                                                 a.threads, tmp)
-                        paired.setdefault(task, ([], None))[0].append(m)
-                        paired[task] = (paired[task][0], numbers)
         for task in tasks:
             # The competing-risks tasks read a cohort whose events have two causes.
             stem = "competing" if task in COMPETING_TASKS else "cohort"
@@ -409,12 +402,18 @@ def main():
                     continue
                 runs = []
                 limit = timeouts.get(f"{tool}:{task}", timeouts.get(tool))
+                alternate = tool == "sigsurv" and len(pair) == 2 and task in pair
+                if alternate and task not in paired:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        for _ in range(a.runs):
+                            for t in pair:  # the paired tasks read the same cohort file
+                                paired.setdefault(t, []).append(run_sigsurv(binary, t, pq, a.threads, tmp))
                 try:
                     with tempfile.TemporaryDirectory() as tmp:
-                        if tool == "sigsurv" and task in paired:
-                            runs, numbers = paired[task]
-                        for _ in range(0 if tool == "sigsurv" and task in paired else
-                                       a.runs if tool == "sigsurv" else a.other_runs or a.runs):
+                        if alternate:
+                            runs = [m for m, _ in paired[task]]
+                            numbers = paired[task][-1][1]
+                        for _ in range(0 if alternate else a.runs if tool == "sigsurv" else a.other_runs or a.runs):
                             if tool == "sigsurv":
                                 m, numbers = run_sigsurv(binary, task, pq, a.threads, tmp)
                             elif tool == "R" and task == "coxnet":

@@ -1,7 +1,8 @@
 //! What each command-line choice means to the core: the clap enums of `args` mapped to the core's options.
 
 use crate::args::{
-    ConfLowerArg, ConfTypeArg, DistArg, PAdjustArg, ResidualArg, TiesArg, ZphTransformArg,
+    ConfLowerArg, ConfTypeArg, CoxnetTiesArg, DistArg, PAdjustArg, ResidualArg, TiesArg,
+    ZphTransformArg,
 };
 use sigsurv_core::aft::AftDist;
 use sigsurv_core::confint::ConfType;
@@ -44,6 +45,14 @@ pub(crate) fn ties(t: TiesArg) -> Ties {
         TiesArg::Efron => Ties::Efron,
         TiesArg::Breslow => Ties::Breslow,
         TiesArg::Exact => Ties::Exact,
+    }
+}
+
+/// coxnet's ties: Breslow (glmnet's) or Efron; the exact likelihood is not offered there.
+pub(crate) fn coxnet_ties(t: CoxnetTiesArg) -> Ties {
+    match t {
+        CoxnetTiesArg::Breslow => Ties::Breslow,
+        CoxnetTiesArg::Efron => Ties::Efron,
     }
 }
 

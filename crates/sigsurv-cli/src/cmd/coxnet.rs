@@ -2,17 +2,15 @@
 //! clinical covariates), cross-validated as `cv.glmnet`.
 
 use crate::analysis::join::{default_id, match_samples, SampleMatch};
-use crate::args::{
-    CoxnetArgs, CoxnetTiesArg, CvMeasureArg, ExpressionArgs, ModelLambdaArg, ScoreMethodArg,
-};
+use crate::args::{CoxnetArgs, CvMeasureArg, ExpressionArgs, ModelLambdaArg, ScoreMethodArg};
 use crate::failure::{CliResult, Failure};
 use crate::input::{read_columns, read_times};
 use crate::model::coxnet_model::{coxnet_model, CoxnetModelInputs};
 use crate::model::frame::{model_frame, parse};
 use crate::progress::{Phase, Step};
-use crate::render::coxnet::{self as render, CoxnetRun};
+use crate::render::coxnet as render;
+use crate::render::coxnet_run::CoxnetRun;
 use crate::signature::read_matrix;
-use sigsurv_core::cox::Ties;
 use sigsurv_core::{coxnet_fold_ids, cv_coxnet, CoxnetOptions, CvMeasure};
 use sigsurv_io::genes::match_sets;
 use sigsurv_io::gmt::resolve_sets;
@@ -232,10 +230,7 @@ pub fn run(a: &CoxnetArgs) -> CliResult<()> {
         thresh: a.thresh,
         dfmax: a.dfmax,
         pmax: a.pmax,
-        ties: match a.ties {
-            CoxnetTiesArg::Breslow => Ties::Breslow,
-            CoxnetTiesArg::Efron => Ties::Efron,
-        },
+        ties: crate::core_options::coxnet_ties(a.ties),
         ..CoxnetOptions::default()
     };
     let measure = match a.cv_measure {

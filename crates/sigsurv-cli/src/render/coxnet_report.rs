@@ -8,10 +8,6 @@ use crate::render::text::sig;
 use sigsurv_report::{Block, Cell, Figure, Report, Section, Table};
 use std::path::Path;
 
-fn count(n: usize) -> Cell {
-    Cell::count(n)
-}
-
 fn number(x: f64, digits: usize) -> Cell {
     Cell::num(sig(x, digits), x)
 }
@@ -51,16 +47,19 @@ pub(crate) fn report(
             "Response".to_string(),
             Cell::text(format!("Surv({}, {})", run.time, run.event)),
         ),
-        ("Samples analysed".to_string(), count(run.n)),
-        ("Events".to_string(), count(run.n_events)),
-        ("Clinical rows read".to_string(), count(run.n_clinical_read)),
+        ("Samples analysed".to_string(), Cell::count(run.n)),
+        ("Events".to_string(), Cell::count(run.n_events)),
+        (
+            "Clinical rows read".to_string(),
+            Cell::count(run.n_clinical_read),
+        ),
         (
             "Clinical rows dropped (missing time, event, id or fold)".to_string(),
-            count(run.n_dropped),
+            Cell::count(run.n_dropped),
         ),
         (
             "Clinical rows without an expression sample".to_string(),
-            count(run.n_without_expression),
+            Cell::count(run.n_without_expression),
         ),
         (
             "Genes offered".to_string(),
@@ -70,7 +69,7 @@ pub(crate) fn report(
                 format!("gene set {}", run.genes)
             }),
         ),
-        ("Genes in the fit".to_string(), count(n_genes)),
+        ("Genes in the fit".to_string(), Cell::count(n_genes)),
     ];
     for (what, genes) in [
         ("missing in an analysed sample", &run.genes_missing),
@@ -183,10 +182,10 @@ pub(crate) fn report(
                 vec![
                     Cell::text(*label),
                     number(path.lambda[*k], 6),
-                    count(k + 1),
+                    Cell::count(k + 1),
                     number(cv.cvm[*k], 6),
                     number(cv.cvsd[*k], 4),
-                    count(path.df[*k]),
+                    Cell::count(path.df[*k]),
                 ]
             })
             .collect(),

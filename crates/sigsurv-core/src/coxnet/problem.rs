@@ -318,19 +318,8 @@ impl Problem {
     pub fn term_sums(&self, e: &[f64], risk: &[f64]) -> Vec<TermSums> {
         (0..risk.len())
             .map(|k| {
+                // One term (phi = 0) gives Breslow's D log U, D / U, D / U^2 to the bit.
                 let (d, u, m) = (self.deaths[k], risk[k], self.terms[k]);
-                if m == 1 {
-                    let b = d / u;
-                    let c = d / (u * u);
-                    return TermSums {
-                        log: d * u.ln(),
-                        b,
-                        c,
-                        b_own: b,
-                        c_own: c,
-                        tied: 0.0,
-                    };
-                }
                 let start = self.event_start[k];
                 let tied: f64 = e[start..start + m as usize].iter().sum();
                 let a = d / m as f64;
@@ -355,12 +344,6 @@ impl Problem {
                 s
             })
             .collect()
-    }
-
-    /// Whether sorted row `i`, with `k = events_before[i]`, is one of the tied deaths of event time `k - 1`.
-    #[inline]
-    pub fn is_tied_death(&self, i: usize, k: usize) -> bool {
-        k > 0 && i < self.event_start[k - 1] + self.terms[k - 1] as usize
     }
 
     /// Partial log likelihood with the normalised weights (glmnet's `risk`; Efron's when chosen).
@@ -389,11 +372,13 @@ impl Problem {
         Working { e, w, r, risk }
     }
 
-    /// Row i's `(b_i, c_i)` from the cumulated sums of [`cumulated`].
+    /// Row i's `(b_i, c_i)` from the cumulated sums of [`cumulated`]. Row i is a tied death of event time
+    /// `k - 1` (`k = events_before[i]`) when it is among that time's first `terms` rows; with one term the own
+    /// sums are the full ones, so `b[k - 1] + b_own` is `b[k]` to the bit.
     #[inline]
     pub fn row_sums(&self, i: usize, sums: &[TermSums], b: &[f64], c: &[f64]) -> (f64, f64) {
         let k = self.events_before[i] as usize;
-        if self.terms.get(k.wrapping_sub(1)).is_some_and(|&m| m > 1) && self.is_tied_death(i, k) {
+        if k > 0 && i < self.event_start[k - 1] + self.terms[k - 1] as usize {
             (b[k - 1] + sums[k - 1].b_own, c[k - 1] + sums[k - 1].c_own)
         } else {
             (b[k], c[k])

@@ -368,10 +368,6 @@ fn active_hessian(problem: &Problem, work: &Working, active: &[usize], pen: &Pen
             }
             let count = problem.terms[r] as usize;
             row -= count;
-            if count == 1 {
-                s[(row, a)] = acc * problem.deaths[r].sqrt() / work.risk[r];
-                continue;
-            }
             let start = problem.event_start[r];
             let tied: f64 = (start..start + count).map(|i| work.e[i] * col[i]).sum();
             let weight = (problem.deaths[r] / count as f64).sqrt();

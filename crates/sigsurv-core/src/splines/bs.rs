@@ -87,18 +87,7 @@ impl BSplineBasis {
         let columns = knots.len() - order - skip;
         let pieces = Piecewise::new(&knots, order, columns, |row| row[skip..].to_vec());
         let mut out = vec![vec![0.0; x.len()]; columns];
-        fill_rows(
-            &mut out,
-            x,
-            || (),
-            |_, xi, row| {
-                if xi.is_nan() {
-                    row.iter_mut().for_each(|v| *v = f64::NAN);
-                } else {
-                    pieces.eval(xi, row);
-                }
-            },
-        );
+        fill_rows(&mut out, x, || (), |_, xi, row| pieces.eval(xi, row));
         Ok(out)
     }
 

@@ -98,7 +98,8 @@ pub(crate) fn row_chunks(columns: &mut [Vec<f64>]) -> Vec<Vec<&mut [f64]>> {
 }
 
 /// Fills `columns` (each `x.len()` long) row by row in parallel chunks of rows: `row(scratch, x_i, values)` writes
-/// row i's values (one per column); `scratch` is made once per chunk.
+/// row i's values (one per column); `scratch` is made once per chunk. A missing x (NaN) gives a row of NaN
+/// without calling `row`.
 pub(crate) fn fill_rows<S>(
     columns: &mut [Vec<f64>],
     x: &[f64],
@@ -114,7 +115,12 @@ pub(crate) fn fill_rows<S>(
             let mut values = vec![0.0; width];
             let first = k * ROWS;
             for r in 0..cols.first().map_or(0, |c| c.len()) {
-                row(&mut state, x[first + r], &mut values);
+                let xi = x[first + r];
+                if xi.is_nan() {
+                    values.iter_mut().for_each(|v| *v = f64::NAN);
+                } else {
+                    row(&mut state, xi, &mut values);
+                }
                 for (col, &v) in cols.iter_mut().zip(&values) {
                     col[r] = v;
                 }

@@ -109,9 +109,7 @@ impl NaturalSplineBasis {
             x,
             || (),
             |_, xi, row| {
-                if xi.is_nan() {
-                    row.iter_mut().for_each(|v| *v = f64::NAN);
-                } else if xi < lo || xi > hi {
+                if xi < lo || xi > hi {
                     let (pivot, value, slope) = if xi < lo {
                         (lo, &below, &below_slope)
                     } else {
@@ -141,10 +139,6 @@ impl NaturalSplineBasis {
         // Each row: the B-spline row, then Qᵀ, with no matrix of the B-splines in between.
         let scratch = || (vec![0.0; m + skip], [0.0; 4]);
         fill_rows(&mut out, x, scratch, |(full, values), xi, row| {
-            if xi.is_nan() {
-                row.iter_mut().for_each(|v| *v = f64::NAN);
-                return;
-            }
             if xi < lo || xi > hi {
                 let (pivot, (value, slope)) = if xi < lo { (lo, below) } else { (hi, above) };
                 for ((f, v), s) in full.iter_mut().zip(value).zip(slope) {
